@@ -1,0 +1,113 @@
+"""Date-order and vital-status checks: things that cannot happen in that order, and events after the cutoff."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .context import CheckContext, fmt_date
+
+# (table, date column, what it is) for every dated event: checked against death and the data cutoff.
+DATED_EVENTS = (
+    ("treatments", "start_date", "treatment start"),
+    ("treatments", "end_date", "treatment end"),
+    ("lesions", "assessment_date", "assessment"),
+    ("responses", "assessment_date", "assessment"),
+    ("adverse_events", "onset_date", "adverse event onset"),
+    ("adverse_events", "end_date", "adverse event end"),
+    ("followup", "last_known_alive_date", "last known alive date"),
+    ("followup", "death_date", "death"),
+    ("followup", "new_anticancer_therapy_date", "new anticancer therapy"),
+)
+
+
+def _with_patient_dates(ctx: CheckContext, table: str) -> pd.DataFrame:
+    """Rows of ``table`` with the patient's first treatment start and death date alongside."""
+    frame = ctx.tables[table]
+    first_start = ctx.tables["treatments"].groupby("patient_id")["start_date"].min().rename("_first_start")
+    death = ctx.tables["followup"].dropna(subset=["patient_id"]).drop_duplicates("patient_id")
+    death = death.set_index("patient_id")["death_date"].rename("_death")
+    out = frame.join(first_start, on="patient_id").join(death, on="patient_id")
+    out.index = frame.index
+    return out
+
+
+def check_period_order(ctx: CheckContext) -> None:
+    """A treatment or adverse event cannot end before it starts."""
+    for table, start, end in (("treatments", "start_date", "end_date"), ("adverse_events", "onset_date", "end_date")):
+        frame = ctx.tables[table]
+        bad = frame[frame[end] < frame[start]]
+        ctx.flag("error", "date.end_before_start", table, bad, end,
+                 [f"{end} is before {start} {fmt_date(s)}" for s in bad[start]])
+
+
+def check_death_order(ctx: CheckContext) -> None:
+    """Death cannot come before the first treatment; nothing can be assessed or start after death."""
+    followup = _with_patient_dates(ctx, "followup")
+    bad = followup[followup["death_date"] < followup["_first_start"]]
+    ctx.flag("error", "date.death_before_treatment", "followup", bad, "death_date",
+             [f"death is before the first treatment start {fmt_date(d)}" for d in bad["_first_start"]])
+    bad = followup[followup["last_known_alive_date"] > followup["death_date"]]
+    ctx.flag("error", "date.alive_after_death", "followup", bad, "last_known_alive_date",
+             [f"last known alive date is after the death date {fmt_date(d)}" for d in bad["death_date"]])
+    for table, column, what in (("lesions", "assessment_date", "assessment"),
+                                ("responses", "assessment_date", "assessment"),
+                                ("adverse_events", "onset_date", "adverse event onset"),
+                                ("treatments", "start_date", "treatment start")):
+        if not ctx.has(table):
+            continue
+        frame = _with_patient_dates(ctx, table)
+        bad = frame[frame[column] > frame["_death"]]
+        ctx.flag("error", "date.after_death", table, bad, column,
+                 [f"{what} is after the patient's death on {fmt_date(d)}" for d in bad["_death"]])
+
+
+def check_vital_status(ctx: CheckContext) -> None:
+    """Alive/dead consistency: a cause of death needs a death date; so do 'death' as reason stopped and grade 5."""
+    followup = ctx.tables["followup"]
+    bad = followup[followup["cause_of_death"].notna() & followup["death_date"].isna()]
+    ctx.flag("error", "vital.cause_without_death", "followup", bad, "cause_of_death",
+             "a cause of death is given but death_date is blank")
+    dead = set(followup.loc[followup["death_date"].notna(), "patient_id"])
+    treatments = ctx.tables["treatments"]
+    bad = treatments[(treatments["reason_stopped"] == "death") & ~treatments["patient_id"].isin(dead)]
+    ctx.flag("error", "vital.death_not_recorded", "treatments", bad, "reason_stopped",
+             "treatment stopped for death but followup has no death_date for this patient")
+    if ctx.has("adverse_events"):
+        events = ctx.tables["adverse_events"]
+        bad = events[(events["grade"] == 5) & ~events["patient_id"].isin(dead)]
+        ctx.flag("error", "vital.death_not_recorded", "adverse_events", bad, "grade",
+                 "grade 5 means death, but followup has no death_date for this patient")
+    _check_seen_after_last_alive(ctx)
+
+
+def _check_seen_after_last_alive(ctx: CheckContext) -> None:
+    """Warn when a living patient has a scan, treatment or AE after the last known alive date (OS censors early)."""
+    followup = ctx.tables["followup"].dropna(subset=["patient_id"]).drop_duplicates("patient_id")
+    alive = followup[followup["death_date"].isna()].set_index("patient_id")["last_known_alive_date"]
+    latest = []
+    for table, column, _ in DATED_EVENTS:
+        if ctx.has(table) and table != "followup":
+            frame = ctx.tables[table][["patient_id", column]].rename(columns={column: "date"})
+            latest.append(frame)
+    seen = pd.concat(latest).groupby("patient_id")["date"].max()
+    later = seen[seen.index.isin(alive.index)]
+    later = later[later > alive.reindex(later.index)]
+    rows = followup[followup["patient_id"].isin(later.index)]
+    ctx.flag("warning", "vital.seen_after_last_alive", "followup", rows, "last_known_alive_date",
+             [f"the patient was seen alive later, on {fmt_date(later[p])}; overall survival would be censored too early"
+              for p in rows["patient_id"]])
+
+
+def check_after_cutoff(ctx: CheckContext) -> None:
+    """Dates after the data cutoff are warned about: those records will be cut (and counted) by the analysis."""
+    if ctx.config is None or ctx.config.study.data_cutoff is None:
+        return
+    cutoff = pd.Timestamp(ctx.config.study.data_cutoff)
+    for table, column, what in DATED_EVENTS:
+        if not ctx.has(table):
+            continue
+        frame = ctx.tables[table]
+        late = frame[frame[column] > cutoff]
+        ctx.flag("warning", "date.after_cutoff", table, late, column,
+                 f"{what} is after the data cutoff {cutoff.date().isoformat()}; it will be cut from the analysis "
+                 f"({len(late)} such date(s) in this column)")

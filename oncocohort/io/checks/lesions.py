@@ -1,0 +1,111 @@
+"""RECIST 1.1 data-entry checks on lesion measurements (Eisenhauer 2009, sections 3.2–3.3).
+
+Baseline for these checks = the last assessment on or before the first regimen dose and at most
+``[response] baseline_window_days`` before it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .context import CheckContext, fmt_date
+from .treatments import regimen_start_dates
+
+MAX_TARGETS = 5
+MAX_TARGETS_PER_ORGAN = 2
+MIN_NON_NODAL_MM = 10.0
+MIN_NODAL_SHORT_AXIS_MM = 15.0
+STATUS_BY_KIND = {
+    "target": ("present", "absent", "too_small", "not_evaluated"),
+    "non_target": ("present", "absent", "progression", "not_evaluated"),
+    "new": ("present", "equivocal"),
+}
+
+
+def baseline_dates(ctx: CheckContext) -> pd.Series:
+    """Baseline assessment date per patient (see module docstring); patients without one are absent."""
+    lesions = ctx.tables["lesions"].dropna(subset=["patient_id", "assessment_date"])
+    drugs = ctx.config.regimen.drugs if ctx.config else ()
+    window = ctx.config.response.baseline_window_days if ctx.config else 28
+    start = regimen_start_dates(ctx.tables["treatments"], drugs)
+    scans = lesions[["patient_id", "assessment_date"]].drop_duplicates().join(start.rename("_start"), on="patient_id")
+    eligible = scans[(scans["assessment_date"] <= scans["_start"])
+                     & (scans["assessment_date"] >= scans["_start"] - pd.Timedelta(days=window))]
+    return eligible.groupby("patient_id")["assessment_date"].max()
+
+
+def check_status_for_kind(ctx: CheckContext) -> None:
+    """Each kind of lesion has its own statuses; diameters go with 'present' only."""
+    lesions = ctx.tables["lesions"]
+    for kind, allowed in STATUS_BY_KIND.items():
+        bad = lesions[(lesions["kind"] == kind) & lesions["status"].notna() & ~lesions["status"].isin(allowed)]
+        ctx.flag("error", "lesions.status_for_kind", "lesions", bad, "status",
+                 f"a {kind.replace('_', '-')} lesion's status must be one of: {', '.join(allowed)}")
+    measured_when_not_seen = lesions[lesions["status"].isin(["absent", "not_evaluated"])
+                                     & (lesions["diameter_mm"] > 0)]
+    ctx.flag("error", "lesions.diameter_with_status", "lesions", measured_when_not_seen, "diameter_mm",
+             [f"a diameter is given but the status is '{s}'; leave diameter_mm blank or correct the status"
+              for s in measured_when_not_seen["status"]])
+    unmeasured = lesions[(lesions["kind"] == "target") & (lesions["status"] == "present")
+                         & lesions["diameter_mm"].isna()
+                         & ~lesions["source_row"].isin(ctx.unreadable("lesions", "diameter_mm"))]
+    ctx.flag("error", "lesions.target_without_diameter", "lesions", unmeasured, "diameter_mm",
+             "a present target lesion needs its diameter (mm)")
+
+
+def check_kind_is_stable(ctx: CheckContext) -> None:
+    """A lesion keeps its kind across assessments (a target stays a target)."""
+    lesions = ctx.tables["lesions"].dropna(subset=["patient_id", "lesion_id", "kind", "assessment_date"])
+    lesions = lesions.sort_values(["patient_id", "lesion_id", "assessment_date", "source_row"])
+    first = lesions.groupby(["patient_id", "lesion_id"])["kind"].transform("first")
+    first_row = lesions.groupby(["patient_id", "lesion_id"])["source_row"].transform("first")
+    changed = lesions[lesions["kind"] != first]
+    ctx.flag("error", "lesions.kind_changed", "lesions", changed, "kind",
+             [f"lesion {lid} was a {k} lesion in row {int(r)}; a lesion keeps its kind (give a new lesion a new id)"
+              for lid, k, r in zip(changed["lesion_id"], first[changed.index], first_row[changed.index])])
+
+
+def check_baseline_targets(ctx: CheckContext) -> None:
+    """At baseline: at most 5 targets, at most 2 per organ, each measurable; later targets must exist at baseline."""
+    lesions = ctx.tables["lesions"].dropna(subset=["patient_id", "assessment_date", "lesion_id"])
+    baseline = baseline_dates(ctx)
+    lesions = lesions.join(baseline.rename("_baseline"), on="patient_id")
+    no_baseline = lesions[lesions["_baseline"].isna()].drop_duplicates("patient_id")
+    window = ctx.config.response.baseline_window_days if ctx.config else 28
+    ctx.flag("warning", "lesions.no_baseline", "lesions", no_baseline, "assessment_date",
+             f"this patient has no assessment on or up to {window} days before the first regimen dose "
+             "(no baseline scan); response cannot be derived")
+    at_baseline = lesions[lesions["assessment_date"] == lesions["_baseline"]]
+    targets = at_baseline[at_baseline["kind"] == "target"].sort_values(["patient_id", "source_row"])
+    rank = targets.groupby("patient_id").cumcount()
+    too_many = targets[rank >= MAX_TARGETS]
+    ctx.flag("error", "lesions.too_many_targets", "lesions", too_many, "lesion_id",
+             f"more than {MAX_TARGETS} target lesions at baseline (RECIST 1.1 allows {MAX_TARGETS} per patient)")
+    organ = targets["site"].str.casefold().where(targets["nodal"] != "yes", "lymph node")
+    organ_rank = targets.assign(_organ=organ).groupby(["patient_id", "_organ"]).cumcount()
+    per_organ = targets[organ_rank >= MAX_TARGETS_PER_ORGAN]
+    ctx.flag("error", "lesions.too_many_targets_in_organ", "lesions", per_organ, "site",
+             f"more than {MAX_TARGETS_PER_ORGAN} target lesions in this organ at baseline (RECIST 1.1; all lymph "
+             "nodes count as one organ)")
+    nodal = targets["nodal"] == "yes"
+    too_small = (~nodal & (targets["diameter_mm"] < MIN_NON_NODAL_MM)) | (
+        nodal & (targets["diameter_mm"] < MIN_NODAL_SHORT_AXIS_MM))
+    small = targets[(targets["status"] == "present") & too_small]
+    ctx.flag("error", "lesions.not_measurable", "lesions", small, "diameter_mm",
+             ["a nodal target needs a short axis of at least 15 mm at baseline" if n == "yes"
+              else "a non-nodal target needs a longest diameter of at least 10 mm at baseline"
+              for n in small["nodal"]])
+    not_present = targets[targets["status"].notna() & (targets["status"] != "present")]
+    ctx.flag("error", "lesions.baseline_target_not_measured", "lesions", not_present, "status",
+             "a target lesion must be present and measured at baseline")
+    new_at_baseline = at_baseline[at_baseline["kind"] == "new"]
+    ctx.flag("error", "lesions.new_at_baseline", "lesions", new_at_baseline, "kind",
+             "a lesion seen at baseline is not new; record it as target or non-target")
+    baseline_ids = set(zip(targets["patient_id"], targets["lesion_id"]))
+    later = lesions[(lesions["kind"] == "target") & (lesions["assessment_date"] > lesions["_baseline"])]
+    in_baseline = pd.MultiIndex.from_frame(later[["patient_id", "lesion_id"]]).isin(list(baseline_ids))
+    orphan = later[~in_baseline]
+    orphan = orphan.drop_duplicates(["patient_id", "lesion_id"])
+    ctx.flag("error", "lesions.target_without_baseline", "lesions", orphan, "lesion_id",
+             [f"target lesion has no measurement at the baseline assessment {fmt_date(b)}"
+              for b in orphan["_baseline"]])

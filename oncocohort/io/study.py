@@ -1,0 +1,128 @@
+"""The Study: a validated, typed, immutable view of a study folder, and the one-pass validation behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .checks import CheckContext, run_checks
+from .config import StudyConfig, read_config
+from .problems import Problem, ProblemLog, problems_to_text, sort_problems
+from .schema import TABLES, TABLES_BY_NAME
+from .sources import read_study_files
+from .tables import check_columns, empty_table, type_table
+
+
+@dataclass(frozen=True)
+class Study:
+    """A study read from its folder: settings, one typed DataFrame per table, and the warnings found.
+
+    Each table has the columns of docs/data-format.md plus ``source_row`` (the row the user sees);
+    absent optional tables are empty frames with those columns. Treat the frames as read-only.
+    """
+
+    folder: Path
+    config: StudyConfig
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, str]
+    warnings: tuple[Problem, ...] = ()
+    blank_rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def patients(self) -> pd.DataFrame:
+        return self.tables["patients"]
+
+    @property
+    def covariates(self) -> tuple[str, ...]:
+        """Extra columns of the patients table, kept for subgroups and models."""
+        known = set(TABLES_BY_NAME["patients"].column_names) | {"source_row"}
+        return tuple(c for c in self.patients.columns if c not in known)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Everything one validation pass found; ``study`` is set when there are no errors."""
+
+    folder: Path
+    problems: tuple[Problem, ...]
+    study: Study | None
+    rows_read: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class StudyInputError(Exception):
+    """Raised by :func:`load_study` when the study has errors; ``problems`` lists them all."""
+
+    def __init__(self, folder: Path, problems: tuple[Problem, ...]):
+        self.folder, self.problems = folder, problems
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(f"{folder}: {len(errors)} error(s) in the study input\n" + problems_to_text(errors))
+
+
+def validate_study(path: str | Path) -> ValidationReport:
+    """Read and check a study folder in one pass, collecting every problem. Never modifies the files."""
+    folder = Path(path)
+    log = ProblemLog()
+    if not folder.is_dir():
+        log.error("study.not_a_folder", "is not a folder; a study is a folder with study.toml and study.xlsx "
+                  "(or one CSV per table)", source=str(folder))
+        return ValidationReport(folder, sort_problems(log.problems), None)
+    config = read_config(folder, log)
+    raw = read_study_files(folder, log)
+    tables: dict[str, pd.DataFrame] = {}
+    sources: dict[str, str] = {}
+    rows_read: dict[str, int] = {}
+    blank_rows: dict[str, int] = {}
+    complete = raw is not None
+    date_format = config.study.date_format if config else None
+    for spec in TABLES:
+        table = raw.tables.get(spec.name) if raw else None
+        if table is None:
+            if raw is not None and spec.required:
+                where = "a sheet" if raw.layout == "xlsx" else "a file"
+                log.error("table.missing", f"{where} '{spec.name}' is required ({spec.description})",
+                          source="study.xlsx" if raw.layout == "xlsx" else f"{spec.name}.csv", table=spec.name)
+                complete = False
+            if spec.required:
+                tables[spec.name] = empty_table(spec)
+                sources[spec.name] = f"{spec.name}.csv" if raw is None or raw.layout == "csv" else "study.xlsx"
+            continue
+        sources[spec.name] = table.source
+        rows_read[spec.name] = len(table.rows)
+        blank_rows[spec.name] = table.blank_rows
+        complete &= check_columns(table, spec, log)
+        tables[spec.name] = type_table(table, spec, log, date_format)
+    if raw is not None and "patients" in raw.tables and not raw.tables["patients"].rows:
+        log.error("table.no_patients", "has no patient rows", source=sources["patients"], table="patients")
+    if raw is not None:
+        run_checks(CheckContext(tables, sources, config, log))
+    problems = sort_problems(log.problems)
+    study = None
+    if complete and config is not None and not any(p.severity == "error" for p in problems):
+        study = Study(folder, config, tables, sources, tuple(p for p in problems if p.severity == "warning"),
+                      blank_rows)
+    return ValidationReport(folder, problems, study, rows_read)
+
+
+def load_study(path: str | Path) -> Study:
+    """Load a study folder; raises :class:`StudyInputError` listing every error if it is not valid."""
+    report = validate_study(path)
+    if report.study is None:
+        raise StudyInputError(report.folder, report.problems)
+    return report.study
