@@ -12,6 +12,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from .schema import TABLES
+
+TABLE_ORDER = tuple(t.name for t in TABLES)
+
 Severity = Literal["error", "warning"]
 
 _MAX_VALUE_CHARS = 60
@@ -113,13 +117,17 @@ class ProblemLog:
 
 
 def sort_problems(problems: list[Problem]) -> tuple[Problem, ...]:
-    """Errors before warnings, then by file, table, row and column: a stable, deterministic order."""
+    """Errors before warnings, then study.toml first, then tables in the data-format order (patients,
+    treatments, lesions, ...), then row and column: a stable, deterministic order."""
     unique = dict.fromkeys(problems)
+    order = {name: i for i, name in enumerate(TABLE_ORDER)}
     return tuple(
         sorted(
             unique,
             key=lambda p: (
                 p.severity != "error",
+                not p.source.endswith(".toml"),
+                order.get(p.table or "", len(order)),
                 p.source,
                 p.table or "",
                 p.row if p.row is not None else -1,

@@ -41,6 +41,7 @@ class RawStudy:
     folder: Path
     layout: str  # "xlsx" or "csv"
     tables: dict[str, RawTable] = field(default_factory=dict)
+    unreadable: bool = False  # a file was there but could not be read (already reported)
 
 
 def normalise_header(text: object) -> str:
@@ -185,15 +186,20 @@ def read_study_files(folder: Path, log: ProblemLog) -> RawStudy | None:
                   f"the folder has both {WORKBOOK_NAME} and table CSV files ({', '.join(p.name for p in csvs)}); "
                   "keep one of the two so it is clear which data is analysed", source=folder.name)
         return None
+    errors_before = sum(p.severity == "error" for p in log.problems)
     if workbook.exists():
-        return RawStudy(folder, "xlsx", read_workbook(workbook, log))
-    if csvs:
+        tables = read_workbook(workbook, log)
+        layout = "xlsx"
+    else:
         tables = {}
         for path in csvs:
             raw = read_csv_table(path, log)
             if raw is not None:
                 tables[raw.name] = raw
-        return RawStudy(folder, "csv", tables)
+        layout = "csv"
+    if workbook.exists() or csvs:
+        unreadable = any(p.severity == "error" and p.rule.startswith("file.") for p in log.problems[errors_before:])
+        return RawStudy(folder, layout, tables, unreadable)
     other = sorted(p.name for p in folder.glob("*.xlsx"))
     hint = f" (found {', '.join(other)}: rename it to {WORKBOOK_NAME})" if other else ""
     log.error("study.no_tables",

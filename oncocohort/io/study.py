@@ -94,11 +94,12 @@ def validate_study(path: str | Path) -> ValidationReport:
     for spec in TABLES:
         table = raw.tables.get(spec.name) if raw else None
         if table is None:
-            if raw is not None and spec.required:
+            if raw is not None and spec.required and not raw.unreadable:
                 where = "a sheet" if raw.layout == "xlsx" else "a file"
-                log.error("table.missing", f"{where} '{spec.name}' is required ({spec.description})",
+                log.error("table.missing", f"{where} '{spec.name}' is required: {spec.description.split('.')[0]}",
                           source="study.xlsx" if raw.layout == "xlsx" else f"{spec.name}.csv", table=spec.name)
                 complete = False
+            complete &= not (spec.required and raw is not None and raw.unreadable)
             if spec.required:
                 tables[spec.name] = empty_table(spec)
                 sources[spec.name] = f"{spec.name}.csv" if raw is None or raw.layout == "csv" else "study.xlsx"
@@ -110,7 +111,7 @@ def validate_study(path: str | Path) -> ValidationReport:
         tables[spec.name] = type_table(table, spec, log, date_format)
     if raw is not None and "patients" in raw.tables and not raw.tables["patients"].rows:
         log.error("table.no_patients", "has no patient rows", source=sources["patients"], table="patients")
-    if raw is not None:
+    if raw is not None and not raw.unreadable:  # cross-table checks on half-read data would only mislead
         run_checks(CheckContext(tables, sources, config, log))
     problems = sort_problems(log.problems)
     study = None
