@@ -92,7 +92,7 @@ cox_entry <- function(formula, data, ties, call) {
        hr = num(exp(coef(f))), lower = num(s$conf.int[, "lower .95"]), upper = num(s$conf.int[, "upper .95"]),
        p = num(s$coefficients[, "Pr(>|z|)"]), loglik = num(f$loglik),
        lr = num(s$logtest[["test"]]), lr_df = num(s$logtest[["df"]]), lr_p = num(s$logtest[["pvalue"]]),
-       wald = num(s$waldtest[["test"]]), wald_p = num(s$waldtest[["pvalue"]]),
+       wald = num(f$wald.test), wald_p = num(pchisq(f$wald.test, length(coef(f)), lower.tail = FALSE)),  # summary() rounds the test to 2 decimals
        score = num(s$sctest[["test"]]), score_p = num(s$sctest[["pvalue"]]),
        concordance = num(f$concordance[["concordance"]]), concordance_se = num(f$concordance[["std"]]),
        zph_terms = rownames(z$table), zph_chisq = num(z$table[, "chisq"]), zph_df = num(z$table[, "df"]),
@@ -109,6 +109,8 @@ for (t in c("efron", "breslow")) {
   cox[[paste0("ties_", t)]] <- cox_entry(Surv(time, status) ~ x,
     data.frame(time = hand$ties$time, status = hand$ties$status, x = c(0, 1, 0, 1, 1, 0, 1, 0, 1, 1)), t,
     sprintf("coxph(Surv(time, status) ~ x, data = (hand$ties, x = 0,1,0,1,1,0,1,0,1,1), ties = '%s')", t))
+  cox[[paste0("veteran_strata_", t)]] <- cox_entry(Surv(time, status) ~ trt + karno + strata(celltype), vet, t,
+    sprintf("coxph(Surv(time, status) ~ trt + karno + strata(celltype), data = veteran, ties = '%s')", t))
 }
 out$cox <- cox
 

@@ -1,0 +1,278 @@
+"""Cox proportional-hazards regression from per-time sums, equal to R ``coxph``.
+
+Newton–Raphson on the partial log-likelihood with Efron (default) or Breslow handling of tied event times.
+Each iteration needs, per stratum and distinct time, the sums of w = exp(xβ), w·x and w·xxᵀ over all rows and
+over the event rows (Efron) — the aggregation step — and reverse cumulative sums of those give the risk sets.
+The rest is small dense algebra, so the same code serves 32 patients or 10⁶ rows.
+
+Reported as R ``summary(coxph)``: coef, SE (inverse information), HR with Wald CI, Wald p; likelihood-ratio,
+Wald and score (log-rank) global tests; Harrell's concordance as R (ties in the predictor count ½, pairs tied
+on event time are not comparable). Monotone likelihood (a coefficient running to ±∞) is detected by R's rule:
+the remaining Newton step for coefficient k exceeds eps and sqrt(eps)·|β_k| at convergence.
+Categorical covariates are treatment-coded against their first level in sorted order, named ``var[level]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+EPS = 1e-9          # R coxph.control(eps): relative change in the log-likelihood at convergence
+TOLER_INF = np.sqrt(EPS)
+MAX_ITER = 30
+
+
+@dataclass(frozen=True)
+class CoxTerm:
+    name: str
+    coef: float
+    se: float
+    hr: float
+    lower: float
+    upper: float
+    z: float
+    p_value: float
+    infinite: bool = False
+
+
+@dataclass(frozen=True)
+class CoxModel:
+    """A fitted Cox model, each number as R ``summary(coxph)`` reports it."""
+
+    terms: tuple[CoxTerm, ...]
+    ties: str
+    n: int
+    events: int
+    loglik_null: float
+    loglik: float
+    lr_test: float
+    lr_p: float
+    wald_test: float
+    wald_p: float
+    score_test: float
+    score_p: float
+    df: int
+    concordance: float
+    iterations: int
+    conf_level: float
+    monotone_likelihood: tuple[str, ...]
+    covariance: np.ndarray
+
+    @property
+    def method(self) -> str:
+        return f"Cox proportional-hazards model ({self.ties.capitalize()} ties), Wald CI"
+
+
+def design_matrix(frame: pd.DataFrame, covariates, categorical=()) -> tuple[np.ndarray, list[str]]:
+    """Numeric columns as they are; text columns (and those named in ``categorical``) as treatment-coded
+    indicators against the first level in sorted order, named ``variable[level]``."""
+    columns, names = [], []
+    for name in covariates:
+        values = frame[name]
+        if name in categorical or not pd.api.types.is_numeric_dtype(values):
+            levels = sorted(values.dropna().unique(), key=lambda v: (str(type(v)), v))
+            for level in levels[1:]:
+                columns.append((values == level).to_numpy(float))
+                names.append(f"{name}[{level}]")
+        else:
+            columns.append(values.to_numpy(float))
+            names.append(name)
+    return np.column_stack(columns) if columns else np.empty((len(frame), 0)), names
+
+
+class _PartialLikelihood:
+    """Partial log-likelihood, score and information of β, from per-(stratum, time) sums."""
+
+    def __init__(self, x: np.ndarray, time: np.ndarray, event: np.ndarray, stratum: np.ndarray, ties: str):
+        self.x = x - x.mean(axis=0)  # centring (as R) changes nothing but numerical range
+        self.event = event.astype(float)
+        keys = pd.MultiIndex.from_arrays([stratum, -time])  # descending time within stratum
+        codes, uniques = pd.factorize(keys, sort=True)
+        self.cell = codes
+        self.n_cells = len(uniques)
+        stratum_of_cell = np.asarray(uniques.get_level_values(0))
+        self.segment_start = np.r_[True, stratum_of_cell[1:] != stratum_of_cell[:-1]]
+        self.segment = np.cumsum(self.segment_start) - 1
+        self.d = np.bincount(codes, self.event, self.n_cells)
+        self.sum_x_events = np.stack([np.bincount(codes, self.event * self.x[:, j], self.n_cells)
+                                      for j in range(x.shape[1])], axis=1) if x.shape[1] else np.zeros((self.n_cells, 0))
+        self.ties = ties
+        p = x.shape[1]
+        self.pairs = [(j, k) for j in range(p) for k in range(j, p)]
+
+    def _cumulative(self, values: np.ndarray) -> np.ndarray:
+        """Risk-set sums: cumulative over cells in descending time, restarting at each stratum."""
+        total = np.cumsum(values, axis=0)
+        starts = np.nonzero(self.segment_start)[0]
+        before = np.zeros((len(starts),) + values.shape[1:])
+        before[1:] = total[starts[1:] - 1]  # running total where each later stratum begins
+        return total - before[self.segment]
+
+    def _sums(self, weights: np.ndarray):
+        p = self.x.shape[1]
+        s0 = np.bincount(self.cell, weights, self.n_cells)
+        s1 = np.stack([np.bincount(self.cell, weights * self.x[:, j], self.n_cells) for j in range(p)], axis=1)
+        s2 = np.zeros((self.n_cells, p, p))
+        for j, k in self.pairs:
+            s2[:, j, k] = s2[:, k, j] = np.bincount(self.cell, weights * self.x[:, j] * self.x[:, k], self.n_cells)
+        return s0, s1, s2
+
+    def evaluate(self, beta: np.ndarray):
+        """(log-likelihood, score vector, information matrix) at β."""
+        eta = self.x @ beta
+        w = np.exp(eta)
+        a0, a1, a2 = self._sums(w)                        # all rows at each time
+        r0, r1, r2 = self._cumulative(a0), self._cumulative(a1), self._cumulative(a2)
+        has = self.d > 0
+        loglik = float(np.sum(self.event * eta))
+        score = self.sum_x_events.sum(axis=0).copy()
+        info = np.zeros((len(beta), len(beta)))
+        if self.ties == "breslow":
+            mean = r1[has] / r0[has, None]
+            loglik -= float(np.sum(self.d[has] * np.log(r0[has])))
+            score -= (self.d[has, None] * mean).sum(axis=0)
+            info += np.einsum("t,tjk->jk", self.d[has], r2[has] / r0[has, None, None]
+                              - mean[:, :, None] * mean[:, None, :])
+            return loglik, score, info
+        e0, e1, e2 = self._sums(w * self.event)           # event rows only (Efron)
+        d = self.d[has]
+        r0, r1, r2, e0, e1, e2 = r0[has], r1[has], r2[has], e0[has], e1[has], e2[has]
+        for r in range(int(d.max()) if len(d) else 0):
+            active = d > r
+            frac = np.where(active, r / np.where(active, d, 1), 0.0)[active]
+            den = r0[active] - frac * e0[active]
+            num1 = r1[active] - frac[:, None] * e1[active]
+            num2 = r2[active] - frac[:, None, None] * e2[active]
+            mean = num1 / den[:, None]
+            loglik -= float(np.sum(np.log(den)))
+            score -= mean.sum(axis=0)
+            info += (num2 / den[:, None, None] - mean[:, :, None] * mean[:, None, :]).sum(axis=0)
+        return loglik, score, info
+
+
+def _fit_newton(likelihood: _PartialLikelihood, p: int):
+    beta = np.zeros(p)
+    loglik, score, info = likelihood.evaluate(beta)
+    null = (loglik, score, info)
+    iterations = 0
+    for iterations in range(1, MAX_ITER + 1):
+        step = np.linalg.solve(info, score)
+        new_beta = beta + step
+        new = likelihood.evaluate(new_beta)
+        halvings = 0
+        while (not np.isfinite(new[0]) or new[0] < loglik - 1e-12) and halvings < 30:  # step-halving, as R
+            new_beta = (beta + new_beta) / 2
+            new = likelihood.evaluate(new_beta)
+            halvings += 1
+        converged = abs(1 - loglik / new[0]) <= EPS * 1e-3 if new[0] != 0 else abs(new[0] - loglik) <= EPS
+        beta, (loglik, score, info) = new_beta, new
+        if converged and np.max(np.abs(step)) < 1e-10 * max(1.0, np.max(np.abs(beta))):
+            break
+        if converged and iterations > 5 and abs(new[0] - loglik) == 0:
+            break
+    return beta, loglik, score, info, null, iterations
+
+
+def cox_regression(time, event, x, names=None, stratum=None, ties: str = "efron", conf_level: float = 0.95
+                   ) -> CoxModel:
+    """Fit a Cox model. ``x``: n × p covariate matrix (see :func:`design_matrix`); ``stratum``: optional labels
+    (separate baseline hazards, as R ``strata()``)."""
+    if ties not in ("efron", "breslow"):
+        raise ValueError("ties must be 'efron' or 'breslow'")
+    time = np.asarray(time, float)
+    event = np.asarray(event).astype(int)
+    x = np.asarray(x, float).reshape(len(time), -1)
+    names = list(names) if names is not None else [f"x{j + 1}" for j in range(x.shape[1])]
+    stratum = np.zeros(len(time), int) if stratum is None else pd.factorize(np.asarray(stratum), sort=True)[0]
+    likelihood = _PartialLikelihood(x, time, event, stratum, ties)
+    p = x.shape[1]
+    beta, loglik, score, info, (loglik0, score0, info0), iterations = _fit_newton(likelihood, p)
+    covariance = np.linalg.inv(info)
+    se = np.sqrt(np.diag(covariance))
+    remaining = np.abs(score @ covariance)
+    infinite = (remaining > EPS) & (remaining > TOLER_INF * np.abs(beta))
+    z_crit = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    z = beta / se
+    terms = tuple(
+        CoxTerm(n, float(b), float(s), float(np.exp(b)), float(np.exp(b - z_crit * s)), float(np.exp(b + z_crit * s)),
+                float(zz), float(2 * stats.norm.sf(abs(zz))), bool(inf))
+        for n, b, s, zz, inf in zip(names, beta, se, z, infinite)
+    )
+    lr = 2 * (loglik - loglik0)
+    wald = float(beta @ info @ beta)
+    score_test = float(score0 @ np.linalg.solve(info0, score0))
+    return CoxModel(
+        terms, ties, len(time), int(event.sum()), float(loglik0), float(loglik), float(lr), float(stats.chi2.sf(lr, p)),
+        wald, float(stats.chi2.sf(wald, p)), score_test, float(stats.chi2.sf(score_test, p)), p,
+        harrell_concordance(time, event, x @ beta, stratum), iterations, conf_level,
+        tuple(n for n, inf in zip(names, infinite) if inf), covariance,
+    )
+
+
+def cox_model(frame: pd.DataFrame, time: str, event: str, covariates, categorical=(), strata: str | None = None,
+              ties: str = "efron", conf_level: float = 0.95) -> CoxModel:
+    """Fit a Cox model from a DataFrame: ``time``/``event`` column names, covariate names (text columns and
+    those in ``categorical`` are treatment-coded). Rows with a missing value are dropped, as R does."""
+    used = [time, event, *covariates] + ([strata] if strata else [])
+    data = frame[used].dropna()
+    x, names = design_matrix(data, covariates, categorical)
+    return cox_regression(data[time], data[event], x, names, data[strata] if strata else None, ties, conf_level)
+
+
+def harrell_concordance(time, event, risk, stratum=None) -> float:
+    """Harrell's C as R (survival::concordance): over comparable pairs — an event at t_i and another patient of
+    the same stratum with t_j > t_i, or censored at t_j = t_i — the share where the earlier event has the
+    higher risk score; ties in the score count ½."""
+    time, event, risk = np.asarray(time, float), np.asarray(event).astype(int), np.asarray(risk, float)
+    stratum = np.zeros(len(time), int) if stratum is None else np.asarray(stratum)
+    concordant = discordant = tied = 0.0
+    for s in np.unique(stratum):
+        m = stratum == s
+        t, e, r = time[m], event[m], risk[m]
+        # sort by time descending; at equal times put events after censorings so censorings are "later"
+        order = np.lexsort((e, -t))
+        t, e, r = t[order], e[order], r[order]
+        ranks = np.searchsorted(np.unique(r), r)
+        tree = np.zeros(len(np.unique(r)) + 1)
+
+        def add(i):
+            i += 1
+            while i < len(tree):
+                tree[i] += 1
+                i += i & -i
+
+        def below(i):  # how many inserted with rank < i
+            total = 0.0
+            while i > 0:
+                total += tree[i]
+                i -= i & -i
+            return total
+
+        inserted = 0
+        i = 0
+        while i < len(t):
+            j = i
+            while j < len(t) and t[j] == t[i]:
+                j += 1
+            block = range(i, j)
+            for k in block:  # censorings at this time are comparable with events at this time
+                if e[k] == 0:
+                    add(ranks[k])
+                    inserted += 1
+            for k in block:
+                if e[k] == 1:
+                    lower = below(ranks[k])
+                    equal = below(ranks[k] + 1) - lower
+                    concordant += lower
+                    tied += equal
+                    discordant += inserted - lower - equal
+            for k in block:
+                if e[k] == 1:
+                    add(ranks[k])
+                    inserted += 1
+            i = j
+    comparable = concordant + discordant + tied
+    return float((concordant + tied / 2) / comparable) if comparable else np.nan
