@@ -39,6 +39,16 @@ class CoxTerm:
 
 
 @dataclass(frozen=True)
+class ProportionalHazardsTest:
+    """Test of proportional hazards for one term (or GLOBAL), as R ``cox.zph(fit, transform = "km")``."""
+
+    term: str
+    chisq: float
+    df: int
+    p_value: float
+
+
+@dataclass(frozen=True)
 class CoxModel:
     """A fitted Cox model, each number as R ``summary(coxph)`` reports it."""
 
@@ -60,6 +70,7 @@ class CoxModel:
     conf_level: float
     monotone_likelihood: tuple[str, ...]
     covariance: np.ndarray
+    ph_tests: tuple[ProportionalHazardsTest, ...] = ()
 
     @property
     def method(self) -> str:
@@ -93,6 +104,7 @@ class _PartialLikelihood:
         codes, uniques = pd.factorize(keys, sort=True)
         self.cell = codes
         self.n_cells = len(uniques)
+        self._uniques = uniques
         stratum_of_cell = np.asarray(uniques.get_level_values(0))
         self.segment_start = np.r_[True, stratum_of_cell[1:] != stratum_of_cell[:-1]]
         self.segment = np.cumsum(self.segment_start) - 1
@@ -120,37 +132,47 @@ class _PartialLikelihood:
             s2[:, j, k] = s2[:, k, j] = np.bincount(self.cell, weights * self.x[:, j] * self.x[:, k], self.n_cells)
         return s0, s1, s2
 
-    def evaluate(self, beta: np.ndarray):
-        """(log-likelihood, score vector, information matrix) at β."""
+    def contributions(self, beta: np.ndarray):
+        """Log-likelihood and, per (stratum, time) cell, the score and information contributions at β.
+
+        Returns (loglik, score_cells n_cells × p, info_cells n_cells × p × p); cells without events give zeros.
+        """
         eta = self.x @ beta
         w = np.exp(eta)
         a0, a1, a2 = self._sums(w)                        # all rows at each time
         r0, r1, r2 = self._cumulative(a0), self._cumulative(a1), self._cumulative(a2)
-        has = self.d > 0
+        p = len(beta)
         loglik = float(np.sum(self.event * eta))
-        score = self.sum_x_events.sum(axis=0).copy()
-        info = np.zeros((len(beta), len(beta)))
+        score_cells = self.sum_x_events.copy()
+        info_cells = np.zeros((self.n_cells, p, p))
+        has = np.nonzero(self.d > 0)[0]
+        d = self.d[has]
         if self.ties == "breslow":
             mean = r1[has] / r0[has, None]
-            loglik -= float(np.sum(self.d[has] * np.log(r0[has])))
-            score -= (self.d[has, None] * mean).sum(axis=0)
-            info += np.einsum("t,tjk->jk", self.d[has], r2[has] / r0[has, None, None]
-                              - mean[:, :, None] * mean[:, None, :])
-            return loglik, score, info
+            loglik -= float(np.sum(d * np.log(r0[has])))
+            score_cells[has] -= d[:, None] * mean
+            info_cells[has] = d[:, None, None] * (r2[has] / r0[has, None, None] - mean[:, :, None] * mean[:, None, :])
+            return loglik, score_cells, info_cells
         e0, e1, e2 = self._sums(w * self.event)           # event rows only (Efron)
-        d = self.d[has]
-        r0, r1, r2, e0, e1, e2 = r0[has], r1[has], r2[has], e0[has], e1[has], e2[has]
         for r in range(int(d.max()) if len(d) else 0):
-            active = d > r
-            frac = np.where(active, r / np.where(active, d, 1), 0.0)[active]
-            den = r0[active] - frac * e0[active]
-            num1 = r1[active] - frac[:, None] * e1[active]
-            num2 = r2[active] - frac[:, None, None] * e2[active]
-            mean = num1 / den[:, None]
+            cells = has[d > r]
+            frac = r / self.d[cells]
+            den = r0[cells] - frac * e0[cells]
+            mean = (r1[cells] - frac[:, None] * e1[cells]) / den[:, None]
+            second = (r2[cells] - frac[:, None, None] * e2[cells]) / den[:, None, None]
             loglik -= float(np.sum(np.log(den)))
-            score -= mean.sum(axis=0)
-            info += (num2 / den[:, None, None] - mean[:, :, None] * mean[:, None, :]).sum(axis=0)
-        return loglik, score, info
+            score_cells[cells] -= mean
+            info_cells[cells] += second - mean[:, :, None] * mean[:, None, :]
+        return loglik, score_cells, info_cells
+
+    def evaluate(self, beta: np.ndarray):
+        """(log-likelihood, score vector, information matrix) at β."""
+        loglik, score_cells, info_cells = self.contributions(beta)
+        return loglik, score_cells.sum(axis=0), info_cells.sum(axis=0)
+
+    def cell_times(self) -> np.ndarray:
+        """The time of each (stratum, time) cell."""
+        return -np.asarray(self._uniques.get_level_values(1), dtype=float)
 
 
 def _fit_newton(likelihood: _PartialLikelihood, p: int):
@@ -209,7 +231,47 @@ def cox_regression(time, event, x, names=None, stratum=None, ties: str = "efron"
         wald, float(stats.chi2.sf(wald, p)), score_test, float(stats.chi2.sf(score_test, p)), p,
         harrell_concordance(time, event, x @ beta, stratum), iterations, conf_level,
         tuple(n for n, inf in zip(names, infinite) if inf), covariance,
+        proportional_hazards_tests(likelihood, beta, time, event, names),
     )
+
+
+def term_columns(names) -> dict[str, list[int]]:
+    """Columns of each model term: ``celltype[large]`` and ``celltype[squamous]`` belong to term ``celltype``."""
+    terms: dict[str, list[int]] = {}
+    for j, name in enumerate(names):
+        terms.setdefault(name.split("[", 1)[0], []).append(j)
+    return terms
+
+
+def proportional_hazards_tests(likelihood: _PartialLikelihood, beta: np.ndarray, time, event, names
+                               ) -> tuple[ProportionalHazardsTest, ...]:
+    """Score tests of adding x·g(t) at (β̂, 0), g(t) = 1 − Ŝ(t−) centred on its mean over events (Ŝ the pooled
+    Kaplan–Meier), per term and GLOBAL — the method of R ``cox.zph(transform = "km")`` (survival >= 3.0)."""
+    p = len(beta)
+    if p == 0:
+        return ()
+    _, score_cells, info_cells = likelihood.contributions(beta)
+    times, events = np.asarray(time, float), np.asarray(event).astype(int)
+    event_times = np.unique(times[events == 1])
+    d = np.array([np.sum((times == t) & (events == 1)) for t in event_times], float)
+    n_risk = np.array([np.sum(times >= t) for t in event_times], float)
+    surv = np.cumprod(1 - d / n_risk)
+    cell_times = likelihood.cell_times()
+    before = np.searchsorted(event_times, cell_times, side="left") - 1  # last event time strictly before t
+    transformed = 1 - np.where(before >= 0, surv[np.maximum(before, 0)], 1.0)
+    g = transformed - np.sum(likelihood.d * transformed) / likelihood.d.sum()
+    u = np.concatenate([np.zeros(p), (g[:, None] * score_cells).sum(axis=0)])
+    i11, i12, i22 = info_cells.sum(axis=0), np.einsum("t,tjk->jk", g, info_cells), np.einsum("t,tjk->jk", g * g,
+                                                                                             info_cells)
+    information = np.block([[i11, i12], [i12, i22]])
+    results = []
+    groups = list(term_columns(names).items()) + [("GLOBAL", list(range(p)))]
+    for term, columns in groups:
+        keep = list(range(p)) + [p + j for j in columns]
+        sub_u = u[keep]
+        chisq = float(sub_u @ np.linalg.solve(information[np.ix_(keep, keep)], sub_u))
+        results.append(ProportionalHazardsTest(term, chisq, len(columns), float(stats.chi2.sf(chisq, len(columns)))))
+    return tuple(results)
 
 
 def cox_model(frame: pd.DataFrame, time: str, event: str, covariates, categorical=(), strata: str | None = None,

@@ -38,6 +38,11 @@ def test_matches_r_coxph(model, ties):
           [ref["lr"], ref["lr_p"], ref["wald"], ref["wald_p"], ref["score"], ref["score_p"]])
     close(fit.concordance, ref["concordance"])
     assert fit.monotone_likelihood == ()
+    # proportional-hazards test, as cox.zph(fit, transform = "km")
+    assert [z.term for z in fit.ph_tests] == [n.replace("factor(rx)", "rx") for n in ref["zph_terms"]]
+    close([z.chisq for z in fit.ph_tests], ref["zph_chisq"])
+    close([z.df for z in fit.ph_tests], ref["zph_df"])
+    close([z.p_value for z in fit.ph_tests], ref["zph_p"])
 
 
 def test_term_names_follow_r_treatment_coding():
