@@ -9,10 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+import json
+
 from . import __version__
-from .io.problems import problems_to_json, problems_to_text
+from .io.analysis_table import read_analysis_table
+from .io.problems import problems_to_json, problems_to_text, sort_problems
 from .io.study import validate_study
 from .io.template import write_template
+from .stats.proportions import CI_METHOD_NAMES, binomial_test, proportion_ci
+from .stats.survival_summary import summarise_survival
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -43,6 +48,85 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _list(text: str | None) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()] if text else []
+
+
+def _fmt(value, digits: int = 3) -> str:
+    return "NR" if value is None else f"{value:.{digits}g}" if isinstance(value, float) else str(value)
+
+
+def _print_km(label: str, km: dict) -> None:
+    print(f"{label}: n = {km['n']}, events = {km['events']}, median = {_fmt(km['median'], 4)} "
+          f"(95% CI {_fmt(km['lower'], 4)}–{_fmt(km['upper'], 4)}; {km['conf_type']} band)")
+    for m in km["landmarks"]:
+        print(f"    S({_fmt(m['time'])}) = {_fmt(m['surv'])} (95% CI {_fmt(m['lower'])}–{_fmt(m['upper'])}), "
+              f"at risk {m['n_risk']}")
+
+
+def _cmd_survival(args: argparse.Namespace) -> int:
+    covariates = _list(args.covariates)
+    others = [c for c in (args.by, args.strata) if c] + covariates
+    try:
+        landmark_times = [float(t) for t in _list(args.landmarks)]
+    except ValueError:
+        print(f"oncocohort survival: --landmarks must be numbers separated by commas, got {args.landmarks!r}",
+              file=sys.stderr)
+        return 2
+    frame, log = read_analysis_table(args.data, args.time, args.event, others)
+    problems = sort_problems(log.problems)
+    if frame is None:
+        print(problems_to_json(problems) if args.json else problems_to_text(problems))
+        return 1
+    result = summarise_survival(frame, args.time, args.event, args.by, args.strata, covariates,
+                                _list(args.categorical), args.ties, args.conf_type, landmark_times, args.firth)
+    result["warnings"] = [p.describe() for p in problems]
+    if args.json:
+        print(json.dumps(result, indent=2, sort_keys=True))
+        return 0
+    if problems:
+        print(problems_to_text(problems))
+    _print_km("All", result["km"])
+    for level, km in result.get("groups", {}).items():
+        _print_km(f"{args.by} = {level}", km)
+    if "logrank" in result:
+        lr = result["logrank"]
+        print(f"{lr['method']}: chi-square = {_fmt(lr['chisq'], 4)}, df = {lr['df']}, p = {_fmt(lr['p'], 4)}")
+    if "cox" in result:
+        cox = result["cox"]
+        print(cox["method"])
+        for t in cox["terms"]:
+            print(f"    {t['name']}: HR = {_fmt(t['hr'])} (95% CI {_fmt(t['lower'])}–{_fmt(t['upper'])}), "
+                  f"p = {_fmt(t['p'])}")
+        print(f"    likelihood-ratio test = {_fmt(cox['lr_test'], 4)}, p = {_fmt(cox['lr_p'], 4)}"
+              + (f"; concordance = {_fmt(cox['concordance'])}" if "concordance" in cox else ""))
+        for name in cox.get("monotone_likelihood", []):
+            print(f"    WARNING: monotone likelihood for {name} (its coefficient runs to infinity); use --firth")
+    return 0
+
+
+def _cmd_proportion(args: argparse.Namespace) -> int:
+    try:
+        estimate = proportion_ci(args.x, args.n, args.method, args.conf_level)
+        test = binomial_test(args.x, args.n, args.p0, args.alternative) if args.p0 is not None else None
+    except ValueError as exc:
+        print(f"oncocohort proportion: {exc}", file=sys.stderr)
+        return 1
+    result = {"x": estimate.x, "n": estimate.n, "estimate": estimate.estimate, "lower": estimate.lower,
+              "upper": estimate.upper, "conf_level": estimate.conf_level, "method": estimate.method,
+              "method_label": estimate.method_label}
+    if test is not None:
+        result["test"] = {"p0": test.p0, "alternative": test.alternative, "p": test.p_value, "method": test.method}
+    if args.json:
+        print(json.dumps(result, indent=2, sort_keys=True))
+    else:
+        print(f"{estimate.x}/{estimate.n} = {100 * estimate.estimate:.1f}% ({estimate.method_label}: "
+              f"{100 * estimate.lower:.1f}–{100 * estimate.upper:.1f}%)")
+        if test is not None:
+            print(f"{test.method} against p0 = {test.p0:g} ({test.alternative}): p = {test.p_value:.4g}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oncocohort", description="Oncology treatment-cohort studies from "
                                      "patient-level data.")
@@ -62,6 +146,32 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("dir", help="study folder (study.toml + study.xlsx or CSV tables)")
     validate.add_argument("--json", action="store_true", help="print the problems as JSON (docs/cli.md)")
     validate.set_defaults(run=_cmd_validate)
+
+    survival = commands.add_parser("survival", help="Kaplan–Meier, log-rank and Cox from a one-row-per-patient CSV")
+    survival.add_argument("data", help="CSV file, one row per patient")
+    survival.add_argument("--time", required=True, help="column with the time to event or censoring (>= 0)")
+    survival.add_argument("--event", required=True, help="column with 1 = event, 0 = censored")
+    survival.add_argument("--by", help="column defining groups: KM per group and a log-rank test")
+    survival.add_argument("--strata", help="column to stratify the log-rank test / Cox model by")
+    survival.add_argument("--covariates", help="comma-separated Cox model covariates")
+    survival.add_argument("--categorical", help="comma-separated covariates to treat as categories even if numeric")
+    survival.add_argument("--ties", choices=("efron", "breslow"), default="efron")
+    survival.add_argument("--conf-type", choices=("log", "log-log", "plain"), default="log",
+                          help="pointwise CI type of the KM curve (log = R default, log-log = SAS default)")
+    survival.add_argument("--landmarks", help="comma-separated landmark times, in the data's unit")
+    survival.add_argument("--firth", action="store_true", help="Firth-penalised Cox model (small samples)")
+    survival.add_argument("--json", action="store_true", help="print the results as JSON (docs/cli.md)")
+    survival.set_defaults(run=_cmd_survival)
+
+    proportion = commands.add_parser("proportion", help="a proportion x/n with its CI and an exact binomial test")
+    proportion.add_argument("x", type=int, help="successes (e.g. responders)")
+    proportion.add_argument("n", type=int, help="trials (e.g. evaluable patients)")
+    proportion.add_argument("--method", choices=tuple(CI_METHOD_NAMES), default="clopper-pearson")
+    proportion.add_argument("--conf-level", type=float, default=0.95)
+    proportion.add_argument("--p0", type=float, help="historical rate to test against (exact binomial test)")
+    proportion.add_argument("--alternative", choices=("two-sided", "greater", "less"), default="two-sided")
+    proportion.add_argument("--json", action="store_true", help="print the result as JSON (docs/cli.md)")
+    proportion.set_defaults(run=_cmd_proportion)
     return parser
 
 
