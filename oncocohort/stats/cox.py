@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .event_counts import count_events, with_risk_sets
+
 EPS = 1e-9          # R coxph.control(eps): relative change in the log-likelihood at convergence
 TOLER_INF = np.sqrt(EPS)
 MAX_ITER = 30
@@ -100,12 +102,15 @@ class _PartialLikelihood:
     def __init__(self, x: np.ndarray, time: np.ndarray, event: np.ndarray, stratum: np.ndarray, ties: str):
         self.x = x - x.mean(axis=0)  # centring (as R) changes nothing but numerical range
         self.event = event.astype(float)
-        keys = pd.MultiIndex.from_arrays([stratum, -time])  # descending time within stratum
-        codes, uniques = pd.factorize(keys, sort=True)
+        # cells = (stratum, distinct time), ordered by stratum then descending time; integer keys sort fast
+        distinct_times, time_rank = np.unique(-time, return_inverse=True)
+        strata_codes = pd.factorize(np.asarray(stratum), sort=True)[0]
+        keys, codes = np.unique(strata_codes.astype(np.int64) * len(distinct_times) + time_rank,
+                                return_inverse=True)
         self.cell = codes
-        self.n_cells = len(uniques)
-        self._uniques = uniques
-        stratum_of_cell = np.asarray(uniques.get_level_values(0))
+        self.n_cells = len(keys)
+        self._cell_time = -distinct_times[keys % len(distinct_times)]
+        stratum_of_cell = keys // len(distinct_times)
         self.segment_start = np.r_[True, stratum_of_cell[1:] != stratum_of_cell[:-1]]
         self.segment = np.cumsum(self.segment_start) - 1
         self.d = np.bincount(codes, self.event, self.n_cells)
@@ -153,16 +158,26 @@ class _PartialLikelihood:
             score_cells[has] -= d[:, None] * mean
             info_cells[has] = d[:, None, None] * (r2[has] / r0[has, None, None] - mean[:, :, None] * mean[:, None, :])
             return loglik, score_cells, info_cells
-        e0, e1, e2 = self._sums(w * self.event)           # event rows only (Efron)
-        for r in range(int(d.max()) if len(d) else 0):
-            cells = has[d > r]
-            frac = r / self.d[cells]
-            den = r0[cells] - frac * e0[cells]
-            mean = (r1[cells] - frac[:, None] * e1[cells]) / den[:, None]
-            second = (r2[cells] - frac[:, None, None] * e2[cells]) / den[:, None, None]
-            loglik -= float(np.sum(np.log(den)))
-            score_cells[cells] -= mean
-            info_cells[cells] += second - mean[:, :, None] * mean[:, None, :]
+        # Efron: the j-th of d tied events (f = j/d, j = 0..d−1) sees den = R0 − f·E0, mean (R1 − f·E1)/den, etc.
+        # Summing over j needs only per-cell scalar sums, so the tie loop is vectorised over "event slots".
+        e0, e1, e2 = self._sums(w * self.event)           # event rows only
+        counts = d.astype(int)
+        slot_cell = np.repeat(np.arange(len(has)), counts)
+        f = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) / np.repeat(d, counts)
+        den = r0[has][slot_cell] - f * e0[has][slot_cell]
+        loglik -= float(np.sum(np.log(den)))
+
+        def per_cell(values):
+            return np.bincount(slot_cell, values, len(has))
+
+        inv, f_inv = per_cell(1 / den), per_cell(f / den)
+        inv2, f_inv2, ff_inv2 = per_cell(1 / den**2), per_cell(f / den**2), per_cell(f * f / den**2)
+        R1, E1 = r1[has], e1[has]
+        score_cells[has] -= R1 * inv[:, None] - E1 * f_inv[:, None]
+        info_cells[has] = (r2[has] * inv[:, None, None] - e2[has] * f_inv[:, None, None]
+                           - np.einsum("t,tj,tk->tjk", inv2, R1, R1)
+                           + np.einsum("t,tj,tk->tjk", f_inv2, R1, E1) + np.einsum("t,tj,tk->tjk", f_inv2, E1, R1)
+                           - np.einsum("t,tj,tk->tjk", ff_inv2, E1, E1))
         return loglik, score_cells, info_cells
 
     def evaluate(self, beta: np.ndarray):
@@ -172,7 +187,7 @@ class _PartialLikelihood:
 
     def cell_times(self) -> np.ndarray:
         """The time of each (stratum, time) cell."""
-        return -np.asarray(self._uniques.get_level_values(1), dtype=float)
+        return self._cell_time
 
 
 def _fit_newton(likelihood: _PartialLikelihood, p: int):
@@ -251,11 +266,10 @@ def proportional_hazards_tests(likelihood: _PartialLikelihood, beta: np.ndarray,
     if p == 0:
         return ()
     _, score_cells, info_cells = likelihood.contributions(beta)
-    times, events = np.asarray(time, float), np.asarray(event).astype(int)
-    event_times = np.unique(times[events == 1])
-    d = np.array([np.sum((times == t) & (events == 1)) for t in event_times], float)
-    n_risk = np.array([np.sum(times >= t) for t in event_times], float)
-    surv = np.cumprod(1 - d / n_risk)
+    counts = with_risk_sets(count_events(time, event))  # pooled over strata, as R's survfitKM(rep(1, n))
+    counts = counts[counts["n_event"] > 0]
+    event_times = counts["time"].to_numpy(float)
+    surv = np.cumprod(1 - counts["n_event"].to_numpy(float) / counts["n_risk"].to_numpy(float))
     cell_times = likelihood.cell_times()
     before = np.searchsorted(event_times, cell_times, side="left") - 1  # last event time strictly before t
     transformed = 1 - np.where(before >= 0, surv[np.maximum(before, 0)], 1.0)
@@ -287,54 +301,44 @@ def cox_model(frame: pd.DataFrame, time: str, event: str, covariates, categorica
 def harrell_concordance(time, event, risk, stratum=None) -> float:
     """Harrell's C as R (survival::concordance): over comparable pairs — an event at t_i and another patient of
     the same stratum with t_j > t_i, or censored at t_j = t_i — the share where the earlier event has the
-    higher risk score; ties in the score count ½."""
+    higher risk score; ties in the score count ½.
+
+    Walks the distinct times from the last to the first. The risk scores of patients already passed are kept
+    sorted — a large array plus a small buffer, merged when the buffer grows (stable sort of two sorted runs is
+    linear) — so each time's events are counted with two ``searchsorted`` calls: O(n log n) overall.
+    """
     time, event, risk = np.asarray(time, float), np.asarray(event).astype(int), np.asarray(risk, float)
     stratum = np.zeros(len(time), int) if stratum is None else np.asarray(stratum)
     concordant = discordant = tied = 0.0
     for s in np.unique(stratum):
         m = stratum == s
-        t, e, r = time[m], event[m], risk[m]
-        # sort by time descending; at equal times put events after censorings so censorings are "later"
-        order = np.lexsort((e, -t))
-        t, e, r = t[order], e[order], r[order]
-        ranks = np.searchsorted(np.unique(r), r)
-        tree = np.zeros(len(np.unique(r)) + 1)
-
-        def add(i):
-            i += 1
-            while i < len(tree):
-                tree[i] += 1
-                i += i & -i
-
-        def below(i):  # how many inserted with rank < i
-            total = 0.0
-            while i > 0:
-                total += tree[i]
-                i -= i & -i
-            return total
-
+        order = np.lexsort((event[m], -time[m]))  # time descending; at equal times censorings first
+        t, e, r = time[m][order], event[m][order], risk[m][order]
+        buffer_limit = max(1024, int(np.sqrt(len(t)) * 32))
+        passed, buffer = np.empty(0), np.empty(0)
         inserted = 0
-        i = 0
-        while i < len(t):
-            j = i
-            while j < len(t) and t[j] == t[i]:
-                j += 1
-            block = range(i, j)
-            for k in block:  # censorings at this time are comparable with events at this time
-                if e[k] == 0:
-                    add(ranks[k])
-                    inserted += 1
-            for k in block:
-                if e[k] == 1:
-                    lower = below(ranks[k])
-                    equal = below(ranks[k] + 1) - lower
-                    concordant += lower
-                    tied += equal
-                    discordant += inserted - lower - equal
-            for k in block:
-                if e[k] == 1:
-                    add(ranks[k])
-                    inserted += 1
-            i = j
+        bounds = np.flatnonzero(np.r_[True, t[1:] != t[:-1], True])
+        for start, stop in zip(bounds[:-1], bounds[1:]):
+            block_e, block_r = e[start:stop], r[start:stop]
+            censored = block_r[block_e == 0]
+            if len(censored):  # censorings at this time are comparable with events at this time
+                buffer = _merge(buffer, censored)
+                inserted += len(censored)
+            events = block_r[block_e == 1]
+            if len(events):
+                below = np.searchsorted(passed, events, "left") + np.searchsorted(buffer, events, "left")
+                at_most = np.searchsorted(passed, events, "right") + np.searchsorted(buffer, events, "right")
+                concordant += below.sum()
+                tied += (at_most - below).sum()
+                discordant += (inserted - at_most).sum()
+                buffer = _merge(buffer, events)
+                inserted += len(events)
+            if len(buffer) > buffer_limit:
+                passed, buffer = _merge(passed, buffer), np.empty(0)
     comparable = concordant + discordant + tied
     return float((concordant + tied / 2) / comparable) if comparable else np.nan
+
+
+def _merge(sorted_values: np.ndarray, new_values: np.ndarray) -> np.ndarray:
+    """Sorted union of a sorted array and new values (timsort merges the two runs in linear time)."""
+    return np.sort(np.concatenate([sorted_values, np.sort(new_values)]), kind="stable")
