@@ -7,9 +7,8 @@ internal error (reported in one line; ``--debug`` shows the traceback).
 from __future__ import annotations
 
 import argparse
-import sys
-
 import json
+import sys
 
 from . import __version__
 from .io.analysis_table import read_analysis_table

@@ -64,6 +64,8 @@ RULES = {
     "file.encoding": "a CSV file is not UTF-8 (the row of the first bad byte is given)",
     "file.binary": "a CSV file contains NUL bytes",
     "file.csv_syntax": "a CSV file is not valid CSV",
+    "file.missing": "(analysis tables, `oncocohort survival`) the file named does not exist",
+    "rows.incomplete": "(warning; analysis tables) rows with a blank in a used column are left out — and listed",
     "table.missing": "a required table (or the table the response criteria need) is missing",
     "table.empty_sheet": "a sheet has no rows at all",
     "table.no_header": "row 1 is blank",

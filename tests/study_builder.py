@@ -54,4 +54,5 @@ def write_study(folder: Path, tables: dict[str, list[dict]], *, layout: str = "x
 
 def found(problems, severity, rule, table, row, column):
     """The problems matching all given fields."""
-    return [p for p in problems if (p.severity, p.rule, p.table, p.row, p.column) == (severity, rule, table, row, column)]
+    wanted = (severity, rule, table, row, column)
+    return [p for p in problems if (p.severity, p.rule, p.table, p.row, p.column) == wanted]

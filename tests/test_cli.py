@@ -32,7 +32,8 @@ def test_validate_with_errors_exits_one_and_lists_them(tmp_path):
     result = run("validate", str(folder))
     assert result.returncode == 1
     assert "ERRORS (1)" in result.stdout
-    assert "study.xlsx, sheet patients, row 3, column sex — value 'other': sex must be one of: male, female" in result.stdout
+    expected = "study.xlsx, sheet patients, row 3, column sex — value 'other': sex must be one of: male, female"
+    assert expected in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 

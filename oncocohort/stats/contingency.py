@@ -13,7 +13,7 @@ import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from scipy import stats
@@ -105,7 +105,7 @@ def fisher_exact_rxc(table) -> float:
     threshold = observed + math.log(_REL_ERR)
     n_cols = len(cols)
 
-    @lru_cache(maxsize=None)
+    @cache
     def bounds(j: int, remaining: tuple[int, ...]) -> tuple[float, float]:
         """Largest and smallest Σ term over completions of columns j.. with these row totals left."""
         if j == n_cols - 1:

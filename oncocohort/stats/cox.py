@@ -114,8 +114,9 @@ class _PartialLikelihood:
         self.segment_start = np.r_[True, stratum_of_cell[1:] != stratum_of_cell[:-1]]
         self.segment = np.cumsum(self.segment_start) - 1
         self.d = np.bincount(codes, self.event, self.n_cells)
-        self.sum_x_events = np.stack([np.bincount(codes, self.event * self.x[:, j], self.n_cells)
-                                      for j in range(x.shape[1])], axis=1) if x.shape[1] else np.zeros((self.n_cells, 0))
+        self.sum_x_events = np.zeros((self.n_cells, x.shape[1]))
+        for j in range(x.shape[1]):
+            self.sum_x_events[:, j] = np.bincount(codes, self.event * self.x[:, j], self.n_cells)
         self.ties = ties
         p = x.shape[1]
         self.pairs = [(j, k) for j in range(p) for k in range(j, p)]

@@ -40,9 +40,11 @@ def test_load_study_raises_with_every_error(tmp_path):
         load_study(write_study(tmp_path / "s", tables))
     rules = {p.rule for p in caught.value.problems if p.severity == "error"}
     # death in 2020 is before treatment, before the last-alive date, and before every scan and adverse event
-    assert rules == {"value.not_allowed", "date.death_before_treatment", "date.alive_after_death", "date.after_death"}
+    assert rules == {"value.not_allowed", "date.death_before_treatment", "date.alive_after_death",
+                     "date.after_death"}
     n_errors = sum(p.severity == "error" for p in caught.value.problems)
-    assert f"{n_errors} error(s)" in str(caught.value) and n_errors == 12  # ecog, death order x2, after death: 3 treatments, 4 lesions, 1 response, 1 AE
+    # ecog, death order ×2, after death: 3 treatments, 4 lesions, 1 response, 1 AE
+    assert f"{n_errors} error(s)" in str(caught.value) and n_errors == 12
 
 
 def test_optional_tables_may_be_absent(tmp_path):
@@ -55,7 +57,8 @@ def test_optional_tables_may_be_absent(tmp_path):
 def test_config_fields_are_checked_against_the_data(tmp_path):
     text = (STUDY_TOML.replace('field = "prior_systemic_lines"', 'field = "prior_lines"')
             .replace('value = "active"', 'value = "actve"', 1)
-            .replace('cox_covariates = ["ecog", "histology_group"]', 'cox_covariates = ["ecog", "starting_dose:aspirin"]'))
+            .replace('cox_covariates = ["ecog", "histology_group"]',
+                     'cox_covariates = ["ecog", "starting_dose:aspirin"]'))
     report = validate_study(write_study(tmp_path / "s", example_tables(), toml=text))
     got = {(p.rule, p.table, p.column, p.value) for p in report.errors}
     assert got == {

@@ -22,7 +22,8 @@ DATA = r_reference()["data"]
 
 
 def data_for(name):
-    for key, (t, s) in {"lung": ("time", "status"), "veteran": ("time", "status"), "ovarian": ("futime", "fustat")}.items():
+    columns = {"lung": ("time", "status"), "veteran": ("time", "status"), "ovarian": ("futime", "fustat")}
+    for key, (t, s) in columns.items():
         if name.startswith(key + "_"):
             return np.array(DATA[key][t], float), np.array(DATA[key][s], int)
     for key, case in DATA["hand"].items():

@@ -8,15 +8,15 @@ from oncocohort.stats.logrank import logrank_test
 from tests.stats.reference import close, r_reference
 
 D = r_reference()["data"]
-L, V, O = D["lung"], D["veteran"], D["ovarian"]
+LUNG, VET, OVA = D["lung"], D["veteran"], D["ovarian"]
 CASES = {
-    "lung_sex": (L["time"], L["status"], L["sex"], None, 0),
-    "lung_sex_rho1": (L["time"], L["status"], L["sex"], None, 1),
-    "lung_ecog": (L["time"], L["status"], L["ph.ecog"], None, 0),
-    "veteran_celltype": (V["time"], V["status"], V["celltype"], None, 0),
-    "veteran_trt_strata": (V["time"], V["status"], V["trt"], V["celltype"], 0),
-    "ovarian_rx": (O["futime"], O["fustat"], O["rx"], None, 0),
-    "ovarian_rx_rho05": (O["futime"], O["fustat"], O["rx"], None, 0.5),
+    "lung_sex": (LUNG["time"], LUNG["status"], LUNG["sex"], None, 0),
+    "lung_sex_rho1": (LUNG["time"], LUNG["status"], LUNG["sex"], None, 1),
+    "lung_ecog": (LUNG["time"], LUNG["status"], LUNG["ph.ecog"], None, 0),
+    "veteran_celltype": (VET["time"], VET["status"], VET["celltype"], None, 0),
+    "veteran_trt_strata": (VET["time"], VET["status"], VET["trt"], VET["celltype"], 0),
+    "ovarian_rx": (OVA["futime"], OVA["fustat"], OVA["rx"], None, 0),
+    "ovarian_rx_rho05": (OVA["futime"], OVA["fustat"], OVA["rx"], None, 0.5),
 }
 
 
