@@ -15,8 +15,9 @@ from .io.analysis_table import read_analysis_table
 from .io.problems import problems_to_json, problems_to_text, sort_problems
 from .io.study import validate_study
 from .io.template import write_template
-from .stats.proportions import CI_METHOD_NAMES, binomial_test, proportion_ci
-from .stats.survival_summary import summarise_survival
+
+# The statistics modules (scipy) are imported inside the commands that use them, to keep start-up quick.
+CI_METHODS = ("clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull")
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -64,6 +65,8 @@ def _print_km(label: str, km: dict) -> None:
 
 
 def _cmd_survival(args: argparse.Namespace) -> int:
+    from .stats.survival_summary import summarise_survival
+
     covariates = _list(args.covariates)
     others = [c for c in (args.by, args.strata) if c] + covariates
     try:
@@ -105,6 +108,8 @@ def _cmd_survival(args: argparse.Namespace) -> int:
 
 
 def _cmd_proportion(args: argparse.Namespace) -> int:
+    from .stats.proportions import binomial_test, proportion_ci
+
     try:
         estimate = proportion_ci(args.x, args.n, args.method, args.conf_level)
         test = binomial_test(args.x, args.n, args.p0, args.alternative) if args.p0 is not None else None
@@ -165,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     proportion = commands.add_parser("proportion", help="a proportion x/n with its CI and an exact binomial test")
     proportion.add_argument("x", type=int, help="successes (e.g. responders)")
     proportion.add_argument("n", type=int, help="trials (e.g. evaluable patients)")
-    proportion.add_argument("--method", choices=tuple(CI_METHOD_NAMES), default="clopper-pearson")
+    proportion.add_argument("--method", choices=CI_METHODS, default="clopper-pearson")
     proportion.add_argument("--conf-level", type=float, default=0.95)
     proportion.add_argument("--p0", type=float, help="historical rate to test against (exact binomial test)")
     proportion.add_argument("--alternative", choices=("two-sided", "greater", "less"), default="two-sided")

@@ -79,3 +79,10 @@ def test_proportion(tmp_path):
     doc = json.loads(run("proportion", "4", "7", "--method", "wilson", "--json").stdout)
     close([doc["lower"], doc["upper"]], r_reference()["proportions"]["4_of_7"]["wilson"])
     assert run("proportion", "8", "7").returncode == 1
+
+
+def test_cli_method_choices_match_the_statistics_module():
+    from oncocohort.cli import CI_METHODS
+    from oncocohort.stats.proportions import CI_METHOD_NAMES
+
+    assert CI_METHODS == tuple(CI_METHOD_NAMES)
