@@ -1,0 +1,109 @@
+"""Best overall response (BOR) per patient from visit responses — derived (RECIST engine) or recorded.
+
+Rules as implemented (RECIST 1.1 section 4.4 and the issue's settings):
+
+- Only visits up to and including the first PD count; later ones are ignored.
+- Ranking CR > PR > SD > NON-CR/NON-PD > PD > NE. SD and NON-CR/NON-PD count only at ≥ ``sd_min_days`` after
+  the index date; earlier they count as NE (so an early SD followed by PD gives PD). No post-baseline visit: NE.
+- Confirmation (``confirm=True``): a CR needs a later CR ≥ ``confirm_min_days`` after it, a PR a later CR or PR,
+  with at most ``max_ne_between`` NE visits in between and nothing else (for a CR: only CR or NE between; for a
+  PR: only CR, PR or NE). Unconfirmed CR/PR become SD when the SD minimum is met, else NE.
+- CR followed by PR: per RECIST 1.1 a PR after a CR means the disease has come back — PD unless the CR was not
+  real. We follow RECIST: such a PR is counted as PD and the patient is flagged ``cr_then_pr`` for review
+  (admiralonco instead accepts the PR; see docs/recist.md).
+
+Vectorised: pairs of visits within a patient and cumulative counts replace a loop per patient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+RANK = {"CR": 6, "PR": 5, "SD": 4, "NON-CR/NON-PD": 3, "PD": 2, "NE": 1}
+LABEL = {v: k for k, v in RANK.items()}
+PATIENT_COLUMNS = ("patient_id", "best_overall_response", "best_overall_response_date", "first_response_date",
+                   "progression_date", "best_pct_change", "confirmed", "n_assessments", "cr_then_pr")
+
+
+def _prepare(visits: pd.DataFrame, index_dates: pd.Series) -> pd.DataFrame:
+    v = visits.loc[visits["overall_response"].notna(), ["patient_id", "assessment_date", "overall_response"]
+                   + (["pct_from_baseline", "complete"] if "complete" in visits else [])].copy()
+    v = v.join(index_dates.rename("index_date"), on="patient_id")
+    v = v[v["assessment_date"] > v["index_date"]].sort_values(["patient_id", "assessment_date"])
+    # CR followed by PR: RECIST reads the PR as progression (flagged)
+    seen_cr = v["overall_response"].eq("CR").groupby(v["patient_id"]).cummax()
+    after_cr_pr = seen_cr & v["overall_response"].eq("PR")
+    v["cr_then_pr"] = after_cr_pr
+    v.loc[after_cr_pr, "overall_response"] = "PD"
+    first_pd = v["assessment_date"].where(v["overall_response"].eq("PD")).groupby(v["patient_id"]).transform("min")
+    v = v[first_pd.isna() | (v["assessment_date"] <= first_pd)].copy()
+    v["position"] = v.groupby("patient_id").cumcount()
+    return v
+
+
+def _confirmation(v: pd.DataFrame, confirm_min_days: int, max_ne_between: int) -> pd.DataFrame:
+    """Flags ``cr_confirmed`` and ``pr_confirmed`` per visit (pairs of visits within a patient)."""
+    r = v["overall_response"]
+    v = v.assign(cum_not_cr=(~r.isin(["CR", "NE"])).groupby(v["patient_id"]).cumsum(),
+                 cum_not_crpr=(~r.isin(["CR", "PR", "NE"])).groupby(v["patient_id"]).cumsum(),
+                 cum_ne=r.eq("NE").groupby(v["patient_id"]).cumsum())
+    candidates = v[r.isin(["CR", "PR"])][["patient_id", "position", "assessment_date", "overall_response",
+                                          "cum_not_cr", "cum_not_crpr", "cum_ne"]]
+    confirmers = v[r.isin(["CR", "PR"])][["patient_id", "position", "assessment_date", "overall_response"]]
+    before = v[["patient_id", "position", "cum_not_cr", "cum_not_crpr", "cum_ne"]].assign(position=v["position"] + 1)
+    pairs = candidates.merge(confirmers, on="patient_id", suffixes=("", "_c"))
+    pairs = pairs[(pairs["position_c"] > pairs["position"]) & (
+        (pairs["assessment_date_c"] - pairs["assessment_date"]).dt.days >= confirm_min_days)]
+    # counts strictly between the two visits = cumulative at (confirmer − 1) − cumulative at the candidate
+    pairs = pairs.merge(before, left_on=["patient_id", "position_c"], right_on=["patient_id", "position"],
+                        suffixes=("", "_b"))
+    ne_between = pairs["cum_ne_b"] - pairs["cum_ne"]
+    cr_ok = (pairs["overall_response"].eq("CR") & pairs["overall_response_c"].eq("CR")
+             & (pairs["cum_not_cr_b"] - pairs["cum_not_cr"] == 0) & (ne_between <= max_ne_between))
+    pr_ok = ((pairs["cum_not_crpr_b"] - pairs["cum_not_crpr"] == 0) & (ne_between <= max_ne_between))
+    keys = ["patient_id", "position"]
+    flags = pd.DataFrame({"patient_id": pairs["patient_id"], "position": pairs["position"], "cr_confirmed": cr_ok,
+                          "pr_confirmed": pr_ok}).groupby(keys)[["cr_confirmed", "pr_confirmed"]].any()
+    v = v.join(flags, on=keys)
+    v[["cr_confirmed", "pr_confirmed"]] = v[["cr_confirmed", "pr_confirmed"]].fillna(False).astype(bool)
+    return v
+
+
+def best_overall_response(visits: pd.DataFrame, index_dates: pd.Series, *, sd_min_days: int = 42,
+                          confirm: bool = False, confirm_min_days: int = 28, max_ne_between: int = 1
+                          ) -> pd.DataFrame:
+    """One row per patient of ``index_dates``: BOR (confirmed when ``confirm``), its date, the first response
+    date, the first PD date, the best (smallest) % change of the target sum, and review flags."""
+    v = _prepare(visits, index_dates)
+    sd_ok = (v["assessment_date"] - v["index_date"]).dt.days >= sd_min_days
+    response = v["overall_response"]
+    if confirm:
+        v = _confirmation(v, confirm_min_days, max_ne_between)
+        confirmed_response = np.select(
+            [response.eq("CR") & v["cr_confirmed"], response.isin(["CR", "PR"]) & v["pr_confirmed"],
+             response.isin(["CR", "PR"]) & sd_ok, response.isin(["CR", "PR"])],
+            ["CR", "PR", "SD", "NE"], default=response)
+        response = pd.Series(confirmed_response, index=v.index)
+    effective = response.where(~(response.isin(["SD", "NON-CR/NON-PD"]) & ~sd_ok), "NE")
+    v["rank"] = effective.map(RANK).fillna(RANK["NE"]).astype(int)
+    best_rank = v.groupby("patient_id")["rank"].transform("max")
+    at_best = v[v["rank"] == best_rank]
+    per_patient = at_best.groupby("patient_id").agg(best_rank=("rank", "first"),
+                                                    best_overall_response_date=("assessment_date", "min"))
+    is_response = v["rank"] >= RANK["PR"]
+    per_patient["first_response_date"] = v[is_response].groupby("patient_id")["assessment_date"].min()
+    per_patient["progression_date"] = v[v["overall_response"].eq("PD")].groupby("patient_id")["assessment_date"].min()
+    if "pct_from_baseline" in v:
+        evaluable = v[v["complete"].fillna(False).astype(bool)]
+        per_patient["best_pct_change"] = evaluable.groupby("patient_id")["pct_from_baseline"].min()
+    per_patient["n_assessments"] = v.groupby("patient_id").size()
+    per_patient["cr_then_pr"] = v.groupby("patient_id")["cr_then_pr"].any()
+    out = pd.DataFrame(index=pd.Index(sorted(index_dates.index), name="patient_id")).join(per_patient)
+    out["best_overall_response"] = out["best_rank"].map(LABEL).fillna("NE")
+    out["n_assessments"] = out["n_assessments"].fillna(0).astype(int)
+    out["cr_then_pr"] = out["cr_then_pr"].fillna(False).astype(bool)
+    out["confirmed"] = confirm
+    if "best_pct_change" not in out:
+        out["best_pct_change"] = np.nan
+    return out.reset_index()[list(PATIENT_COLUMNS)]

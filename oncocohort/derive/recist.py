@@ -1,0 +1,197 @@
+"""RECIST 1.1 visit responses from lesion measurements (Eisenhauer et al., Eur J Cancer 2009;45:228–47, with the
+RECIST working group's 2016 clarifications, Schwartz et al., Eur J Cancer 2016;62:138–45).
+
+All steps are vectorised over patients × visits × lesions (pandas merges and group-wise cumulative operations);
+no Python loop runs per row. Rules as implemented:
+
+- Baseline = the last assessment on or before the index date, at most ``baseline_window_days`` before it.
+  Target and non-target lesions are those recorded at baseline; later assessments are the visits after it.
+- Sum of diameters = longest diameter of non-nodal targets + short axis of nodal targets; ``too_small`` counts
+  5 mm, ``absent`` 0 mm; ``not_evaluated`` or a missing row leaves the target unmeasured (incomplete visit).
+- Nadir = smallest sum at any earlier *complete* visit, baseline included.
+- Target response: PD if sum − nadir ≥ 5 mm and ≥ 20 % of the nadir (any increase ≥ 5 mm after a zero nadir),
+  judged on the measured lesions even when the visit is incomplete; otherwise NE if incomplete; CR if every
+  non-nodal target is absent and every nodal target < 10 mm (the sum may be > 0); PR if ≥ 30 % below baseline;
+  otherwise SD.
+- Non-target response: PD for unequivocal ``progression``; CR when all are absent; NE when any is not evaluated
+  or missing; otherwise NON-CR/NON-PD.
+- New lesions: ``present`` is PD. ``equivocal`` is not; when the same new lesion is later present, PD dates back
+  to the first (equivocal) scan.
+- Overall response: RECIST 1.1 Tables 1 (target disease) and 2 (non-target disease only).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+PD_ABSOLUTE_MM = 5.0
+TOO_SMALL_MM = 5.0
+NODE_NORMAL_MM = 10.0
+VISIT_COLUMNS = ("patient_id", "assessment_date", "sum_mm", "pct_from_baseline", "nadir_mm", "pct_from_nadir",
+                 "target_response", "non_target_response", "new_lesion", "overall_response", "reason")
+
+
+def baseline_dates(lesions: pd.DataFrame, index_dates: pd.Series, window_days: int) -> pd.Series:
+    """Baseline assessment date per patient: the last on or before the index date, within the window."""
+    scans = lesions[["patient_id", "assessment_date"]].drop_duplicates()
+    scans = scans.join(index_dates.rename("_index"), on="patient_id")
+    ok = (scans["assessment_date"] <= scans["_index"]) & (
+        scans["assessment_date"] >= scans["_index"] - pd.Timedelta(days=window_days))
+    return scans[ok].groupby("patient_id")["assessment_date"].max().rename("baseline_date")
+
+
+def _target_table(lesions: pd.DataFrame, visits: pd.DataFrame) -> pd.DataFrame:
+    """Per visit: sum of measured target diameters, number unmeasured, and whether the CR condition holds."""
+    at_baseline = lesions["assessment_date"] == lesions["baseline_date"]
+    targets = lesions.loc[at_baseline & (lesions["kind"] == "target"), ["patient_id", "lesion_id", "nodal"]]
+    grid = visits[["patient_id", "assessment_date"]].merge(targets, on="patient_id")
+    measured = lesions.loc[lesions["kind"] == "target", ["patient_id", "assessment_date", "lesion_id", "status",
+                                                         "diameter_mm"]]
+    grid = grid.merge(measured, on=["patient_id", "assessment_date", "lesion_id"], how="left")
+    value = np.select(
+        [grid["status"].eq("present"), grid["status"].eq("too_small"), grid["status"].eq("absent")],
+        [grid["diameter_mm"].to_numpy(float), TOO_SMALL_MM, 0.0], default=np.nan)
+    grid["value"] = value
+    nodal = grid["nodal"].eq("yes")
+    grid["cr_ok"] = (~nodal & (grid["value"] == 0)) | (nodal & (grid["value"] < NODE_NORMAL_MM))
+    grid["missing"] = np.isnan(value)
+    return grid.groupby(["patient_id", "assessment_date"]).agg(
+        sum_mm=("value", "sum"), n_targets=("lesion_id", "size"), n_missing=("missing", "sum"),
+        cr_ok=("cr_ok", "all"))
+
+
+def _non_target_table(lesions: pd.DataFrame, visits: pd.DataFrame) -> pd.DataFrame:
+    at_baseline = lesions["assessment_date"] == lesions["baseline_date"]
+    non_targets = lesions.loc[at_baseline & (lesions["kind"] == "non_target"), ["patient_id", "lesion_id"]]
+    grid = visits[["patient_id", "assessment_date"]].merge(non_targets, on="patient_id")
+    seen = lesions.loc[lesions["kind"] == "non_target", ["patient_id", "assessment_date", "lesion_id", "status"]]
+    grid = grid.merge(seen, on=["patient_id", "assessment_date", "lesion_id"], how="left")
+    grid["progression"] = grid["status"].eq("progression")
+    grid["absent"] = grid["status"].eq("absent")
+    grid["unknown"] = grid["status"].isna() | grid["status"].eq("not_evaluated")
+    table = grid.groupby(["patient_id", "assessment_date"]).agg(
+        nt_progression=("progression", "any"), nt_all_absent=("absent", "all"), nt_unknown=("unknown", "any"))
+    table["non_target_response"] = np.select(
+        [table["nt_progression"], table["nt_unknown"], table["nt_all_absent"]], ["PD", "NE", "CR"],
+        default="NON-CR/NON-PD")
+    return table
+
+
+def _new_lesion_table(lesions: pd.DataFrame) -> pd.DataFrame:
+    """Per visit: 'present' / 'equivocal' and whether a new lesion makes it PD (incl. dating back)."""
+    new = lesions[(lesions["kind"] == "new") & (lesions["assessment_date"] > lesions["baseline_date"])]
+    new = new.assign(present=new["status"].eq("present"))
+    keys = ["patient_id", "assessment_date"]
+    if new.empty:
+        empty = pd.DataFrame({"new_lesion": pd.Series(dtype=object), "new_pd": pd.Series(dtype=bool)})
+        return empty.set_index(pd.MultiIndex.from_arrays([[], []], names=keys))
+    per_lesion = new.groupby(["patient_id", "lesion_id"]).agg(assessment_date=("assessment_date", "min"),
+                                                              confirmed=("present", "any")).reset_index()
+    dated_back = per_lesion.loc[per_lesion["confirmed"], keys].drop_duplicates().assign(new_pd=True)
+    visit = new.groupby(keys)["present"].any().reset_index()
+    visit["new_lesion"] = np.where(visit["present"], "present", "equivocal")
+    visit = visit[keys + ["new_lesion"]].merge(dated_back, on=keys, how="outer")
+    visit["new_pd"] = visit["new_pd"].fillna(False).astype(bool) | visit["new_lesion"].eq("present")
+    return visit.set_index(keys)
+
+
+def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_window_days: int = 28) -> pd.DataFrame:
+    """RECIST 1.1 response at every assessment from the baseline on (one row per patient and date).
+
+    Parameters
+    ----------
+    lesions : the study's ``lesions`` table (patient_id, assessment_date, lesion_id, kind, nodal, diameter_mm,
+        status); dates as datetime64.
+    index_dates : treatment start per patient (Series indexed by patient_id).
+    baseline_window_days : how long before the index date a baseline scan may be.
+
+    Returns
+    -------
+    DataFrame with VISIT_COLUMNS plus ``is_baseline``, ``complete`` (all targets measured) and
+    ``target_pd`` (the target-sum PD criterion). Percentages in %, sums in mm. Patients without a baseline scan
+    are absent (the caller reports them).
+    """
+    baseline = baseline_dates(lesions, index_dates, baseline_window_days)
+    frame = lesions.join(baseline, on="patient_id", how="inner")
+    frame = frame[frame["assessment_date"] >= frame["baseline_date"]]
+    visits = frame[["patient_id", "assessment_date", "baseline_date"]].drop_duplicates().sort_values(
+        ["patient_id", "assessment_date"]).reset_index(drop=True)
+    out = visits.join(_target_table(frame, visits), on=["patient_id", "assessment_date"])
+    out = out.join(_non_target_table(frame, visits), on=["patient_id", "assessment_date"])
+    out = out.join(_new_lesion_table(frame), on=["patient_id", "assessment_date"])
+    out["is_baseline"] = out["assessment_date"] == out["baseline_date"]
+    has_targets = out["n_targets"].fillna(0) > 0
+    out["complete"] = has_targets & (out["n_missing"] == 0)
+    out.loc[~has_targets, "sum_mm"] = np.nan
+    complete_sum = out["sum_mm"].where(out["complete"])
+    group = out.groupby("patient_id", sort=False)
+    out["baseline_sum"] = group["sum_mm"].transform("first")
+    previous_min = complete_sum.groupby(out["patient_id"]).shift().groupby(out["patient_id"]).cummin()
+    out["nadir_mm"] = previous_min.groupby(out["patient_id"]).ffill().where(~out["is_baseline"])
+    increase = out["sum_mm"] - out["nadir_mm"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["pct_from_baseline"] = 100 * (out["sum_mm"] - out["baseline_sum"]) / out["baseline_sum"]
+        out["pct_from_nadir"] = np.where(out["nadir_mm"] > 0, 100 * increase / out["nadir_mm"], np.nan)
+    # exact comparisons (no 0.2·x rounding): +20 % ⇔ 5·increase ≥ nadir; −30 % ⇔ 10·(base − sum) ≥ 3·base
+    tol = 1e-9
+    out["target_pd"] = (increase >= PD_ABSOLUTE_MM - tol) & (5 * increase >= out["nadir_mm"] - tol)
+    partial_response = 10 * (out["baseline_sum"] - out["sum_mm"]) >= 3 * out["baseline_sum"] - tol
+    out["target_response"] = np.select(
+        [~has_targets, out["is_baseline"], out["target_pd"], ~out["complete"], out["cr_ok"].fillna(False).astype(bool),
+         partial_response],
+        [None, None, "PD", "NE", "CR", "PR"], default="SD")
+    out.loc[out["non_target_response"].isna() & out["is_baseline"], "non_target_response"] = None
+    out.loc[out["is_baseline"], "non_target_response"] = None
+    out["new_pd"] = out["new_pd"].fillna(False).astype(bool)
+    out["new_lesion"] = out["new_lesion"].fillna("")
+    out["overall_response"] = _overall(out)
+    out["reason"] = _reasons(out)
+    return out.reset_index(drop=True)
+
+
+def _overall(v: pd.DataFrame) -> np.ndarray:
+    """RECIST 1.1 Table 1 (targets at baseline) and Table 2 (non-target disease only)."""
+    t, nt = v["target_response"], v["non_target_response"]
+    has_targets = t.notna() | (v["n_targets"].fillna(0) > 0)
+    nt_present = nt.notna()
+    any_pd = v["new_pd"] | t.eq("PD") | nt.eq("PD")
+    nt_ok_for_cr = ~nt_present | nt.eq("CR")
+    return np.select(
+        [v["is_baseline"], any_pd,
+         has_targets & t.eq("CR") & nt_ok_for_cr, has_targets & t.eq("CR"), has_targets & t.eq("PR"),
+         has_targets & t.eq("SD"), has_targets & t.eq("NE"),
+         ~has_targets & nt.eq("CR"), ~has_targets & nt.eq("NON-CR/NON-PD"), ~has_targets & nt.eq("NE")],
+        [None, "PD", "CR", "PR", "PR", "SD", "NE", "CR", "NON-CR/NON-PD", "NE"], default="NE")
+
+
+def _fmt(series: pd.Series, digits: int = 0) -> pd.Series:
+    return series.round(digits).map(lambda x: f"{x:+.{digits}f}" if pd.notna(x) else "n/a")
+
+
+def _reasons(v: pd.DataFrame) -> pd.Series:
+    """The rule applied at each visit, in words (e.g. 'PD: +24 % and +12 mm from nadir 50 mm')."""
+    sum_text = v["sum_mm"].round(1).astype(str)
+    nadir_text = v["nadir_mm"].round(1).astype(str)
+    increase = _fmt(v["sum_mm"] - v["nadir_mm"], 1)
+    reasons = pd.Series("", index=v.index, dtype=object)
+    reasons[v["is_baseline"]] = "baseline: sum " + sum_text[v["is_baseline"]] + " mm"
+    t = v["target_response"]
+    pdt = t.eq("PD")
+    reasons[pdt] = ("PD: " + _fmt(v["pct_from_nadir"])[pdt] + " % and " + increase[pdt] + " mm from nadir "
+                    + nadir_text[pdt] + " mm")
+    reasons[t.eq("NE")] = "NE: target lesion(s) not measured"
+    reasons[t.eq("CR")] = "CR: non-nodal targets absent, nodes < 10 mm (sum " + sum_text[t.eq("CR")] + " mm)"
+    for label, rule in (("PR", "≥ 30 % below baseline"), ("SD", "neither PR nor PD")):
+        m = t.eq(label)
+        reasons[m] = f"{label}: " + _fmt(v["pct_from_baseline"])[m] + f" % from baseline ({rule})"
+    nt_pd = v["non_target_response"].eq("PD")
+    reasons[nt_pd] = reasons[nt_pd].where(reasons[nt_pd] == "", reasons[nt_pd] + "; ") + "non-target progression"
+    new_pd = v["new_pd"]
+    new_text = np.where(v["new_lesion"].eq("present"), "new lesion", "equivocal new lesion confirmed later")
+    reasons[new_pd] = reasons[new_pd].where(reasons[new_pd] == "", reasons[new_pd] + "; ") + pd.Series(
+        new_text, index=v.index)[new_pd]
+    no_targets = v["n_targets"].fillna(0) == 0
+    reasons[no_targets & ~v["is_baseline"] & (reasons == "")] = "non-target disease only: " + v[
+        "non_target_response"].fillna("")[no_targets & ~v["is_baseline"] & (reasons == "")]
+    return reasons
