@@ -115,6 +115,10 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
     baseline = baseline_dates(lesions, index_dates, baseline_window_days)
     frame = lesions.join(baseline, on="patient_id", how="inner")
     frame = frame[frame["assessment_date"] >= frame["baseline_date"]]
+    if frame.empty:  # nobody has a baseline scan: no visit can be assessed
+        columns = list(VISIT_COLUMNS) + ["is_baseline", "complete", "target_pd", "baseline_sum"]
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "assessment_date" else object)
+                             for c in columns})
     visits = frame[["patient_id", "assessment_date", "baseline_date"]].drop_duplicates().sort_values(
         ["patient_id", "assessment_date"]).reset_index(drop=True)
     out = visits.join(_target_table(frame, visits), on=["patient_id", "assessment_date"])
