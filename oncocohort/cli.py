@@ -131,6 +131,23 @@ def _cmd_proportion(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_recist(args: argparse.Namespace) -> int:
+    from .derive.recist_files import run_recist
+
+    problems, written = run_recist(
+        lesions=args.lesions, responses=args.responses, starts=args.starts, out=args.out, criteria=args.criteria,
+        confirm=args.confirm, confirm_min_days=args.confirm_min_days, sd_min_days=args.sd_min_days,
+        baseline_window_days=args.baseline_window_days)
+    text = problems_to_text(problems)
+    if text:
+        print(text)
+    if not written:
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oncocohort", description="Oncology treatment-cohort studies from "
                                      "patient-level data.")
@@ -166,6 +183,19 @@ def build_parser() -> argparse.ArgumentParser:
     survival.add_argument("--firth", action="store_true", help="Firth-penalised Cox model (small samples)")
     survival.add_argument("--json", action="store_true", help="print the results as JSON (docs/cli.md)")
     survival.set_defaults(run=_cmd_survival)
+
+    recist = commands.add_parser("recist", help="RECIST 1.1 visit responses and best overall response")
+    source = recist.add_mutually_exclusive_group(required=True)
+    source.add_argument("lesions", nargs="?", help="lesions CSV (columns as the study's lesions table)")
+    source.add_argument("--responses", help="recorded responses CSV (patient_id, assessment_date, overall_response)")
+    recist.add_argument("--starts", required=True, help="CSV with patient_id,treatment_start")
+    recist.add_argument("--criteria", choices=("recist1.1",), default="recist1.1")
+    recist.add_argument("--confirm", action="store_true", help="require confirmation of CR/PR")
+    recist.add_argument("--confirm-min-days", type=int, default=28)
+    recist.add_argument("--sd-min-days", type=int, default=42)
+    recist.add_argument("--baseline-window-days", type=int, default=28)
+    recist.add_argument("--out", required=True, help="folder for visits.csv and patients.csv")
+    recist.set_defaults(run=_cmd_recist)
 
     proportion = commands.add_parser("proportion", help="a proportion x/n with its CI and an exact binomial test")
     proportion.add_argument("x", type=int, help="successes (e.g. responders)")

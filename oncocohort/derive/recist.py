@@ -179,11 +179,15 @@ def _reasons(v: pd.DataFrame) -> pd.Series:
     nadir_text = v["nadir_mm"].round(1).astype(str)
     increase = _fmt(v["sum_mm"] - v["nadir_mm"], 1)
     reasons = pd.Series("", index=v.index, dtype=object)
-    reasons[v["is_baseline"]] = "baseline: sum " + sum_text[v["is_baseline"]] + " mm"
+    reasons[v["is_baseline"]] = np.where(v["sum_mm"][v["is_baseline"]].notna(),
+                                         "baseline: sum " + sum_text[v["is_baseline"]] + " mm",
+                                         "baseline: non-target disease only")
     t = v["target_response"]
     pdt = t.eq("PD")
     reasons[pdt] = ("PD: " + _fmt(v["pct_from_nadir"])[pdt] + " % and " + increase[pdt] + " mm from nadir "
                     + nadir_text[pdt] + " mm")
+    zero_nadir = pdt & v["nadir_mm"].eq(0)
+    reasons[zero_nadir] = "PD: reappearance, " + increase[zero_nadir] + " mm after a zero nadir"
     reasons[t.eq("NE")] = "NE: target lesion(s) not measured"
     reasons[t.eq("CR")] = "CR: non-nodal targets absent, nodes < 10 mm (sum " + sum_text[t.eq("CR")] + " mm)"
     for label, rule in (("PR", "≥ 30 % below baseline"), ("SD", "neither PR nor PD")):
