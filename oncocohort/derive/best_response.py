@@ -75,7 +75,12 @@ def best_overall_response(visits: pd.DataFrame, index_dates: pd.Series, *, sd_mi
                           ) -> pd.DataFrame:
     """One row per patient of ``index_dates``: BOR (confirmed when ``confirm``), its date, the first response
     date, the first PD date, the best (smallest) % change of the target sum, and review flags."""
-    v = _prepare(visits, index_dates)
+    # integer patient codes for the group-bys and the pair join; ids restored at the end
+    ids = pd.Index(sorted(index_dates.index), name="patient_id")
+    visits = visits[visits["patient_id"].isin(ids)]
+    visits = visits.assign(patient_id=ids.get_indexer(visits["patient_id"]))
+    codes = pd.Series(index_dates.loc[ids].to_numpy(), index=np.arange(len(ids)))
+    v = _prepare(visits, codes)
     sd_ok = (v["assessment_date"] - v["index_date"]).dt.days >= sd_min_days
     response = v["overall_response"]
     if confirm:
@@ -99,11 +104,12 @@ def best_overall_response(visits: pd.DataFrame, index_dates: pd.Series, *, sd_mi
         per_patient["best_pct_change"] = evaluable.groupby("patient_id")["pct_from_baseline"].min()
     per_patient["n_assessments"] = v.groupby("patient_id").size()
     per_patient["cr_then_pr"] = v.groupby("patient_id")["cr_then_pr"].any()
-    out = pd.DataFrame(index=pd.Index(sorted(index_dates.index), name="patient_id")).join(per_patient)
+    out = pd.DataFrame(index=pd.RangeIndex(len(ids))).join(per_patient)
     out["best_overall_response"] = out["best_rank"].map(LABEL).fillna("NE")
     out["n_assessments"] = out["n_assessments"].fillna(0).astype(int)
     out["cr_then_pr"] = out["cr_then_pr"].fillna(False).astype(bool)
     out["confirmed"] = confirm
     if "best_pct_change" not in out:
         out["best_pct_change"] = np.nan
-    return out.reset_index()[list(PATIENT_COLUMNS)]
+    out["patient_id"] = ids
+    return out.reset_index(drop=True)[list(PATIENT_COLUMNS)]

@@ -41,14 +41,14 @@ def baseline_dates(lesions: pd.DataFrame, index_dates: pd.Series, window_days: i
     return scans[ok].groupby("patient_id")["assessment_date"].max().rename("baseline_date")
 
 
-def _target_table(lesions: pd.DataFrame, visits: pd.DataFrame) -> pd.DataFrame:
+def _target_table(lesions: pd.DataFrame, visits: pd.DataFrame, n_lesion_ids: int) -> pd.DataFrame:
     """Per visit: sum of measured target diameters, number unmeasured, and whether the CR condition holds."""
     at_baseline = lesions["assessment_date"] == lesions["baseline_date"]
     targets = lesions.loc[at_baseline & (lesions["kind"] == "target"), ["patient_id", "lesion_id", "nodal"]]
-    grid = visits[["patient_id", "assessment_date"]].merge(targets, on="patient_id")
-    measured = lesions.loc[lesions["kind"] == "target", ["patient_id", "assessment_date", "lesion_id", "status",
-                                                         "diameter_mm"]]
-    grid = grid.merge(measured, on=["patient_id", "assessment_date", "lesion_id"], how="left")
+    grid = visits[["patient_id", "visit"]].merge(targets, on="patient_id")
+    measured = lesions.loc[lesions["kind"] == "target", ["visit", "lesion_id", "status", "diameter_mm"]]
+    measured = measured.set_index(measured["visit"] * n_lesion_ids + measured["lesion_id"])[["status", "diameter_mm"]]
+    grid = grid.join(measured, on=grid["visit"] * n_lesion_ids + grid["lesion_id"])
     value = np.select(
         [grid["status"].eq("present"), grid["status"].eq("too_small"), grid["status"].eq("absent")],
         [grid["diameter_mm"].to_numpy(float), TOO_SMALL_MM, 0.0], default=np.nan)
@@ -56,22 +56,22 @@ def _target_table(lesions: pd.DataFrame, visits: pd.DataFrame) -> pd.DataFrame:
     nodal = grid["nodal"].eq("yes")
     grid["cr_ok"] = (~nodal & (grid["value"] == 0)) | (nodal & (grid["value"] < NODE_NORMAL_MM))
     grid["missing"] = np.isnan(value)
-    return grid.groupby(["patient_id", "assessment_date"]).agg(
-        sum_mm=("value", "sum"), n_targets=("lesion_id", "size"), n_missing=("missing", "sum"),
-        cr_ok=("cr_ok", "all"))
+    return grid.groupby("visit").agg(sum_mm=("value", "sum"), n_targets=("lesion_id", "size"),
+                                     n_missing=("missing", "sum"), cr_ok=("cr_ok", "all"))
 
 
-def _non_target_table(lesions: pd.DataFrame, visits: pd.DataFrame) -> pd.DataFrame:
+def _non_target_table(lesions: pd.DataFrame, visits: pd.DataFrame, n_lesion_ids: int) -> pd.DataFrame:
     at_baseline = lesions["assessment_date"] == lesions["baseline_date"]
     non_targets = lesions.loc[at_baseline & (lesions["kind"] == "non_target"), ["patient_id", "lesion_id"]]
-    grid = visits[["patient_id", "assessment_date"]].merge(non_targets, on="patient_id")
-    seen = lesions.loc[lesions["kind"] == "non_target", ["patient_id", "assessment_date", "lesion_id", "status"]]
-    grid = grid.merge(seen, on=["patient_id", "assessment_date", "lesion_id"], how="left")
+    grid = visits[["patient_id", "visit"]].merge(non_targets, on="patient_id")
+    seen = lesions.loc[lesions["kind"] == "non_target", ["visit", "lesion_id", "status"]]
+    seen = seen.set_index(seen["visit"] * n_lesion_ids + seen["lesion_id"])[["status"]]
+    grid = grid.join(seen, on=grid["visit"] * n_lesion_ids + grid["lesion_id"])
     grid["progression"] = grid["status"].eq("progression")
     grid["absent"] = grid["status"].eq("absent")
     grid["unknown"] = grid["status"].isna() | grid["status"].eq("not_evaluated")
-    table = grid.groupby(["patient_id", "assessment_date"]).agg(
-        nt_progression=("progression", "any"), nt_all_absent=("absent", "all"), nt_unknown=("unknown", "any"))
+    table = grid.groupby("visit").agg(nt_progression=("progression", "any"), nt_all_absent=("absent", "all"),
+                                      nt_unknown=("unknown", "any"))
     table["non_target_response"] = np.select(
         [table["nt_progression"], table["nt_unknown"], table["nt_all_absent"]], ["PD", "NE", "CR"],
         default="NON-CR/NON-PD")
@@ -82,18 +82,18 @@ def _new_lesion_table(lesions: pd.DataFrame) -> pd.DataFrame:
     """Per visit: 'present' / 'equivocal' and whether a new lesion makes it PD (incl. dating back)."""
     new = lesions[(lesions["kind"] == "new") & (lesions["assessment_date"] > lesions["baseline_date"])]
     new = new.assign(present=new["status"].eq("present"))
-    keys = ["patient_id", "assessment_date"]
     if new.empty:
-        empty = pd.DataFrame({"new_lesion": pd.Series(dtype=object), "new_pd": pd.Series(dtype=bool)})
-        return empty.set_index(pd.MultiIndex.from_arrays([[], []], names=keys))
-    per_lesion = new.groupby(["patient_id", "lesion_id"]).agg(assessment_date=("assessment_date", "min"),
-                                                              confirmed=("present", "any")).reset_index()
-    dated_back = per_lesion.loc[per_lesion["confirmed"], keys].drop_duplicates().assign(new_pd=True)
-    visit = new.groupby(keys)["present"].any().reset_index()
+        return pd.DataFrame({"new_lesion": pd.Series(dtype=object), "new_pd": pd.Series(dtype=bool)},
+                            index=pd.Index([], name="visit", dtype="int64"))
+    first = new.sort_values("assessment_date").groupby(["patient_id", "lesion_id"]).agg(
+        visit=("visit", "first"), confirmed=("present", "any"))
+    dated_back = pd.Series(True, index=pd.Index(first.loc[first["confirmed"], "visit"].unique(), name="visit"),
+                           name="dated_back")
+    visit = new.groupby("visit")["present"].any().to_frame()
     visit["new_lesion"] = np.where(visit["present"], "present", "equivocal")
-    visit = visit[keys + ["new_lesion"]].merge(dated_back, on=keys, how="outer")
-    visit["new_pd"] = visit["new_pd"].fillna(False).astype(bool) | visit["new_lesion"].eq("present")
-    return visit.set_index(keys)
+    visit = visit[["new_lesion"]].join(dated_back, how="outer")
+    visit["new_pd"] = visit["dated_back"].fillna(False).astype(bool) | visit["new_lesion"].eq("present")
+    return visit[["new_lesion", "new_pd"]]
 
 
 def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_window_days: int = 28) -> pd.DataFrame:
@@ -112,6 +112,13 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
     ``target_pd`` (the target-sum PD criterion). Percentages in %, sums in mm. Patients without a baseline scan
     are absent (the caller reports them).
     """
+    # work on integer patient codes (fast joins and group-bys); the ids are restored at the end
+    codes, ids = pd.factorize(lesions["patient_id"], sort=True)
+    lesions = lesions.assign(patient_id=codes, lesion_id=pd.factorize(lesions["lesion_id"])[0],
+                             kind=lesions["kind"].astype("category"), status=lesions["status"].astype("category"),
+                             nodal=lesions["nodal"].astype("category"))
+    index_dates = index_dates[index_dates.index.isin(ids)]
+    index_dates.index = ids.get_indexer(index_dates.index)
     baseline = baseline_dates(lesions, index_dates, baseline_window_days)
     frame = lesions.join(baseline, on="patient_id", how="inner")
     frame = frame[frame["assessment_date"] >= frame["baseline_date"]]
@@ -119,11 +126,15 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
         columns = list(VISIT_COLUMNS) + ["is_baseline", "complete", "target_pd", "baseline_sum"]
         return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "assessment_date" else object)
                              for c in columns})
-    visits = frame[["patient_id", "assessment_date", "baseline_date"]].drop_duplicates().sort_values(
-        ["patient_id", "assessment_date"]).reset_index(drop=True)
-    out = visits.join(_target_table(frame, visits), on=["patient_id", "assessment_date"])
-    out = out.join(_non_target_table(frame, visits), on=["patient_id", "assessment_date"])
-    out = out.join(_new_lesion_table(frame), on=["patient_id", "assessment_date"])
+    # one integer key per visit (patient code × 10⁶ + day number) and per lesion-visit: fast joins
+    day = (frame["assessment_date"] - pd.Timestamp("1900-01-01")).dt.days.to_numpy()
+    frame = frame.assign(visit=frame["patient_id"].to_numpy().astype(np.int64) * 1_000_000 + day)
+    n_lesion_ids = int(frame["lesion_id"].max()) + 1
+    visits = frame[["visit", "patient_id", "assessment_date", "baseline_date"]].drop_duplicates("visit").sort_values(
+        "visit").reset_index(drop=True)
+    out = visits.join(_target_table(frame, visits, n_lesion_ids), on="visit")
+    out = out.join(_non_target_table(frame, visits, n_lesion_ids), on="visit")
+    out = out.join(_new_lesion_table(frame), on="visit")
     out["is_baseline"] = out["assessment_date"] == out["baseline_date"]
     has_targets = out["n_targets"].fillna(0) > 0
     out["complete"] = has_targets & (out["n_missing"] == 0)
@@ -151,6 +162,7 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
     out["new_lesion"] = out["new_lesion"].fillna("")
     out["overall_response"] = _overall(out)
     out["reason"] = _reasons(out)
+    out["patient_id"] = np.asarray(ids)[out["patient_id"].to_numpy()]
     return out.reset_index(drop=True)
 
 
@@ -169,14 +181,27 @@ def _overall(v: pd.DataFrame) -> np.ndarray:
         [None, "PD", "CR", "PR", "PR", "SD", "NE", "CR", "NON-CR/NON-PD", "NE"], default="NE")
 
 
+def _text(series: pd.Series, template: str, digits: int) -> pd.Series:
+    """Numbers as text by ``template`` ("n/a" if missing). Only the distinct rounded values are formatted and then
+    gathered by index — per-row float formatting would dominate the run time at 10⁶ visits."""
+    values = series.round(digits).to_numpy(float)
+    present = ~np.isnan(values)
+    out = np.full(len(values), "n/a", dtype=object)
+    if present.any():
+        distinct, inverse = np.unique(values[present], return_inverse=True)
+        out[present] = np.array([template.format(v + 0.0) for v in distinct], dtype=object)[inverse]
+    return pd.Series(out, index=series.index)
+
+
 def _fmt(series: pd.Series, digits: int = 0) -> pd.Series:
-    return series.round(digits).map(lambda x: f"{x:+.{digits}f}" if pd.notna(x) else "n/a")
+    """Signed numbers as text: +24, -3 (digits = 0) or +12.0 (digits = 1)."""
+    return _text(series, "{:+.%df}" % digits, digits)
 
 
 def _reasons(v: pd.DataFrame) -> pd.Series:
     """The rule applied at each visit, in words (e.g. 'PD: +24 % and +12 mm from nadir 50 mm')."""
-    sum_text = v["sum_mm"].round(1).astype(str)
-    nadir_text = v["nadir_mm"].round(1).astype(str)
+    sum_text = _text(v["sum_mm"], "{:.1f}", 1)
+    nadir_text = _text(v["nadir_mm"], "{:.1f}", 1)
     increase = _fmt(v["sum_mm"] - v["nadir_mm"], 1)
     reasons = pd.Series("", index=v.index, dtype=object)
     reasons[v["is_baseline"]] = np.where(v["sum_mm"][v["is_baseline"]].notna(),
