@@ -195,7 +195,7 @@ def _text(series: pd.Series, template: str, digits: int) -> pd.Series:
 
 def _fmt(series: pd.Series, digits: int = 0) -> pd.Series:
     """Signed numbers as text: +24, -3 (digits = 0) or +12.0 (digits = 1)."""
-    return _text(series, "{:+.%df}" % digits, digits)
+    return _text(series, "{:+." + str(digits) + "f}", digits)
 
 
 def _reasons(v: pd.DataFrame) -> pd.Series:
