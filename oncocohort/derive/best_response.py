@@ -30,7 +30,9 @@ def _prepare(visits: pd.DataFrame, index_dates: pd.Series) -> pd.DataFrame:
     v = visits.loc[visits["overall_response"].notna(), ["patient_id", "assessment_date", "overall_response"]
                    + (["pct_from_baseline", "complete"] if "complete" in visits else [])].copy()
     v = v.join(index_dates.rename("index_date"), on="patient_id")
-    v = v[v["assessment_date"] > v["index_date"]].sort_values(["patient_id", "assessment_date"])
+    # every assessment with a response counts (a derived baseline visit has none); recorded responses are
+    # post-baseline evaluations by definition, as in admiralonco
+    v = v.sort_values(["patient_id", "assessment_date"], kind="stable")
     # CR followed by PR: RECIST reads the PR as progression (flagged)
     seen_cr = v["overall_response"].eq("CR").groupby(v["patient_id"]).cummax()
     after_cr_pr = seen_cr & v["overall_response"].eq("PR")
