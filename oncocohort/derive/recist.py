@@ -4,8 +4,9 @@ RECIST working group's 2016 clarifications, Schwartz et al., Eur J Cancer 2016;6
 All steps are vectorised over patients × visits × lesions (pandas merges and group-wise cumulative operations);
 no Python loop runs per row. Rules as implemented:
 
-- Baseline = the last assessment on or before the index date, at most ``baseline_window_days`` before it.
-  Target and non-target lesions are those recorded at baseline; later assessments are the visits after it.
+- Baseline = each lesion's last record on or before the index date, at most ``baseline_window_days`` before it
+  (sites imaged on different days form one baseline); the baseline date is the latest of them. Target and
+  non-target lesions are those of the baseline; later assessments are the scans after the baseline date.
 - Sum of diameters = longest diameter of non-nodal targets + short axis of nodal targets; ``too_small`` counts
   5 mm, ``absent`` 0 mm; ``not_evaluated`` or a missing row leaves the target unmeasured (incomplete visit).
 - Nadir = smallest sum at any earlier *complete* visit, baseline included.
@@ -25,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..io.baseline import baseline_records
+
 PD_ABSOLUTE_MM = 5.0
 TOO_SMALL_MM = 5.0
 NODE_NORMAL_MM = 10.0
@@ -33,12 +36,8 @@ VISIT_COLUMNS = ("patient_id", "assessment_date", "sum_mm", "pct_from_baseline",
 
 
 def baseline_dates(lesions: pd.DataFrame, index_dates: pd.Series, window_days: int) -> pd.Series:
-    """Baseline assessment date per patient: the last on or before the index date, within the window."""
-    scans = lesions[["patient_id", "assessment_date"]].drop_duplicates()
-    scans = scans.join(index_dates.rename("_index"), on="patient_id")
-    ok = (scans["assessment_date"] <= scans["_index"]) & (
-        scans["assessment_date"] >= scans["_index"] - pd.Timedelta(days=window_days))
-    return scans[ok].groupby("patient_id")["assessment_date"].max().rename("baseline_date")
+    """Baseline date per patient (the latest of its lesions' baseline records; see io.baseline)."""
+    return baseline_records(lesions, index_dates, window_days).groupby("patient_id")["baseline_date"].first()
 
 
 def _target_table(lesions: pd.DataFrame, visits: pd.DataFrame, n_lesion_ids: int) -> pd.DataFrame:
@@ -119,9 +118,11 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
                              nodal=lesions["nodal"].astype("category"))
     index_dates = index_dates[index_dates.index.isin(ids)]
     index_dates.index = ids.get_indexer(index_dates.index)
-    baseline = baseline_dates(lesions, index_dates, baseline_window_days)
-    frame = lesions.join(baseline, on="patient_id", how="inner")
-    frame = frame[frame["assessment_date"] >= frame["baseline_date"]]
+    # the baseline visit = each lesion's baseline record, dated at the patient's baseline date; then every later scan
+    baseline = baseline_records(lesions, index_dates, baseline_window_days)
+    later = lesions.join(baseline.groupby("patient_id")["baseline_date"].first(), on="patient_id", how="inner")
+    later = later[later["assessment_date"] > later["baseline_date"]]
+    frame = pd.concat([baseline.assign(assessment_date=baseline["baseline_date"]), later], ignore_index=True)
     if frame.empty:  # nobody has a baseline scan: no visit can be assessed
         columns = list(VISIT_COLUMNS) + ["is_baseline", "complete", "target_pd", "baseline_sum"]
         return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "assessment_date" else object)

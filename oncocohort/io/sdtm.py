@@ -14,6 +14,7 @@ import pandas as pd
 _KIND = {"TARGET": "target", "NON-TARGET": "non_target", "NEW": "new"}
 _STATE = {"PRESENT": "present", "ABSENT": "absent", "UNEQUIVOCAL PROGRESSION": "progression",
           "UNEQUIVOCAL": "progression", "NOT EVALUABLE": "not_evaluated", "NOT ASSESSED": "not_evaluated",
+          "NOT EVALUATED": "not_evaluated",
           "EQUIVOCAL": "equivocal"}
 
 
@@ -55,8 +56,11 @@ def lesions_from_sdtm(tu: pd.DataFrame, tr: pd.DataFrame, evaluator: str = "INVE
     short_axis = rows["LPERP"] if "LPERP" in rows else np.nan
     rows["diameter_mm"] = np.where(rows["nodal"] == "yes", short_axis, long_axis)
     measured_status = np.where(rows["diameter_mm"] > 0, "present", "absent")
-    rows["status"] = np.where(rows["kind"] == "target", measured_status,
-                              rows["tumstate"].fillna("").str.upper().map(_STATE).fillna("present"))
+    state = rows["tumstate"].fillna("").str.upper()
+    non_target_status = state.map(_STATE).fillna("present").replace({"equivocal": "present"})  # equivocal ≠ PD
+    new_status = np.where(state.eq("EQUIVOCAL"), "equivocal", "present")  # UNEQUIVOCAL/PRESENT new lesion
+    rows["status"] = np.select([rows["kind"].eq("target"), rows["kind"].eq("new")],
+                               [measured_status, new_status], default=non_target_status)
     rows.loc[(rows["kind"] == "target") & rows["diameter_mm"].isna(), "status"] = "not_evaluated"
     rows.loc[rows["status"] != "present", "diameter_mm"] = np.nan
     rows.loc[(rows["kind"] == "target") & (rows["status"] == "absent"), "diameter_mm"] = np.nan

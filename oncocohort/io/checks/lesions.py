@@ -1,13 +1,14 @@
 """RECIST 1.1 data-entry checks on lesion measurements (Eisenhauer 2009, sections 3.2–3.3).
 
-Baseline for these checks = the last assessment on or before the first regimen dose and at most
-``[response] baseline_window_days`` before it.
+Baseline for these checks = each lesion's last record on or before the first regimen dose and at most
+``[response] baseline_window_days`` before it (io.baseline), as in the RECIST engine.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..baseline import baseline_records
 from .context import CheckContext, fmt_date
 from .treatments import regimen_start_dates
 
@@ -23,15 +24,15 @@ STATUS_BY_KIND = {
 
 
 def baseline_dates(ctx: CheckContext) -> pd.Series:
-    """Baseline assessment date per patient (see module docstring); patients without one are absent."""
-    lesions = ctx.tables["lesions"].dropna(subset=["patient_id", "assessment_date"])
+    """Baseline date per patient (io.baseline: each lesion's last record in the window before the first dose)."""
+    return _baseline(ctx).groupby("patient_id")["baseline_date"].first()
+
+
+def _baseline(ctx: CheckContext) -> pd.DataFrame:
+    lesions = ctx.tables["lesions"].dropna(subset=["patient_id", "assessment_date", "lesion_id"])
     drugs = ctx.config.regimen.drugs if ctx.config else ()
     window = ctx.config.response.baseline_window_days if ctx.config else 28
-    start = regimen_start_dates(ctx.tables["treatments"], drugs)
-    scans = lesions[["patient_id", "assessment_date"]].drop_duplicates().join(start.rename("_start"), on="patient_id")
-    eligible = scans[(scans["assessment_date"] <= scans["_start"])
-                     & (scans["assessment_date"] >= scans["_start"] - pd.Timedelta(days=window))]
-    return eligible.groupby("patient_id")["assessment_date"].max()
+    return baseline_records(lesions, regimen_start_dates(ctx.tables["treatments"], drugs), window)
 
 
 def check_status_for_kind(ctx: CheckContext) -> None:
@@ -75,7 +76,7 @@ def check_baseline_targets(ctx: CheckContext) -> None:
     ctx.flag("warning", "lesions.no_baseline", "lesions", no_baseline, "assessment_date",
              f"this patient has no assessment on or up to {window} days before the first regimen dose "
              "(no baseline scan); response cannot be derived")
-    at_baseline = lesions[lesions["assessment_date"] == lesions["_baseline"]]
+    at_baseline = _baseline(ctx)
     targets = at_baseline[at_baseline["kind"] == "target"].sort_values(["patient_id", "source_row"])
     rank = targets.groupby("patient_id").cumcount()
     too_many = targets[rank >= MAX_TARGETS]
