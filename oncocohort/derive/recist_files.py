@@ -12,6 +12,7 @@ from ..io.schema import LESIONS, RESPONSES, ColumnSpec, TableSpec
 from ..io.sources import read_csv_table
 from ..io.tables import check_columns, type_table
 from .best_response import PATIENT_COLUMNS, best_overall_response
+from .choi import choi_visit_responses
 from .recist import VISIT_COLUMNS, visit_responses
 
 STARTS = TableSpec("starts", "treatment start per patient", (
@@ -49,7 +50,8 @@ def run_recist(*, lesions: str | None, responses: str | None, starts: str, out: 
         log.warning("recist.no_start", f"{len(unknown)} patient(s) have no treatment start and are left out: "
                     + ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else ""), source=Path(starts).name)
     if lesions:
-        visits = visit_responses(data, index, baseline_window_days)
+        derive = choi_visit_responses if criteria == "choi" else visit_responses
+        visits = derive(data, index, baseline_window_days)
         missing = sorted(set(data["patient_id"]) & set(index.index) - set(visits["patient_id"]))
         if missing:
             log.warning("recist.no_baseline", f"{len(missing)} patient(s) have no baseline scan within "
