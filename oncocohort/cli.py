@@ -189,8 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("lesions", nargs="?", help="lesions CSV (columns as the study's lesions table)")
     source.add_argument("--responses", help="recorded responses CSV (patient_id, assessment_date, overall_response)")
     recist.add_argument("--starts", required=True, help="CSV with patient_id,treatment_start")
-    recist.add_argument("--criteria", choices=("recist1.1", "choi"), default="recist1.1",
-                        help="response criteria for lesion data (choi uses attenuation_hu)")
+    recist.add_argument("--criteria", choices=("recist1.1", "irecist", "choi"), default="recist1.1",
+                        help="response criteria for lesion data (irecist adds iUPD/iCPD; choi uses attenuation_hu)")
     recist.add_argument("--confirm", action="store_true", help="require confirmation of CR/PR")
     recist.add_argument("--confirm-min-days", type=int, default=28)
     recist.add_argument("--sd-min-days", type=int, default=42)

@@ -13,6 +13,7 @@ from ..io.sources import read_csv_table
 from ..io.tables import check_columns, type_table
 from .best_response import PATIENT_COLUMNS, best_overall_response
 from .choi import choi_visit_responses
+from .irecist import irecist_best_response, irecist_visit_responses
 from .recist import VISIT_COLUMNS, visit_responses
 
 STARTS = TableSpec("starts", "treatment start per patient", (
@@ -50,24 +51,27 @@ def run_recist(*, lesions: str | None, responses: str | None, starts: str, out: 
         log.warning("recist.no_start", f"{len(unknown)} patient(s) have no treatment start and are left out: "
                     + ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else ""), source=Path(starts).name)
     if lesions:
-        derive = choi_visit_responses if criteria == "choi" else visit_responses
+        derive = {"choi": choi_visit_responses, "irecist": irecist_visit_responses}.get(criteria, visit_responses)
         visits = derive(data, index, baseline_window_days)
         missing = sorted(set(data["patient_id"]) & set(index.index) - set(visits["patient_id"]))
         if missing:
             log.warning("recist.no_baseline", f"{len(missing)} patient(s) have no baseline scan within "
                         f"{baseline_window_days} days before treatment start (best response NE): "
                         + ", ".join(missing[:10]), source=Path(lesions).name)
-        visit_columns = list(VISIT_COLUMNS)
+        visit_columns = list(VISIT_COLUMNS) + (["irecist_response", "irecist_reason"] if criteria == "irecist"
+                                               else [])
     else:
         visits = data[["patient_id", "assessment_date", "overall_response"]].copy()
         visit_columns = ["patient_id", "assessment_date", "overall_response"]
     patients = best_overall_response(visits, index, sd_min_days=sd_min_days, confirm=confirm,
-                                     confirm_min_days=confirm_min_days)
+                                     confirm_min_days=confirm_min_days)[list(PATIENT_COLUMNS)]
+    if lesions and criteria == "irecist":
+        patients = patients.merge(irecist_best_response(visits, index, sd_min_days), on="patient_id")
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     written = [folder / "visits.csv", folder / "patients.csv"]
     _write(visits[visit_columns].sort_values(["patient_id", "assessment_date"]), written[0])
-    _write(patients[list(PATIENT_COLUMNS)], written[1])
+    _write(patients, written[1])
     return sort_problems(log.problems), written
 
 

@@ -65,3 +65,20 @@ def test_bad_input_is_reported_and_nothing_written(tmp_path):
     assert "lesions.csv, row 3, column diameter_mm — value '-20'" in result.stdout
     assert "starts.csv, row 2, column treatment_start — value 'soon'" in result.stdout
     assert not (tmp_path / "out").exists()
+
+
+def test_irecist_and_choi_options(tmp_path):
+    lesions = LESIONS + "P2,2021-04-02,T1,target,liver,no,46,present\n"
+    (tmp_path / "lesions.csv").write_text(lesions)
+    (tmp_path / "starts.csv").write_text(STARTS)
+    result = run(str(tmp_path / "lesions.csv"), "--starts", str(tmp_path / "starts.csv"), "--criteria", "irecist",
+                 "--out", str(tmp_path / "i"))
+    assert result.returncode == 0, result.stdout
+    visits = pd.read_csv(tmp_path / "i" / "visits.csv")
+    assert visits.loc[visits["patient_id"] == "P2", "irecist_response"].dropna().tolist() == ["iUPD", "iCPD"]
+    patients = pd.read_csv(tmp_path / "i" / "patients.csv").set_index("patient_id")
+    assert patients.loc["P2", "best_irecist_response"] == "iUPD"
+    assert patients.loc["P2", "confirmed_progression_date"] == "2021-04-02"
+    choi = run(str(tmp_path / "lesions.csv"), "--starts", str(tmp_path / "starts.csv"), "--criteria", "choi",
+               "--out", str(tmp_path / "c"))
+    assert choi.returncode == 0
