@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -53,50 +52,40 @@ def _check(folder: Path):
     return report
 
 
+def _validate_edited(edits, layout):
+    with tempfile.TemporaryDirectory() as folder:
+        _check(write_study(Path(folder) / "s", _apply(edits), layout=layout))
+
+
 @SETTINGS
 @given(edits=st.lists(st.tuples(cells(st.text(max_size=12)), csv_junk), min_size=1, max_size=6))
 def test_junk_in_csv_cells_is_reported_not_raised(edits):
-    folder = Path(tempfile.mkdtemp())
-    try:
-        _check(write_study(folder / "s", _apply(edits), layout="csv"))
-    finally:
-        shutil.rmtree(folder)
+    _validate_edited(edits, "csv")
 
 
 @SETTINGS
 @given(edits=st.lists(st.tuples(cells(xlsx_text), xlsx_junk), min_size=1, max_size=6))
 def test_junk_in_workbook_cells_is_reported_not_raised(edits):
-    folder = Path(tempfile.mkdtemp())
-    try:
-        _check(write_study(folder / "s", _apply(edits), layout="xlsx"))
-    finally:
-        shutil.rmtree(folder)
+    _validate_edited(edits, "xlsx")
 
 
 @settings(max_examples=40, deadline=None)
 @given(fraction=st.floats(0, 0.999), layout=st.sampled_from(["xlsx", "csv"]), table=st.sampled_from(
     ["patients", "treatments", "lesions", "adverse_events", "followup"]))
 def test_truncated_files_are_reported_not_raised(fraction, layout, table):
-    folder = Path(tempfile.mkdtemp())
-    try:
-        study = write_study(folder / "s", example_tables(), layout=layout)
+    with tempfile.TemporaryDirectory() as folder:
+        study = write_study(Path(folder) / "s", example_tables(), layout=layout)
         path = study / ("study.xlsx" if layout == "xlsx" else f"{table}.csv")
         data = path.read_bytes()
         path.write_bytes(data[: int(len(data) * fraction)])
         report = _check(study)
         if layout == "xlsx":
             assert not report.ok
-    finally:
-        shutil.rmtree(folder)
 
 
 @settings(max_examples=30, deadline=None)
 @given(text=st.text(max_size=400))
 def test_arbitrary_study_toml_is_reported_not_raised(text):
-    folder = Path(tempfile.mkdtemp())
-    try:
-        study = write_study(folder / "s", example_tables(), layout="csv", toml=text)
-        report = _check(study)
+    with tempfile.TemporaryDirectory() as folder:
+        report = _check(write_study(Path(folder) / "s", example_tables(), layout="csv", toml=text))
         assert not report.ok  # no [study]/[regimen] in random text
-    finally:
-        shutil.rmtree(folder)
