@@ -1,0 +1,103 @@
+"""Eligibility: the ``[eligibility]`` criteria of study.toml applied in the order written → the included cohort and
+the attrition table behind a CONSORT flow diagram.
+
+Criteria are data (field, operator, value) and are evaluated by the small set of comparisons below, never as code.
+Text comparisons ignore case and surrounding spaces. A patient whose value for a criterion is missing is neither
+silently passed nor silently failed: the criterion's ``missing`` policy (or ``[eligibility] missing``) decides —
+``exclude`` (excluded, listed as "missing data"), ``include`` (kept, listed) or ``error`` (reported as a problem).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..io.config import Criterion, EligibilitySettings
+
+
+@dataclass(frozen=True)
+class AttritionStep:
+    """One criterion's effect: patients considered, excluded (because the criterion failed or data were missing),
+    and the patients kept despite missing data (policy ``include``)."""
+
+    step: int
+    label: str
+    kind: str
+    n_at_step: int
+    n_excluded: int
+    excluded_ids: tuple[str, ...]
+    n_excluded_missing: int
+    missing_excluded_ids: tuple[str, ...]
+    missing_included_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EligibilityResult:
+    screened: tuple[str, ...]
+    included: tuple[str, ...]
+    steps: tuple[AttritionStep, ...]
+    errors: tuple[str, ...] = ()
+
+    def attrition_table(self) -> pd.DataFrame:
+        """Attrition as a table: one row per step, in the order the criteria are written."""
+        return pd.DataFrame([{
+            "step": s.step, "criterion": s.label, "kind": s.kind, "n_at_step": s.n_at_step,
+            "n_excluded": s.n_excluded + s.n_excluded_missing, "n_excluded_criterion": s.n_excluded,
+            "n_excluded_missing_data": s.n_excluded_missing, "n_kept_missing_data": len(s.missing_included_ids),
+            "n_remaining": s.n_at_step - s.n_excluded - s.n_excluded_missing,
+            "excluded_ids": ";".join(s.excluded_ids + s.missing_excluded_ids),
+        } for s in self.steps])
+
+
+def _normalise(value):
+    return value.strip().casefold() if isinstance(value, str) else value
+
+
+def _compare(values: pd.Series, criterion: Criterion) -> pd.Series:
+    """Boolean Series: the criterion's condition per patient (missing values give False; handled by the caller)."""
+    op, target = criterion.operator, criterion.value
+    if isinstance(target, dt.date) and not isinstance(target, dt.datetime):
+        target = pd.Timestamp(target)
+    if op in ("is missing", "is not missing"):
+        return values.isna() if op == "is missing" else values.notna()
+    if op in ("in", "not in"):
+        wanted = {_normalise(v) for v in target}
+        inside = values.map(_normalise).isin(wanted)
+        return inside if op == "in" else ~inside
+    if op == "between":
+        low, high = target
+        return (values >= low) & (values <= high)
+    left = values.map(_normalise) if op in ("==", "!=") else values
+    right = _normalise(target) if op in ("==", "!=") else target
+    return {"==": left == right, "!=": left != right, "<": left < right, "<=": left <= right,
+            ">": left > right, ">=": left >= right}[op]
+
+
+def apply_eligibility(fields: pd.DataFrame, settings: EligibilitySettings) -> EligibilityResult:
+    """Apply the criteria in order to ``fields`` (one row per screened patient, indexed by patient_id; columns =
+    patients columns and derived fields)."""
+    remaining = list(fields.index)
+    steps, errors = [], []
+    for number, criterion in enumerate(settings.criteria, start=1):
+        current = fields.loc[remaining, criterion.field] if criterion.field in fields else pd.Series(
+            pd.NA, index=remaining, dtype=object)
+        missing = current.isna() if criterion.operator not in ("is missing", "is not missing") else pd.Series(
+            False, index=current.index)
+        condition = _compare(current, criterion).fillna(False).astype(bool)
+        fails = ~condition if criterion.kind == "include" else condition
+        fails &= ~missing
+        policy = criterion.missing or settings.missing
+        missing_ids = tuple(sorted(current.index[missing]))
+        if policy == "error" and missing_ids:
+            errors.append(f"criterion {number} ({criterion.label}): {criterion.field} is missing for "
+                          + ", ".join(missing_ids))
+        excluded_missing = missing_ids if policy == "exclude" else ()
+        kept_missing = missing_ids if policy == "include" else ()
+        excluded = tuple(sorted(current.index[fails]))
+        steps.append(AttritionStep(number, criterion.label, criterion.kind, len(remaining), len(excluded), excluded,
+                                   len(excluded_missing), excluded_missing, kept_missing))
+        gone = set(excluded) | set(excluded_missing)
+        remaining = [p for p in remaining if p not in gone]
+    return EligibilityResult(tuple(fields.index), tuple(remaining), tuple(steps), tuple(errors))
