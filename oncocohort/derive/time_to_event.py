@@ -94,8 +94,9 @@ def _progression_row(pid, paramcd, start, assessments: pd.DataFrame, death, new_
             pd.isna(event_date) or new_therapy < event_date):
         last = last_evaluable(new_therapy)
         end = last if pd.notna(last) else start
+        where = _iso(last) if pd.notna(last) else "(none: the start)"
         return _row(pid, paramcd, start, end, 3, f"new anticancer therapy on {_iso(new_therapy)} before progression: "
-                    f"censored at the last evaluable assessment{' ' + _iso(last) if pd.notna(last) else ' (none: index)'}")
+                    f"censored at the last evaluable assessment {where}")
     if pd.notna(event_date):
         what = " and ".join(n for n, d in (("PD", first_pd), ("death", death)) if pd.notna(d) and d == event_date)
         last = last_evaluable(event_date - pd.Timedelta(days=1))
@@ -112,7 +113,8 @@ def _progression_row(pid, paramcd, start, assessments: pd.DataFrame, death, new_
                         f"assessment {_iso(reference)}")
         return _row(pid, paramcd, start, event_date, 0, f"{what} on {_iso(event_date)}")
     if evaluable.empty:
-        return _row(pid, paramcd, start, start, 2, "no evaluable post-baseline tumour assessment: censored at the start")
+        return _row(pid, paramcd, start, start, 2,
+                    "no evaluable post-baseline tumour assessment: censored at the start")
     last = evaluable["assessment_date"].max()
     return _row(pid, paramcd, start, last, 1, f"no progression or death: censored at the last evaluable assessment "
                 f"{_iso(last)}")

@@ -52,7 +52,8 @@ def test_os_rules():
 
 
 def test_pfs_event_is_the_first_of_pd_and_death():
-    assert pfs_row([(42, "SD"), (84, "PD")], alive=200)[["days", "cnsr", "reason"]].tolist() == [84, 0, "PD on 2021-03-26"]
+    row = pfs_row([(42, "SD"), (84, "PD")], alive=200)
+    assert row[["days", "cnsr", "reason"]].tolist() == [84, 0, "PD on 2021-03-26"]
     assert pfs_row([(42, "SD")], alive=60, death=60)[["days", "event"]].tolist() == [60, 1]
     same_day = pfs_row([(42, "SD"), (84, "PD")], alive=84, death=84)
     assert same_day["days"] == 84 and same_day["reason"] == "PD and death on 2021-03-26"
