@@ -148,6 +148,29 @@ def _cmd_recist(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_derive(args: argparse.Namespace) -> int:
+    from .derive.analysis_datasets import derive_study
+    from .derive.writer import write_datasets
+
+    report = validate_study(args.dir)
+    if report.study is None:
+        print(problems_to_text(report.problems))
+        print(f"{args.dir}: NOT valid — nothing derived (fix the errors above and run again)")
+        return 1
+    print("validate: ok" + (f" ({len(report.warnings)} warning(s))" if report.warnings else ""))
+    data = derive_study(report.study)
+    if data.eligibility.errors:
+        for error in data.eligibility.errors:
+            print(f"eligibility: {error}")
+        return 1
+    steps = data.attrition
+    print(f"eligibility: {len(data.eligibility.screened)} screened, {len(data.eligibility.included)} included, "
+          f"{int(steps['n_excluded'].sum())} excluded in {len(steps)} steps")
+    for path in write_datasets(data, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oncocohort", description="Oncology treatment-cohort studies from "
                                      "patient-level data.")
@@ -167,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("dir", help="study folder (study.toml + study.xlsx or CSV tables)")
     validate.add_argument("--json", action="store_true", help="print the problems as JSON (docs/cli.md)")
     validate.set_defaults(run=_cmd_validate)
+
+    derive = commands.add_parser("derive", help="analysis datasets (ADSL/ADTTE/ADAE-like), attrition, listings")
+    derive.add_argument("dir", help="study folder")
+    derive.add_argument("--out", required=True, help="output folder")
+    derive.set_defaults(run=_cmd_derive)
 
     survival = commands.add_parser("survival", help="Kaplan–Meier, log-rank and Cox from a one-row-per-patient CSV")
     survival.add_argument("data", help="CSV file, one row per patient")

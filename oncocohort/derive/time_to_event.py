@@ -68,7 +68,7 @@ def overall_survival(index_dates: pd.Series, followup: pd.DataFrame, options: En
             rows.append(_row(pid, "OS", start, cutoff, 5, f"alive at data cutoff {_iso(cutoff)} ({why})"))
         elif pd.notna(alive):
             end = max(alive, start)
-            rows.append(_row(pid, "OS", start, end, 1, f"last known alive on {_iso(alive)} (lost to follow-up)"))
+            rows.append(_row(pid, "OS", start, end, 1, f"censored at the last known alive date {_iso(alive)}"))
         else:
             rows.append(_row(pid, "OS", start, start, 1, "no follow-up information: censored at the index date"))
     return pd.DataFrame(rows, columns=list(TTE_COLUMNS))
@@ -114,7 +114,7 @@ def _progression_row(pid, paramcd, start, assessments: pd.DataFrame, death, new_
         return _row(pid, paramcd, start, event_date, 0, f"{what} on {_iso(event_date)}")
     if evaluable.empty:
         return _row(pid, paramcd, start, start, 2,
-                    "no evaluable post-baseline tumour assessment: censored at the start")
+                    "no evaluable tumour assessment after the start: censored at the start")
     last = evaluable["assessment_date"].max()
     return _row(pid, paramcd, start, last, 1, f"no progression or death: censored at the last evaluable assessment "
                 f"{_iso(last)}")

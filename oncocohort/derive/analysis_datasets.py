@@ -1,0 +1,148 @@
+"""From a validated Study to analysis datasets: subject level (ADSL-like), time to event (ADTTE-like), adverse
+events (ADAE-like), with the attrition table, the data-cutoff listing and an accounting of every lesion and
+adverse-event row (used, or why not).
+
+Order: data cutoff → index date → subject fields → eligibility (+ an automatic last step: the regimen was
+started) → response (engine by ``[response] criteria``) → endpoints → exposure → adverse events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..io.baseline import baseline_records
+from ..io.config import Criterion, EligibilitySettings
+from ..io.study import Study
+from .adverse_events import flag_adverse_events
+from .best_response import best_overall_response
+from .choi import choi_visit_responses
+from .cutoff import apply_cutoff
+from .eligibility import EligibilityResult, apply_eligibility
+from .exposure import exposure
+from .index_date import component_drugs, regimen_starts
+from .irecist import irecist_visit_responses
+from .recist import visit_responses
+from .time_to_event import EndpointOptions, duration_of_response, overall_survival, progression_free_survival
+
+RESPONSE_FLAGS = {"objective_response": ("CR", "PR"), "disease_control": ("CR", "PR", "SD")}
+
+
+@dataclass(frozen=True)
+class AnalysisDatasets:
+    adsl: pd.DataFrame
+    adtte: pd.DataFrame
+    adae: pd.DataFrame
+    visits: pd.DataFrame
+    attrition: pd.DataFrame
+    eligibility: EligibilityResult
+    cutoff_listing: pd.DataFrame
+    row_accounting: pd.DataFrame
+
+
+def _age_at_index(patients: pd.DataFrame, index: pd.Series) -> pd.Series:
+    """Age in completed years at the index date when only the birth date is given."""
+    start = patients["patient_id"].map(index)
+    birth = patients["birth_date"]
+    years = start.dt.year - birth.dt.year - ((start.dt.month < birth.dt.month) | (
+        (start.dt.month == birth.dt.month) & (start.dt.day < birth.dt.day))).astype(int)
+    return patients["age"].fillna(years)
+
+
+def subject_fields(tables: dict[str, pd.DataFrame], starts: pd.DataFrame, study: Study) -> pd.DataFrame:
+    """Patients columns (incl. covariates) plus the derived fields eligibility/subgroups may name."""
+    patients = tables["patients"]
+    fields = patients.drop(columns=["source_row"]).set_index("patient_id")
+    fields["age"] = _age_at_index(patients, starts["index_date"]).to_numpy()
+    fields = fields.join(starts[["index_date", "received_regimen"]]).join(
+        component_drugs(tables["treatments"], study.config.regimen))
+    fields["received_regimen"] = fields["received_regimen"].fillna("no")
+    lesions = tables["lesions"]
+    baseline = baseline_records(lesions, starts["index_date"].dropna(), study.config.response.baseline_window_days)
+    nodal = baseline["nodal"].eq("yes")
+    measurable = baseline["kind"].eq("target") & baseline["status"].eq("present") & (
+        (~nodal & (baseline["diameter_mm"] >= 10)) | (nodal & (baseline["diameter_mm"] >= 15)))
+    fields["baseline_target_lesions"] = baseline[measurable].groupby("patient_id").size().reindex(
+        fields.index).fillna(0).astype(int)
+    return fields
+
+
+def derive_study(study: Study) -> AnalysisDatasets:
+    """All analysis datasets of a study (see module docstring)."""
+    config = study.config
+    cutoff = pd.Timestamp(config.study.data_cutoff)
+    tables, cutoff_listing = apply_cutoff(study.tables, cutoff)
+    starts = regimen_starts(tables["treatments"], config.regimen)
+    fields = subject_fields(tables, starts, study)
+    settings = EligibilitySettings(config.eligibility.criteria + (
+        Criterion("include", "Started the regimen (index date known)", "index_date", "is not missing"),),
+        config.eligibility.missing)
+    eligibility = apply_eligibility(fields, settings)
+    included = list(eligibility.included)
+    index = fields.loc[included, "index_date"]
+    response = config.response
+    if response.criteria == "recorded":
+        visits = tables["responses"][tables["responses"]["patient_id"].isin(included)][
+            ["patient_id", "assessment_date", "overall_response"]]
+    else:
+        engine = {"choi": choi_visit_responses, "irecist": irecist_visit_responses}.get(response.criteria,
+                                                                                       visit_responses)
+        lesions = tables["lesions"][tables["lesions"]["patient_id"].isin(included)]
+        visits = engine(lesions, index, response.baseline_window_days)
+    bor = best_overall_response(visits, index, sd_min_days=response.sd_min_days, confirm=response.confirmation,
+                                confirm_min_days=response.confirmation_min_days,
+                                max_ne_between=response.max_ne_between).set_index("patient_id")
+    options = EndpointOptions(cutoff)
+    followup = tables["followup"]
+    adtte = pd.concat([overall_survival(index, followup, options),
+                       progression_free_survival(index, visits, followup, options),
+                       duration_of_response(bor["first_response_date"], visits, followup, options)],
+                      ignore_index=True).sort_values(["paramcd", "patient_id"]).reset_index(drop=True)
+    exposed = exposure(tables["treatments"], index, config.regimen, cutoff).set_index("patient_id")
+    ae = tables["adverse_events"]
+    adae = flag_adverse_events(ae[ae["patient_id"].isin(included)], index, exposed["last_dose_date"],
+                               config.adverse_events.treatment_emergent_days, config.adverse_events.ctcae_version)
+    adsl = _subject_level(fields, eligibility, bor, exposed)
+    accounting = _row_accounting(study, tables, cutoff_listing, included, visits, adae)
+    return AnalysisDatasets(adsl, adtte, adae.reset_index(drop=True), visits.reset_index(drop=True),
+                            eligibility.attrition_table(), eligibility, cutoff_listing, accounting)
+
+
+def _subject_level(fields, eligibility: EligibilityResult, bor: pd.DataFrame, exposed: pd.DataFrame) -> pd.DataFrame:
+    adsl = fields.copy()
+    adsl["included"] = adsl.index.isin(eligibility.included)
+    reason = pd.Series(None, index=adsl.index, dtype=object)
+    for step in eligibility.steps:
+        reason[list(step.excluded_ids)] = step.label
+        reason[list(step.missing_excluded_ids)] = f"{step.label} (missing data)"
+    adsl["exclusion_reason"] = reason
+    adsl = adsl.join(bor).join(exposed.drop(columns=["index_date"]), rsuffix="_exposure")
+    for flag, levels in RESPONSE_FLAGS.items():
+        adsl[flag] = np.where(adsl["included"], adsl["best_overall_response"].isin(levels), None)
+    return adsl.reset_index()
+
+
+def _row_accounting(study: Study, tables, cutoff_listing, included, visits, adae) -> pd.DataFrame:
+    """For every input lesion and adverse-event row: used, or the reason it is not."""
+    rows = []
+    removed = cutoff_listing[cutoff_listing["action"] == "removed"]
+    for name in ("lesions", "adverse_events"):
+        source = study.tables[name][["source_row", "patient_id"]].copy()
+        status = pd.Series("used", index=source.index, dtype=object)
+        cut = set(removed.loc[removed["table"] == name, "source_row"])
+        status[source["source_row"].isin(cut)] = "after the data cutoff"
+        status[(status == "used") & ~source["patient_id"].isin(included)] = "patient not included"
+        if name == "adverse_events" and len(adae):
+            not_teae = set(adae.loc[~adae["teae"], "source_row"])
+            status[(status == "used") & source["source_row"].isin(not_teae)] = "not treatment-emergent"
+        if name == "lesions" and "baseline_date" in visits:
+            first = visits.groupby("patient_id")["baseline_date"].first()
+            lesions = study.tables[name]
+            before = lesions["assessment_date"] < lesions["patient_id"].map(first)
+            status[(status == "used") & before] = "before the baseline assessment"
+            no_baseline = ~lesions["patient_id"].isin(first.index)
+            status[(status == "used") & no_baseline] = "no baseline assessment"
+        rows.append(source.assign(table=name, status=status.to_numpy()))
+    return pd.concat(rows, ignore_index=True)[["table", "source_row", "patient_id", "status"]]

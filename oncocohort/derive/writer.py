@@ -1,0 +1,94 @@
+"""``oncocohort derive``: write the analysis datasets as CSV and Parquet with a define-style data dictionary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .analysis_datasets import AnalysisDatasets
+
+# column -> (label, derivation rule); columns not listed are patients columns or covariates (described as such)
+DICTIONARY = {
+    "patient_id": ("Patient identifier", "patients.patient_id"),
+    "included": ("Included in the analysis cohort", "all [eligibility] criteria passed, in order (attrition.csv)"),
+    "exclusion_reason": ("First eligibility criterion not met", "label of the criterion that excluded the patient"),
+    "index_date": ("Index date (treatment start)", "[regimen] index_date rule on treatments"),
+    "received_regimen": ("Every regimen component started", "yes/no from treatments"),
+    "baseline_target_lesions": ("Measurable target lesions at baseline", "targets present ≥ 10 mm (nodal ≥ 15 mm)"),
+    "best_overall_response": ("Best overall response", "RECIST 1.1 / iRECIST / Choi / recorded; docs/recist.md"),
+    "best_overall_response_date": ("Date of the best overall response", "first visit at the best level"),
+    "first_response_date": ("First CR/PR", "first visit with CR or PR (confirmed when confirmation is on)"),
+    "progression_date": ("First progression", "first PD visit"),
+    "best_pct_change": ("Best % change of the target sum", "smallest % change from baseline at complete visits"),
+    "objective_response": ("Objective response", "best overall response CR or PR"),
+    "disease_control": ("Disease control", "best overall response CR, PR or SD"),
+    "treatment_days": ("Treatment duration (days)", "last regimen dose − index date + 1"),
+    "cycles": ("Cycles", "ceil(treatment_days / [regimen] cycle_days)"),
+    "dose_reductions": ("Dose reductions", "periods with a lower dose than the drug's previous period"),
+    "interruptions": ("Interruptions", "gaps > 1 day between periods of the same drug"),
+    "reason_stopped": ("Reason the regimen stopped", "reason_stopped of the last period; blank if ongoing"),
+    "ongoing_at_cutoff": ("Ongoing at data cutoff", "a regimen period without an end date"),
+    "paramcd": ("Endpoint", "OS, PFS or DOR"),
+    "start_date": ("Start of the time at risk", "index date (OS, PFS) or first response (DOR)"),
+    "end_date": ("Event or censoring date", "docs/endpoints.md"),
+    "days": ("Time (days)", "end_date − start_date"),
+    "months": ("Time (months)", "days / 30.4375"),
+    "event": ("Event", "1 = event, 0 = censored"),
+    "cnsr": ("CDISC censoring code", "0 event; 1 last assessment / last alive; 2 no assessment; 3 new therapy; "
+                                     "4 missed assessments; 5 alive at cutoff"),
+    "reason": ("Why this end date", "the rule applied, in words"),
+    "teae": ("Treatment-emergent", "onset from the index date to last dose + [adverse_events] window"),
+    "teae_reason": ("Why (not) treatment-emergent", "the rule applied, in words"),
+    "soc": ("CTCAE system organ class", "shipped CTCAE table"),
+    "ctcae_term": ("CTCAE term", "the term as spelled in CTCAE"),
+}
+
+
+def _dictionary(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for column in frame.columns:
+        label, rule = DICTIONARY.get(column, (column, "input column (patients table or covariate)"
+                                              if name == "adsl" else "input column"))
+        if column.startswith(("starting_dose:", "relative_dose_intensity:", "component_drug:")):
+            label, rule = column, {"starting_dose": "first period's dose of the drug",
+                                   "relative_dose_intensity": "Σ dose × days / (starting dose × days on drug)",
+                                   "component_drug": "first drug given for the regimen component"}[column.split(":")[0]]
+        rows.append({"dataset": name, "column": column, "label": label, "type": str(frame[column].dtype),
+                     "derivation": rule})
+    return pd.DataFrame(rows)
+
+
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+        elif frame[column].dtype == object:
+            frame[column] = frame[column].map(lambda v: None if v is None or v is pd.NA else str(v))
+    return frame
+
+
+def write_datasets(data: AnalysisDatasets, folder: str | Path, parquet: bool = True) -> list[Path]:
+    """Write adsl, adtte, adae (CSV, and Parquet when pyarrow is installed), attrition, cutoff listing, row
+    accounting and the data dictionary. Deterministic: same study, same bytes (CSV)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    datasets = {"adsl": data.adsl, "adtte": data.adtte, "adae": data.adae}
+    extras = {"attrition": data.attrition, "cutoff_listing": data.cutoff_listing,
+              "row_accounting": data.row_accounting}
+    for name, frame in {**datasets, **extras}.items():
+        path = folder / f"{name}.csv"
+        _clean(frame).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+        written.append(path)
+        if parquet and name in datasets:
+            try:
+                _clean(frame).to_parquet(folder / f"{name}.parquet", index=False)
+                written.append(folder / f"{name}.parquet")
+            except ImportError:  # pyarrow not installed: CSV only
+                pass
+    dictionary = pd.concat([_dictionary(n, f) for n, f in datasets.items()], ignore_index=True)
+    dictionary.to_csv(folder / "data_dictionary.csv", index=False, lineterminator="\n")
+    written.append(folder / "data_dictionary.csv")
+    return written
