@@ -44,7 +44,8 @@ def test_os_rules():
     assert (os_row(alive=100, death=100)[["days", "cnsr"]].tolist()) == [100, 0]
     assert os_row(alive=0, death=0)["days"] == 0  # death on the index day: an event at time 0
     lost = os_row(alive=150)
-    assert lost[["days", "cnsr"]].tolist() == [150, 1] and lost["reason"] == "censored at the last known alive date 2021-05-31"
+    assert lost[["days", "cnsr"]].tolist() == [150, 1]
+    assert lost["reason"] == "censored at the last known alive date 2021-05-31"
     late = os_row(alive=380, death=420)  # death after the cutoff
     assert late[["days", "cnsr"]].tolist() == [400, 5] and "after the cutoff" in late["reason"]
     assert os_row(alive=500)[["days", "cnsr"]].tolist() == [400, 5]
