@@ -118,7 +118,9 @@ def _subject_level(fields, eligibility: EligibilityResult, bor: pd.DataFrame, ex
         reason[list(step.excluded_ids)] = step.label
         reason[list(step.missing_excluded_ids)] = f"{step.label} (missing data)"
     adsl["exclusion_reason"] = reason
-    adsl = adsl.join(bor).join(exposed.drop(columns=["index_date"]), rsuffix="_exposure")
+    adsl = adsl.join(bor)
+    # starting doses come from both component_drugs and exposure (same rule): keep one copy
+    adsl = adsl.join(exposed.drop(columns=[c for c in exposed.columns if c in adsl.columns or c == "index_date"]))
     for flag, levels in RESPONSE_FLAGS.items():
         adsl[flag] = np.where(adsl["included"], adsl["best_overall_response"].isin(levels), None)
     return adsl.reset_index()
