@@ -25,7 +25,14 @@ from .exposure import exposure
 from .index_date import component_drugs, regimen_starts
 from .irecist import irecist_visit_responses
 from .recist import visit_responses
-from .time_to_event import EndpointOptions, duration_of_response, overall_survival, progression_free_survival
+from .time_to_event import (
+    EndpointOptions,
+    duration_of_response,
+    overall_survival,
+    progression_free_survival,
+    time_to_response,
+    time_to_treatment_failure,
+)
 
 RESPONSE_FLAGS = {"objective_response": ("CR", "PR"), "disease_control": ("CR", "PR", "SD")}
 
@@ -94,13 +101,22 @@ def derive_study(study: Study) -> AnalysisDatasets:
     bor = best_overall_response(visits, index, sd_min_days=response.sd_min_days, confirm=response.confirmation,
                                 confirm_min_days=response.confirmation_min_days,
                                 max_ne_between=response.max_ne_between).set_index("patient_id")
-    options = EndpointOptions(cutoff)
+    endpoints = config.endpoints
+    options = EndpointOptions(cutoff, endpoints.death_window_days, endpoints.censor_at_new_therapy,
+                              endpoints.missed_assessments, endpoints.assessment_interval_days)
     followup = tables["followup"]
+    exposed = exposure(tables["treatments"], index, config.regimen, cutoff).set_index("patient_id")
     adtte = pd.concat([overall_survival(index, followup, options),
                        progression_free_survival(index, visits, followup, options),
-                       duration_of_response(bor["first_response_date"], visits, followup, options)],
+                       duration_of_response(bor["first_response_date"], visits, followup, options),
+                       time_to_response(bor["first_response_date"], index),
+                       time_to_treatment_failure(exposed.reset_index(), followup, options)],
                       ignore_index=True).sort_values(["paramcd", "patient_id"]).reset_index(drop=True)
-    exposed = exposure(tables["treatments"], index, config.regimen, cutoff).set_index("patient_id")
+    # clinical benefit: CR/PR, or SD at least `clinical_benefit_weeks` after the start (BOR with that SD window)
+    benefit = best_overall_response(visits, index, sd_min_days=7 * endpoints.clinical_benefit_weeks,
+                                    confirm=response.confirmation, confirm_min_days=response.confirmation_min_days,
+                                    max_ne_between=response.max_ne_between).set_index("patient_id")
+    bor["clinical_benefit"] = benefit["best_overall_response"].isin(["CR", "PR", "SD"])
     ae = tables["adverse_events"]
     adae = flag_adverse_events(ae[ae["patient_id"].isin(included)], index, exposed["last_dose_date"],
                                config.adverse_events.treatment_emergent_days, config.adverse_events.ctcae_version)

@@ -143,6 +143,35 @@ def duration_of_response(first_response: pd.Series, visits: pd.DataFrame, follow
     return table
 
 
+def time_to_response(first_response: pd.Series, index_dates: pd.Series) -> pd.DataFrame:
+    """TTR for responders: index date → first CR/PR (an event for every responder; non-responders left out)."""
+    rows = [_row(pid, "TTR", index_dates[pid], date, 0, f"first response on {_iso(date)}")
+            for pid, date in first_response.dropna().sort_index().items()]
+    return pd.DataFrame(rows, columns=list(TTE_COLUMNS))
+
+
+def time_to_treatment_failure(exposure: pd.DataFrame, followup: pd.DataFrame, options: EndpointOptions
+                              ) -> pd.DataFrame:
+    """TTF: index date → end of the regimen for any reason (progression, toxicity, death, patient choice, other) or
+    death; censored at the cutoff while the regimen is ongoing. ``exposure``: rows of derive.exposure."""
+    cutoff = pd.Timestamp(options.data_cutoff)
+    deaths = followup.drop_duplicates("patient_id").set_index("patient_id")["death_date"]
+    rows = []
+    for record in exposure.sort_values("patient_id").itertuples():
+        start = record.index_date
+        death = deaths.get(record.patient_id, pd.NaT)
+        death = death if pd.notna(death) and death <= cutoff else pd.NaT
+        if pd.notna(death) and (record.ongoing_at_cutoff or death <= record.last_dose_date):
+            rows.append(_row(record.patient_id, "TTF", start, death, 0, f"death on {_iso(death)} on treatment"))
+        elif record.ongoing_at_cutoff:
+            rows.append(_row(record.patient_id, "TTF", start, cutoff, 5, "regimen ongoing at data cutoff"))
+        else:
+            why = record.reason_stopped if isinstance(record.reason_stopped, str) else "reason not recorded"
+            rows.append(_row(record.patient_id, "TTF", start, record.last_dose_date, 0,
+                             f"regimen stopped on {_iso(record.last_dose_date)} ({why})"))
+    return pd.DataFrame(rows, columns=list(TTE_COLUMNS))
+
+
 def months(days) -> np.ndarray:
     """Days to months (days / 30.4375)."""
     return np.asarray(days, dtype=float) / DAYS_PER_MONTH

@@ -109,6 +109,17 @@ class AnalysisSettings:
 
 
 @dataclass(frozen=True)
+class EndpointSettings:
+    """Censoring options of the time-to-event endpoints (docs/endpoints.md) and the clinical-benefit duration."""
+
+    censor_at_new_therapy: bool = True
+    death_window_days: int | None = None
+    missed_assessments: int | None = None
+    assessment_interval_days: int | None = None
+    clinical_benefit_weeks: int = 24
+
+
+@dataclass(frozen=True)
 class AdverseEventSettings:
     ctcae_version: str = "5.0"
     treatment_emergent_days: int = 30
@@ -125,6 +136,7 @@ class StudyConfig:
     response: ResponseSettings = field(default_factory=ResponseSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     adverse_events: AdverseEventSettings = field(default_factory=AdverseEventSettings)
+    endpoints: EndpointSettings = field(default_factory=EndpointSettings)
 
 
 # Key specifications: section -> key -> (python types, allowed values or None, required).
@@ -164,6 +176,13 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "median_ci": ((str,), MEDIAN_CI_METHODS, False),
         "ties": ((str,), TIES, False),
         "conf_level": ((float,), None, False),
+    },
+    "endpoints": {
+        "censor_at_new_therapy": ((bool,), None, False),
+        "death_window_days": ((int,), None, False),
+        "missed_assessments": ((int,), None, False),
+        "assessment_interval_days": ((int,), None, False),
+        "clinical_benefit_weeks": ((int,), None, False),
     },
     "adverse_events": {
         "ctcae_version": ((str,), CTCAE_VERSIONS, False),
@@ -284,6 +303,7 @@ class _ConfigReader:
             response=self.response(),
             analysis=self.analysis(),
             adverse_events=self.adverse_events(),
+            endpoints=self.endpoints(),
         )
 
     def regimen(self) -> RegimenSettings:
@@ -420,6 +440,18 @@ class _ConfigReader:
                          "analysis", "conf_level", values.pop("conf_level"))
         return AnalysisSettings(tuple(subgroups), tuple(float(x) for x in landmarks), tuple(sorted(good_rates)),
                                 tuple(covariates), **values)
+
+    def endpoints(self) -> EndpointSettings:
+        values = self.section("endpoints")
+        for key in ("death_window_days", "missed_assessments", "assessment_interval_days", "clinical_benefit_weeks"):
+            self.positive_int("endpoints", values, key)
+        if ("missed_assessments" in values) != ("assessment_interval_days" in values):
+            self.problem("error", "config.missing_key", "missed_assessments and assessment_interval_days go together",
+                         "endpoints", "missed_assessments" if "missed_assessments" in values
+                         else "assessment_interval_days")
+            values.pop("missed_assessments", None)
+            values.pop("assessment_interval_days", None)
+        return EndpointSettings(**values)
 
     def adverse_events(self) -> AdverseEventSettings:
         values = self.section("adverse_events")

@@ -128,6 +128,13 @@ field = "ecog"
 label = "ECOG performance status"
 groups = { "0-1" = [0, 1], "2" = [2] }
 
+[endpoints]                       # censoring rules (docs/endpoints.md; FDA 2018 guidance)
+censor_at_new_therapy = true      # PFS censored at the last assessment before a new anticancer therapy
+# death_window_days = 84          # death without any tumour assessment counts as PFS event only this early
+# missed_assessments = 2          # PD/death after this many missed scans is censored at the last one ...
+# assessment_interval_days = 42   # ... given the scheduled interval between scans
+clinical_benefit_weeks = 24       # clinical benefit = CR/PR, or SD lasting at least this long
+
 [adverse_events]
 ctcae_version = "5.0"             # 5.0 | 6.0
 treatment_emergent_days = 30      # TEAE window after the last dose

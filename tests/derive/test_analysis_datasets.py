@@ -67,3 +67,22 @@ def test_derive_command_is_deterministic_and_refuses_invalid_input(tmp_path):
     result = subprocess.run([sys.executable, "-m", "oncocohort", "derive", str(broken), "--out", str(tmp_path / "c")],
                             capture_output=True, text=True)
     assert result.returncode == 1 and "nothing derived" in result.stdout and not (tmp_path / "c").exists()
+
+
+def test_endpoint_options_come_from_study_toml(tmp_path):
+    from oncocohort.io.template import STUDY_TOML
+
+    tables = rich_tables()
+    tables["followup"][0]["new_anticancer_therapy_date"] = "2021-04-01"  # P001: before its 2021-04-20 scan
+    on = derive_study(load_study(write_study(tmp_path / "on", tables)))
+    off_toml = STUDY_TOML.replace("censor_at_new_therapy = true", "censor_at_new_therapy = false")
+    off = derive_study(load_study(write_study(tmp_path / "off", tables, toml=off_toml)))
+
+    def pfs(data):
+        table = data.adtte
+        return table[(table["paramcd"] == "PFS") & (table["patient_id"] == "P001")].iloc[0]
+
+    assert pfs(on)["cnsr"] == 3 and pfs(on)["days"] == 0  # no evaluable scan before the new therapy
+    assert pfs(off)["cnsr"] == 1 and pfs(off)["days"] == 50
+    assert set(on.adtte["paramcd"]) == {"OS", "PFS", "DOR", "TTR", "TTF"}
+    assert on.adsl.set_index("patient_id").loc["P001", "clinical_benefit"]  # PR

@@ -91,3 +91,19 @@ def test_duration_of_response_only_for_responders():
     table = duration_of_response(first, visits((42, "PR"), (84, "PR"), (126, "PD")), followup(alive=200),
                                  EndpointOptions(CUTOFF))
     assert table[["patient_id", "paramcd", "days", "cnsr"]].values.tolist() == [["P1", "DOR", 84, 0]]
+
+
+def test_time_to_response_and_treatment_failure():
+    from oncocohort.derive.time_to_event import time_to_response, time_to_treatment_failure
+
+    ttr = time_to_response(pd.Series([day(42), pd.NaT], index=["P1", "P2"]), pd.Series(START, index=["P1", "P2"]))
+    assert ttr[["patient_id", "days", "event"]].values.tolist() == [["P1", 42, 1]]
+    exposure = pd.DataFrame({"patient_id": ["P1", "P2", "P3"], "index_date": START,
+                             "last_dose_date": [day(100), day(400), day(80)],
+                             "ongoing_at_cutoff": [False, True, False],
+                             "reason_stopped": ["toxicity", None, None]})
+    deaths = pd.DataFrame({"patient_id": ["P1", "P2", "P3"], "death_date": [pd.NaT, pd.NaT, day(60)]})
+    ttf = time_to_treatment_failure(exposure, deaths, EndpointOptions(CUTOFF)).set_index("patient_id")
+    assert ttf.loc["P1", ["days", "cnsr"]].tolist() == [100, 0] and "toxicity" in ttf.loc["P1", "reason"]
+    assert ttf.loc["P2", ["days", "cnsr"]].tolist() == [400, 5]
+    assert ttf.loc["P3", ["days", "cnsr"]].tolist() == [60, 0]  # died on treatment

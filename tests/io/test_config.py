@@ -101,3 +101,12 @@ def test_no_code_is_ever_evaluated(tmp_path):
     config, problems = read(tmp_path, text)
     assert not (tmp_path / "PWNED").exists()
     assert config.eligibility.criteria[6].value.startswith("__import__")  # kept as inert text
+
+
+def test_endpoints_section(tmp_path):
+    text = STUDY_TOML.replace("# missed_assessments = 2", "missed_assessments = 2").replace(
+        "# assessment_interval_days = 42", "assessment_interval_days = 42")
+    config, problems = read(tmp_path, text)
+    assert problems == [] and config.endpoints.missed_assessments == 2 and config.endpoints.clinical_benefit_weeks == 24
+    _, problems = read(tmp_path, STUDY_TOML.replace("# missed_assessments = 2", "missed_assessments = 2"))
+    assert [(p.rule, p.column) for p in problems] == [("config.missing_key", "missed_assessments")]
