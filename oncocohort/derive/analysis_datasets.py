@@ -28,6 +28,7 @@ from .recist import visit_responses
 from .time_to_event import (
     EndpointOptions,
     duration_of_response,
+    follow_up_time,
     overall_survival,
     progression_free_survival,
     time_to_response,
@@ -110,6 +111,7 @@ def derive_study(study: Study) -> AnalysisDatasets:
                        progression_free_survival(index, visits, followup, options),
                        duration_of_response(bor["first_response_date"], visits, followup, options),
                        time_to_response(bor["first_response_date"], index),
+                       follow_up_time(index, followup, options),
                        time_to_treatment_failure(exposed.reset_index(), followup, options)],
                       ignore_index=True).sort_values(["paramcd", "patient_id"]).reset_index(drop=True)
     # clinical benefit: CR/PR, or SD at least `clinical_benefit_weeks` after the start (BOR with that SD window)

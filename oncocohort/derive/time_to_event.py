@@ -143,6 +143,16 @@ def duration_of_response(first_response: pd.Series, visits: pd.DataFrame, follow
     return table
 
 
+def follow_up_time(index_dates: pd.Series, followup: pd.DataFrame, options: EndpointOptions) -> pd.DataFrame:
+    """Follow-up time: index date → last contact (death or last known alive, capped at the cutoff). Coded for the
+    reverse Kaplan–Meier: ``event`` = 1 when the patient was alive at last contact (follow-up ended by censoring),
+    0 when it ended by death."""
+    os_rows = overall_survival(index_dates, followup, options)
+    out = os_rows.assign(paramcd="FU", event=1 - os_rows["event"], cnsr=os_rows["event"])
+    out["reason"] = np.where(out["cnsr"] == 1, "follow-up ended by death", "alive at last contact")
+    return out
+
+
 def time_to_response(first_response: pd.Series, index_dates: pd.Series) -> pd.DataFrame:
     """TTR for responders: index date → first CR/PR (an event for every responder; non-responders left out)."""
     rows = [_row(pid, "TTR", index_dates[pid], date, 0, f"first response on {_iso(date)}")

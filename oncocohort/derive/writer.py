@@ -30,7 +30,7 @@ DICTIONARY = {
     "interruptions": ("Interruptions", "gaps > 1 day between periods of the same drug"),
     "reason_stopped": ("Reason the regimen stopped", "reason_stopped of the last period; blank if ongoing"),
     "ongoing_at_cutoff": ("Ongoing at data cutoff", "a regimen period without an end date"),
-    "paramcd": ("Endpoint", "OS, PFS, DOR, TTR or TTF"),
+    "paramcd": ("Endpoint", "OS, PFS, DOR, TTR, TTF or FU (follow-up)"),
     "start_date": ("Start of the time at risk", "index date (OS, PFS) or first response (DOR)"),
     "end_date": ("Event or censoring date", "docs/endpoints.md"),
     "days": ("Time (days)", "end_date − start_date"),

@@ -84,5 +84,7 @@ def test_endpoint_options_come_from_study_toml(tmp_path):
 
     assert pfs(on)["cnsr"] == 3 and pfs(on)["days"] == 0  # no evaluable scan before the new therapy
     assert pfs(off)["cnsr"] == 1 and pfs(off)["days"] == 50
-    assert set(on.adtte["paramcd"]) == {"OS", "PFS", "DOR", "TTR", "TTF"}
+    assert set(on.adtte["paramcd"]) == {"OS", "PFS", "DOR", "TTR", "TTF", "FU"}
+    fu = on.adtte[on.adtte["paramcd"] == "FU"].set_index("patient_id")
+    assert fu["event"].to_dict() == {"P001": 1, "P002": 0}  # P002 died: follow-up ended by death
     assert on.adsl.set_index("patient_id").loc["P001", "clinical_benefit"]  # PR
