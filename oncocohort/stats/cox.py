@@ -234,11 +234,12 @@ def cox_regression(time, event, x, names=None, stratum=None, ties: str = "efron"
     infinite = (remaining > EPS) & (remaining > TOLER_INF * np.abs(beta))
     z_crit = stats.norm.ppf(1 - (1 - conf_level) / 2)
     z = beta / se
-    terms = tuple(
-        CoxTerm(n, float(b), float(s), float(np.exp(b)), float(np.exp(b - z_crit * s)), float(np.exp(b + z_crit * s)),
-                float(zz), float(2 * stats.norm.sf(abs(zz))), bool(inf))
-        for n, b, s, zz, inf in zip(names, beta, se, z, infinite)
-    )
+    with np.errstate(over="ignore"):  # a monotone-likelihood term has an infinite HR bound: inf, not a warning
+        terms = tuple(
+            CoxTerm(n, float(b), float(s), float(np.exp(b)), float(np.exp(b - z_crit * s)),
+                    float(np.exp(b + z_crit * s)), float(zz), float(2 * stats.norm.sf(abs(zz))), bool(inf))
+            for n, b, s, zz, inf in zip(names, beta, se, z, infinite)
+        )
     lr = 2 * (loglik - loglik0)
     wald = float(beta @ info @ beta)
     score_test = float(score0 @ np.linalg.solve(info0, score0))
