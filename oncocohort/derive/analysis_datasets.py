@@ -157,7 +157,9 @@ def _row_accounting(study: Study, tables, cutoff_listing, included, visits, adae
         if name == "adverse_events" and len(adae):
             not_teae = set(adae.loc[~adae["teae"], "source_row"])
             status[(status == "used") & source["source_row"].isin(not_teae)] = "not treatment-emergent"
-        if name == "lesions" and "baseline_date" in visits:
+        if name == "lesions" and "baseline_date" not in visits:  # response taken from the responses table
+            status[status == "used"] = "not used (response criteria = recorded)"
+        elif name == "lesions":
             first = visits.groupby("patient_id")["baseline_date"].first()
             lesions = study.tables[name]
             before = lesions["assessment_date"] < lesions["patient_id"].map(first)

@@ -88,3 +88,13 @@ def test_endpoint_options_come_from_study_toml(tmp_path):
     fu = on.adtte[on.adtte["paramcd"] == "FU"].set_index("patient_id")
     assert fu["event"].to_dict() == {"P001": 1, "P002": 0}  # P002 died: follow-up ended by death
     assert on.adsl.set_index("patient_id").loc["P001", "clinical_benefit"]  # PR
+
+
+def test_recorded_response_criteria_use_the_responses_table(tmp_path):
+    from oncocohort.io.template import STUDY_TOML
+
+    toml = STUDY_TOML.replace('criteria = "recist1.1"', 'criteria = "recorded"')
+    data = derive_study(load_study(write_study(tmp_path / "s", rich_tables(), toml=toml)))
+    assert data.adsl.set_index("patient_id").loc[["P001", "P002"], "best_overall_response"].tolist() == ["PR", "SD"]
+    lesions = data.row_accounting[data.row_accounting["table"] == "lesions"]
+    assert "used" not in set(lesions["status"])
