@@ -35,11 +35,6 @@ VISIT_COLUMNS = ("patient_id", "assessment_date", "sum_mm", "pct_from_baseline",
                  "target_response", "non_target_response", "new_lesion", "overall_response", "reason")
 
 
-def baseline_dates(lesions: pd.DataFrame, index_dates: pd.Series, window_days: int) -> pd.Series:
-    """Baseline date per patient (the latest of its lesions' baseline records; see io.baseline)."""
-    return baseline_records(lesions, index_dates, window_days).groupby("patient_id")["baseline_date"].first()
-
-
 def _target_table(lesions: pd.DataFrame, visits: pd.DataFrame, n_lesion_ids: int) -> pd.DataFrame:
     """Per visit: sum of measured target diameters, number unmeasured, and whether the CR condition holds."""
     at_baseline = lesions["assessment_date"] == lesions["baseline_date"]

@@ -180,8 +180,3 @@ def time_to_treatment_failure(exposure: pd.DataFrame, followup: pd.DataFrame, op
             rows.append(_row(record.patient_id, "TTF", start, record.last_dose_date, 0,
                              f"regimen stopped on {_iso(record.last_dose_date)} ({why})"))
     return pd.DataFrame(rows, columns=list(TTE_COLUMNS))
-
-
-def months(days) -> np.ndarray:
-    """Days to months (days / 30.4375)."""
-    return np.asarray(days, dtype=float) / DAYS_PER_MONTH
