@@ -207,9 +207,10 @@ def _fit_newton(likelihood: _PartialLikelihood, p: int):
             halvings += 1
         converged = abs(1 - loglik / new[0]) <= EPS * 1e-3 if new[0] != 0 else abs(new[0] - loglik) <= EPS
         beta, (loglik, score, info) = new_beta, new
-        if converged and np.max(np.abs(step)) < 1e-10 * max(1.0, np.max(np.abs(beta))):
-            break
-        if converged and iterations > 5 and abs(new[0] - loglik) == 0:
+        # stop once the log-likelihood has settled and either the step is negligible or, for a coefficient running
+        # to infinity (monotone likelihood), after 5 iterations
+        small_step = np.max(np.abs(step)) < 1e-10 * max(1.0, np.max(np.abs(beta)))
+        if converged and (small_step or iterations > 5):
             break
     return beta, loglik, score, info, null, iterations
 
