@@ -23,12 +23,8 @@ STATUS_BY_KIND = {
 }
 
 
-def baseline_dates(ctx: CheckContext) -> pd.Series:
-    """Baseline date per patient (io.baseline: each lesion's last record in the window before the first dose)."""
-    return _baseline(ctx).groupby("patient_id")["baseline_date"].first()
-
-
 def _baseline(ctx: CheckContext) -> pd.DataFrame:
+    """Baseline record of every lesion, with the patient's baseline date (io.baseline)."""
     lesions = ctx.tables["lesions"].dropna(subset=["patient_id", "assessment_date", "lesion_id"])
     drugs = ctx.config.regimen.drugs if ctx.config else ()
     window = ctx.config.response.baseline_window_days if ctx.config else 28
@@ -69,14 +65,14 @@ def check_kind_is_stable(ctx: CheckContext) -> None:
 def check_baseline_targets(ctx: CheckContext) -> None:
     """At baseline: at most 5 targets, at most 2 per organ, each measurable; later targets must exist at baseline."""
     lesions = ctx.tables["lesions"].dropna(subset=["patient_id", "assessment_date", "lesion_id"])
-    baseline = baseline_dates(ctx)
+    at_baseline = _baseline(ctx)  # computed once: both the dates and the baseline lesions come from it
+    baseline = at_baseline.groupby("patient_id")["baseline_date"].first()
     lesions = lesions.join(baseline.rename("_baseline"), on="patient_id")
     no_baseline = lesions[lesions["_baseline"].isna()].drop_duplicates("patient_id")
     window = ctx.config.response.baseline_window_days if ctx.config else 28
     ctx.flag("warning", "lesions.no_baseline", "lesions", no_baseline, "assessment_date",
              f"this patient has no assessment on or up to {window} days before the first regimen dose "
              "(no baseline scan); response cannot be derived")
-    at_baseline = _baseline(ctx)
     targets = at_baseline[at_baseline["kind"] == "target"].sort_values(["patient_id", "source_row"])
     rank = targets.groupby("patient_id").cumcount()
     too_many = targets[rank >= MAX_TARGETS]
