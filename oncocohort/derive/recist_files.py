@@ -15,6 +15,7 @@ from .best_response import PATIENT_COLUMNS, best_overall_response
 from .choi import choi_visit_responses
 from .irecist import irecist_best_response, irecist_visit_responses
 from .recist import VISIT_COLUMNS, visit_responses
+from .writer import csv_ready
 
 STARTS = TableSpec("starts", "treatment start per patient", (
     ColumnSpec("patient_id", "id", True, "Patient"),
@@ -76,8 +77,4 @@ def run_recist(*, lesions: str | None, responses: str | None, starts: str, out: 
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
-    frame = frame.copy()
-    for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-    frame.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+    csv_ready(frame).to_csv(path, index=False, float_format="%.6g", lineterminator="\n")

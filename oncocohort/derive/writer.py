@@ -60,7 +60,8 @@ def _dictionary(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for CSV/Parquet output: dates as YYYY-MM-DD, text columns as str (missing stays missing)."""
     frame = frame.copy()
     for column in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
@@ -81,11 +82,11 @@ def write_datasets(data: AnalysisDatasets, folder: str | Path, parquet: bool = T
               "row_accounting": data.row_accounting}
     for name, frame in {**datasets, **extras}.items():
         path = folder / f"{name}.csv"
-        _clean(frame).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+        csv_ready(frame).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
         written.append(path)
         if parquet and name in datasets:
             try:
-                _clean(frame).to_parquet(folder / f"{name}.parquet", index=False)
+                csv_ready(frame).to_parquet(folder / f"{name}.parquet", index=False)
                 written.append(folder / f"{name}.parquet")
             except ImportError:  # pyarrow not installed: CSV only
                 pass
