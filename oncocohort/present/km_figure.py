@@ -9,19 +9,16 @@ same bytes).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")  # files only, no screen
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+from ..stats.kaplan_meier import KaplanMeier, number_at_risk, survival_quantile
+from .figure_style import apply_style, plt, save_figure
 
-from ..stats.kaplan_meier import KaplanMeier, number_at_risk, survival_quantile  # noqa: E402
+__all__ = ["KmFigure", "km_figure", "save_figure"]
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
-DPI = 300
 
 
 @dataclass(frozen=True)
@@ -35,7 +32,7 @@ def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Mont
               time_scale: float = 1.0) -> KmFigure:
     """Plot the curves; ``time_scale`` converts the fit's unit to the axis unit (e.g. 1/30.4375 for days → months);
     ``risk_times`` are in the axis unit."""
-    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "oncocohort"})
+    apply_style()
     risk_times = list(risk_times)
     figure = plt.figure(figsize=(6.5, 4.8))
     axes = figure.add_axes((0.17, 0.36, 0.78, 0.56))
@@ -77,15 +74,3 @@ def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Mont
     risk_axes.set_title("Number at risk", loc="left", fontsize=8)
     risk_axes.axis("off")
     return KmFigure(figure, table)
-
-
-def save_figure(figure: plt.Figure, stem: str | Path) -> list[Path]:
-    """Write ``stem``.png (300 dpi), .svg and .pdf without creation dates; returns the paths."""
-    stem = Path(stem)
-    paths = []
-    for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None}),
-                             (".pdf", {"CreationDate": None, "ModDate": None})):
-        path = stem.with_suffix(suffix)
-        figure.savefig(path, dpi=DPI, metadata=metadata)
-        paths.append(path)
-    return paths

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from ..stats.proportions import ProportionEstimate  # noqa: E402
+from ..stats.proportions import ProportionEstimate
+from .figure_style import apply_style, plt
 
 BOR_COLOURS = {"CR": "#0072B2", "PR": "#009E73", "SD": "#7F7F7F", "NON-CR/NON-PD": "#CC79A7", "PD": "#D55E00",
                "NE": "#E69F00"}
@@ -29,7 +26,7 @@ def waterfall_figure(patients: pd.DataFrame, orr: ProportionEstimate | None = No
                      title: str | None = None) -> WaterfallFigure:
     """One bar per patient with a best % change (patients without post-baseline measurements are left out and
     counted in the caption). Patient ids are not shown (no identifiers in figures)."""
-    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "oncocohort"})
+    apply_style()
     data = patients.dropna(subset=["best_pct_change"]).sort_values(
         ["best_pct_change", "patient_id"], ascending=[False, True]).reset_index(drop=True)
     data = data.assign(colour=data["best_overall_response"].map(BOR_COLOURS).fillna("#000000"))
