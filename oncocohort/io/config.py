@@ -26,6 +26,7 @@ CI_METHODS = ("clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-cou
 KM_CONF_TYPES = ("log", "log-log", "plain")
 MEDIAN_CI_METHODS = ("survfit", "spss")
 TIES = ("efron", "breslow")
+FIRTH_RULES = ("auto", "always", "never")
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "between", "is missing", "is not missing")
 MISSING_POLICIES = ("exclude", "include", "error")
 UNKNOWN_TERM_POLICIES = ("error", "warning")
@@ -106,6 +107,7 @@ class AnalysisSettings:
     median_ci: str = "survfit"
     ties: str = "efron"
     conf_level: float = 0.95
+    firth: str = "auto"  # auto: Firth-penalised Cox when the ordinary likelihood is monotone
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "km_conf_type": ((str,), KM_CONF_TYPES, False),
         "median_ci": ((str,), MEDIAN_CI_METHODS, False),
         "ties": ((str,), TIES, False),
+        "firth": ((str,), FIRTH_RULES, False),
         "conf_level": ((float,), None, False),
     },
     "endpoints": {

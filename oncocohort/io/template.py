@@ -114,6 +114,7 @@ ci_method = "clopper-pearson"     # clopper-pearson | wilson | wilson-cc | jeffr
 km_conf_type = "log-log"          # log (R default) | log-log (SAS default) | plain
 median_ci = "survfit"             # survfit (R) | spss
 ties = "efron"                    # efron | breslow
+firth = "auto"                    # auto (Firth Cox when a coefficient is infinite) | always | never
 conf_level = 0.95
 
 [analysis.historical_rates]       # exact binomial test of ORR against a historical rate

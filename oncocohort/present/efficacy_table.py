@@ -4,6 +4,7 @@ historical rate, and ORR by subgroup. Reads :mod:`oncocohort.stats.response_summ
 from __future__ import annotations
 
 from ..stats.response_summary import ResponseSummary, SubgroupResponse
+from .formatting import count_percent, p_value, percent_ci
 from .table import Column, Row, Table
 
 RATE_LABELS = {"ORR": "Objective response rate (CR + PR)", "DCR": "Disease control rate (CR + PR + SD)"}
@@ -11,31 +12,27 @@ LABELS = {"CR": "Complete response (CR)", "PR": "Partial response (PR)", "SD": "
           "NON-CR/NON-PD": "Non-CR/non-PD", "PD": "Progressive disease (PD)", "NE": "Not evaluable (NE)"}
 
 
-def _pct(x: int, n: int) -> str:
-    return f"{x} ({100 * x / n:.1f})" if n else "0"
-
-
 def efficacy_table(summary: ResponseSummary, subgroups: tuple[SubgroupResponse, ...] = (),
                    title: str = "Table. Best overall response and response rates") -> Table:
     rows = [Row(("Best overall response, n (%)", "", ""), group=True)]
-    rows += [Row((LABELS[c], _pct(k, summary.n), ""), indent=1) for c, k in summary.counts
+    rows += [Row((LABELS[c], count_percent(k, summary.n), ""), indent=1) for c, k in summary.counts
              if k or c not in ("NON-CR/NON-PD",)]
     methods = set()
     for name, estimate in summary.rates:
         methods.add(estimate.method_label)
-        rows.append(Row((RATE_LABELS[name], _pct(estimate.x, estimate.n),
-                         f"{100 * estimate.lower:.1f}–{100 * estimate.upper:.1f}")))
+        rows.append(Row((RATE_LABELS[name], count_percent(estimate.x, estimate.n),
+                         percent_ci(estimate.lower, estimate.upper))))
     notes = [f"Rates with {m}." for m in sorted(methods)]
     for name, test in summary.tests:
-        rows.append(Row((f"{name.upper()} versus historical rate {100 * test.p0:g} %", f"p = {test.p_value:.3g}", ""),
-                        indent=1))
+        rows.append(Row((f"{name.upper()} versus historical rate {100 * test.p0:g} %",
+                         f"p = {p_value(test.p_value)}", ""), indent=1))
         notes.append(f"{name.upper()} compared with a historical rate by the {test.method} ({test.alternative}).")
     for group in subgroups:
         rows.append(Row((f"ORR by {group.factor}", "", ""), group=True))
-        rows += [Row((level, _pct(e.x, e.n), f"{100 * e.lower:.1f}–{100 * e.upper:.1f}"), indent=1)
+        rows += [Row((level, count_percent(e.x, e.n), percent_ci(e.lower, e.upper)), indent=1)
                  for level, e in group.levels]
         if group.test is not None:
-            rows.append(Row((f"p ({group.test.method})", f"{group.test.p_value:.3f}", ""), indent=1))
+            rows.append(Row((f"p ({group.test.method})", p_value(group.test.p_value), ""), indent=1))
             notes.append(f"ORR by {group.factor}: {group.test.rule}.")
     return Table(title, (Column(f"N = {summary.n}"), Column("n (%)", align="right"), Column("95% CI", align="right")),
                  tuple(rows), tuple(notes),

@@ -60,3 +60,49 @@ def summarise_categorical(values: pd.Series, variable: str, order=None) -> Categ
     return CategoricalSummary(variable, n, int(values.isna().sum()), tuple(
         LevelCount(level, int(counts.get(level, 0)), 100 * counts.get(level, 0) / n if n else np.nan)
         for level in levels))
+
+
+@dataclass(frozen=True)
+class BaselineVariable:
+    """A Table 1 row block: the field, its label, ``continuous`` or ``categorical``, and the level order."""
+
+    field: str
+    label: str
+    kind: str  # "continuous" | "categorical"
+    order: tuple[str, ...] | None = None
+
+
+DEFAULT_BASELINE = (
+    BaselineVariable("age", "Age, years", "continuous"),
+    BaselineVariable("sex", "Sex", "categorical", ("male", "female")),
+    BaselineVariable("ecog", "ECOG performance status", "categorical", ("0", "1", "2", "3", "4")),
+    BaselineVariable("prior_surgery", "Prior surgery", "categorical", ("yes", "no")),
+    BaselineVariable("prior_systemic_lines", "Prior systemic therapy lines", "categorical"),
+    BaselineVariable("histology_group", "Histological subtype", "categorical"),
+)
+
+
+@dataclass(frozen=True)
+class BaselineSummary:
+    label: str
+    summary: ContinuousSummary | CategoricalSummary
+
+
+def as_levels(values: pd.Series) -> pd.Series:
+    """Categorical values as text; whole numbers without '.0' (ECOG 1.0 → '1')."""
+    return values.map(lambda v: None if pd.isna(v) else (str(int(v)) if isinstance(v, float) and v.is_integer()
+                                                          else str(v)))
+
+
+def summarise_baseline(patients: pd.DataFrame, variables=DEFAULT_BASELINE) -> tuple[BaselineSummary, ...]:
+    """Table 1 ARD for the patients given (one row each); variables whose field is absent are skipped."""
+    out = []
+    for spec in variables:
+        if spec.field not in patients:
+            continue
+        if spec.kind == "continuous":
+            out.append(BaselineSummary(spec.label, summarise_continuous(patients[spec.field], spec.field)))
+        else:
+            out.append(BaselineSummary(spec.label, summarise_categorical(as_levels(patients[spec.field]), spec.field,
+                                                                         spec.order)))
+    return tuple(out)

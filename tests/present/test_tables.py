@@ -9,7 +9,7 @@ import pytest
 from oncocohort.present.baseline_table import baseline_table
 from oncocohort.present.render import to_csv, to_docx, to_html, to_markdown
 from oncocohort.present.table import Column, Row, Table
-from oncocohort.stats.descriptive import summarise_categorical, summarise_continuous
+from oncocohort.stats.descriptive import summarise_baseline, summarise_categorical, summarise_continuous
 
 ADSL = pd.DataFrame({"age": [48, 18, 68, 50, None], "sex": ["male", "male", "female", "male", "female"],
                      "ecog": [1.0, 0.0, 2.0, 1.0, 1.0], "histology_group": ["SS", "ASPS", "SS", None, "LMS"]})
@@ -23,7 +23,7 @@ def test_descriptive_ard():
 
 
 def test_table_one_content():
-    table = baseline_table(ADSL)
+    table = baseline_table(summarise_baseline(ADSL), len(ADSL))
     cells = [r.cells for r in table.rows]
     assert ("Age, years, median (range)", "49 (18–68)") in cells
     assert ("Missing", "1") in cells  # age and histology each have one missing

@@ -1,0 +1,83 @@
+"""CONSORT-style flow diagram (the seed's Figure 1) from the attrition data: patients screened, excluded with the
+number per reason, included, evaluable for response and analysed for survival. The boxes are checked to add up
+before anything is drawn (screened − excluded = included; each step's remaining = its start − its exclusions =
+the next step's start); a mismatch raises ``ValueError`` rather than drawing a wrong diagram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .figure_style import apply_style, plt
+
+
+@dataclass(frozen=True)
+class ConsortBox:
+    key: str  # screened | excluded | included | evaluable | analysed
+    n: int
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConsortFigure:
+    figure: plt.Figure
+    boxes: tuple[ConsortBox, ...]
+
+
+def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int) -> tuple[ConsortBox, ...]:
+    """The boxes' numbers and words, checked to add up (module docstring)."""
+    steps = attrition.sort_values("step").reset_index(drop=True)
+    problems = []
+    for _, s in steps.iterrows():
+        if s["n_at_step"] - s["n_excluded"] != s["n_remaining"]:
+            problems.append(f"step {s['step']} ({s['criterion']}): {s['n_at_step']} − {s['n_excluded']} ≠ "
+                            f"{s['n_remaining']}")
+    for (_, a), (_, b) in zip(steps.iloc[:-1].iterrows(), steps.iloc[1:].iterrows()):
+        if a["n_remaining"] != b["n_at_step"]:
+            problems.append(f"step {b['step']} starts with {b['n_at_step']}, step {a['step']} left {a['n_remaining']}")
+    screened, included = int(steps["n_at_step"].iloc[0]), int(steps["n_remaining"].iloc[-1])
+    excluded = steps[steps["n_excluded"] > 0]
+    if screened - int(excluded["n_excluded"].sum()) != included:
+        problems.append(f"screened {screened} − excluded {int(excluded['n_excluded'].sum())} ≠ included {included}")
+    if n_evaluable > included or n_analysed > included:
+        problems.append(f"evaluable {n_evaluable} / analysed {n_analysed} exceed the {included} included")
+    if problems:
+        raise ValueError("the flow diagram does not add up: " + "; ".join(problems))
+    reasons = tuple(f"{r['criterion']} (n = {int(r['n_excluded'])})" for _, r in excluded.iterrows())
+    return (ConsortBox("screened", screened, (f"Patients screened (n = {screened})",)),
+            ConsortBox("excluded", screened - included, (f"Excluded (n = {screened - included})", *reasons)),
+            ConsortBox("included", included, (f"Included and treated (n = {included})",)),
+            ConsortBox("evaluable", n_evaluable, (f"Evaluable for response, RECIST 1.1 (n = {n_evaluable})",)),
+            ConsortBox("analysed", n_analysed, (f"Analysed for PFS and OS (n = {n_analysed})",)))
+
+
+def consort_figure(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
+                   title: str | None = None) -> ConsortFigure:
+    apply_style()
+    boxes = consort_boxes(attrition, n_evaluable, n_analysed)
+    by_key = {b.key: b for b in boxes}
+    side_lines = len(by_key["excluded"].lines)
+    figure = plt.figure(figsize=(6.5, 4.6 + 0.16 * side_lines))
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1)
+    axes.axis("off")
+    style = {"boxstyle": "square,pad=0.5", "facecolor": "white", "edgecolor": "black", "linewidth": 0.8}
+
+    def box(x, y, key, ha="center"):
+        return axes.text(x, y, "\n".join(by_key[key].lines), ha=ha, va="center", fontsize=8, bbox=style)
+
+    arrow = {"arrowstyle": "-|>", "color": "black", "linewidth": 0.8}
+    box(0.3, 0.9, "screened")
+    box(0.58, 0.66, "excluded", ha="left")
+    box(0.3, 0.42, "included")
+    box(0.3, 0.14, "evaluable")
+    box(0.75, 0.14, "analysed")
+    axes.annotate("", xy=(0.3, 0.46), xytext=(0.3, 0.86), arrowprops=arrow)
+    axes.annotate("", xy=(0.56, 0.66), xytext=(0.3, 0.66), arrowprops=arrow)
+    axes.annotate("", xy=(0.3, 0.18), xytext=(0.3, 0.38), arrowprops=arrow)
+    axes.annotate("", xy=(0.75, 0.18), xytext=(0.36, 0.38), arrowprops=arrow)
+    if title:
+        axes.text(0.02, 0.98, title, ha="left", va="top", fontsize=10)
+    return ConsortFigure(figure, boxes)

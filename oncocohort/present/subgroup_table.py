@@ -1,0 +1,78 @@
+"""Table 2 — survival by subgroup: per factor and level, patients, events, median with 95 % CI and the log-rank
+p; univariable and multivariable Cox hazard ratios (95 % CI) with p (Firth-penalised models marked). Reads
+:class:`oncocohort.stats.study_analysis.SubgroupSurvival` and :class:`~oncocohort.stats.study_analysis.CoxAnalysis`.
+"""
+
+from __future__ import annotations
+
+from ..stats.firth import FirthCoxModel
+from ..stats.study_analysis import CoxAnalysis, NotEstimable, SubgroupSurvival
+from .formatting import estimate_ci, p_value
+from .table import Column, Row, Table
+
+REFERENCE = "1 (reference)"
+
+
+def _hr_cells(model, field: str, level: str, reference: str) -> tuple[str, str]:
+    if model is None:
+        return "", ""
+    if isinstance(model, NotEstimable):
+        return "NE", ""
+    if level == reference:
+        return REFERENCE, ""
+    term = next((t for t in model.terms if t.name == f"{field}[{level}]"), None)
+    if term is None:
+        return "", ""
+    mark = "†" if isinstance(model, FirthCoxModel) else ""
+    return f"{estimate_ci(term.hr, term.lower, term.upper, 2, 'NE')}{mark}", p_value(term.p_value)
+
+
+def subgroup_table(subgroups: tuple[SubgroupSurvival, ...], cox: CoxAnalysis | None = None, time_unit: str = "months",
+                   title: str | None = None) -> Table:
+    """Rows grouped by factor; the reference level of a Cox term is the factor's first level (sorted)."""
+    endpoint = subgroups[0].endpoint if subgroups else (cox.endpoint if cox else "")
+    univariable = dict(cox.univariable) if cox else {}
+    multivariable = cox.multivariable if cox else None
+    rows = []
+    firth = False
+    for group in subgroups:
+        p = p_value(group.logrank.p_value) if group.logrank else ""
+        rows.append(Row((group.factor, "", "", "", p, "", "", "", ""), group=True))
+        reference = group.levels[0].level if group.levels else ""
+        in_multi = multivariable is not None and not isinstance(multivariable, NotEstimable) and any(
+            t.name.startswith(f"{group.field}[") for t in multivariable.terms)
+        for level in group.levels:
+            uni = _hr_cells(univariable.get(group.field), group.field, level.level, reference)
+            multi = _hr_cells(multivariable if in_multi or isinstance(multivariable, NotEstimable) else None,
+                              group.field, level.level, reference)
+            firth |= "†" in uni[0] + multi[0]
+            rows.append(Row((level.level, str(level.n), str(level.events),
+                             estimate_ci(level.median.estimate, level.median.lower, level.median.upper), "",
+                             *uni, *multi), indent=1))
+        if group.n_missing:
+            rows.append(Row(("Missing (not analysed)", str(group.n_missing), "", "", "", "", "", "", ""), indent=1))
+    method = subgroups[0].levels[0].median.method if subgroups and subgroups[0].levels else ""
+    notes = [f"Median {endpoint} by Kaplan–Meier ({method}); p by the log-rank test (chi-square, k − 1 df)."]
+    if cox is not None:
+        models = [m for _, m in cox.univariable] + [multivariable]
+        ordinary = next((m for m in models if m is not None and not isinstance(m, (NotEstimable, FirthCoxModel))),
+                        None)
+        if ordinary is not None:
+            notes.append(f"Hazard ratios from the {ordinary.method}; p by the Wald test. Multivariable model: "
+                         f"{', '.join(f for f, _ in cox.univariable)} together ({cox.n_complete} patients with "
+                         "complete data).")
+        if firth:
+            notes.append("† Firth-penalised Cox model (the ordinary likelihood is monotone: an infinite estimate); "
+                         "profile penalised-likelihood CI and p.")
+        for name, model in [*cox.univariable, ("multivariable", multivariable)]:
+            if isinstance(model, NotEstimable):
+                notes.append(f"NE ({name}): not estimable — {model.reason}.")
+    spanner_u, spanner_m = "Univariable Cox", "Multivariable Cox"
+    columns = (Column("Factor"), Column("n", align="right"), Column("Events", align="right"),
+               Column(f"Median {endpoint}, {time_unit} (95% CI)", align="right"),
+               Column("Log-rank p", align="right"),
+               Column("HR (95% CI)", spanner_u, "right"), Column("p", spanner_u, "right"),
+               Column("HR (95% CI)", spanner_m, "right"), Column("p", spanner_m, "right"))
+    return Table(title or f"Table 2. {endpoint} by subgroup, univariable and multivariable Cox regression",
+                 columns, tuple(rows), tuple(notes),
+                 ("HR, hazard ratio", "CI, confidence interval", "NR, not reached", "NE, not estimable"))

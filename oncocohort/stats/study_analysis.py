@@ -1,0 +1,301 @@
+"""The study's whole statistical analysis, from the derived datasets to analysis-results data (ARD).
+
+One call, :func:`analyse_study`, runs every statistic the report shows, with the methods chosen in study.toml
+``[analysis]``: Table 1 summaries, best overall response with ORR/DCR and their exact CIs (and by subgroup),
+Kaplan–Meier summaries of PFS and OS with landmark rates and the reverse-KM median follow-up, median PFS/OS by
+subgroup with log-rank tests, univariable and multivariable Cox models (Firth-penalised when asked or when the
+ordinary likelihood is monotone), adverse events by maximum CTCAE grade and exposure. Tables, figures, the narrative
+and results.json all read this object; none of them computes a statistic.
+
+Time is in the study's ``time_unit`` (days / 30.4375 for months, as the derived datasets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..derive.adverse_events import worst_grade
+from ..derive.analysis_datasets import AnalysisDatasets
+from ..io.config import StudyConfig, Subgroup
+from .adverse_event_summary import AdverseEventSummary, summarise_adverse_events
+from .cox import CoxModel, cox_model
+from .descriptive import (
+    DEFAULT_BASELINE,
+    BaselineSummary,
+    BaselineVariable,
+    CategoricalSummary,
+    ContinuousSummary,
+    as_levels,
+    summarise_baseline,
+    summarise_categorical,
+    summarise_continuous,
+)
+from .firth import FirthCoxModel, firth_cox_model
+from .kaplan_meier import (
+    KaplanMeier,
+    Landmark,
+    Quantile,
+    kaplan_meier,
+    landmarks,
+    median_spss,
+    reverse_km_followup,
+    survival_quantile,
+)
+from .logrank import LogRankTest, logrank_test
+from .response_summary import ResponseSummary, SubgroupResponse, response_by_subgroup, summarise_response
+
+DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}
+ENDPOINT_LABELS = {"PFS": "Progression-free survival", "OS": "Overall survival"}
+SURVIVAL_ENDPOINTS = ("PFS", "OS")
+
+
+@dataclass(frozen=True)
+class EndpointSurvival:
+    """Kaplan–Meier summary of one endpoint: counts, median with CI, landmark rates and median follow-up."""
+
+    endpoint: str
+    label: str
+    fit: KaplanMeier
+    median: Quantile
+    landmarks: tuple[Landmark, ...]
+    follow_up: Quantile  # median follow-up, reverse Kaplan–Meier
+    follow_up_range: tuple[float, float]  # observed times, all patients (min, max)
+
+    @property
+    def n(self) -> int:
+        return self.fit.n
+
+    @property
+    def events(self) -> int:
+        return self.fit.events
+
+
+@dataclass(frozen=True)
+class LevelSurvival:
+    level: str
+    n: int
+    events: int
+    median: Quantile
+    fit: KaplanMeier
+
+
+@dataclass(frozen=True)
+class SubgroupSurvival:
+    """One subgroup factor for one endpoint: KM per level and the log-rank test (None with one level)."""
+
+    endpoint: str
+    factor: str
+    field: str
+    levels: tuple[LevelSurvival, ...]
+    logrank: LogRankTest | None
+    n_missing: int
+
+
+@dataclass(frozen=True)
+class NotEstimable:
+    """A model that could not be fitted, and why in words."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class CoxAnalysis:
+    """Univariable models (one per covariate) and the multivariable model for one endpoint. A model is Firth-
+    penalised when ``[analysis] firth = "always"``, or (``auto``) when the ordinary likelihood is monotone."""
+
+    endpoint: str
+    univariable: tuple[tuple[str, CoxModel | FirthCoxModel | NotEstimable], ...]
+    multivariable: CoxModel | FirthCoxModel | NotEstimable | None
+    n_complete: int
+
+
+@dataclass(frozen=True)
+class ExposureSummary:
+    n: int
+    duration: ContinuousSummary  # treatment duration in the time unit
+    cycles: ContinuousSummary | None
+    dose_reduction: int  # patients with at least one
+    interruption: int
+    ongoing_at_cutoff: int
+    reason_stopped: CategoricalSummary
+    relative_dose_intensity: tuple[tuple[str, ContinuousSummary], ...]
+    time_unit: str
+
+
+@dataclass(frozen=True)
+class StudyResults:
+    title: str
+    synthetic: bool
+    time_unit: str
+    conf_level: float
+    n_screened: int
+    n_included: int
+    attrition: pd.DataFrame
+    baseline: tuple[BaselineSummary, ...]
+    response: ResponseSummary
+    response_subgroups: tuple[SubgroupResponse, ...]
+    survival: tuple[EndpointSurvival, ...]
+    subgroup_survival: tuple[SubgroupSurvival, ...]
+    cox: tuple[CoxAnalysis, ...]
+    adverse_events: AdverseEventSummary
+    related_adverse_events: AdverseEventSummary
+    exposure: ExposureSummary
+    patients: pd.DataFrame  # per included patient: best response, best % change, times — for figures
+    visits: pd.DataFrame  # per included patient and assessment: % change from baseline — for the spider plot
+    config: StudyConfig
+
+    def endpoint(self, name: str) -> EndpointSurvival:
+        return next(s for s in self.survival if s.endpoint == name)
+
+
+def subgroup_values(values: pd.Series, subgroup: Subgroup) -> pd.Series:
+    """The subgroup label of each patient: the named group holding the value, or the value itself as text when
+    the subgroup has no groups. Values in no group are missing (NaN)."""
+    text = as_levels(values)
+    if not subgroup.groups:
+        return text
+    label = {str(v) if not isinstance(v, float) or not v.is_integer() else str(int(v)): name
+             for name, members in subgroup.groups for v in members}
+    return text.map(label)
+
+
+def baseline_variables(adsl: pd.DataFrame) -> tuple[BaselineVariable, ...]:
+    """Table 1 variables: the defaults, then the regimen's choices (which drug of a component, starting doses)
+    when patients differ in them."""
+    extra = []
+    for column in sorted(c for c in adsl.columns if c.startswith(("component_drug:", "starting_dose:"))):
+        kind, name = column.split(":", 1)
+        if adsl[column].dropna().nunique() > 1:
+            label = f"{name}, drug" if kind == "component_drug" else f"{name} starting dose"
+            extra.append(BaselineVariable(column, label, "categorical"))
+    return DEFAULT_BASELINE + tuple(extra)
+
+
+def _endpoint_frame(adtte: pd.DataFrame, paramcd: str, unit_days: float) -> pd.DataFrame:
+    rows = adtte[adtte["paramcd"] == paramcd]
+    return pd.DataFrame({"patient_id": rows["patient_id"].to_numpy(), "time": rows["days"].to_numpy() / unit_days,
+                         "event": rows["event"].to_numpy().astype(int)})
+
+
+def _median(fit: KaplanMeier, rule: str) -> Quantile:
+    return median_spss(fit) if rule == "spss" else survival_quantile(fit, 0.5)
+
+
+def _survival(frame, name, settings) -> EndpointSurvival:
+    fit = kaplan_meier(frame["time"], frame["event"], conf_type=settings.km_conf_type,
+                       conf_level=settings.conf_level)
+    times = frame["time"].to_numpy()
+    return EndpointSurvival(name, ENDPOINT_LABELS.get(name, name), fit, _median(fit, settings.median_ci),
+                            tuple(landmarks(fit, settings.landmarks)),
+                            reverse_km_followup(times, frame["event"], conf_type=settings.km_conf_type),
+                            (float(times.min()), float(times.max())) if len(times) else (np.nan, np.nan))
+
+
+def _subgroup_survival(frame, adsl, subgroup: Subgroup, name, settings) -> SubgroupSurvival:
+    groups = subgroup_values(adsl.set_index("patient_id")[subgroup.field], subgroup)
+    data = frame.assign(group=frame["patient_id"].map(groups))
+    missing = int(data["group"].isna().sum())
+    data = data.dropna(subset=["group"])
+    levels = []
+    for level, part in sorted(data.groupby("group"), key=lambda item: item[0]):
+        fit = kaplan_meier(part["time"], part["event"], conf_type=settings.km_conf_type,
+                           conf_level=settings.conf_level)
+        levels.append(LevelSurvival(str(level), fit.n, fit.events, _median(fit, settings.median_ci), fit))
+    test = logrank_test(data["time"], data["event"], data["group"]) if len(levels) > 1 else None
+    return SubgroupSurvival(name, subgroup.label, subgroup.field, tuple(levels), test, missing)
+
+
+def _cox_model(data, covariates, settings):
+    if data["event"].sum() == 0:
+        return NotEstimable("no events")
+    single = [c for c in covariates if data[c].nunique() < 2]
+    if single:
+        return NotEstimable(f"{', '.join(single)}: one level only among the patients with data")
+    try:
+        return _fit_cox(data, covariates, settings)
+    except np.linalg.LinAlgError:
+        return NotEstimable("the information matrix is singular (too few patients or events for the terms)")
+
+
+def _fit_cox(data, covariates, settings):
+    ordinary = cox_model(data, "time", "event", covariates, categorical=covariates, ties=settings.ties,
+                         conf_level=settings.conf_level)
+    if settings.firth == "always" or (settings.firth == "auto" and ordinary.monotone_likelihood):
+        return firth_cox_model(data, "time", "event", covariates, categorical=covariates, ties=settings.ties,
+                               conf_level=settings.conf_level)
+    return ordinary
+
+
+def _cox(frame, adsl, config: StudyConfig, name) -> CoxAnalysis | None:
+    settings = config.analysis
+    covariates = [c for c in settings.cox_covariates if c in adsl]
+    if not covariates:
+        return None
+    by_field = {s.field: s for s in settings.subgroups}
+    subjects = adsl.set_index("patient_id")
+    data = frame.copy()
+    for field in covariates:  # a covariate that is a subgroup enters the model grouped the same way
+        values = subgroup_values(subjects[field], by_field.get(field, Subgroup(field, field)))
+        data[field] = frame["patient_id"].map(values)
+    complete = data.dropna(subset=covariates)
+    univariable = tuple((field, _cox_model(data.dropna(subset=[field]), [field], settings)) for field in covariates)
+    multivariable = _cox_model(complete, covariates, settings) if len(covariates) > 1 else None
+    return CoxAnalysis(name, univariable, multivariable, len(complete))
+
+
+def _exposure(included: pd.DataFrame, unit_days: float, time_unit: str) -> ExposureSummary:
+    cycles = summarise_continuous(included["cycles"], "cycles") if "cycles" in included else None
+    rdi = tuple((c.split(":", 1)[1], summarise_continuous(included[c], c))
+                for c in sorted(included.columns) if c.startswith("relative_dose_intensity:"))
+    return ExposureSummary(
+        len(included), summarise_continuous(included["treatment_days"] / unit_days, "treatment_duration"), cycles,
+        int((included["dose_reductions"].fillna(0) > 0).sum()), int((included["interruptions"].fillna(0) > 0).sum()),
+        int(included["ongoing_at_cutoff"].fillna(False).astype(bool).sum()),
+        summarise_categorical(included["reason_stopped"].where(~included["ongoing_at_cutoff"].fillna(False)
+                                                               .astype(bool)), "reason_stopped"),
+        rdi, time_unit)
+
+
+def _patients(included: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    out = included[["patient_id", "best_overall_response", "best_pct_change", "first_response_date",
+                    "progression_date", "index_date", "last_dose_date", "ongoing_at_cutoff"]].copy()
+    for name, frame in frames.items():
+        times = frame.set_index("patient_id")
+        out[f"{name.lower()}_time"] = out["patient_id"].map(times["time"])
+        out[f"{name.lower()}_event"] = out["patient_id"].map(times["event"])
+    return out.sort_values("patient_id").reset_index(drop=True)
+
+
+def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResults:
+    """Every statistic of the report, by the methods of ``config.analysis`` (module docstring)."""
+    settings = config.analysis
+    unit = config.study.time_unit
+    unit_days = DAYS_PER_UNIT[unit]
+    adsl = datasets.adsl
+    included = adsl[adsl["included"]].reset_index(drop=True)
+    best = included["best_overall_response"]
+    response = summarise_response(best, settings.ci_method, settings.conf_level, dict(settings.historical_rates))
+    response_subgroups = tuple(
+        response_by_subgroup(best, subgroup_values(included[s.field], s), s.label, settings.ci_method,
+                             settings.conf_level) for s in settings.subgroups if s.field in included)
+    frames = {name: _endpoint_frame(datasets.adtte, name, unit_days) for name in SURVIVAL_ENDPOINTS}
+    survival = tuple(_survival(frames[name], name, settings) for name in SURVIVAL_ENDPOINTS)
+    subgroup_survival = tuple(_subgroup_survival(frames[name], included, s, name, settings)
+                              for name in SURVIVAL_ENDPOINTS for s in settings.subgroups if s.field in included)
+    cox = tuple(c for c in (_cox(frames[name], included, config, name) for name in SURVIVAL_ENDPOINTS) if c)
+    adae = datasets.adae
+    ctcae = config.adverse_events.ctcae_version
+    adverse = summarise_adverse_events(worst_grade(adae), len(included), False, ctcae)
+    related = summarise_adverse_events(worst_grade(adae, related_only=True), len(included), True, ctcae)
+    visits = datasets.visits
+    spider = visits[["patient_id", "assessment_date", "baseline_date", "pct_from_baseline"]].copy() \
+        if "pct_from_baseline" in visits else pd.DataFrame(columns=["patient_id", "assessment_date", "baseline_date",
+                                                                  "pct_from_baseline"])
+    return StudyResults(
+        config.study.title, config.study.synthetic, unit, settings.conf_level, len(adsl), len(included),
+        datasets.attrition, summarise_baseline(included, baseline_variables(included)), response, response_subgroups,
+        survival, subgroup_survival, cox, adverse, related, _exposure(included, unit_days, unit),
+        _patients(included, frames), spider.reset_index(drop=True), config)
