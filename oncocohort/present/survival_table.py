@@ -29,12 +29,15 @@ def survival_table(endpoints: tuple[EndpointSurvival, ...], time_unit: str = "mo
         rows.append(Row((_landmark_label(t, time_unit), *cells)))
     rows.append(Row((f"Median follow-up, {time_unit} (95% CI)",
                      *(estimate_ci(e.follow_up.estimate, e.follow_up.lower, e.follow_up.upper) for e in endpoints))))
-    rows.append(Row((f"Observed time range, {time_unit}",
-                     *(interval(*e.follow_up_range) for e in endpoints))))
+    rows.append(Row((f"Observed time, {time_unit}, median (range)",
+                     *(f"{number(e.observed.median)} ({interval(e.observed.minimum, e.observed.maximum)})"
+                       for e in endpoints))))
     first = endpoints[0]
     notes = (f"Kaplan–Meier estimates; median by {first.median.method}; landmark rates with Greenwood variance "
              f"and {first.fit.conf_type} confidence intervals ({100 * first.fit.conf_level:g}%).",
              f"Median follow-up by the {first.follow_up.method} method (censoring as the event).",
+             "Observed time: each patient's time to the event or censoring, summarised directly (the 'median "
+             "follow-up' many papers report; for OS it is the follow-up of all patients, deaths included).",
              "Maturity: events as a percentage of patients. NR, not reached; NE, not estimable.")
     return Table(title, (Column(""), *(Column(e.label, align="right") for e in endpoints)), tuple(rows), notes,
                  ("CI, confidence interval", "PFS, progression-free survival", "OS, overall survival"))

@@ -50,12 +50,16 @@ def summarise_continuous(values: pd.Series, variable: str) -> ContinuousSummary:
                              float(present.std(ddof=1)) if len(present) > 1 else np.nan)
 
 
-def summarise_categorical(values: pd.Series, variable: str, order=None) -> CategoricalSummary:
+def summarise_categorical(values: pd.Series, variable: str, order=None, by_frequency: bool = False
+                          ) -> CategoricalSummary:
     """Counts per level; percentages of the patients with a value. ``order`` fixes the level order (levels not in
-    it follow, sorted); a level in ``order`` that nobody has is shown with 0."""
+    it follow, sorted by name — or, with ``by_frequency``, most frequent first with "Other" last); a level in
+    ``order`` that nobody has is shown with 0."""
     present = values.dropna().astype(str)
     counts = present.value_counts()
-    levels = list(order or []) + sorted(level for level in counts.index if level not in (order or []))
+    rest = [level for level in counts.index if level not in (order or [])]
+    rest.sort(key=(lambda lv: (lv.casefold() == "other", -counts[lv], lv)) if by_frequency else None)
+    levels = list(order or []) + rest
     n = len(present)
     return CategoricalSummary(variable, n, int(values.isna().sum()), tuple(
         LevelCount(level, int(counts.get(level, 0)), 100 * counts.get(level, 0) / n if n else np.nan)
@@ -75,7 +79,7 @@ class BaselineVariable:
 DEFAULT_BASELINE = (
     BaselineVariable("age", "Age, years", "continuous"),
     BaselineVariable("sex", "Sex", "categorical", ("male", "female")),
-    BaselineVariable("ecog", "ECOG performance status", "categorical", ("0", "1", "2", "3", "4")),
+    BaselineVariable("ecog", "ECOG performance status", "categorical", ("0", "1", "2")),
     BaselineVariable("prior_surgery", "Prior surgery", "categorical", ("yes", "no")),
     BaselineVariable("prior_systemic_lines", "Prior systemic therapy lines", "categorical"),
     BaselineVariable("histology_group", "Histological subtype", "categorical"),
@@ -104,5 +108,5 @@ def summarise_baseline(patients: pd.DataFrame, variables=DEFAULT_BASELINE) -> tu
             out.append(BaselineSummary(spec.label, summarise_continuous(patients[spec.field], spec.field)))
         else:
             out.append(BaselineSummary(spec.label, summarise_categorical(as_levels(patients[spec.field]), spec.field,
-                                                                         spec.order)))
+                                                                         spec.order, by_frequency=True)))
     return tuple(out)

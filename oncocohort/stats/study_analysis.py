@@ -62,7 +62,7 @@ class EndpointSurvival:
     median: Quantile
     landmarks: tuple[Landmark, ...]
     follow_up: Quantile  # median follow-up, reverse Kaplan–Meier
-    follow_up_range: tuple[float, float]  # observed times, all patients (min, max)
+    observed: ContinuousSummary  # observed times of all patients (event or censored): median and range
 
     @property
     def n(self) -> int:
@@ -191,7 +191,7 @@ def _survival(frame, name, settings) -> EndpointSurvival:
     return EndpointSurvival(name, ENDPOINT_LABELS.get(name, name), fit, _median(fit, settings.median_ci),
                             tuple(landmarks(fit, settings.landmarks)),
                             reverse_km_followup(times, frame["event"], conf_type=settings.km_conf_type),
-                            (float(times.min()), float(times.max())) if len(times) else (np.nan, np.nan))
+                            summarise_continuous(frame["time"], f"{name} observed time"))
 
 
 def _subgroup_survival(frame, adsl, subgroup: Subgroup, name, settings) -> SubgroupSurvival:
