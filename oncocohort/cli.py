@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from . import __version__
 from .io.analysis_table import read_analysis_table
@@ -171,6 +172,47 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_report(study_dir, out, formats) -> int:
+    from .report.build import Progress, ReportError, build_report
+    from .report.reconcile import ReconciliationError
+
+    try:
+        build_report(study_dir, out, formats, Progress(print))
+    except ReconciliationError as error:
+        print("the report's numbers do not add up — nothing written:")
+        for problem in error.problems:
+            print(f"  - {problem}")
+        return 1
+    except ReportError as error:
+        print(str(error))
+        return 1
+    return 0
+
+
+def _formats(text: str) -> list[str]:
+    return [f.strip().lower() for f in text.split(",") if f.strip()]
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    return _run_report(args.dir, args.out, _formats(args.format))
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo.cohort import SYNTHETIC_LABEL, write_demo_study
+
+    if args.export_study:
+        folder = write_demo_study(args.export_study)
+        print(f"{SYNTHETIC_LABEL}.\nwrote the demo study folder {folder} (run: oncocohort report {folder} --out DIR)")
+        return 0
+    out = Path(args.out)
+    study = write_demo_study(out / "study")
+    print(f"{SYNTHETIC_LABEL}.\ndemo study written to {study}")
+    code = _run_report(study, out, _formats(args.format))
+    if code == 0:
+        print(f"open {out / 'report.html'}")
+    return code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oncocohort", description="Oncology treatment-cohort studies from "
                                      "patient-level data.")
@@ -235,6 +277,20 @@ def build_parser() -> argparse.ArgumentParser:
     proportion.add_argument("--alternative", choices=("two-sided", "greater", "less"), default="two-sided")
     proportion.add_argument("--json", action="store_true", help="print the result as JSON (docs/cli.md)")
     proportion.set_defaults(run=_cmd_proportion)
+
+    report = commands.add_parser("report", help="the whole analysis: report.html/.docx(/.pdf), results.json, "
+                                 "tables, figures, datasets")
+    report.add_argument("dir", help="study folder")
+    report.add_argument("--out", required=True, help="output folder")
+    report.add_argument("--format", default="html,docx", help="any of html,docx,pdf (default html,docx; pdf needs "
+                        "LibreOffice)")
+    report.set_defaults(run=_cmd_report)
+
+    demo = commands.add_parser("demo", help="the whole report on the bundled synthetic study (seed paper)")
+    demo.add_argument("--out", default="oncocohort-demo", help="output folder (default ./oncocohort-demo)")
+    demo.add_argument("--format", default="html,docx", help="any of html,docx,pdf (default html,docx)")
+    demo.add_argument("--export-study", metavar="DIR", help="only write the demo study folder to DIR")
+    demo.set_defaults(run=_cmd_demo)
     return parser
 
 

@@ -1,0 +1,171 @@
+"""results.json: every number of the report with its method and n, machine-readable (docs/results-json.md).
+
+Built from :class:`oncocohort.stats.study_analysis.StudyResults` only. Numbers are kept unrounded (text and tables
+round them); a number that does not exist (median not reached, a CI limit not estimable) is ``null``. Keys are
+sorted and nothing depends on the clock, so the same study gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..stats.descriptive import ContinuousSummary
+from ..stats.firth import FirthCoxModel
+from ..stats.kaplan_meier import Quantile
+from ..stats.proportions import ProportionEstimate
+from ..stats.study_analysis import NotEstimable, StudyResults
+
+SCHEMA = "oncocohort-results/1"
+
+
+def _num(value):
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    value = float(value)
+    return None if math.isnan(value) or math.isinf(value) else value
+
+
+def _proportion(e: ProportionEstimate) -> dict:
+    return {"x": e.x, "n": e.n, "estimate": _num(e.estimate), "lower": _num(e.lower), "upper": _num(e.upper),
+            "conf_level": e.conf_level, "method": e.method_label}
+
+
+def _quantile(q: Quantile) -> dict:
+    return {"estimate": _num(q.estimate), "lower": _num(q.lower), "upper": _num(q.upper), "method": q.method}
+
+
+def _continuous(s: ContinuousSummary) -> dict:
+    return {"n": s.n, "missing": s.missing, "median": _num(s.median), "min": _num(s.minimum),
+            "max": _num(s.maximum), "mean": _num(s.mean), "sd": _num(s.sd), "method": "median (range)"}
+
+
+def _model(model) -> dict:
+    if isinstance(model, NotEstimable):
+        return {"not_estimable": model.reason}
+    terms = [{"term": t.name, "hr": _num(t.hr), "lower": _num(t.lower), "upper": _num(t.upper), "p": _num(t.p_value),
+              "coef": _num(t.coef)} for t in model.terms]
+    if isinstance(model, FirthCoxModel):
+        return {"method": model.method, "terms": terms, "lr_test": _num(model.lr_test), "lr_p": _num(model.lr_p)}
+    return {"method": model.method, "n": model.n, "events": model.events, "terms": terms,
+            "lr_test": _num(model.lr_test), "lr_p": _num(model.lr_p), "concordance": _num(model.concordance),
+            "ph_tests": [{"term": z.term, "chisq": _num(z.chisq), "df": z.df, "p": _num(z.p_value)}
+                         for z in model.ph_tests]}
+
+
+def _date(value) -> str | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def results_dict(results: StudyResults) -> dict:
+    """The results.json content (see module docstring)."""
+    config = results.config
+    patients = results.patients
+    response = results.response
+    rates = dict(response.rates)
+    baseline = []
+    for item in results.baseline:
+        s = item.summary
+        if isinstance(s, ContinuousSummary):
+            baseline.append({"variable": s.variable, "label": item.label, "type": "continuous", **_continuous(s)})
+        else:
+            baseline.append({"variable": s.variable, "label": item.label, "type": "categorical", "n": s.n,
+                             "missing": s.missing, "method": "n (%) of patients with a value",
+                             "levels": [{"level": lv.level, "n": lv.n, "percent": _num(lv.percent)}
+                                        for lv in s.levels]})
+    survival = {}
+    for e in results.survival:
+        survival[e.endpoint] = {
+            "label": e.label, "n": e.n, "events": e.events, "censored": e.n - e.events,
+            "maturity_percent": _num(100 * e.events / e.n) if e.n else None,
+            "median": _quantile(e.median), "conf_type": e.fit.conf_type, "conf_level": e.fit.conf_level,
+            "landmarks": [{"time": m.time, "surv": _num(m.surv), "lower": _num(m.lower), "upper": _num(m.upper),
+                           "n_risk": m.n_risk, "method": f"Kaplan–Meier, Greenwood variance, {e.fit.conf_type} CI"}
+                          for m in e.landmarks],
+            "follow_up_reverse_km": _quantile(e.follow_up),
+            "observed_time": _continuous(e.observed),
+        }
+    subgroups: dict[str, list] = {}
+    for g in results.subgroup_survival:
+        subgroups.setdefault(g.endpoint, []).append({
+            "factor": g.factor, "field": g.field, "n_missing": g.n_missing,
+            "levels": [{"level": lv.level, "n": lv.n, "events": lv.events, "median": _quantile(lv.median)}
+                       for lv in g.levels],
+            "logrank": None if g.logrank is None else {"chisq": _num(g.logrank.chisq), "df": g.logrank.df,
+                                                       "p": _num(g.logrank.p_value), "method": g.logrank.method}})
+    cox = {c.endpoint: {"n_complete": c.n_complete,
+                        "univariable": [{"covariate": name, **_model(m)} for name, m in c.univariable],
+                        "multivariable": None if c.multivariable is None else _model(c.multivariable)}
+           for c in results.cox}
+
+    def adverse(summary):
+        return {"n": summary.n, "ctcae_version": summary.ctcae_version, "related_only": summary.related_only,
+                "method": summary.method,
+                "rows": [{"term": r.term, "soc": r.soc, "level": r.level, "any_grade": r.any_grade,
+                          "grade_1_2": r.grade_1_2, "grade_3_4": r.grade_3_4, "grade_5": r.grade_5,
+                          "percent": {band: _num(100 * getattr(r, band) / summary.n) if summary.n else None
+                                      for band in ("any_grade", "grade_1_2", "grade_3_4", "grade_5")}}
+                         for r in summary.rows]}
+
+    exposure = results.exposure
+    index_dates = patients["index_date"].dropna()
+    return {
+        "schema": SCHEMA,
+        "software": {"name": "oncocohort", "version": __version__},
+        "study": {"title": results.title, "synthetic": results.synthetic,
+                  "data_cutoff": config.study.data_cutoff.isoformat() if config.study.data_cutoff else None,
+                  "time_unit": results.time_unit, "n_screened": results.n_screened, "n_included": results.n_included,
+                  "n_excluded": results.n_screened - results.n_included,
+                  "first_index_date": _date(index_dates.min()) if len(index_dates) else None,
+                  "last_index_date": _date(index_dates.max()) if len(index_dates) else None},
+        "attrition": [{"step": int(r["step"]), "criterion": r["criterion"], "kind": r["kind"],
+                       "n_at_step": int(r["n_at_step"]), "n_excluded": int(r["n_excluded"]),
+                       "n_remaining": int(r["n_remaining"])} for _, r in results.attrition.iterrows()],
+        "baseline": baseline,
+        "response": {
+            "n": response.n, "criteria": config.response.criteria, "confirmation": config.response.confirmation,
+            "counts": dict(response.counts),
+            "percents": {c: _num(100 * k / response.n) if response.n else None for c, k in response.counts},
+            "orr": _proportion(rates["ORR"]) if "ORR" in rates else None,
+            "dcr": _proportion(rates["DCR"]) if "DCR" in rates else None,
+            "tests": {name: {"p0": t.p0, "p": _num(t.p_value), "alternative": t.alternative, "method": t.method}
+                      for name, t in response.tests},
+            "n_with_measurement": int(patients["best_pct_change"].notna().sum()),
+            "n_with_shrinkage": int((patients["best_pct_change"] < 0).sum()),
+            "subgroups": [{"factor": g.factor,
+                           "levels": [{"level": level, **_proportion(e)} for level, e in g.levels],
+                           "test": None if g.test is None else {"method": g.test.method, "p": _num(g.test.p_value),
+                                                                "rule": g.test.rule}}
+                          for g in results.response_subgroups],
+        },
+        "survival": survival,
+        "subgroup_survival": subgroups,
+        "cox": cox,
+        "adverse_events": adverse(results.adverse_events),
+        "related_adverse_events": adverse(results.related_adverse_events),
+        "exposure": {"n": exposure.n, "time_unit": exposure.time_unit,
+                     "duration": _continuous(exposure.duration),
+                     "cycles": None if exposure.cycles is None else _continuous(exposure.cycles),
+                     "dose_reduction": exposure.dose_reduction, "interruption": exposure.interruption,
+                     "ongoing_at_cutoff": exposure.ongoing_at_cutoff,
+                     "reason_stopped": {lv.level: lv.n for lv in exposure.reason_stopped.levels},
+                     "relative_dose_intensity": {drug: _continuous(s) for drug, s in exposure.relative_dose_intensity}},
+        "settings": {"ci_method": config.analysis.ci_method, "conf_level": config.analysis.conf_level,
+                     "km_conf_type": config.analysis.km_conf_type, "median_ci": config.analysis.median_ci,
+                     "ties": config.analysis.ties, "firth": config.analysis.firth,
+                     "response_criteria": config.response.criteria, "ctcae_version":
+                     config.adverse_events.ctcae_version, "treatment_emergent_days":
+                     config.adverse_events.treatment_emergent_days, "landmarks": list(config.analysis.landmarks)},
+    }
+
+
+def results_json(results: StudyResults) -> str:
+    return json.dumps(results_dict(results), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
