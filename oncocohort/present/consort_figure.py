@@ -5,6 +5,7 @@ the next step's start); a mismatch raises ``ValueError`` rather than drawing a w
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
@@ -44,7 +45,8 @@ def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int) ->
         problems.append(f"evaluable {n_evaluable} / analysed {n_analysed} exceed the {included} included")
     if problems:
         raise ValueError("the flow diagram does not add up: " + "; ".join(problems))
-    reasons = tuple(f"{r['criterion']} (n = {int(r['n_excluded'])})" for _, r in excluded.iterrows())
+    reasons = tuple(textwrap.fill(f"• {r['criterion']} (n = {int(r['n_excluded'])})", 44, subsequent_indent="   ")
+                    for _, r in excluded.iterrows())
     return (ConsortBox("screened", screened, (f"Patients screened (n = {screened})",)),
             ConsortBox("excluded", screened - included, (f"Excluded (n = {screened - included})", *reasons)),
             ConsortBox("included", included, (f"Included and treated (n = {included})",)),
@@ -57,7 +59,7 @@ def consort_figure(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
     apply_style()
     boxes = consort_boxes(attrition, n_evaluable, n_analysed)
     by_key = {b.key: b for b in boxes}
-    side_lines = len(by_key["excluded"].lines)
+    side_lines = sum(line.count("\n") + 1 for line in by_key["excluded"].lines)
     figure = plt.figure(figsize=(6.5, 4.6 + 0.16 * side_lines))
     axes = figure.add_axes((0, 0, 1, 1))
     axes.set_xlim(0, 1)
@@ -70,12 +72,12 @@ def consort_figure(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
 
     arrow = {"arrowstyle": "-|>", "color": "black", "linewidth": 0.8}
     box(0.3, 0.9, "screened")
-    box(0.58, 0.66, "excluded", ha="left")
+    box(0.5, 0.66, "excluded", ha="left")
     box(0.3, 0.42, "included")
     box(0.3, 0.14, "evaluable")
     box(0.75, 0.14, "analysed")
     axes.annotate("", xy=(0.3, 0.46), xytext=(0.3, 0.86), arrowprops=arrow)
-    axes.annotate("", xy=(0.56, 0.66), xytext=(0.3, 0.66), arrowprops=arrow)
+    axes.annotate("", xy=(0.48, 0.66), xytext=(0.3, 0.66), arrowprops=arrow)
     axes.annotate("", xy=(0.3, 0.18), xytext=(0.3, 0.38), arrowprops=arrow)
     axes.annotate("", xy=(0.75, 0.18), xytext=(0.36, 0.38), arrowprops=arrow)
     if title:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from .figure_style import apply_style, plt
 from .formatting import estimate_ci, p_value
@@ -19,14 +20,16 @@ class ForestFigure:
     rows: pd.DataFrame  # label, hr, lower, upper, p — in plotted order (top first)
 
 
-def forest_rows(models: list[tuple[str, object]]) -> pd.DataFrame:
-    """(label, model) pairs → one row per term: label ``<label>: <level> vs reference`` for treatment-coded terms."""
+def forest_rows(model, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per term of a Cox model; a treatment-coded term ``field[level]`` is labelled
+    ``<field's label>: <level>`` (``labels`` maps fields to words; the reference level is the factor's first)."""
+    labels = labels or {}
     rows = []
-    for label, model in models:
-        for term in getattr(model, "terms", ()):
-            level = term.name.split("[", 1)[1].rstrip("]") if "[" in term.name else term.name
-            rows.append({"label": f"{label}: {level}", "hr": term.hr, "lower": term.lower, "upper": term.upper,
-                         "p": term.p_value})
+    for term in getattr(model, "terms", ()):
+        field, _, level = term.name.partition("[")
+        name = labels.get(field, field)
+        rows.append({"label": f"{name}: {level.rstrip(']')}" if level else name, "hr": term.hr, "lower": term.lower,
+                     "upper": term.upper, "p": term.p_value})
     return pd.DataFrame(rows, columns=["label", "hr", "lower", "upper", "p"])
 
 
@@ -44,6 +47,9 @@ def forest_figure(rows: pd.DataFrame, title: str | None = None, xlabel: str = "H
                   transform=axes.get_yaxis_transform(), va="center", fontsize=8)
     axes.set_yticks(y, rows["label"])
     axes.set_xscale("log")
+    axes.xaxis.set_major_locator(FixedLocator([0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 32]))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axes.xaxis.set_minor_locator(NullLocator())
     if len(finite):
         low, high = finite["lower"].min(), finite["upper"].max()
         axes.set_xlim(min(low, 0.5) / 1.2, max(high, 2) * 1.2)
@@ -52,5 +58,5 @@ def forest_figure(rows: pd.DataFrame, title: str | None = None, xlabel: str = "H
     if title:
         axes.set_title(title, loc="left", fontsize=10)
     height = figure.get_figheight()
-    figure.subplots_adjust(left=0.32, right=0.7, bottom=0.8 / height, top=1 - 0.4 / height)
+    figure.subplots_adjust(left=0.42, right=0.72, bottom=0.8 / height, top=1 - 0.4 / height)
     return ForestFigure(figure, rows.reset_index(drop=True))

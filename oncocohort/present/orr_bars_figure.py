@@ -1,8 +1,9 @@
-"""ORR by subgroup: one bar per subgroup level with its exact (or configured) CI as error bars and ``x/n`` above
-the bar. Reads :class:`oncocohort.stats.response_summary.SubgroupResponse`."""
+"""ORR by subgroup: one bar per subgroup level with its exact (or configured) CI as error bars, ``x/n`` above
+the bar and each factor's test p under its name (the test is named in ``bars`` and in the report's caption). Reads :class:`oncocohort.stats.response_summary.SubgroupResponse`."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,7 +22,8 @@ class OrrBarsFigure:
 def orr_bars_figure(subgroups: tuple[SubgroupResponse, ...], title: str | None = None) -> OrrBarsFigure:
     apply_style()
     bars = pd.DataFrame([{"factor": g.factor, "level": level, "x": e.x, "n": e.n, "orr": 100 * e.estimate,
-                          "lower": 100 * e.lower, "upper": 100 * e.upper, "method": e.method_label}
+                          "lower": 100 * e.lower, "upper": 100 * e.upper, "method": e.method_label,
+                          "test": g.test.method if g.test else "", "p": g.test.p_value if g.test else None}
                          for g in subgroups for level, e in g.levels])
     figure, axes = plt.subplots(figsize=(6.5, 3.8))
     positions, ticks, x = [], [], 0.0
@@ -30,8 +32,9 @@ def orr_bars_figure(subgroups: tuple[SubgroupResponse, ...], title: str | None =
         for _ in g.levels:
             positions.append(x)
             x += 1
-        ticks.append(((start + x - 1) / 2, g.factor + (f"\n(p = {p_value(g.test.p_value)}, {g.test.method})"
-                                                       if g.test else "")))
+        width = max(12, int(9 * len(g.levels)))
+        ticks.append(((start + x - 1) / 2, textwrap.fill(g.factor, width)
+                      + (f"\np = {p_value(g.test.p_value)}" if g.test else "")))
         x += 0.8
     axes.bar(positions, bars["orr"], color="#0072B2", width=0.7)
     axes.errorbar(positions, bars["orr"], yerr=[bars["orr"] - bars["lower"], bars["upper"] - bars["orr"]],

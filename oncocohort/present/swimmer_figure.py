@@ -12,7 +12,8 @@ import pandas as pd
 from .figure_style import apply_style, plt
 from .waterfall_figure import BOR_COLOURS
 
-MARKERS = {"response": ("^", "#009E73", "First response (CR/PR)"), "progression": ("s", "#D55E00", "Progression"),
+# marker fills differ from every bar colour (white, yellow, black), each with a black edge
+MARKERS = {"response": ("^", "#FFFFFF", "First response (CR/PR)"), "progression": ("s", "#F0E442", "Progression"),
            "death": ("X", "#000000", "Death")}
 
 
@@ -47,8 +48,8 @@ def swimmer_figure(patients: pd.DataFrame, days_per_unit: float = 30.4375, time_
     axes.barh(list(y), lanes["treatment"], color=colours, height=0.7)
     for kind, (marker, colour, _) in MARKERS.items():
         shown = lanes[kind].notna()
-        axes.scatter(lanes.loc[shown, kind], [v for v, s in zip(y, shown) if s], marker=marker, color=colour, s=14,
-                     zorder=3)
+        axes.scatter(lanes.loc[shown, kind], [v for v, s in zip(y, shown) if s], marker=marker, facecolor=colour,
+                     edgecolor="black", linewidths=0.5, s=16, zorder=3)
     for yy, (_, lane) in zip(y, lanes.iterrows()):
         if lane["ongoing"]:
             axes.annotate("", xy=(lane["treatment"] + 1.2, yy), xytext=(lane["treatment"], yy),
@@ -61,7 +62,8 @@ def swimmer_figure(patients: pd.DataFrame, days_per_unit: float = 30.4375, time_
     axes.spines[["top", "right", "left"]].set_visible(False)
     present = [level for level in BOR_COLOURS if level in set(lanes["best_overall_response"])]
     handles = [plt.Rectangle((0, 0), 1, 1, color=BOR_COLOURS[level]) for level in present]
-    handles += [plt.Line2D([0], [0], marker=m, color=c, linestyle="none") for m, c, _ in MARKERS.values()]
+    handles += [plt.Line2D([0], [0], marker=m, markerfacecolor=c, markeredgecolor="black", color="black",
+                           linestyle="none") for m, c, _ in MARKERS.values()]
     handles.append(plt.Line2D([0], [0], marker=r"$\rightarrow$", color="black", linestyle="none", markersize=9))
     labels = present + [label for _, _, label in MARKERS.values()] + ["On treatment at the data cutoff"]
     axes.legend(handles, labels, frameon=False, loc="lower right", fontsize=7)

@@ -149,14 +149,17 @@ def build_figures(results: StudyResults) -> list[Figure]:
     if results.response_subgroups:
         bars = orr_bars_figure(results.response_subgroups)
         figures.append(Figure("figure5_orr_by_subgroup", "Figure 5. Objective response rate by subgroup with 95% "
-                              f"CIs ({orr.method_label if orr else ''}); labels: responders/patients.", bars.figure))
+                              f"CIs ({orr.method_label if orr else ''}); labels: responders/patients; p by "
+                              + "; ".join(sorted({f"{g.factor}: {g.test.method}" for g in results.response_subgroups
+                                                  if g.test})) + ".", bars.figure))
     cox = next((c for c in results.cox if c.endpoint == "PFS"), None)
     if cox is not None:
         model = cox.multivariable if cox.multivariable is not None else (cox.univariable[0][1]
                                                                           if cox.univariable else None)
         if model is not None and not isinstance(model, NotEstimable):
-            forest = forest_figure(forest_rows([("", model)]).assign(
-                label=lambda f: f["label"].str.lstrip(": ")), title="PFS: multivariable Cox model")
+            labels = {g.field: g.factor for g in results.subgroup_survival}
+            forest = forest_figure(forest_rows(model, labels), title="PFS: Cox model (reference: each factor's "
+                                   "first level)")
             figures.append(Figure("figure_forest_pfs", f"Figure. Hazard ratios for progression-free survival "
                                   f"({model.method}).", forest.figure))
     return figures
