@@ -1,5 +1,6 @@
 """ORR by subgroup: one bar per subgroup level with its exact (or configured) CI as error bars, ``x/n`` above
-the bar and each factor's test p under its name (the test is named in ``bars`` and in the report's caption). Reads :class:`oncocohort.stats.response_summary.SubgroupResponse`."""
+the bar and each factor's test p under its name (the test is named in ``bars`` and in the report's caption).
+Reads :class:`oncocohort.stats.response_summary.SubgroupResponse`."""
 
 from __future__ import annotations
 

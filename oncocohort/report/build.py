@@ -135,8 +135,9 @@ def build_figures(results: StudyResults) -> list[Figure]:
                           ylabel=f"{e.label} (probability)",
                           annotation=f"Median {e.median.estimate:.1f} {unit}; {e.events} events / {e.n} patients"
                           if np.isfinite(e.median.estimate) else f"{e.events} events / {e.n} patients")
-        figures.append(Figure(f"figure4_km_{e.endpoint.lower()}", f"Figure 4. Kaplan–Meier estimate of {e.label.lower()}"
-                              " with censoring marks and the number at risk.", curve.figure))
+        figures.append(Figure(f"figure4_km_{e.endpoint.lower()}",
+                              f"Figure 4. Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the "
+                              "number at risk.", curve.figure))
     for group in results.subgroup_survival:
         if group.endpoint != "PFS" or len(group.levels) < 2:
             continue

@@ -108,13 +108,15 @@ def test_invalid_study_writes_nothing(tmp_path, capsys):
 def test_small_study_and_escaping(tmp_path):
     study = write_study(tmp_path / "small", example_tables())
     toml = (study / "study.toml").read_text()
-    (study / "study.toml").write_text(re.sub(r'title = ".*"', 'title = "<script>alert(1)</script> study"', toml, 1))
+    evil = re.sub(r'title = ".*"', 'title = "<script>alert(1)</script> study"', toml, count=1)
+    (study / "study.toml").write_text(evil)
     build_report(study, tmp_path / "out", ("html",))
     html = (tmp_path / "out" / "report.html").read_text()
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; study" in html
 
 
-@pytest.mark.skipif(libreoffice() is None, reason="LibreOffice not installed (apt-get install libreoffice-writer-nogui)")
+@pytest.mark.skipif(libreoffice() is None, reason="LibreOffice not installed (apt-get install "
+                    "libreoffice-writer-nogui)")
 def test_docx_opens_in_libreoffice(report_dir, tmp_path):
     shutil.copy(report_dir / "tables" / "table3_adverse_events.docx", tmp_path / "t3.docx")
     run = subprocess.run([libreoffice(), f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
