@@ -213,6 +213,26 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return code
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from .audit.claims import ClaimsFileError, audit_claims
+
+    try:
+        findings = audit_claims(args.claims)
+    except ClaimsFileError as error:
+        print(str(error))
+        return 1
+    mismatches = [f for f in findings if f.status == "mismatch"]
+    if args.json:
+        print(json.dumps([f.__dict__ for f in findings], indent=2, ensure_ascii=False))
+    else:
+        marks = {"ok": "ok      ", "mismatch": "MISMATCH", "note": "note    "}
+        for f in findings:
+            print(f"{marks[f.status]}  {f.claim}" + (f" [{f.where}]" if f.where else "") + f": {f.message}")
+        print(f"{len(findings)} claims: {len(mismatches)} mismatch(es), "
+              f"{sum(f.status == 'note' for f in findings)} note(s)")
+    return 1 if mismatches else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oncocohort", description="Oncology treatment-cohort studies from "
                                      "patient-level data.")
@@ -291,6 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--format", default="html,docx", help="any of html,docx,pdf (default html,docx)")
     demo.add_argument("--export-study", metavar="DIR", help="only write the demo study folder to DIR")
     demo.set_defaults(run=_cmd_demo)
+
+    audit = commands.add_parser("audit", help="recompute a manuscript's reported claims and list mismatches")
+    audit.add_argument("claims", help="claims file (TOML), e.g. examples/seed-paper-claims.toml")
+    audit.add_argument("--json", action="store_true", help="print the findings as JSON")
+    audit.set_defaults(run=_cmd_audit)
     return parser
 
 
