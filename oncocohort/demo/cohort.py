@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..io.template import ELIGIBILITY_CRITERIA_TOML
+
 SEED = 20220515
 CUTOFF = dt.date(2022, 5, 15)
 FIRST_ENROLMENT = dt.date(2018, 9, 10)
@@ -89,62 +91,7 @@ anlotinib = ["anlotinib"]
 [eligibility]
 missing = "exclude"
 
-[[eligibility.criteria]]
-kind = "include"
-label = "Distant metastasis"
-field = "metastatic"
-operator = "=="
-value = "yes"
-
-[[eligibility.criteria]]
-kind = "include"
-label = "Age 18 years or older"
-field = "age"
-operator = ">="
-value = 18
-
-[[eligibility.criteria]]
-kind = "include"
-label = "ECOG performance status 0-2"
-field = "ecog"
-operator = "between"
-value = [0, 2]
-
-[[eligibility.criteria]]
-kind = "include"
-label = "At least one prior systemic therapy line"
-field = "prior_systemic_lines"
-operator = ">="
-value = 1
-
-[[eligibility.criteria]]
-kind = "include"
-label = "At least one measurable target lesion (RECIST 1.1)"
-field = "baseline_target_lesions"
-operator = ">="
-value = 1
-
-[[eligibility.criteria]]
-kind = "exclude"
-label = "GIST, osteosarcoma or Ewing sarcoma"
-field = "histology"
-operator = "in"
-value = ["Gastrointestinal stromal tumor", "Osteosarcoma", "Ewing sarcoma"]
-
-[[eligibility.criteria]]
-kind = "exclude"
-label = "Active brain metastases"
-field = "brain_metastases"
-operator = "=="
-value = "active"
-
-[[eligibility.criteria]]
-kind = "exclude"
-label = "Active autoimmune disease"
-field = "autoimmune_disease"
-operator = "=="
-value = "active"
-
+{ELIGIBILITY_CRITERIA_TOML}
 [response]
 criteria = "recist1.1"
 confirmation = false

@@ -22,29 +22,8 @@ from .sources import WORKBOOK_NAME
 
 TEMPLATE_ROWS = 1000  # rows that carry drop-downs and validation in each sheet
 
-STUDY_TOML = '''\
-# study.toml — settings of one oncocohort study. Lines starting with # are comments.
-# Full reference: docs/data-format.md. Nothing here is run as code.
-
-[study]
-title = "Anlotinib plus PD-1 inhibitors in previously treated metastatic soft-tissue sarcoma"
-data_cutoff = 2022-05-15          # a date, YYYY-MM-DD, no quotes; later records are cut and counted
-time_unit = "months"              # days | weeks | months | years (months = days / 30.4375)
-# date_format = "DD/MM/YYYY"      # only if the tables hold day/month text dates; ISO dates need nothing
-
-[regimen]
-name = "Anlotinib + PD-1 inhibitor"
-index_date = "first_dose"         # first_dose | all_components_started
-cycle_days = 21
-
-[regimen.components]              # component = the drugs that count for it (names as in treatments.drug)
-anlotinib = ["anlotinib"]
-"PD-1 inhibitor" = ["sintilimab", "camrelizumab", "pembrolizumab"]
-
-[eligibility]
-missing = "exclude"               # a patient with missing data for a criterion: exclude | include | error
-
-[[eligibility.criteria]]
+# the seed study's eligibility criteria (Methods), shared by the template and the demo study
+ELIGIBILITY_CRITERIA_TOML = '''[[eligibility.criteria]]
 kind = "include"
 label = "Distant metastasis"
 field = "metastatic"
@@ -99,7 +78,31 @@ label = "Active autoimmune disease"
 field = "autoimmune_disease"
 operator = "=="
 value = "active"
+'''
 
+STUDY_TOML = '''\
+# study.toml — settings of one oncocohort study. Lines starting with # are comments.
+# Full reference: docs/data-format.md. Nothing here is run as code.
+
+[study]
+title = "Anlotinib plus PD-1 inhibitors in previously treated metastatic soft-tissue sarcoma"
+data_cutoff = 2022-05-15          # a date, YYYY-MM-DD, no quotes; later records are cut and counted
+time_unit = "months"              # days | weeks | months | years (months = days / 30.4375)
+# date_format = "DD/MM/YYYY"      # only if the tables hold day/month text dates; ISO dates need nothing
+
+[regimen]
+name = "Anlotinib + PD-1 inhibitor"
+index_date = "first_dose"         # first_dose | all_components_started
+cycle_days = 21
+
+[regimen.components]              # component = the drugs that count for it (names as in treatments.drug)
+anlotinib = ["anlotinib"]
+"PD-1 inhibitor" = ["sintilimab", "camrelizumab", "pembrolizumab"]
+
+[eligibility]
+missing = "exclude"               # a patient with missing data for a criterion: exclude | include | error
+
+''' + ELIGIBILITY_CRITERIA_TOML + '''
 [response]
 criteria = "recist1.1"            # recist1.1 | irecist | choi | recorded
 confirmation = false              # true: CR/PR must be confirmed by a later scan
