@@ -50,7 +50,7 @@ from ..present.waterfall_figure import waterfall_figure
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study
 from .narrative import methods_paragraph, results_paragraphs
 from .reconcile import ReconciliationError, reconcile
-from .results_json import results_dict, results_json
+from .results_json import json_text, results_dict
 
 FORMATS = ("html", "docx", "pdf")
 SYNTHETIC_BANNER = ("SYNTHETIC DATA — reconstructed from published aggregates, not patient data. For demonstration "
@@ -312,7 +312,7 @@ def _write_all(results, datasets, folder: Path, formats, progress) -> list[Path]
     written = []
     facts = results_dict(results)
     path = folder / "results.json"
-    path.write_text(results_json(results), encoding="utf-8")
+    path.write_text(json_text(facts), encoding="utf-8")
     written.append(path)
     tables = build_tables(results)
     for name, table in tables.items():

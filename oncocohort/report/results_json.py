@@ -8,14 +8,13 @@ sorted and nothing depends on the clock, so the same study gives the same bytes.
 from __future__ import annotations
 
 import json
-import math
 
-import numpy as np
 import pandas as pd
 
 from .. import __version__
 from ..stats.descriptive import ContinuousSummary
 from ..stats.firth import FirthCoxModel
+from ..stats.json_values import json_ready
 from ..stats.kaplan_meier import Quantile
 from ..stats.proportions import ProportionEstimate
 from ..stats.study_analysis import NotEstimable, StudyResults
@@ -23,41 +22,30 @@ from ..stats.study_analysis import NotEstimable, StudyResults
 SCHEMA = "oncocohort-results/1"
 
 
-def _num(value):
-    if value is None:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    value = float(value)
-    return None if math.isnan(value) or math.isinf(value) else value
-
-
 def _proportion(e: ProportionEstimate) -> dict:
-    return {"x": e.x, "n": e.n, "estimate": _num(e.estimate), "lower": _num(e.lower), "upper": _num(e.upper),
+    return {"x": e.x, "n": e.n, "estimate": e.estimate, "lower": e.lower, "upper": e.upper,
             "conf_level": e.conf_level, "method": e.method_label}
 
 
 def _quantile(q: Quantile) -> dict:
-    return {"estimate": _num(q.estimate), "lower": _num(q.lower), "upper": _num(q.upper), "method": q.method}
+    return {"estimate": q.estimate, "lower": q.lower, "upper": q.upper, "method": q.method}
 
 
 def _continuous(s: ContinuousSummary) -> dict:
-    return {"n": s.n, "missing": s.missing, "median": _num(s.median), "min": _num(s.minimum),
-            "max": _num(s.maximum), "mean": _num(s.mean), "sd": _num(s.sd), "method": "median (range)"}
+    return {"n": s.n, "missing": s.missing, "median": s.median, "min": s.minimum,
+            "max": s.maximum, "mean": s.mean, "sd": s.sd, "method": "median (range)"}
 
 
 def _model(model) -> dict:
     if isinstance(model, NotEstimable):
         return {"not_estimable": model.reason}
-    terms = [{"term": t.name, "hr": _num(t.hr), "lower": _num(t.lower), "upper": _num(t.upper), "p": _num(t.p_value),
-              "coef": _num(t.coef)} for t in model.terms]
+    terms = [{"term": t.name, "hr": t.hr, "lower": t.lower, "upper": t.upper, "p": t.p_value,
+              "coef": t.coef} for t in model.terms]
     if isinstance(model, FirthCoxModel):
-        return {"method": model.method, "terms": terms, "lr_test": _num(model.lr_test), "lr_p": _num(model.lr_p)}
+        return {"method": model.method, "terms": terms, "lr_test": model.lr_test, "lr_p": model.lr_p}
     return {"method": model.method, "n": model.n, "events": model.events, "terms": terms,
-            "lr_test": _num(model.lr_test), "lr_p": _num(model.lr_p), "concordance": _num(model.concordance),
-            "ph_tests": [{"term": z.term, "chisq": _num(z.chisq), "df": z.df, "p": _num(z.p_value)}
+            "lr_test": model.lr_test, "lr_p": model.lr_p, "concordance": model.concordance,
+            "ph_tests": [{"term": z.term, "chisq": z.chisq, "df": z.df, "p": z.p_value}
                          for z in model.ph_tests]}
 
 
@@ -66,7 +54,11 @@ def _date(value) -> str | None:
 
 
 def results_dict(results: StudyResults) -> dict:
-    """The results.json content (see module docstring)."""
+    """The results.json content (see module docstring), JSON-ready."""
+    return json_ready(_results(results))
+
+
+def _results(results: StudyResults) -> dict:
     config = results.config
     patients = results.patients
     response = results.response
@@ -79,15 +71,15 @@ def results_dict(results: StudyResults) -> dict:
         else:
             baseline.append({"variable": s.variable, "label": item.label, "type": "categorical", "n": s.n,
                              "missing": s.missing, "method": "n (%) of patients with a value",
-                             "levels": [{"level": lv.level, "n": lv.n, "percent": _num(lv.percent)}
+                             "levels": [{"level": lv.level, "n": lv.n, "percent": lv.percent}
                                         for lv in s.levels]})
     survival = {}
     for e in results.survival:
         survival[e.endpoint] = {
             "label": e.label, "n": e.n, "events": e.events, "censored": e.n - e.events,
-            "maturity_percent": _num(100 * e.events / e.n) if e.n else None,
+            "maturity_percent": 100 * e.events / e.n if e.n else None,
             "median": _quantile(e.median), "conf_type": e.fit.conf_type, "conf_level": e.fit.conf_level,
-            "landmarks": [{"time": m.time, "surv": _num(m.surv), "lower": _num(m.lower), "upper": _num(m.upper),
+            "landmarks": [{"time": m.time, "surv": m.surv, "lower": m.lower, "upper": m.upper,
                            "n_risk": m.n_risk, "method": f"Kaplan–Meier, Greenwood variance, {e.fit.conf_type} CI"}
                           for m in e.landmarks],
             "follow_up_reverse_km": _quantile(e.follow_up),
@@ -99,8 +91,8 @@ def results_dict(results: StudyResults) -> dict:
             "factor": g.factor, "field": g.field, "n_missing": g.n_missing,
             "levels": [{"level": lv.level, "n": lv.n, "events": lv.events, "median": _quantile(lv.median)}
                        for lv in g.levels],
-            "logrank": None if g.logrank is None else {"chisq": _num(g.logrank.chisq), "df": g.logrank.df,
-                                                       "p": _num(g.logrank.p_value), "method": g.logrank.method}})
+            "logrank": None if g.logrank is None else {"chisq": g.logrank.chisq, "df": g.logrank.df,
+                                                       "p": g.logrank.p_value, "method": g.logrank.method}})
     cox = {c.endpoint: {"n_complete": c.n_complete,
                         "univariable": [{"covariate": name, **_model(m)} for name, m in c.univariable],
                         "multivariable": None if c.multivariable is None else _model(c.multivariable)}
@@ -111,7 +103,7 @@ def results_dict(results: StudyResults) -> dict:
                 "method": summary.method,
                 "rows": [{"term": r.term, "soc": r.soc, "level": r.level, "any_grade": r.any_grade,
                           "grade_1_2": r.grade_1_2, "grade_3_4": r.grade_3_4, "grade_5": r.grade_5,
-                          "percent": {band: _num(100 * getattr(r, band) / summary.n) if summary.n else None
+                          "percent": {band: (100 * getattr(r, band) / summary.n) if summary.n else None
                                       for band in ("any_grade", "grade_1_2", "grade_3_4", "grade_5")}}
                          for r in summary.rows]}
 
@@ -133,16 +125,16 @@ def results_dict(results: StudyResults) -> dict:
         "response": {
             "n": response.n, "criteria": config.response.criteria, "confirmation": config.response.confirmation,
             "counts": dict(response.counts),
-            "percents": {c: _num(100 * k / response.n) if response.n else None for c, k in response.counts},
+            "percents": {c: (100 * k / response.n) if response.n else None for c, k in response.counts},
             "orr": _proportion(rates["ORR"]) if "ORR" in rates else None,
             "dcr": _proportion(rates["DCR"]) if "DCR" in rates else None,
-            "tests": {name: {"p0": t.p0, "p": _num(t.p_value), "alternative": t.alternative, "method": t.method}
+            "tests": {name: {"p0": t.p0, "p": t.p_value, "alternative": t.alternative, "method": t.method}
                       for name, t in response.tests},
             "n_with_measurement": int(patients["best_pct_change"].notna().sum()),
             "n_with_shrinkage": int((patients["best_pct_change"] < 0).sum()),
             "subgroups": [{"factor": g.factor,
                            "levels": [{"level": level, **_proportion(e)} for level, e in g.levels],
-                           "test": None if g.test is None else {"method": g.test.method, "p": _num(g.test.p_value),
+                           "test": None if g.test is None else {"method": g.test.method, "p": g.test.p_value,
                                                                 "rule": g.test.rule}}
                           for g in results.response_subgroups],
         },
@@ -167,5 +159,10 @@ def results_dict(results: StudyResults) -> dict:
     }
 
 
+def json_text(facts: dict) -> str:
+    """results.json's text from :func:`results_dict`'s dictionary: sorted keys, 2-space indent, UTF-8."""
+    return json.dumps(facts, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def results_json(results: StudyResults) -> str:
-    return json.dumps(results_dict(results), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(results_dict(results))

@@ -6,21 +6,13 @@ Returns analysis-results data as plain dicts of numbers and method names (the ``
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 
 from .cox import cox_model
 from .firth import firth_cox_model
+from .json_values import json_number, json_ready
 from .kaplan_meier import ConfType, kaplan_meier, landmarks, maturity, survival_quantile
 from .logrank import logrank_test
-
-
-def _number(value) -> float | None:
-    """JSON-safe number: NaN (not reached / not estimable) becomes None."""
-    value = float(value)
-    return None if math.isnan(value) or math.isinf(value) else value
 
 
 def km_summary(time, event, conf_type: ConfType = "log", landmark_times=()) -> dict:
@@ -30,14 +22,14 @@ def km_summary(time, event, conf_type: ConfType = "log", landmark_times=()) -> d
     return {
         "n": fit.n,
         "events": fit.events,
-        "maturity": _number(maturity(fit)),
-        "median": _number(median.estimate),
-        "lower": _number(median.lower),
-        "upper": _number(median.upper),
+        "maturity": json_number(maturity(fit)),
+        "median": json_number(median.estimate),
+        "lower": json_number(median.lower),
+        "upper": json_number(median.upper),
         "conf_type": conf_type,
         "median_method": median.method,
         "landmarks": [
-            {"time": m.time, "surv": _number(m.surv), "lower": _number(m.lower), "upper": _number(m.upper),
+            {"time": m.time, "surv": json_number(m.surv), "lower": json_number(m.lower), "upper": json_number(m.upper),
              "n_risk": m.n_risk}
             for m in landmarks(fit, landmark_times)
         ],
@@ -81,17 +73,4 @@ def summarise_survival(frame: pd.DataFrame, time: str, event: str, by: str | Non
                 "ph_tests": [{"term": z.term, "chisq": z.chisq, "df": z.df, "p": z.p_value}
                              for z in model.ph_tests],
             }
-    return _clean(result)
-
-
-def _clean(value):
-    """Recursively replace NaN/inf by None so the result is valid JSON."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if isinstance(value, (float, np.floating)):
-        return _number(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
+    return json_ready(result)
