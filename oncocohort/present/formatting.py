@@ -23,8 +23,19 @@ def number(value: float | None, digits: int = 1, missing: str = NOT_ESTIMABLE) -
     return f"{value:.{digits}f}"
 
 
-def interval(lower: float | None, upper: float | None, digits: int = 1, missing: str = NOT_ESTIMABLE) -> str:
-    return f"{number(lower, digits, missing)}–{number(upper, digits, missing)}"
+def interval(lower: float | None, upper: float | None, digits: int = 1, missing: str = NOT_ESTIMABLE,
+             scale: float = 1.0) -> str:
+    """``lower–upper``, each multiplied by ``scale`` (100 for a proportion's CI in percent)."""
+    return f"{number(_scaled(lower, scale), digits, missing)}–{number(_scaled(upper, scale), digits, missing)}"
+
+
+def _scaled(value: float | None, scale: float) -> float | None:
+    return None if value is None else scale * value
+
+
+def percent(proportion: float | None, digits: int = 1) -> str:
+    """A proportion (0–1) in percent without the sign: ``34.4``; ``NE`` when missing."""
+    return number(_scaled(proportion, 100), digits)
 
 
 def estimate_ci(estimate, lower, upper, digits: int = 1, missing: str = NOT_REACHED) -> str:
@@ -40,4 +51,4 @@ def p_value(p: float | None) -> str:
 
 def percent_ci(lower: float, upper: float) -> str:
     """A proportion's CI in percent: ``18.6–53.2``."""
-    return interval(100 * lower, 100 * upper)
+    return interval(lower, upper, scale=100)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..present.formatting import p_value
+from ..present.formatting import NOT_REACHED, interval, number, p_value, percent
 
 # words containing digits that name things rather than report results
 LABELS = ("RECIST 1.1", "iRECIST", "grade 1–2", "grade 3–4", "grade 5", "CTCAE v5.0", "CTCAE v6.0", "PD-1",
@@ -19,17 +19,12 @@ LABELS = ("RECIST 1.1", "iRECIST", "grade 1–2", "grade 3–4", "grade 5", "CTC
 
 
 def _one(value) -> str:
-    return "NR" if value is None else f"{value:.1f}"
+    """A time or percentage with one decimal; a median not reached is NR."""
+    return number(value, 1, NOT_REACHED)
 
 
-def _pct(value) -> str:
-    return "NE" if value is None else f"{100 * value:.1f}"
-
-
-def _ci(lower, upper, scale: float = 1.0) -> str:
-    def text(v):
-        return "NE" if v is None else f"{scale * v:.1f}"
-    return f"{text(lower)}–{text(upper)}"
+def _pct_ci(estimate: dict) -> str:
+    return interval(estimate["lower"], estimate["upper"], scale=100)
 
 
 def _month_year(iso: str | None) -> str:
@@ -38,8 +33,8 @@ def _month_year(iso: str | None) -> str:
 
 def _median_text(median: dict, unit: str) -> str:
     if median["estimate"] is None:
-        return f"not reached (95% CI {_ci(median['lower'], median['upper'])} {unit})"
-    return f"{_one(median['estimate'])} {unit} (95% CI {_ci(median['lower'], median['upper'])})"
+        return f"not reached (95% CI {interval(median['lower'], median['upper'])} {unit})"
+    return f"{_one(median['estimate'])} {unit} (95% CI {interval(median['lower'], median['upper'])})"
 
 
 def methods_paragraph(r: dict) -> str:
@@ -97,12 +92,12 @@ def results_paragraphs(r: dict) -> list[tuple[str, str]]:
               ("PD", "progressive disease"), ("NE", "not evaluable")) if counts[c] or c in ("CR", "PR", "SD", "PD")]
     orr, dcr = response["orr"], response["dcr"]
     text = (f"Of the {response['n']} patients, best overall response was " + ", ".join(parts[:-1]) + f" and "
-            f"{parts[-1]}. The ORR was {_pct(orr['estimate'])}% (95% CI {_ci(orr['lower'], orr['upper'], 100)}%) and "
-            f"the DCR {_pct(dcr['estimate'])}% (95% CI {_ci(dcr['lower'], dcr['upper'], 100)}%; {orr['method']}).")
+            f"{parts[-1]}. The ORR was {percent(orr['estimate'])}% (95% CI {_pct_ci(orr)}%) and "
+            f"the DCR {percent(dcr['estimate'])}% (95% CI {_pct_ci(dcr)}%; {orr['method']}).")
     for name, test in sorted(response["tests"].items()):
-        text += (f" The {name.upper()} differed from the historical rate of {_pct(test['p0'])}% "
+        text += (f" The {name.upper()} differed from the historical rate of {percent(test['p0'])}% "
                  f"(p = {p_value(test['p'])}, {test['method']})." if test["p"] is not None and test["p"] < 0.05 else
-                 f" The {name.upper()} did not differ significantly from the historical rate of {_pct(test['p0'])}% "
+                 f" The {name.upper()} did not differ significantly from the historical rate of {percent(test['p0'])}% "
                  f"(p = {p_value(test['p'])}, {test['method']}).")
     text += (f" Target lesions shrank in {response['n_with_shrinkage']} of the {response['n_with_measurement']} "
              "patients with a post-baseline measurement (Figure 2).")
@@ -112,15 +107,15 @@ def results_paragraphs(r: dict) -> list[tuple[str, str]]:
     text = (f"At the data cutoff ({study['data_cutoff']}), {r['exposure']['ongoing_at_cutoff']} patients were still "
             f"on treatment. The median follow-up was {_one(os_['follow_up_reverse_km']['estimate'])} {unit} by the "
             f"reverse Kaplan–Meier method (observed times: median {_one(os_['observed_time']['median'])}, range "
-            f"{_ci(os_['observed_time']['min'], os_['observed_time']['max'])} {unit}). "
+            f"{interval(os_['observed_time']['min'], os_['observed_time']['max'])} {unit}). "
             f"{pfs['events']} PFS events had occurred (maturity {_one(pfs['maturity_percent'])}%); the median PFS was "
             f"{_median_text(pfs['median'], unit)}")
-    rates = [f"{m['time']:g}-{unit.rstrip('s')} rate {_pct(m['surv'])}% (95% CI {_ci(m['lower'], m['upper'], 100)}%)"
+    rates = [f"{m['time']:g}-{unit.rstrip('s')} rate {percent(m['surv'])}% (95% CI {_pct_ci(m)}%)"
              for m in pfs["landmarks"]]
     text += (", with " + ", ".join(rates) if rates else "") + "."
     text += (f" {os_['events']} patients had died (maturity {_one(os_['maturity_percent'])}%); the median OS was "
              f"{_median_text(os_['median'], unit)}")
-    rates = [f"{m['time']:g}-{unit.rstrip('s')} rate {_pct(m['surv'])}% (95% CI {_ci(m['lower'], m['upper'], 100)}%)"
+    rates = [f"{m['time']:g}-{unit.rstrip('s')} rate {percent(m['surv'])}% (95% CI {_pct_ci(m)}%)"
              for m in os_["landmarks"]]
     text += (", with " + ", ".join(rates) if rates else "") + " (Figure 4)."
     out.append(("Survival", text))
@@ -132,7 +127,7 @@ def results_paragraphs(r: dict) -> list[tuple[str, str]]:
         sentences.append(f"Median PFS by {group['factor']} was {levels} {unit}"
                          + (f" (log-rank p = {p_value(test['p'])})" if test else "") + ".")
     for group in response["subgroups"]:
-        levels = "; ".join(f"{lv['level']} {lv['x']}/{lv['n']} ({_pct(lv['estimate'])}%)" for lv in group["levels"])
+        levels = "; ".join(f"{lv['level']} {lv['x']}/{lv['n']} ({percent(lv['estimate'])}%)" for lv in group["levels"])
         test = group["test"]
         sentences.append(f"ORR by {group['factor']}: {levels}"
                          + (f" (p = {p_value(test['p'])}, {test['method']})" if test else "") + ".")
