@@ -51,6 +51,27 @@ class EligibilityResult:
         } for s in self.steps])
 
 
+def attrition_problems(steps: pd.DataFrame) -> list[str]:
+    """Where an attrition table does not add up, in words: a step's remaining ≠ its start − its exclusions, a step
+    not starting where the previous one ended, or screened − all exclusions ≠ the last remaining. Used by the flow
+    diagram and by the report's reconciliation."""
+    steps = steps.sort_values("step").reset_index(drop=True)
+    problems = []
+    for _, s in steps.iterrows():
+        if s["n_at_step"] - s["n_excluded"] != s["n_remaining"]:
+            problems.append(f"step {s['step']} ({s['criterion']}): {s['n_at_step']} − {s['n_excluded']} ≠ "
+                            f"{s['n_remaining']}")
+    for (_, a), (_, b) in zip(steps.iloc[:-1].iterrows(), steps.iloc[1:].iterrows()):
+        if a["n_remaining"] != b["n_at_step"]:
+            problems.append(f"step {b['step']} starts with {b['n_at_step']}, step {a['step']} left {a['n_remaining']}")
+    if len(steps):
+        screened, included, excluded = (int(steps["n_at_step"].iloc[0]), int(steps["n_remaining"].iloc[-1]),
+                                        int(steps["n_excluded"].sum()))
+        if screened - excluded != included:
+            problems.append(f"screened {screened} − excluded {excluded} ≠ included {included}")
+    return problems
+
+
 def _normalise(value):
     return value.strip().casefold() if isinstance(value, str) else value
 

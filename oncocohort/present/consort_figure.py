@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..derive.eligibility import attrition_problems
 from .figure_style import apply_style, plt
 
 
@@ -29,18 +30,9 @@ class ConsortFigure:
 def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int) -> tuple[ConsortBox, ...]:
     """The boxes' numbers and words, checked to add up (module docstring)."""
     steps = attrition.sort_values("step").reset_index(drop=True)
-    problems = []
-    for _, s in steps.iterrows():
-        if s["n_at_step"] - s["n_excluded"] != s["n_remaining"]:
-            problems.append(f"step {s['step']} ({s['criterion']}): {s['n_at_step']} − {s['n_excluded']} ≠ "
-                            f"{s['n_remaining']}")
-    for (_, a), (_, b) in zip(steps.iloc[:-1].iterrows(), steps.iloc[1:].iterrows()):
-        if a["n_remaining"] != b["n_at_step"]:
-            problems.append(f"step {b['step']} starts with {b['n_at_step']}, step {a['step']} left {a['n_remaining']}")
+    problems = attrition_problems(steps)
     screened, included = int(steps["n_at_step"].iloc[0]), int(steps["n_remaining"].iloc[-1])
     excluded = steps[steps["n_excluded"] > 0]
-    if screened - int(excluded["n_excluded"].sum()) != included:
-        problems.append(f"screened {screened} − excluded {int(excluded['n_excluded'].sum())} ≠ included {included}")
     if n_evaluable > included or n_analysed > included:
         problems.append(f"evaluable {n_evaluable} / analysed {n_analysed} exceed the {included} included")
     if problems:

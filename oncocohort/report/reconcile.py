@@ -11,6 +11,7 @@ Checks (each compares two routes to the same number, so a bug in one shows):
 
 from __future__ import annotations
 
+from ..derive.eligibility import attrition_problems
 from ..stats.study_analysis import StudyResults
 
 
@@ -37,17 +38,12 @@ def reconcile(results: StudyResults) -> list[str]:
         if summary.rows and any(r.any_grade > summary.rows[0].any_grade for r in summary.rows[1:]):
             problems.append("adverse events: a term has more patients than the any-event row")
     steps = results.attrition
-    if len(steps):
-        if int(steps["n_at_step"].iloc[0]) != results.n_screened:
-            problems.append(f"attrition starts with {int(steps['n_at_step'].iloc[0])}, not the "
-                            f"{results.n_screened} screened")
-        if results.n_screened - int(steps["n_excluded"].sum()) != n:
-            problems.append(f"screened {results.n_screened} − excluded {int(steps['n_excluded'].sum())} ≠ "
-                            f"included {n}")
-        if ((steps["n_at_step"] - steps["n_excluded"]) != steps["n_remaining"]).any():
-            problems.append("an attrition step's remaining ≠ its start − its exclusions")
-        if (steps["n_at_step"].iloc[1:].to_numpy() != steps["n_remaining"].iloc[:-1].to_numpy()).any():
-            problems.append("an attrition step does not start where the previous one ended")
+    if len(steps) and int(steps["n_at_step"].iloc[0]) != results.n_screened:
+        problems.append(f"attrition starts with {int(steps['n_at_step'].iloc[0])}, not the {results.n_screened} "
+                        "screened")
+    if len(steps) and int(steps["n_remaining"].iloc[-1]) != n:
+        problems.append(f"attrition ends with {int(steps['n_remaining'].iloc[-1])}, not the {n} included")
+    problems += [f"attrition: {p}" for p in attrition_problems(steps)]
     for endpoint in results.survival:
         if endpoint.n != n:
             problems.append(f"{endpoint.endpoint}: {endpoint.n} patients analysed, {n} included")
