@@ -92,10 +92,16 @@ class BaselineSummary:
     summary: ContinuousSummary | CategoricalSummary
 
 
+def level_text(value) -> str | None:
+    """A categorical value as text; whole numbers without '.0' (ECOG 1.0 → '1'); missing → None."""
+    if pd.isna(value):
+        return None
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 def as_levels(values: pd.Series) -> pd.Series:
-    """Categorical values as text; whole numbers without '.0' (ECOG 1.0 → '1')."""
-    return values.map(lambda v: None if pd.isna(v) else (str(int(v)) if isinstance(v, float) and v.is_integer()
-                                                          else str(v)))
+    """Categorical values as text (:func:`level_text`)."""
+    return values.map(level_text)
 
 
 def summarise_baseline(patients: pd.DataFrame, variables=DEFAULT_BASELINE) -> tuple[BaselineSummary, ...]:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..derive.adverse_events import worst_grade
 from ..derive.analysis_datasets import AnalysisDatasets
+from ..derive.time_to_event import DAYS_PER_MONTH
 from ..io.config import StudyConfig, Subgroup
 from .adverse_event_summary import AdverseEventSummary, summarise_adverse_events
 from .cox import CoxModel, cox_model
@@ -29,6 +30,7 @@ from .descriptive import (
     CategoricalSummary,
     ContinuousSummary,
     as_levels,
+    level_text,
     summarise_baseline,
     summarise_categorical,
     summarise_continuous,
@@ -47,7 +49,7 @@ from .kaplan_meier import (
 from .logrank import LogRankTest, logrank_test
 from .response_summary import ResponseSummary, SubgroupResponse, response_by_subgroup, summarise_response
 
-DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}
+DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_MONTH, "years": 365.25}
 ENDPOINT_LABELS = {"PFS": "Progression-free survival", "OS": "Overall survival"}
 SURVIVAL_ENDPOINTS = ("PFS", "OS")
 
@@ -157,8 +159,7 @@ def subgroup_values(values: pd.Series, subgroup: Subgroup) -> pd.Series:
     text = as_levels(values)
     if not subgroup.groups:
         return text
-    label = {str(v) if not isinstance(v, float) or not v.is_integer() else str(int(v)): name
-             for name, members in subgroup.groups for v in members}
+    label = {level_text(v): name for name, members in subgroup.groups for v in members}
     return text.map(label)
 
 
