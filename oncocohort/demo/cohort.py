@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..io.schema import TABLES_BY_NAME
 from ..io.template import ELIGIBILITY_CRITERIA_TOML
 
 SEED = 20220515
@@ -265,7 +266,8 @@ def build_tables() -> dict[str, list[dict]]:
         span = (latest - FIRST_ENROLMENT).days
         index_dates[p.slot] = FIRST_ENROLMENT if k == 0 else _days(FIRST_ENROLMENT, int(span * b.rng.random()))
     shortest = min(plan, key=lambda p: (p.os_days, p.slot))
-    index_dates[shortest.slot] = LAST_ENROLMENT if shortest.death else index_dates[shortest.slot]
+    if shortest.death:  # the last enrolled patient: first dose January 2022
+        index_dates[shortest.slot] = LAST_ENROLMENT
     censored = sorted((p for p in plan if p.outcome == "censored"), key=lambda p: (p.os_days, p.slot))
     on_treatment = {p.slot for p in censored[:3]}
     ae_days: dict[int, tuple[dt.date, dt.date, dt.date]] = {}
@@ -359,8 +361,6 @@ def _excluded(b: _Builder) -> None:
 
 def write_demo_study(folder: str | Path) -> Path:
     """Write the demo study as a normal study folder (study.toml + one CSV per table); returns the folder."""
-    from ..io.schema import TABLES_BY_NAME
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "study.toml").write_text(STUDY_TOML, encoding="utf-8")

@@ -15,12 +15,12 @@ def adverse_event_table(summary: AdverseEventSummary, title: str | None = None, 
     show_5 = grade_5 or any(r.grade_5 for r in summary.rows)
     kind = "Treatment-related adverse events" if summary.related_only else "Treatment-emergent adverse events"
     n = summary.n
+    grouped = any(r.level == "soc" for r in summary.rows)  # terms indented under their organ class
     rows = []
     for r in summary.rows:
         cells = [r.term, count_percent(r.any_grade, n), count_percent(r.grade_1_2, n),
                  count_percent(r.grade_3_4, n)] + ([count_percent(r.grade_5, n)] if show_5 else [])
-        rows.append(Row(tuple(cells), indent=1 if r.level == "term" and any(x.level == "soc" for x in summary.rows)
-                        else 0))
+        rows.append(Row(tuple(cells), indent=1 if grouped and r.level == "term" else 0))
     spanner = "Maximum grade, n (%)"
     columns = [Column("Adverse event (CTCAE term)"), Column("Any grade, n (%)", align="right"),
                Column("Grade 1–2", spanner, "right"), Column("Grade 3–4", spanner, "right")]

@@ -19,7 +19,7 @@ import html
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -102,8 +102,6 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
 
 
 def _mark_synthetic(table: Table) -> Table:
-    from dataclasses import replace
-
     return replace(table, footnotes=(*table.footnotes, SYNTHETIC_BANNER))
 
 
@@ -190,14 +188,12 @@ def _html(results: StudyResults, tables: dict[str, Table], figures: list[Figure]
                  "Subgroups": ["table2_subgroups_pfs", "figure5_orr_by_subgroup", "figure_forest_pfs"],
                  "Safety": ["table3_adverse_events", "table_adverse_events_related", "table_exposure"]}
     by_name = {f.name: f for f in figures}
-    shown = set()
     for heading, text in results_paragraphs(facts):
         parts += [f"<h3>{e(heading)}</h3>", f"<p>{e(text)}</p>"]
         names = placement.get(heading, [])
         if heading == "Subgroups":
             names = names + sorted(n for n in by_name if n.startswith("figure_km_pfs_by_"))
         for name in names:
-            shown.add(name)
             if name in tables:
                 parts.append(to_html(tables[name]))
             elif name in by_name:
