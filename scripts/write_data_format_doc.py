@@ -77,6 +77,8 @@ RULES = {
     "table.no_patients": "the patients table has no rows",
     "column.missing": "a required column is missing (patients: `age` or `birth_date`)",
     "column.unknown": "(warning) a column the table does not have (patients keeps extra columns as covariates)",
+    "column.not_collected": "(warning) a patients column declared in `[study] not_collected`: it may be absent or "
+                            "blank (imports from sources that never held it)",
     "column.direct_identifier": "(warning) a column that looks like a direct identifier; it is ignored",
     "cell.spreadsheet_error": "an Excel error value such as #N/A",
     "cell.missing_marker": "(warning) text meaning 'missing' (NA, -, ...) read as an empty cell",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .cells import DATE_FORMATS
 from .problems import ProblemLog
+from .schema import PATIENTS
 
 CONFIG_NAME = "study.toml"
 
@@ -40,6 +41,7 @@ class StudySettings:
     time_unit: str = "months"
     date_format: str | None = None
     synthetic: bool = False
+    not_collected: tuple[str, ...] = ()  # required patients columns the source never held (e.g. an SDTM import)
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "time_unit": ((str,), TIME_UNITS, False),
         "date_format": ((str,), tuple(DATE_FORMATS), False),
         "synthetic": ((bool,), None, False),
+        "not_collected": ((list,), None, False),
     },
     "regimen": {
         "name": ((str,), None, False),
@@ -298,6 +301,7 @@ class _ConfigReader:
             time_unit=study.get("time_unit", "months"),
             date_format=study.get("date_format"),
             synthetic=study.get("synthetic", False),
+            not_collected=self.not_collected(study.get("not_collected", [])),
         )
         return StudyConfig(
             study=study_settings,
@@ -308,6 +312,18 @@ class _ConfigReader:
             adverse_events=self.adverse_events(),
             endpoints=self.endpoints(),
         )
+
+    def not_collected(self, names: list) -> tuple[str, ...]:
+        """Required patients columns declared as not collected: they may be absent or blank."""
+        allowed = [c.name for c in PATIENTS.columns if c.required and c.name not in ("patient_id", "sex")]
+        kept = []
+        for name in names:
+            if name in allowed:
+                kept.append(name)
+            else:
+                self.problem("error", "config.not_allowed", "not_collected may name only these patients columns: "
+                             + ", ".join(allowed), "study", "not_collected", name)
+        return tuple(kept)
 
     def regimen(self) -> RegimenSettings:
         if "regimen" not in self.data:

@@ -91,6 +91,7 @@ def validate_study(path: str | Path) -> ValidationReport:
     blank_rows: dict[str, int] = {}
     complete = raw is not None
     date_format = config.study.date_format if config else None
+    not_collected = config.study.not_collected if config else ()
     for spec in TABLES:
         table = raw.tables.get(spec.name) if raw else None
         if table is None:
@@ -107,8 +108,8 @@ def validate_study(path: str | Path) -> ValidationReport:
         sources[spec.name] = table.source
         rows_read[spec.name] = len(table.rows)
         blank_rows[spec.name] = table.blank_rows
-        complete &= check_columns(table, spec, log)
-        tables[spec.name] = type_table(table, spec, log, date_format)
+        complete &= check_columns(table, spec, log, not_collected)
+        tables[spec.name] = type_table(table, spec, log, date_format, not_collected)
     if raw is not None and "patients" in raw.tables and not raw.tables["patients"].rows:
         log.error("table.no_patients", "has no patient rows", source=sources["patients"], table="patients")
     if raw is not None and not raw.unreadable:  # cross-table checks on half-read data would only mislead

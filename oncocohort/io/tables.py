@@ -27,14 +27,21 @@ def empty_table(spec: TableSpec) -> pd.DataFrame:
     return frame
 
 
-def check_columns(raw: RawTable, spec: TableSpec, log: ProblemLog) -> bool:
+def check_columns(raw: RawTable, spec: TableSpec, log: ProblemLog, not_collected: tuple[str, ...] = ()) -> bool:
     """Report missing required columns (error) and unknown columns (warning, except patients covariates).
 
-    Returns False when a required column is missing, so that the table's cells are not checked further.
+    Columns in ``not_collected`` (study.toml ``[study] not_collected``, patients only) may be absent or blank;
+    each gives one warning. Returns False when a required column is missing, so that the table's cells are not
+    checked further.
     """
     where = dict(source=raw.source, table=raw.name, row=1)
     complete = True
     for col in spec.columns:
+        if spec.name == "patients" and col.name in not_collected:
+            log.warning("column.not_collected", f"'{col.name}' was not collected (study.toml [study] "
+                        "not_collected): blanks are allowed and tables show it as not collected", column=col.name,
+                        **where)
+            continue
         if col.required and col.name not in raw.header:
             log.error("column.missing", f"required column '{col.name}' is missing ({col.description})",
                       column=col.name, **where)
@@ -57,8 +64,13 @@ def check_columns(raw: RawTable, spec: TableSpec, log: ProblemLog) -> bool:
     return complete
 
 
-def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str | None) -> pd.DataFrame:
-    """Read every cell of ``raw`` by ``spec``; each unreadable cell is one problem. Returns the typed frame."""
+def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str | None,
+               not_collected: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Read every cell of ``raw`` by ``spec``; each unreadable cell is one problem. Returns the typed frame.
+
+    A blank in a required column is an error unless the column is one of ``not_collected`` (patients).
+    """
+    optional = set(not_collected) if spec.name == "patients" else set()
     positions = {name: i for i, name in enumerate(raw.header) if name}
     data: dict[str, list] = {}
     for col in spec.columns:
@@ -74,7 +86,7 @@ def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str
             if issue is not None:
                 log.add(issue.severity, issue.rule, issue.message, source=raw.source, table=raw.name,
                         row=row_number, column=col.name, value=cell)
-            elif value is None and col.required:
+            elif value is None and col.required and col.name not in optional:
                 log.error("value.blank", f"{col.name} is required and the cell is blank",
                           source=raw.source, table=raw.name, row=row_number, column=col.name)
             if col.kind == "date" and date_format is None and (order := day_month_order(cell)):

@@ -89,6 +89,7 @@ title = "Anlotinib plus PD-1 inhibitors in previously treated metastatic soft-ti
 data_cutoff = 2022-05-15          # a date, YYYY-MM-DD, no quotes; later records are cut and counted
 time_unit = "months"              # days | weeks | months | years (months = days / 30.4375)
 # date_format = "DD/MM/YYYY"      # only if the tables hold day/month text dates; ISO dates need nothing
+# not_collected = ["ecog"]        # required patients columns your source never held (imports); left blank
 
 [regimen]
 name = "Anlotinib + PD-1 inhibitor"

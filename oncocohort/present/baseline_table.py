@@ -19,6 +19,9 @@ def baseline_table(summaries: tuple[BaselineSummary, ...], n: int, title: str | 
         if isinstance(s, ContinuousSummary):
             value = "" if s.n == 0 else f"{_number(s.median)} ({_number(s.minimum)}–{_number(s.maximum)})"
             rows.append(Row((f"{item.label}, median (range)", value)))
+        elif s.n == 0:  # e.g. a column an import declared as not collected
+            rows.append(Row((item.label, f"not recorded (missing in {s.missing})")))
+            continue
         else:
             rows.append(Row((item.label, ""), group=True))
             rows += [Row((level.level, f"{level.n} ({level.percent:.1f})"), indent=1) for level in s.levels]

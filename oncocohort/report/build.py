@@ -266,6 +266,12 @@ def analyse_folder(study_dir, progress: Progress | None = None):
         raise ReportError("\n".join(f"eligibility: {e}" for e in datasets.eligibility.errors))
     progress("derive", f"{len(datasets.eligibility.screened)} screened, {len(datasets.eligibility.included)} "
              "included")
+    if not len(datasets.eligibility.included):
+        steps = "; ".join(f"{row.criterion}: {row.n_excluded} excluded" for row in datasets.attrition.itertuples()
+                          if row.n_excluded)
+        raise ReportError(f"no patient is included, so there is nothing to analyse ({steps}). Check the eligibility "
+                          "criteria in study.toml: a criterion on a blank field excludes the patient when "
+                          "[eligibility] missing = \"exclude\"; no report written")
     results = analyse_study(datasets, report.study.config)
     progress("statistics", "response, survival, subgroups, Cox, adverse events, exposure")
     return report.study, datasets, results

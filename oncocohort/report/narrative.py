@@ -80,7 +80,7 @@ def results_paragraphs(r: dict) -> list[tuple[str, str]]:
         text += f" The median age was {age['median']:g} years (range {age['min']:g}–{age['max']:g})."
     for variable, words in (("sex", "were {level}"), ("ecog", "had ECOG performance status {level}"),
                             ("histology_group", "had {level}")):
-        if variable in baseline and baseline[variable]["levels"]:
+        if variable in baseline and baseline[variable]["n"]:
             top = max(baseline[variable]["levels"], key=lambda lv: lv["n"])
             text += (f" {top['n']} patients ({top['percent']:.1f}%) " + words.format(level=top["level"]) + ".")
     out.append(("Patients", text + " Baseline characteristics are shown in Table 1."))

@@ -9,7 +9,7 @@ import pytest
 
 from oncocohort import StudyInputError, load_study, validate_study
 from oncocohort.io.template import STUDY_TOML
-from tests.study_builder import example_tables, write_study
+from tests.study_builder import example_tables, found, write_study
 
 
 def test_load_study_gives_typed_tables(tmp_path):
@@ -123,3 +123,19 @@ def test_same_input_same_problems(tmp_path):
     tables["lesions"][0]["diameter_mm"] = "big"
     folder = write_study(tmp_path / "s", tables)
     assert validate_study(folder).problems == validate_study(folder).problems
+
+
+def test_not_collected_columns_may_be_absent_or_blank_and_criteria_on_them_are_errors(tmp_path):
+    tables = example_tables()
+    for row in tables["patients"]:
+        row["ecog"] = None
+    toml = STUDY_TOML.replace("[study]\n", '[study]\nnot_collected = ["ecog", "prior_surgery"]\n', 1)
+    report = validate_study(write_study(tmp_path / "s", tables, toml=toml, drop_columns={"patients": ("prior_surgery",)}))
+    assert not found(report.problems, "error", "value.blank", "patients", 2, "ecog")
+    assert not [p for p in report.problems if p.rule == "column.missing"]
+    assert {p.column for p in report.warnings if p.rule == "column.not_collected"} == {"ecog", "prior_surgery"}
+    # the template's criterion 'ECOG 0-2' names a field nobody has: an error, not a silent exclusion of everyone
+    assert [p for p in report.errors if p.rule == "config.unknown_field" and p.value == "ecog"]
+    bad = STUDY_TOML.replace("[study]\n", '[study]\nnot_collected = ["patient_id"]\n', 1)
+    report = validate_study(write_study(tmp_path / "t", example_tables(), toml=bad))
+    assert [p for p in report.errors if p.rule == "config.not_allowed" and p.column == "not_collected"]

@@ -10,7 +10,11 @@ from .context import CheckContext
 
 def _field_problem(ctx: CheckContext, field: str) -> str | None:
     """Why ``field`` is not usable, or None. Fields: patients columns (incl. covariates) or derived fields."""
-    columns = set(ctx.tables["patients"].columns) - {"source_row"}
+    patients = ctx.tables["patients"]
+    columns = set(patients.columns) - {"source_row"}
+    if field in ctx.config.study.not_collected and patients[field].isna().all():
+        return (f"'{field}' was not collected ([study] not_collected) and is blank for every patient; "
+                "remove it here or fill it in")
     if field in columns:
         return None
     name, _, argument = field.partition(":")
