@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .cli_import import add_import_parser
 from .io.analysis_table import read_analysis_table
 from .io.problems import problems_to_json, problems_to_text, sort_problems
 from .io.study import validate_study
@@ -316,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("claims", help="claims file (TOML), e.g. examples/seed-paper-claims.toml")
     audit.add_argument("--json", action="store_true", help="print the findings as JSON")
     audit.set_defaults(run=_cmd_audit)
+
+    add_import_parser(commands)
     return parser
 
 

@@ -1,0 +1,108 @@
+"""``oncocohort import``: study data from CDISC SDTM, REDCap or any table files → a study folder.
+
+Exit codes as the rest of the CLI: 0 the study folder was written and validates (warnings allowed), 1 an input
+problem (nothing written) or a written folder that does not validate yet (its problems are printed and in
+import-report.md), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .io.problems import problems_to_text
+
+
+def _components(values: list[str] | None) -> list[tuple[str, list[str]]] | None:
+    if not values:
+        return None
+    out = []
+    for value in values:
+        name, _, drugs = value.partition("=")
+        if not name.strip() or not drugs.strip():
+            raise ValueError(f"--component must be NAME=DRUG[,DRUG...], got {value!r}")
+        out.append((name.strip(), [d.strip().lower() for d in drugs.split(",") if d.strip()]))
+    return out
+
+
+def _date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--data-cutoff must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _finish(tables, settings, report, out: str, force: bool, command: str) -> int:
+    from .importers.study_folder import write_study_folder
+
+    try:
+        validation = write_study_folder(out, tables, settings, report, force=force)
+    except FileExistsError as exc:
+        print(f"oncocohort import {command}: will not overwrite existing study files ({exc}); use --force",
+              file=sys.stderr)
+        return 1
+    for name, n in report.tables.items():
+        print(f"  {name}: {n} rows")
+    for record in sorted(report.inputs.values(), key=lambda r: r.name):
+        skipped = sum(record.rows_not_used.values())
+        print(f"  {record.name} ({Path(record.file).name}): {record.rows} rows, {record.rows_used} used"
+              + (f", {skipped} not used (reasons in import-report.md)" if skipped else ""))
+    if not validation.ok:
+        print(problems_to_text(validation.errors))
+    verdict = "valid" if validation.ok else "NOT valid yet (errors above; fix them in the study folder)"
+    print(f"wrote {out}: {verdict} — {len(validation.errors)} error(s), {len(validation.warnings)} warning(s); "
+          f"mapping report {Path(out) / 'import-report.md'}")
+    if validation.ok:
+        print(f"Next: check study.toml, then run: oncocohort report {out} --out REPORT_DIR")
+    return 0 if validation.ok else 1
+
+
+def _cmd_sdtm(args: argparse.Namespace) -> int:
+    from .importers.datasets import ImportFailed
+    from .importers.sdtm import SdtmOptions, import_sdtm
+
+    try:
+        files = {}
+        for value in args.domain or []:
+            name, _, path = value.partition("=")
+            if not name.strip() or not path.strip():
+                raise ValueError(f"--domain must be NAME=FILE (e.g. TU=tu_onco.csv), got {value!r}")
+            files[name.strip().upper()] = Path(path.strip())
+        options = SdtmOptions(files=files, evaluator=args.evaluator, components=_components(args.component),
+                              data_cutoff=_date(args.data_cutoff), grade_from_severity=args.grade_from_severity,
+                              title=args.title)
+    except ValueError as exc:
+        print(f"oncocohort import sdtm: {exc}", file=sys.stderr)
+        return 2
+    try:
+        tables, settings, report = import_sdtm(args.sdtm_dir, options)
+    except ImportFailed as exc:
+        print(f"oncocohort import sdtm: {exc}\nnothing written", file=sys.stderr)
+        return 1
+    return _finish(tables, settings, report, args.out, args.force, "sdtm")
+
+
+def add_import_parser(commands) -> None:
+    """The ``import`` command and its sources."""
+    parser = commands.add_parser("import", help="CDISC SDTM, REDCap or other table files → a study folder")
+    sources = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
+
+    sdtm = sources.add_parser("sdtm", help="CDISC SDTM domains (CSV, .xpt, .sas7bdat) → a study folder")
+    sdtm.add_argument("sdtm_dir", help="folder with dm, ex, ae, tu, tr, rs, ds, ss, ... (one file per domain)")
+    sdtm.add_argument("--out", required=True, help="study folder to write")
+    sdtm.add_argument("--domain", action="append", metavar="NAME=FILE",
+                      help="a domain in a file of another name, e.g. TU=tu_onco_recist.csv (repeatable)")
+    sdtm.add_argument("--evaluator", default="INVESTIGATOR", help="TU/TR/RS evaluator to keep (default INVESTIGATOR)")
+    sdtm.add_argument("--component", action="append", metavar="NAME=DRUG[,DRUG]",
+                      help="a regimen component and the EX.EXTRT names that count for it (repeatable; default one "
+                           "component of every EXTRT)")
+    sdtm.add_argument("--data-cutoff", help="data cutoff date YYYY-MM-DD (default: the last date in the data)")
+    sdtm.add_argument("--grade-from-severity", action="store_true",
+                      help="grade AEs without AETOXGR from AESEV (MILD 1, MODERATE 2, SEVERE 3)")
+    sdtm.add_argument("--title", help="study title for study.toml")
+    sdtm.add_argument("--force", action="store_true", help="overwrite existing study files in --out")
+    sdtm.set_defaults(run=_cmd_sdtm)
