@@ -109,6 +109,8 @@ class ImportReport:
                 out += ["| rows not used | why | first rows |", "|---:|---|---|"]
                 out += [f"| {n} | {reason} | {', '.join(map(str, r.examples.get(reason, [])))} |"
                         for reason, n in sorted(r.rows_not_used.items())] + [""]
+            if not r.columns:
+                continue
             out += ["| column | went to / why not |", "|---|---|"]
             out += [f"| {c} | → {r.mapped[c]} |" if c in r.mapped else f"| {c} | not used: {r.not_used.get(c, '')} |"
                     for c in r.columns] + [""]

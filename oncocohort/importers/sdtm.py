@@ -25,12 +25,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..io.schema import PATIENTS, TABLES_BY_NAME
+from ..io.schema import TABLES_BY_NAME
 from ..io.sdtm import lesions_from_sdtm, responses_from_sdtm, sdtm_date
 from ..reference.ctcae import load_ctcae
 from .datasets import DatasetError, ImportFailed, find_dataset, read_dataset
 from .mapping_report import ImportReport
-from .study_folder import StudySettingsDraft
+from .study_folder import StudySettingsDraft, draft_settings
 
 DOMAINS = ("DM", "SUPPDM", "EX", "DS", "AE", "TU", "TR", "RS", "QS", "SS", "MH", "CM", "SV")
 SEX = {"M": "male", "F": "female"}
@@ -113,7 +113,7 @@ def _first_dose(ex: pd.DataFrame) -> pd.Series:
     return sdtm_date(ex["EXSTDTC"]).groupby(ex["USUBJID"]).min()
 
 
-def _patients(d: _Domains, report: ImportReport, first_dose: pd.Series) -> tuple[pd.DataFrame, list[str]]:
+def _patients(d: _Domains, report: ImportReport, first_dose: pd.Series) -> pd.DataFrame:
     dm = d.get("DM")
     patients = pd.DataFrame({"patient_id": dm["USUBJID"]})
     report.use_rows("DM", len(dm))
@@ -144,23 +144,7 @@ def _patients(d: _Domains, report: ImportReport, first_dose: pd.Series) -> tuple
         report.map_column("SUPPDM", "USUBJID", "patient")
     _ecog(d, report, patients, first_dose)
     _histology(d, report, patients)
-    not_collected, partly = [], []
-    for c in PATIENTS.columns:
-        if c.required and c.name not in ("patient_id", "sex"):
-            if c.name not in patients or patients[c.name].isna().all():
-                patients[c.name] = None
-                not_collected.append(c.name)
-            elif patients[c.name].isna().any():
-                partly.append(f"{c.name} (blank for {int(patients[c.name].isna().sum())})")
-    if not_collected:
-        report.decide("No domain holds " + ", ".join(not_collected) + ": declared `not_collected` in study.toml "
-                      "(blank columns; Table 1 shows them as not recorded). Add them to patients.csv if you have "
-                      "them, then remove them from not_collected.")
-    if partly:
-        report.decide("Some patients have no value for " + ", ".join(partly) + ": these columns are declared "
-                      "`not_collected` too, so that the blanks are allowed (and shown as missing).")
-        not_collected += [p.split(" ")[0] for p in partly]
-    return patients, not_collected
+    return patients
 
 
 def _ecog(d: _Domains, report: ImportReport, patients: pd.DataFrame, first_dose: pd.Series) -> None:
@@ -362,15 +346,11 @@ def _adverse_events(d: _Domains, report: ImportReport, options: SdtmOptions) -> 
         report.map_column("AE", column, target)
     if _partial(ae_in["AESTDTC"]).any():
         report.decide(f"AE: {int(_partial(ae_in['AESTDTC']).sum())} partial onset date(s) imputed to the first day.")
-    unknown = sorted({t for t in out["term"] if ctcae.lookup(t) is None})
-    if unknown:
-        report.decide(f"AE: {len(unknown)} term(s) are not CTCAE v5.0 terms (MedDRA preferred terms are not always "
-                      "CTCAE terms), e.g. " + ", ".join(unknown[:5]) + ": study.toml sets unknown_terms = "
-                      "\"warning\" so that they are kept and listed.")
     return out
 
 
-def _followup(d: _Domains, report: ImportReport, patients: pd.DataFrame, disposition: pd.DataFrame, first_dose: pd.Series) -> pd.DataFrame:
+def _followup(d: _Domains, report: ImportReport, patients: pd.DataFrame, disposition: pd.DataFrame,
+              first_dose: pd.Series) -> pd.DataFrame:
     dm = d.get("DM").set_index("USUBJID")
     death = sdtm_date(dm["DTHDTC"]) if "DTHDTC" in dm else pd.Series(pd.NaT, index=dm.index)
     report.map_column("DM", "DTHDTC", "followup.death_date")
@@ -422,7 +402,8 @@ def _followup(d: _Domains, report: ImportReport, patients: pd.DataFrame, disposi
 
 
 def _next_therapy(d: _Domains, report: ImportReport, first_dose: pd.Series) -> pd.Series:
-    """Start of the first follow-up anticancer therapy (CM with CMCAT naming anticancer therapy after the first dose)."""
+    """Start of the first follow-up anticancer therapy: CM with CMCAT naming anticancer therapy, after the first
+    dose."""
     cm = d.get("CM")
     if cm is None:
         return pd.Series([], dtype="datetime64[ns]")
@@ -452,7 +433,7 @@ def import_sdtm(folder: str | Path, options: SdtmOptions | None = None
     d = _Domains(folder, options.files, report)
     first_dose = _first_dose(d.get("EX"))
     disposition = _disposition(d, report)
-    patients, not_collected = _patients(d, report, first_dose)
+    patients = _patients(d, report, first_dose)
     tables: dict[str, pd.DataFrame] = {"patients": patients}
     tables["treatments"] = _treatments(d, report, disposition)
     tables.update(_lesions_and_responses(d, report, options.evaluator))
@@ -472,19 +453,9 @@ def import_sdtm(folder: str | Path, options: SdtmOptions | None = None
         reasons.update({c: "a study day (dates are used)" for c in frame if c.endswith(("DY", "STDY", "ENDY"))})
         reasons.update({c: "visit label (dates are used)" for c in frame if c.startswith("VISIT")})
         report.finish_columns(name, reasons)
-    components = options.components or [("study treatment", sorted(set(tables["treatments"]["drug"].dropna())))]
-    if not options.components:
-        report.decide("Regimen: one component 'study treatment' = any of " + ", ".join(components[0][1]) + " (EX.EXTRT);"
-                      " give --component NAME=DRUG[,DRUG] for a combination whose every part must be started.")
-    cutoff = options.data_cutoff or _last_date(tables)
-    if not options.data_cutoff:
-        report.decide(f"Data cutoff: not given (--data-cutoff), set to the last date in the data, {cutoff}.")
     title = options.title or f"{_study_id(d)} (imported from SDTM)"
-    unknown_terms = "warning" if any("not CTCAE v5.0 terms" in x for x in report.decisions) else "error"
-    settings = StudySettingsDraft(
-        title=title, data_cutoff=cutoff, components=components,
-        criteria="recist1.1" if "lesions" in tables else "recorded", not_collected=not_collected,
-        unknown_terms=unknown_terms, header=[f"Imported from CDISC SDTM: {folder.name}"])
+    settings = draft_settings(tables, report, title, options.data_cutoff, f"Imported from CDISC SDTM: {folder.name}",
+                              options.components)
     return tables, settings, report
 
 
@@ -492,9 +463,3 @@ def _study_id(d: _Domains) -> str:
     dm = d.get("DM")
     ids = sorted(set(_col(dm, "STUDYID").dropna()))
     return ", ".join(ids) or "SDTM study"
-
-
-def _last_date(tables: dict[str, pd.DataFrame]) -> dt.date:
-    latest = max(frame[c].max() for frame in tables.values() for c in frame
-                 if pd.api.types.is_datetime64_any_dtype(frame[c]) and frame[c].notna().any())
-    return latest.date()

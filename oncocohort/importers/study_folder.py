@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..io.config import CONFIG_NAME
-from ..io.schema import TABLES, TABLES_BY_NAME
+from ..io.schema import PATIENTS, TABLES, TABLES_BY_NAME
 from ..io.study import ValidationReport, validate_study
 from .mapping_report import REPORT_JSON, REPORT_MD, ImportReport
 
@@ -126,3 +126,62 @@ def write_study_folder(out: str | Path, tables: dict[str, pd.DataFrame], setting
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return validation
+
+
+def _last_date(tables: dict[str, pd.DataFrame]) -> dt.date | None:
+    dates = [pd.to_datetime(frame[c], errors="coerce").max() for name, frame in tables.items() for c in frame
+             if TABLES_BY_NAME[name].column(c) is not None and TABLES_BY_NAME[name].column(c).kind == "date"]
+    dates = [d for d in dates if pd.notna(d)]
+    return max(dates).date() if dates else None
+
+
+def draft_settings(tables: dict[str, pd.DataFrame], report: ImportReport, title: str, data_cutoff: dt.date | None,
+                   header: str, components: list[tuple[str, list[str]]] | None = None,
+                   baseline_window_days: int = 28) -> StudySettingsDraft:
+    """The study.toml of an import, with every choice the data could not make recorded in the report.
+
+    Required patients columns that are blank for every patient (or for some) are declared ``not_collected``;
+    without ``components`` the regimen is one component of every drug given; without ``data_cutoff`` the cutoff
+    is the last date in the tables; CTCAE-unknown AE terms make ``unknown_terms = "warning"``.
+    """
+    from ..reference.ctcae import load_ctcae
+
+    patients = tables["patients"]
+    not_collected, partly = [], []
+    for column in PATIENTS.columns:
+        if not column.required or column.name in ("patient_id", "sex"):
+            continue
+        if column.name not in patients or patients[column.name].isna().all():
+            patients[column.name] = None
+            not_collected.append(column.name)
+        elif patients[column.name].isna().any():
+            partly.append(f"{column.name} (blank for {int(patients[column.name].isna().sum())})")
+    if not_collected:
+        report.decide("The source holds no " + ", ".join(not_collected) + ": declared `not_collected` in study.toml "
+                      "(blank columns; Table 1 shows them as not recorded). Add them to patients.csv if you have "
+                      "them, then remove them from not_collected.")
+    if partly:
+        report.decide("Some patients have no value for " + ", ".join(partly) + ": declared `not_collected` too, so "
+                      "that the blanks are allowed (and shown as missing).")
+        not_collected += [p.split(" ")[0] for p in partly]
+    drugs = sorted(set(tables["treatments"]["drug"].dropna().astype(str).str.lower()))
+    if not components:
+        components = [("study treatment", drugs)]
+        report.decide("Regimen: one component 'study treatment' = any of " + ", ".join(drugs) + "; for a "
+                      "combination whose every part must be started give one component per part (--component "
+                      "NAME=DRUG[,DRUG]) or edit [regimen.components].")
+    cutoff = data_cutoff or _last_date(tables)
+    if not data_cutoff:
+        report.decide(f"Data cutoff: not given (--data-cutoff), set to the last date in the data, {cutoff}.")
+    ctcae = load_ctcae("5.0")
+    terms = tables["adverse_events"]["term"].dropna().astype(str) if "adverse_events" in tables else []
+    unknown = sorted({t for t in terms if ctcae.lookup(t) is None})
+    if unknown:
+        report.decide(f"{len(unknown)} adverse-event term(s) are not CTCAE v5.0 terms (e.g. "
+                      + ", ".join(unknown[:5]) + "): study.toml sets unknown_terms = \"warning\" so that they are kept "
+                      "and listed by validate.")
+    lesions = tables.get("lesions")
+    return StudySettingsDraft(
+        title=title, data_cutoff=cutoff or dt.date.today(), components=components,
+        criteria="recist1.1" if lesions is not None and len(lesions) else "recorded", not_collected=not_collected,
+        unknown_terms="warning" if unknown else "error", baseline_window_days=baseline_window_days, header=[header])

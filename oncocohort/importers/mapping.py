@@ -1,0 +1,177 @@
+"""A mapping file (TOML): which source columns make which study columns, with value maps — for REDCap exports
+and for any other files (SPSS, SAS, Stata, Excel, CSV) whose names are not ours.
+
+::
+
+    [tables.patients]
+    file = "baseline.sav"            # import tables: the file (relative to the map); sheet = "..." for Excel
+    # instrument = "adverse_events"  # import redcap: a repeating instrument; omitted = the record's main rows
+    # event = "baseline_arm_1"       # import redcap: only rows of this event (longitudinal projects)
+    covariates = ["ldh"]             # patients: extra source columns kept as covariates
+    [tables.patients.columns]        # study column = source column
+    patient_id = "record_id"
+    sex = "gender"
+    [tables.patients.values.sex]     # source value (or its label) = study value
+    "Male" = "male"
+    "Female" = "female"
+    [tables.patients.constants]      # a study column with one value for every row
+    metastatic = "yes"
+
+The mapping is data: names and values are looked up, never evaluated. Unknown tables, columns or keys are
+errors that name the line's section, so a typo cannot silently drop a column.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..io.schema import TABLES_BY_NAME
+from .datasets import ImportFailed
+from .mapping_report import ImportReport
+
+TABLE_KEYS = {"file", "sheet", "instrument", "event", "columns", "values", "constants", "covariates"}
+ONE_ROW_PER_PATIENT = ("patients", "followup")
+
+
+@dataclass
+class TableMapping:
+    """How one study table is made from one source."""
+
+    table: str
+    columns: dict[str, str]
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+    covariates: list[str] = field(default_factory=list)
+    file: str | None = None
+    sheet: str | None = None
+    instrument: str | None = None
+    event: str | None = None
+
+
+def read_mapping(path: str | Path) -> dict[str, TableMapping]:
+    """The mapping file → one :class:`TableMapping` per study table; raises ImportFailed listing every problem."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ImportFailed(f"{path}: no such mapping file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ImportFailed(f"{path}: not valid TOML ({exc})") from None
+    problems = [f"{path}: [{k}] is not a section of a mapping file (only [tables.<table>])"
+                for k in data if k != "tables"]
+    out = {}
+    for name, entry in data.get("tables", {}).items():
+        spec = TABLES_BY_NAME.get(name)
+        if spec is None:
+            problems.append(f"{path}: [tables.{name}]: no such study table (tables: {', '.join(TABLES_BY_NAME)})")
+            continue
+        problems += [f"{path}: [tables.{name}] {key}: unknown key (keys: {', '.join(sorted(TABLE_KEYS))})"
+                     for key in entry if key not in TABLE_KEYS]
+        columns = {k: str(v) for k, v in entry.get("columns", {}).items()}
+        for column in list(columns) + list(entry.get("constants", {})) + list(entry.get("values", {})):
+            if spec.column(column) is None:
+                problems.append(f"{path}: [tables.{name}]: '{column}' is not a column of {name} "
+                                f"(columns: {', '.join(spec.column_names)})")
+        if "patient_id" not in columns:
+            problems.append(f"{path}: [tables.{name}.columns] needs patient_id = \"<source column>\"")
+        if entry.get("covariates") and name != "patients":
+            problems.append(f"{path}: [tables.{name}] covariates: only the patients table keeps covariates")
+        values = {c: {str(k): str(v) for k, v in m.items()} for c, m in entry.get("values", {}).items()}
+        out[name] = TableMapping(name, columns, values, {k: str(v) for k, v in entry.get("constants", {}).items()},
+                                 [str(c) for c in entry.get("covariates", [])], entry.get("file"), entry.get("sheet"),
+                                 entry.get("instrument"), entry.get("event"))
+    missing = [t for t in ("patients", "treatments", "adverse_events", "followup") if t not in out]
+    if missing:
+        problems.append(f"{path}: no [tables.{missing[0]}]; a study needs "
+                        + ", ".join(missing) + " (an adverse_events section may map an empty source)")
+    if problems:
+        raise ImportFailed("\n".join(problems))
+    return out
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def apply_mapping(frame: pd.DataFrame, mapping: TableMapping, report: ImportReport, input_name: str,
+                  choices: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+    """Source rows (text cells, ``_row`` = row as the user sees it) → rows of the study table.
+
+    ``choices`` (REDCap) turns a checkbox field named without its ``___code`` suffix into the labels of the ticked
+    choices, joined by "; ". Values are mapped by ``mapping.values`` (case and spacing ignored); a value with no
+    entry is kept as it is, for validation to judge. Rows with nothing mapped in them are reported, not used.
+    """
+    out = pd.DataFrame(index=frame.index)
+    for column, source in mapping.columns.items():
+        if source in frame:
+            values = frame[source]
+        elif choices and source in choices and any(c.startswith(f"{source}___") for c in frame):
+            values = _checkbox_labels(frame, source, choices[source])
+            for c in frame:
+                if c.startswith(f"{source}___"):
+                    report.map_column(input_name, c, f"{mapping.table}.{column}")
+        else:
+            raise ImportFailed(f"{report.inputs[input_name].file}: [tables.{mapping.table}.columns] {column} = "
+                               f"\"{source}\": no such column (columns: {', '.join(c for c in frame if c != '_row')})")
+        value_map = {_fold(k): v for k, v in mapping.values.get(column, {}).items()}
+        if value_map:
+            values = values.map(lambda v, m=value_map: m.get(_fold(v), v) if v is not None else None)
+        out[column] = values
+        report.map_column(input_name, source, f"{mapping.table}.{column}"
+                          + (" (value map)" if value_map else ""))
+    for column, value in mapping.constants.items():
+        out[column] = value
+    for covariate in mapping.covariates:
+        if covariate not in frame:
+            raise ImportFailed(f"{report.inputs[input_name].file}: covariate '{covariate}': no such column")
+        out[covariate.lower()] = frame[covariate]
+        report.map_column(input_name, covariate, f"patients.{covariate.lower()} (covariate)")
+    content = [c for c in mapping.columns if c != "patient_id"]
+    empty = out[content].isna().all(axis=1) if content else pd.Series(False, index=out.index)
+    no_id = out["patient_id"].isna()
+    report.skip_rows(input_name, f"no {mapping.table} data in the row (every mapped column blank)",
+                     frame["_row"][empty & ~no_id])
+    report.skip_rows(input_name, "no patient id", frame["_row"][no_id])
+    kept = out[~empty & ~no_id]
+    if mapping.table in ONE_ROW_PER_PATIENT:
+        kept = _one_row_per_patient(kept, frame["_row"], report, input_name, mapping.table)
+    report.use_rows(input_name, len(kept))
+    return kept.reset_index(drop=True)
+
+
+def _checkbox_labels(frame: pd.DataFrame, field_name: str, choices: dict[str, str]) -> pd.Series:
+    """A REDCap checkbox (columns ``field___code``, 1/0 or Checked/Unchecked) → ticked labels joined by '; '."""
+    ticked = {"1", "checked", "yes", "true"}
+    parts = []
+    for code, label in choices.items():
+        column = f"{field_name}___{code}".lower()
+        match = next((c for c in frame if c.lower() == column), None)
+        if match is not None:
+            parts.append(frame[match].map(lambda v, lab=label: lab if v is not None and _fold(v) in ticked else None))
+    joined = pd.concat(parts, axis=1).apply(lambda r: "; ".join(v for v in r if v) or None, axis=1)
+    return joined
+
+
+def _one_row_per_patient(rows: pd.DataFrame, row_numbers: pd.Series, report: ImportReport, input_name: str,
+                         table: str) -> pd.DataFrame:
+    """Several source rows of one patient (e.g. REDCap events) → one row: the first non-blank value per column.
+
+    Rows merged into an earlier one are reported; conflicting values (two different non-blank values) are
+    reported as a decision, and the first is kept."""
+    duplicated = rows["patient_id"].duplicated()
+    if not duplicated.any():
+        return rows
+    conflicts = []
+    for column in rows:
+        distinct = rows.groupby("patient_id")[column].nunique(dropna=True)
+        conflicts += [f"{pid} {column}" for pid in distinct[distinct > 1].index]
+    if conflicts:
+        report.decide(f"{table}: {len(conflicts)} conflicting value(s) between rows of one patient, first kept: "
+                      + ", ".join(sorted(conflicts)[:5]) + ("…" if len(conflicts) > 5 else ""))
+    report.skip_rows(input_name, f"merged into the patient's first {table} row (one row per patient)",
+                     row_numbers[rows.index[duplicated]])
+    return rows.groupby("patient_id", sort=False).first().reset_index()
