@@ -86,6 +86,54 @@ def _cmd_sdtm(args: argparse.Namespace) -> int:
     return _finish(tables, settings, report, args.out, args.force, "sdtm")
 
 
+def _cmd_redcap(args: argparse.Namespace) -> int:
+    from .importers.datasets import ImportFailed
+    from .importers.redcap import draft_map, import_redcap
+
+    try:
+        if args.draft_map:
+            text = draft_map(args.dictionary)
+            target = Path(args.map or "redcap-map.toml")
+            if target.exists() and not args.force:
+                print(f"oncocohort import redcap: {target} exists; use --force to overwrite", file=sys.stderr)
+                return 1
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {target}: a first mapping by field names and labels — check every line, then run\n"
+                  f"  oncocohort import redcap --data EXPORT.csv --dictionary {args.dictionary} --map {target} "
+                  "--out STUDY_DIR")
+            return 0
+        missing = [flag for flag, value in (("--data", args.data), ("--map", args.map), ("--out", args.out))
+                   if not value]
+        if missing:
+            print(f"oncocohort import redcap: needs {', '.join(missing)} (or --draft-map)", file=sys.stderr)
+            return 2
+        tables, settings, report = import_redcap(args.data, args.dictionary, args.map, args.title,
+                                                 _date(args.data_cutoff))
+    except ValueError as exc:
+        print(f"oncocohort import redcap: {exc}", file=sys.stderr)
+        return 2
+    except ImportFailed as exc:
+        print(f"oncocohort import redcap: {exc}\nnothing written", file=sys.stderr)
+        return 1
+    return _finish(tables, settings, report, args.out, args.force, "redcap")
+
+
+def _cmd_tables(args: argparse.Namespace) -> int:
+    from .importers.datasets import ImportFailed
+    from .importers.table_files import import_table_files
+
+    try:
+        tables, settings, report = import_table_files(args.map, args.title, _date(args.data_cutoff),
+                                                      _components(args.component))
+    except ValueError as exc:
+        print(f"oncocohort import tables: {exc}", file=sys.stderr)
+        return 2
+    except ImportFailed as exc:
+        print(f"oncocohort import tables: {exc}\nnothing written", file=sys.stderr)
+        return 1
+    return _finish(tables, settings, report, args.out, args.force, "tables")
+
+
 def add_import_parser(commands) -> None:
     """The ``import`` command and its sources."""
     parser = commands.add_parser("import", help="CDISC SDTM, REDCap or other table files → a study folder")
@@ -106,3 +154,26 @@ def add_import_parser(commands) -> None:
     sdtm.add_argument("--title", help="study title for study.toml")
     sdtm.add_argument("--force", action="store_true", help="overwrite existing study files in --out")
     sdtm.set_defaults(run=_cmd_sdtm)
+
+    redcap = sources.add_parser("redcap", help="a REDCap export + data dictionary + redcap-map.toml → a study folder")
+    redcap.add_argument("--dictionary", required=True, help="the project's data dictionary (CSV)")
+    redcap.add_argument("--data", help="records export (CSV, raw or labels)")
+    redcap.add_argument("--map", help="mapping file (TOML); with --draft-map: where to write it "
+                                      "(default redcap-map.toml)")
+    redcap.add_argument("--draft-map", action="store_true", help="write a first mapping file from the dictionary")
+    redcap.add_argument("--out", help="study folder to write")
+    redcap.add_argument("--data-cutoff", help="data cutoff date YYYY-MM-DD (default: the last date in the data)")
+    redcap.add_argument("--title", help="study title for study.toml")
+    redcap.add_argument("--force", action="store_true", help="overwrite existing files")
+    redcap.set_defaults(run=_cmd_redcap)
+
+    tables = sources.add_parser("tables", help="SPSS/SAS/Stata/Excel/CSV files named in a mapping file → a study "
+                                "folder")
+    tables.add_argument("--map", required=True, help="mapping file (TOML) naming each table's file and columns")
+    tables.add_argument("--out", required=True, help="study folder to write")
+    tables.add_argument("--component", action="append", metavar="NAME=DRUG[,DRUG]",
+                        help="a regimen component and its drug names (repeatable; default one of every drug)")
+    tables.add_argument("--data-cutoff", help="data cutoff date YYYY-MM-DD (default: the last date in the data)")
+    tables.add_argument("--title", help="study title for study.toml")
+    tables.add_argument("--force", action="store_true", help="overwrite existing study files in --out")
+    tables.set_defaults(run=_cmd_tables)

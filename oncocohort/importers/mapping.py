@@ -107,29 +107,17 @@ def apply_mapping(frame: pd.DataFrame, mapping: TableMapping, report: ImportRepo
     """
     out = pd.DataFrame(index=frame.index)
     for column, source in mapping.columns.items():
-        if source in frame:
-            values = frame[source]
-        elif choices and source in choices and any(c.startswith(f"{source}___") for c in frame):
-            values = _checkbox_labels(frame, source, choices[source])
-            for c in frame:
-                if c.startswith(f"{source}___"):
-                    report.map_column(input_name, c, f"{mapping.table}.{column}")
-        else:
-            raise ImportFailed(f"{report.inputs[input_name].file}: [tables.{mapping.table}.columns] {column} = "
-                               f"\"{source}\": no such column (columns: {', '.join(c for c in frame if c != '_row')})")
+        values = _source_values(frame, source, choices, report, input_name, f"{mapping.table}.{column}")
         value_map = {_fold(k): v for k, v in mapping.values.get(column, {}).items()}
         if value_map:
             values = values.map(lambda v, m=value_map: m.get(_fold(v), v) if v is not None else None)
+            report.map_column(input_name, source, "(value map)")
         out[column] = values
-        report.map_column(input_name, source, f"{mapping.table}.{column}"
-                          + (" (value map)" if value_map else ""))
     for column, value in mapping.constants.items():
         out[column] = value
     for covariate in mapping.covariates:
-        if covariate not in frame:
-            raise ImportFailed(f"{report.inputs[input_name].file}: covariate '{covariate}': no such column")
-        out[covariate.lower()] = frame[covariate]
-        report.map_column(input_name, covariate, f"patients.{covariate.lower()} (covariate)")
+        out[covariate.lower()] = _source_values(frame, covariate, choices, report, input_name,
+                                                f"patients.{covariate.lower()} (covariate)")
     content = [c for c in mapping.columns if c != "patient_id"]
     empty = out[content].isna().all(axis=1) if content else pd.Series(False, index=out.index)
     no_id = out["patient_id"].isna()
@@ -143,6 +131,21 @@ def apply_mapping(frame: pd.DataFrame, mapping: TableMapping, report: ImportRepo
     return kept.reset_index(drop=True)
 
 
+def _source_values(frame: pd.DataFrame, source: str, choices: dict | None, report: ImportReport, input_name: str,
+                   target: str) -> pd.Series:
+    """The values of source column ``source`` (a REDCap checkbox field: the ticked labels); reports the mapping."""
+    if source in frame:
+        report.map_column(input_name, source, target)
+        return frame[source]
+    if choices and source in choices and any(c.startswith(f"{source}___") for c in frame):
+        for c in frame:
+            if c.startswith(f"{source}___"):
+                report.map_column(input_name, c, target + " (ticked choices, joined by '; ')")
+        return _checkbox_labels(frame, source, choices[source])
+    raise ImportFailed(f"{report.inputs[input_name].file}: mapping names '{source}' for {target}: no such column "
+                       f"(columns: {', '.join(c for c in frame if c != '_row')})")
+
+
 def _checkbox_labels(frame: pd.DataFrame, field_name: str, choices: dict[str, str]) -> pd.Series:
     """A REDCap checkbox (columns ``field___code``, 1/0 or Checked/Unchecked) → ticked labels joined by '; '."""
     ticked = {"1", "checked", "yes", "true"}
@@ -152,7 +155,7 @@ def _checkbox_labels(frame: pd.DataFrame, field_name: str, choices: dict[str, st
         match = next((c for c in frame if c.lower() == column), None)
         if match is not None:
             parts.append(frame[match].map(lambda v, lab=label: lab if v is not None and _fold(v) in ticked else None))
-    joined = pd.concat(parts, axis=1).apply(lambda r: "; ".join(v for v in r if v) or None, axis=1)
+    joined = pd.concat(parts, axis=1).apply(lambda r: "; ".join(v for v in r if isinstance(v, str)) or None, axis=1)
     return joined
 
 

@@ -97,9 +97,22 @@ def _codes_to_labels(export: pd.DataFrame, dictionary: pd.DataFrame) -> pd.DataF
     """Raw choice codes → labels (radio, dropdown, yes/no, true/false); values already labels stay as they are."""
     out = export.copy()
     for name, choices in zip(dictionary["field_name"], dictionary["choices"]):
-        if name in out and choices and not name.endswith("___"):
+        if name in out and choices:
             out[name] = out[name].map(lambda v, c=choices: c.get(v, v) if v is not None else None)
+    ticks = {"checked": "1", "unchecked": "0"}  # labels exports write checkboxes as Checked/Unchecked
+    for column in out:
+        if "___" in column:
+            out[column] = out[column].map(lambda v: ticks.get(str(v).casefold(), v) if v is not None else None)
     return out
+
+
+def _same_event(values: pd.Series, wanted: str) -> pd.Series:
+    """Rows of an event, by unique name ('followup_arm_1') in raw exports or by label ('Follow-up (Arm 1: Arm A)')
+    in labels exports: REDCap builds the unique name from the label's letters and digits plus the arm number, so
+    the label, compacted, starts with the compacted unique name (and goes on with a letter, not a digit)."""
+    key = re.sub(r"[^a-z0-9]", "", wanted.casefold())
+    compact = values.str.replace(r"[^a-z0-9]", "", regex=True)
+    return compact.eq(key) | (compact.str.startswith(key) & compact.str[len(key):len(key) + 1].str.isalpha())
 
 
 def import_redcap(data: str | Path, dictionary: str | Path, map_file: str | Path, title: str | None = None,
@@ -123,7 +136,7 @@ def import_redcap(data: str | Path, dictionary: str | Path, map_file: str | Path
     for name, mapping in mappings.items():
         rows = instrument.eq(_key(mapping.instrument)) if mapping.instrument else instrument.eq("")
         if mapping.event:
-            rows &= event.eq(_key(mapping.event))
+            rows &= _same_event(event, mapping.event)
         selected_any |= rows
         where = f"instrument {mapping.instrument}" if mapping.instrument else "main (non-repeating) rows"
         record = f"REDCap export → {name}"
@@ -208,8 +221,10 @@ def draft_map(dictionary: str | Path) -> str:
             score, name = max(scored) if scored else (0, None)
             if score >= 0.8:
                 picks[column.name] = (name, score)
-        if len(picks) <= 1:
-            lines += [f"# [tables.{spec.name}]: no field looks like this table's columns", ""]
+        missing = [c.name for c in spec.columns if c.required and c.name not in picks]
+        if len(picks) <= 1 or (missing and not spec.required):
+            lines += [f"# [tables.{spec.name}]: no fields found for " + ", ".join(missing or ["its columns"])
+                      + "; not drafted", ""]
             continue
         forms = fields.set_index("field_name").loc[[n for c, (n, _) in picks.items() if c != "patient_id"],
                                                    "form_name"]
@@ -220,7 +235,6 @@ def draft_map(dictionary: str | Path) -> str:
         lines += [f"[tables.{spec.name}.columns]"]
         for column, (name, score) in picks.items():
             lines.append(f'{column} = "{name}"' + ("" if score >= 1 else f"   # guess ({score:.2f}): check"))
-        missing = [c.name for c in spec.columns if c.required and c.name not in picks]
         if missing:
             lines.append("# no field found for required column(s): " + ", ".join(missing))
         for column, (name, _) in picks.items():
