@@ -130,7 +130,8 @@ def test_not_collected_columns_may_be_absent_or_blank_and_criteria_on_them_are_e
     for row in tables["patients"]:
         row["ecog"] = None
     toml = STUDY_TOML.replace("[study]\n", '[study]\nnot_collected = ["ecog", "prior_surgery"]\n', 1)
-    report = validate_study(write_study(tmp_path / "s", tables, toml=toml, drop_columns={"patients": ("prior_surgery",)}))
+    folder = write_study(tmp_path / "s", tables, toml=toml, drop_columns={"patients": ("prior_surgery",)})
+    report = validate_study(folder)
     assert not found(report.problems, "error", "value.blank", "patients", 2, "ecog")
     assert not [p for p in report.problems if p.rule == "column.missing"]
     assert {p.column for p in report.warnings if p.rule == "column.not_collected"} == {"ecog", "prior_surgery"}
