@@ -173,12 +173,12 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_report(study_dir, out, formats) -> int:
+def _run_report(study_dir, out, formats, adam: dict | None = None) -> int:
     from .report.build import Progress, ReportError, build_report
     from .report.reconcile import ReconciliationError
 
     try:
-        build_report(study_dir, out, formats, Progress(print))
+        build_report(study_dir, out, formats, Progress(print), adam=adam)
     except ReconciliationError as error:
         print("the report's numbers do not add up — nothing written:")
         for problem in error.problems:
@@ -195,7 +195,13 @@ def _formats(text: str) -> list[str]:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    return _run_report(args.dir, args.out, _formats(args.format))
+    adam = None
+    if args.adam:
+        adam = {"config_file": args.config, "population": args.population, "confirmed": args.confirmed}
+    elif args.config or args.confirmed or args.population != "SAFFL":
+        print("oncocohort report: --config, --population and --confirmed go with --adam", file=sys.stderr)
+        return 2
+    return _run_report(args.dir, args.out, _formats(args.format), adam)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -301,8 +307,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="the whole analysis: report.html/.docx(/.pdf), results.json, "
                                  "tables, figures, datasets")
-    report.add_argument("dir", help="study folder")
+    report.add_argument("dir", help="study folder (with --adam: a folder of ADaM data sets)")
     report.add_argument("--out", required=True, help="output folder")
+    report.add_argument("--adam", action="store_true", help="DIR holds CDISC ADaM (ADSL, ADRS, ADTTE, ADAE): "
+                        "analyse it as it is, without derivation")
+    report.add_argument("--config", help="with --adam: a study.toml for the analysis settings")
+    report.add_argument("--population", default="SAFFL", help="with --adam: ADSL population flag (default SAFFL)")
+    report.add_argument("--confirmed", action="store_true", help="with --adam: best response from CBOR")
     report.add_argument("--format", default="html,docx", help="any of html,docx,pdf (default html,docx; pdf needs "
                         "LibreOffice)")
     report.set_defaults(run=_cmd_report)

@@ -28,7 +28,8 @@ from docx.shared import Inches, Pt
 
 from ..derive.analysis_datasets import derive_study
 from ..derive.writer import write_datasets
-from ..io.problems import problems_to_text
+from ..io.config import read_config
+from ..io.problems import ProblemLog, problems_to_text
 from ..io.study import validate_study
 from ..present.adverse_event_table import adverse_event_table
 from ..present.baseline_table import baseline_table
@@ -277,8 +278,37 @@ def analyse_folder(study_dir, progress: Progress | None = None):
     return report.study, datasets, results
 
 
-def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progress | None = None) -> list[Path]:
-    """Write the report of ``study_dir`` into ``out_dir`` (module docstring); returns the files written."""
+def analyse_adam(adam_dir, config_file=None, population: str = "SAFFL", confirmed: bool = False,
+                 progress: Progress | None = None):
+    """ADaM data sets analysed as they are (no derivation) → (datasets, results); settings from ``config_file``
+    (a study.toml) or defaults. Raises ReportError for unreadable input."""
+    from ..importers.adam import adam_datasets
+    from ..importers.datasets import ImportFailed
+
+    progress = progress or Progress(None)
+    config = None
+    if config_file is not None:
+        log = ProblemLog()
+        config = read_config(Path(config_file).parent, log)
+        if config is None or any(p.severity == "error" for p in log.problems):
+            raise ReportError(problems_to_text(log.problems) + f"\n{config_file}: NOT valid — no report written")
+    try:
+        datasets, config, notes = adam_datasets(adam_dir, config, population, confirmed)
+    except ImportFailed as exc:
+        raise ReportError(f"{exc}\nno report written") from None
+    for note in notes:
+        progress("ADaM", note)
+    progress("ADaM", f"{len(datasets.eligibility.screened)} subjects, {len(datasets.eligibility.included)} in the "
+             f"analysis population ({population})")
+    return datasets, analyse_study(datasets, config)
+
+
+def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progress | None = None,
+                 adam: dict | None = None) -> list[Path]:
+    """Write the report of ``study_dir`` into ``out_dir`` (module docstring); returns the files written.
+
+    With ``adam`` (keyword arguments of :func:`analyse_adam`), ``study_dir`` is a folder of ADaM data sets
+    analysed without derivation."""
     progress = progress or Progress(None)
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]
@@ -286,7 +316,10 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
         raise ReportError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
     if "pdf" in formats and libreoffice() is None:
         raise ReportError(NO_LIBREOFFICE)  # before any work
-    _, datasets, results = analyse_folder(study_dir, progress)
+    if adam is not None:
+        datasets, results = analyse_adam(study_dir, progress=progress, **adam)
+    else:
+        _, datasets, results = analyse_folder(study_dir, progress)
     problems = reconcile(results)
     if problems:
         raise ReconciliationError(problems)
