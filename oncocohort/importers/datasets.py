@@ -1,8 +1,8 @@
 """Reading one data set from a file of any format study data arrives in, as a frame of text cells.
 
 CSV (UTF-8, any delimiter), Excel (.xlsx, one sheet), SAS transport (.xpt), SAS data sets (.sas7bdat), SPSS
-(.sav, .zsav) and Stata (.dta). SPSS/Stata/SAS files are read with pyreadstat, whose value labels are applied
-(``1`` → ``"Male"``) and whose date formats become dates. Every cell comes back as trimmed text or None, dates
+(.sav, .zsav) and Stata (.dta). SPSS/Stata/SAS files are read with pyreadstat: SPSS and Stata value labels are
+applied (``1`` → ``"Male"``; SAS formats live in a separate catalog and are not), and date formats become dates. Every cell comes back as trimmed text or None, dates
 as ``YYYY-MM-DD`` and whole numbers without ``.0``, so that mapping rules need to know one kind of value only.
 """
 
@@ -73,8 +73,11 @@ def _read_stat(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     readers = {".xpt": pyreadstat.read_xport, ".sas7bdat": pyreadstat.read_sas7bdat, ".sav": pyreadstat.read_sav,
                ".zsav": pyreadstat.read_sav, ".dta": pyreadstat.read_dta}
     reader = readers[path.suffix.lower()]
+    # SPSS and Stata files carry their value labels; SAS keeps formats in a separate catalog, so SAS values stay
+    labelled = path.suffix.lower() in (".sav", ".zsav", ".dta")
+    options = {"apply_value_formats": True, "formats_as_category": False} if labelled else {}
     try:
-        frame, meta = reader(str(path), apply_value_formats=True, formats_as_category=False)
+        frame, meta = reader(str(path), **options)
     except Exception as exc:  # pyreadstat raises its own ReadstatError and others for damaged files
         raise DatasetError(f"{path.name}: cannot be read as {path.suffix} ({exc})") from exc
     labels = dict(zip(meta.column_names, meta.column_labels or [None] * len(meta.column_names)))
