@@ -2,8 +2,9 @@
 
 CSV (UTF-8, any delimiter), Excel (.xlsx, one sheet), SAS transport (.xpt), SAS data sets (.sas7bdat), SPSS
 (.sav, .zsav) and Stata (.dta). SPSS/Stata/SAS files are read with pyreadstat: SPSS and Stata value labels are
-applied (``1`` → ``"Male"``; SAS formats live in a separate catalog and are not), and date formats become dates. Every cell comes back as trimmed text or None, dates
-as ``YYYY-MM-DD`` and whole numbers without ``.0``, so that mapping rules need to know one kind of value only.
+applied (``1`` → ``"Male"``; SAS formats live in a separate catalog and are not), and date formats become dates.
+Every cell comes back as trimmed text or None, dates as ``YYYY-MM-DD`` and whole numbers without ``.0``, so that
+mapping rules need to know one kind of value only.
 """
 
 from __future__ import annotations

@@ -122,7 +122,8 @@ def files(tmp_path):
     sheet = workbook.create_sheet("Vital status")
     sheet.append(["Patient", "Last seen", "Died", "Cause"])
     for row in example_tables()["followup"]:
-        sheet.append([row["patient_id"], row["last_known_alive_date"], row.get("death_date"), row.get("cause_of_death")])
+        sheet.append([row["patient_id"], row["last_known_alive_date"], row.get("death_date"),
+                      row.get("cause_of_death")])
     workbook.save(tmp_path / "safety.xlsx")
     (tmp_path / "map.toml").write_text(MAP, encoding="utf-8")
     return tmp_path
