@@ -61,8 +61,24 @@ def _finish(tables, settings, report, out: str, force: bool, command: str) -> in
     return 0 if validation.ok else 1
 
 
-def _cmd_sdtm(args: argparse.Namespace) -> int:
+def _usage_error(command: str, exc: ValueError) -> int:
+    print(f"oncocohort import {command}: {exc}", file=sys.stderr)
+    return 2
+
+
+def _import(command: str, args: argparse.Namespace, run) -> int:
+    """Run an importer (``run()`` → tables, settings, report) and write its folder; input problems → exit 1."""
     from .importers.datasets import ImportFailed
+
+    try:
+        tables, settings, report = run()
+    except ImportFailed as exc:
+        print(f"oncocohort import {command}: {exc}\nnothing written", file=sys.stderr)
+        return 1
+    return _finish(tables, settings, report, args.out, args.force, command)
+
+
+def _cmd_sdtm(args: argparse.Namespace) -> int:
     from .importers.sdtm import SdtmOptions, import_sdtm
 
     try:
@@ -76,62 +92,52 @@ def _cmd_sdtm(args: argparse.Namespace) -> int:
                               data_cutoff=_date(args.data_cutoff), grade_from_severity=args.grade_from_severity,
                               title=args.title)
     except ValueError as exc:
-        print(f"oncocohort import sdtm: {exc}", file=sys.stderr)
-        return 2
-    try:
-        tables, settings, report = import_sdtm(args.sdtm_dir, options)
-    except ImportFailed as exc:
-        print(f"oncocohort import sdtm: {exc}\nnothing written", file=sys.stderr)
-        return 1
-    return _finish(tables, settings, report, args.out, args.force, "sdtm")
+        return _usage_error("sdtm", exc)
+    return _import("sdtm", args, lambda: import_sdtm(args.sdtm_dir, options))
 
 
-def _cmd_redcap(args: argparse.Namespace) -> int:
+def _draft_map(args: argparse.Namespace) -> int:
     from .importers.datasets import ImportFailed
-    from .importers.redcap import draft_map, import_redcap
+    from .importers.redcap import draft_map
 
+    target = Path(args.map or "redcap-map.toml")
+    if target.exists() and not args.force:
+        print(f"oncocohort import redcap: {target} exists; use --force to overwrite", file=sys.stderr)
+        return 1
     try:
-        if args.draft_map:
-            text = draft_map(args.dictionary)
-            target = Path(args.map or "redcap-map.toml")
-            if target.exists() and not args.force:
-                print(f"oncocohort import redcap: {target} exists; use --force to overwrite", file=sys.stderr)
-                return 1
-            target.write_text(text, encoding="utf-8")
-            print(f"wrote {target}: a first mapping by field names and labels — check every line, then run\n"
-                  f"  oncocohort import redcap --data EXPORT.csv --dictionary {args.dictionary} --map {target} "
-                  "--out STUDY_DIR")
-            return 0
-        missing = [flag for flag, value in (("--data", args.data), ("--map", args.map), ("--out", args.out))
-                   if not value]
-        if missing:
-            print(f"oncocohort import redcap: needs {', '.join(missing)} (or --draft-map)", file=sys.stderr)
-            return 2
-        tables, settings, report = import_redcap(args.data, args.dictionary, args.map, args.title,
-                                                 _date(args.data_cutoff))
-    except ValueError as exc:
-        print(f"oncocohort import redcap: {exc}", file=sys.stderr)
-        return 2
+        text = draft_map(args.dictionary)
     except ImportFailed as exc:
         print(f"oncocohort import redcap: {exc}\nnothing written", file=sys.stderr)
         return 1
-    return _finish(tables, settings, report, args.out, args.force, "redcap")
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}: a first mapping by field names and labels — check every line, then run\n"
+          f"  oncocohort import redcap --data EXPORT.csv --dictionary {args.dictionary} --map {target} --out STUDY_DIR")
+    return 0
+
+
+def _cmd_redcap(args: argparse.Namespace) -> int:
+    from .importers.redcap import import_redcap
+
+    if args.draft_map:
+        return _draft_map(args)
+    missing = [flag for flag, value in (("--data", args.data), ("--map", args.map), ("--out", args.out)) if not value]
+    try:
+        if missing:
+            raise ValueError(f"needs {', '.join(missing)} (or --draft-map)")
+        cutoff = _date(args.data_cutoff)
+    except ValueError as exc:
+        return _usage_error("redcap", exc)
+    return _import("redcap", args, lambda: import_redcap(args.data, args.dictionary, args.map, args.title, cutoff))
 
 
 def _cmd_tables(args: argparse.Namespace) -> int:
-    from .importers.datasets import ImportFailed
     from .importers.table_files import import_table_files
 
     try:
-        tables, settings, report = import_table_files(args.map, args.title, _date(args.data_cutoff),
-                                                      _components(args.component))
+        cutoff, components = _date(args.data_cutoff), _components(args.component)
     except ValueError as exc:
-        print(f"oncocohort import tables: {exc}", file=sys.stderr)
-        return 2
-    except ImportFailed as exc:
-        print(f"oncocohort import tables: {exc}\nnothing written", file=sys.stderr)
-        return 1
-    return _finish(tables, settings, report, args.out, args.force, "tables")
+        return _usage_error("tables", exc)
+    return _import("tables", args, lambda: import_table_files(args.map, args.title, cutoff, components))
 
 
 def add_import_parser(commands) -> None:

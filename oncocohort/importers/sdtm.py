@@ -437,6 +437,9 @@ def import_sdtm(folder: str | Path, options: SdtmOptions | None = None
     tables: dict[str, pd.DataFrame] = {"patients": patients}
     tables["treatments"] = _treatments(d, report, disposition)
     tables.update(_lesions_and_responses(d, report, options.evaluator))
+    if "lesions" not in tables and "responses" not in tables:
+        report.decide("No TU/TR and no RS OVRLRESP records: the study has no tumour response data, and a study "
+                      "needs a lesions or a responses table — add TU/TR (or RS), or name them with --domain.")
     tables["adverse_events"] = _adverse_events(d, report, options)
     tables["followup"] = _followup(d, report, patients, disposition, first_dose)
     if "DS" in d.frames:
