@@ -70,3 +70,11 @@ def test_docx_three_line_table_with_repeating_header(tmp_path):
     assert "<w:left " not in xml and "<w:insideV" not in xml  # no vertical rules
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "Results <b>" and "95 % CI, Clopper–Pearson." in texts
+
+
+def test_table_one_shows_a_column_nobody_has_as_not_recorded():
+    patients = pd.DataFrame({"age": [50.0, 60.0], "sex": ["male", "female"], "ecog": [None, None]})
+    table = baseline_table(summarise_baseline(patients), 2)
+    rows = {row.cells[0]: row.cells[1] for row in table.rows}
+    assert rows["ECOG performance status"] == "not recorded (missing in 2)"
+    assert "0" not in rows  # no level rows with 0 (nan %)

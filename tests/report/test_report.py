@@ -124,3 +124,15 @@ def test_docx_opens_in_libreoffice(report_dir, tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "t3.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_nobody_included_is_a_plain_error_with_the_attrition(tmp_path):
+    from oncocohort.io.template import STUDY_TOML
+    from tests.study_builder import example_tables, write_study
+
+    criterion = 'field = "age"\noperator = ">="\nvalue = '
+    toml = STUDY_TOML.replace(criterion + "18", criterion + "100")
+    study = write_study(tmp_path / "s", example_tables(), toml=toml)
+    with pytest.raises(ReportError, match=r"no patient is included.*Age 18 years or older: 2 excluded"):
+        build_report(study, tmp_path / "out")
+    assert not (tmp_path / "out" / "results.json").exists()
