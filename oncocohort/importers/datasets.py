@@ -9,14 +9,16 @@ mapping rules need to know one kind of value only.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from pathlib import Path
 
 import pandas as pd
 
+from ..io.problems import ProblemLog
+from ..io.sources import read_csv_table
+
+ROW = "_row"  # the column holding each record's row number as the user sees it
 SUFFIXES = (".csv", ".xpt", ".sas7bdat", ".sav", ".zsav", ".dta", ".xlsx")
 
 
@@ -42,30 +44,26 @@ def cell_text(value) -> str | None:
     return text or None
 
 
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({str(c).strip(): pd.Series([cell_text(v) for v in frame[c].tolist()], dtype="object")
-                         for c in frame.columns})
+def _as_text(frame: pd.DataFrame, rows) -> pd.DataFrame:
+    """Every cell as :func:`cell_text`, plus ``ROW``: the row number the user sees for each record."""
+    out = pd.DataFrame({str(c).strip(): pd.Series([cell_text(v) for v in frame[c].tolist()], dtype="object")
+                        for c in frame.columns})
+    out[ROW] = pd.Series(list(rows), dtype="int64")
+    return out
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DatasetError(f"{path.name}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from exc
-    try:
-        dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not rows:
-        raise DatasetError(f"{path.name}: the file is empty")
-    header = [h.strip() for h in rows[0]]
-    body = [r + [""] * (len(header) - len(r)) for r in rows[1:] if any(c.strip() for c in r)]
-    too_long = [i + 2 for i, r in enumerate(body) if len(r) > len(header) and any(c.strip() for c in r[len(header):])]
-    if too_long:
-        raise DatasetError(f"{path.name}, row {too_long[0]}: more values than column names in row 1")
-    return _as_text(pd.DataFrame([r[:len(header)] for r in body], columns=header, dtype="object"))
+    """CSV by the study reader (UTF-8 check, delimiter, CSV syntax, blank rows, values beyond the header), with
+    the source's own column names."""
+    log = ProblemLog()
+    raw = read_csv_table(path, log, normalise_headers=False)
+    errors = [p for p in log.problems if p.severity == "error"]
+    if raw is None or errors:
+        raise DatasetError("\n".join(p.describe() for p in errors) or f"{path.name}: cannot be read")
+    named = [i for i, name in enumerate(raw.header) if name]
+    frame = pd.DataFrame([[cells[i] for i in named] for _, cells in raw.rows],
+                         columns=[raw.header[i] for i in named], dtype="object")
+    return _as_text(frame, (number for number, _ in raw.rows))
 
 
 def _read_stat(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -82,12 +80,14 @@ def _read_stat(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     except Exception as exc:  # pyreadstat raises its own ReadstatError and others for damaged files
         raise DatasetError(f"{path.name}: cannot be read as {path.suffix} ({exc})") from exc
     labels = dict(zip(meta.column_names, meta.column_labels or [None] * len(meta.column_names)))
-    return _as_text(frame), {k: v for k, v in labels.items() if v}
+    return _as_text(frame, range(1, len(frame) + 1)), {k: v for k, v in labels.items() if v}
 
 
 def read_dataset(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The data set in ``path`` (and Excel ``sheet``, default the first) → (text frame, column labels).
+    """The data set in ``path`` (and Excel ``sheet``, default the first) → (text frame with ``ROW``, column labels).
 
+    ``ROW`` is the row the user sees: CSV and Excel count the header as row 1 (blank rows keep their number);
+    SAS, SPSS and Stata files count records from 1.
     Column labels are the variable labels of SAS/SPSS/Stata files (empty for CSV/Excel). Raises
     :class:`DatasetError` with a plain message when the file is missing or unreadable.
     """
@@ -104,8 +104,8 @@ def read_dataset(path: str | Path, sheet: str | None = None) -> tuple[pd.DataFra
             raise DatasetError(f"{path.name}: {exc}") from exc
         except Exception as exc:  # a damaged or non-Excel file
             raise DatasetError(f"{path.name}: cannot be read as an Excel workbook ({exc})") from exc
-        frame = frame.dropna(how="all")
-        return _as_text(frame), {}
+        frame = frame.dropna(how="all")  # blank rows; the index keeps each row's place (header = row 1)
+        return _as_text(frame, frame.index + 2), {}
     if suffix in (".xpt", ".sas7bdat", ".sav", ".zsav", ".dta"):
         return _read_stat(path)
     raise DatasetError(f"{path.name}: unknown file type {suffix!r}; use one of {', '.join(SUFFIXES)}")

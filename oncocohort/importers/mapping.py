@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..io.schema import TABLES_BY_NAME
-from .datasets import ImportFailed
+from .datasets import ROW, ImportFailed
 from .mapping_report import ImportReport
 
 TABLE_KEYS = {"file", "sheet", "instrument", "event", "columns", "values", "constants", "covariates"}
@@ -99,7 +99,7 @@ def _fold(text: str) -> str:
 
 def apply_mapping(frame: pd.DataFrame, mapping: TableMapping, report: ImportReport, input_name: str,
                   choices: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
-    """Source rows (text cells, ``_row`` = row as the user sees it) → rows of the study table.
+    """Source rows (text cells, ``ROW`` = row as the user sees it) → rows of the study table.
 
     ``choices`` (REDCap) turns a checkbox field named without its ``___code`` suffix into the labels of the ticked
     choices, joined by "; ". Values are mapped by ``mapping.values`` (case and spacing ignored); a value with no
@@ -122,11 +122,11 @@ def apply_mapping(frame: pd.DataFrame, mapping: TableMapping, report: ImportRepo
     empty = out[content].isna().all(axis=1) if content else pd.Series(False, index=out.index)
     no_id = out["patient_id"].isna()
     report.skip_rows(input_name, f"no {mapping.table} data in the row (every mapped column blank)",
-                     frame["_row"][empty & ~no_id])
-    report.skip_rows(input_name, "no patient id", frame["_row"][no_id])
+                     frame[ROW][empty & ~no_id])
+    report.skip_rows(input_name, "no patient id", frame[ROW][no_id])
     kept = out[~empty & ~no_id]
     if mapping.table in ONE_ROW_PER_PATIENT:
-        kept = _one_row_per_patient(kept, frame["_row"], report, input_name, mapping.table)
+        kept = _one_row_per_patient(kept, frame[ROW], report, input_name, mapping.table)
     report.use_rows(input_name, len(kept))
     return kept.reset_index(drop=True)
 
@@ -143,7 +143,7 @@ def _source_values(frame: pd.DataFrame, source: str, choices: dict | None, repor
                 report.map_column(input_name, c, target + " (ticked choices, joined by '; ')")
         return _checkbox_labels(frame, source, choices[source])
     raise ImportFailed(f"{report.inputs[input_name].file}: mapping names '{source}' for {target}: no such column "
-                       f"(columns: {', '.join(c for c in frame if c != '_row')})")
+                       f"(columns: {', '.join(c for c in frame if c != ROW)})")
 
 
 def _checkbox_labels(frame: pd.DataFrame, field_name: str, choices: dict[str, str]) -> pd.Series:

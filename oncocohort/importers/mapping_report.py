@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .datasets import ROW
+
 REPORT_MD = "import-report.md"
 REPORT_JSON = "import-report.json"
 
@@ -44,7 +46,7 @@ class ImportReport:
     validation: dict = field(default_factory=dict)
 
     def add_input(self, name: str, file: str, columns, rows: int) -> InputRecord:
-        record = InputRecord(name, file, rows, tuple(columns))
+        record = InputRecord(name, file, rows, tuple(c for c in columns if c != ROW))
         self.inputs[name] = record
         return record
 

@@ -19,11 +19,10 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..io.schema import TABLES
-from .datasets import ImportFailed, read_dataset
+from .datasets import ROW, ImportFailed, read_dataset
 from .mapping import ONE_ROW_PER_PATIENT, apply_mapping, read_mapping
 from .mapping_report import ImportReport
 
@@ -124,9 +123,8 @@ def import_redcap(data: str | Path, dictionary: str | Path, map_file: str | Path
     mappings = read_mapping(map_file)
     export, _ = read_dataset(data)
     export = _codes_to_labels(_label_headers(export, fields), fields)
-    export["_row"] = np.arange(2, len(export) + 2)
     report = ImportReport("REDCap", str(data))
-    report.add_input("REDCap export", str(data), [c for c in export if c != "_row"], len(export))
+    report.add_input("REDCap export", str(data), export.columns, len(export))
     choices = {n: c for n, c, t in zip(fields["field_name"], fields["choices"], fields["field_type"])
                if t == "checkbox"}
     instrument = export.get("redcap_repeat_instrument", pd.Series(None, index=export.index)).map(_key)
@@ -141,14 +139,14 @@ def import_redcap(data: str | Path, dictionary: str | Path, map_file: str | Path
         where = f"instrument {mapping.instrument}" if mapping.instrument else "main (non-repeating) rows"
         record = f"REDCap export → {name}"
         report.add_input(record, f"{data} ({where}" + (f", event {mapping.event})" if mapping.event else ")"),
-                         [c for c in export if c != "_row"], int(rows.sum()))
+                         export.columns, int(rows.sum()))
         tables[name] = apply_mapping(export[rows], mapping, report, record, choices)
     whole = report.inputs["REDCap export"]
     report.use_rows("REDCap export", selected_any.sum())
     rest = export[~selected_any]
     for (inst, ev), group in rest.groupby([instrument[~selected_any], event[~selected_any]]):
         report.skip_rows("REDCap export", "rows of " + (f"instrument '{inst}'" if inst else "the main instrument")
-                         + (f", event '{ev}'" if ev else "") + ": no table of the mapping takes them", group["_row"])
+                         + (f", event '{ev}'" if ev else "") + ": no table of the mapping takes them", group[ROW])
     for name in list(report.inputs):  # the columns are accounted once, on the whole export
         if name != "REDCap export":
             for column, target in report.inputs[name].mapped.items():

@@ -28,7 +28,7 @@ import pandas as pd
 from ..io.schema import TABLES_BY_NAME
 from ..io.sdtm import lesions_from_sdtm, responses_from_sdtm, sdtm_date
 from ..reference.ctcae import load_ctcae
-from .datasets import DatasetError, ImportFailed, find_dataset, read_dataset
+from .datasets import ROW, DatasetError, ImportFailed, find_dataset, read_dataset
 from .mapping_report import ImportReport
 from .study_folder import StudySettingsDraft, draft_settings
 
@@ -79,7 +79,7 @@ def _partial(series: pd.Series) -> pd.Series:
 
 
 class _Domains:
-    """The SDTM domains found, each with a ``_row`` column: the row the user sees (CSV header = row 1)."""
+    """The SDTM domains found, each with its ``ROW`` column (:func:`read_dataset`)."""
 
     def __init__(self, folder: Path, files: dict[str, Path] | None, report: ImportReport):
         self.frames: dict[str, pd.DataFrame] = {}
@@ -93,10 +93,8 @@ class _Domains:
             except DatasetError as exc:
                 problems.append(str(exc))
                 continue
-            first = 2 if Path(path).suffix.lower() in (".csv", ".xlsx") else 1
-            frame["_row"] = np.arange(first, first + len(frame))
             self.frames[name] = frame
-            report.add_input(name, str(path), [c for c in frame.columns if c != "_row"], len(frame))
+            report.add_input(name, str(path), frame.columns, len(frame))
         missing = [name for name in ("DM", "EX") if name not in self.frames]
         if missing:
             problems.append(f"{folder}: required domain(s) {', '.join(missing)} not found (looked for "
@@ -159,16 +157,16 @@ def _ecog(d: _Domains, report: ImportReport, patients: pd.DataFrame, first_dose:
             _col(frame, f"{p}CAT")).str.contains("ECOG")
         rows = frame[is_ecog]
         if name == "QS":
-            report.skip_rows(name, "a questionnaire other than ECOG", frame["_row"][~is_ecog])
+            report.skip_rows(name, "a questionnaire other than ECOG", frame[ROW][~is_ecog])
         if rows.empty:
             continue
         value = pd.to_numeric(_col(rows, f"{p}STRESN").fillna(_col(rows, f"{p}STRESC")), errors="coerce")
         date = sdtm_date(rows[f"{p}DTC"])
         before = date <= rows["USUBJID"].map(first_dose)
         use = rows.assign(value=value, date=date)[before & value.notna()]
-        found.append(use[["USUBJID", "date", "value", "_row"]])
+        found.append(use[["USUBJID", "date", "value", ROW]])
         report.use_rows(name, len(use))
-        report.skip_rows(name, "ECOG record after the first dose or without a value", rows["_row"][~(
+        report.skip_rows(name, "ECOG record after the first dose or without a value", rows[ROW][~(
             before & value.notna())])
         report.map_column(name, f"{p}STRESN", "patients.ecog (ECOG records: last on or before the first dose)")
     if found:
@@ -181,32 +179,32 @@ def _histology(d: _Domains, report: ImportReport, patients: pd.DataFrame) -> Non
     if mh is None:
         return
     primary = _upper(_col(mh, "MHCAT")).str.contains("PRIMARY DIAGNOSIS")
-    rows = mh[primary].sort_values(["USUBJID", "_row"]).drop_duplicates("USUBJID")
+    rows = mh[primary].sort_values(["USUBJID", ROW]).drop_duplicates("USUBJID")
     if not rows.empty:
         patients["histology"] = patients["patient_id"].map(rows.set_index("USUBJID")["MHTERM"])
         report.map_column("MH", "MHTERM", "patients.histology (MHCAT PRIMARY DIAGNOSIS, first record)")
     report.use_rows("MH", len(rows))
     report.skip_rows("MH", "a second primary-diagnosis record of the patient (the first is used)",
-                     mh[primary & ~mh["_row"].isin(rows["_row"])]["_row"])
+                     mh[primary & ~mh[ROW].isin(rows[ROW])][ROW])
     report.skip_rows("MH", "medical history other than the primary diagnosis (not part of the study format)",
-                     mh[~primary]["_row"])
+                     mh[~primary][ROW])
 
 
 def _disposition(d: _Domains, report: ImportReport) -> pd.DataFrame:
     """DS disposition events: (USUBJID, decod, date, row) — treatment discontinuation and death."""
     ds = d.get("DS")
     if ds is None:
-        return pd.DataFrame(columns=["USUBJID", "decod", "date", "_row"])
+        return pd.DataFrame(columns=["USUBJID", "decod", "date", ROW])
     event = _upper(ds.get("DSCAT", pd.Series("DISPOSITION EVENT", index=ds.index))).eq("DISPOSITION EVENT")
     out = ds[event].assign(decod=_upper(ds["DSDECOD"]), date=sdtm_date(ds["DSSTDTC"]))
-    report.skip_rows("DS", "not a disposition event (protocol milestone or other event)", ds[~event]["_row"])
-    return out[["USUBJID", "decod", "date", "_row"]]
+    report.skip_rows("DS", "not a disposition event (protocol milestone or other event)", ds[~event][ROW])
+    return out[["USUBJID", "decod", "date", ROW]]
 
 
 def _treatments(d: _Domains, report: ImportReport, disposition: pd.DataFrame) -> pd.DataFrame:
     ex = d.get("EX")
     start = sdtm_date(ex["EXSTDTC"])
-    report.skip_rows("EX", "no start date (EXSTDTC)", ex["_row"][start.isna()])
+    report.skip_rows("EX", "no start date (EXSTDTC)", ex[ROW][start.isna()])
     ex = ex[start.notna()]
     if _partial(ex["EXSTDTC"]).any() or _partial(_col(ex, "EXENDTC")).any():
         report.decide(f"EX: {int(_partial(ex['EXSTDTC']).sum())} partial start date(s) and "
@@ -217,14 +215,14 @@ def _treatments(d: _Domains, report: ImportReport, disposition: pd.DataFrame) ->
         "start_date": sdtm_date(ex["EXSTDTC"]),
         "end_date": sdtm_date(ex["EXENDTC"]) if "EXENDTC" in ex else pd.NaT,
         "dose": pd.to_numeric(_col(ex, "EXDOSE"), errors="coerce"), "dose_unit": _col(ex, "EXDOSU"),
-        "reason_stopped": None, "_row": ex["_row"]})
+        "reason_stopped": None})
     report.use_rows("EX", len(ex))
     for column, target in (("USUBJID", "treatments.patient_id"), ("EXTRT", "treatments.drug (lower case)"),
                            ("EXSTDTC", "treatments.start_date"), ("EXENDTC", "treatments.end_date"),
                            ("EXDOSE", "treatments.dose"), ("EXDOSU", "treatments.dose_unit")):
         report.map_column("EX", column, target)
     # the reason on the last period of each drug: the patient's disposition event (not COMPLETED/SCREEN FAILURE)
-    reasons = disposition[disposition["decod"].isin(STOP_REASONS)].sort_values("_row").drop_duplicates("USUBJID")
+    reasons = disposition[disposition["decod"].isin(STOP_REASONS)].sort_values(ROW).drop_duplicates("USUBJID")
     reason = out["patient_id"].map(reasons.set_index("USUBJID")["decod"].map(STOP_REASONS))
     last = out.groupby(["patient_id", "drug"])["start_date"].transform("max").eq(out["start_date"])
     out["reason_stopped"] = reason.where(last & out["end_date"].notna())
@@ -232,7 +230,7 @@ def _treatments(d: _Domains, report: ImportReport, disposition: pd.DataFrame) ->
         report.decide("treatments.reason_stopped: the DS disposition event (DSDECOD) on the last dose period of each "
                       "drug; COMPLETED and SCREEN FAILURE give no reason. " + ", ".join(
                           f"{k} → {v}" for k, v in STOP_REASONS.items() if k in set(reasons["decod"])) + ".")
-    return out.drop(columns="_row")
+    return out
 
 
 def _lesions_and_responses(d: _Domains, report: ImportReport, evaluator: str) -> dict[str, pd.DataFrame]:
@@ -251,18 +249,18 @@ def _lesions_and_responses(d: _Domains, report: ImportReport, evaluator: str) ->
         known = _upper(tr["TRTESTCD"]).isin(["LDIAM", "LPERP", "TUMSTATE"])
         identified = tr.set_index(["USUBJID", "TRLNKID"]).index.isin(
             tu[keep_tu].set_index(["USUBJID", "TULNKID"]).index)
-        report.skip_rows("TU", f"another evaluator than {evaluator}", tu["_row"][~keep_tu])
-        report.skip_rows("TR", f"another evaluator than {evaluator}", tr["_row"][~keep_tr])
-        report.skip_rows("TR", "a test other than LDIAM, LPERP or TUMSTATE", tr["_row"][keep_tr & ~known])
-        report.skip_rows("TR", "lesion not identified in TU (TRLNKID)", tr["_row"][keep_tr & known & ~identified])
+        report.skip_rows("TU", f"another evaluator than {evaluator}", tu[ROW][~keep_tu])
+        report.skip_rows("TR", f"another evaluator than {evaluator}", tr[ROW][~keep_tr])
+        report.skip_rows("TR", "a test other than LDIAM, LPERP or TUMSTATE", tr[ROW][keep_tr & ~known])
+        report.skip_rows("TR", "lesion not identified in TU (TRLNKID)", tr[ROW][keep_tr & known & ~identified])
         candidates = keep_tr & known & identified
         key = ["USUBJID", "TRLNKID", "TRDTC", "TRTESTCD"]
         repeat = tr[candidates].duplicated(key).reindex(tr.index, fill_value=False)
         same = tr[candidates].duplicated(key + ["TRSTRESC"]).reindex(tr.index, fill_value=False)
         report.skip_rows("TR", "a repeat of an identical earlier record (same lesion, date, test and result)",
-                         tr["_row"][same])
+                         tr[ROW][same])
         report.skip_rows("TR", "CONFLICTING repeat (same lesion, date and test, another result): the first record "
-                               "is used — check the source", tr["_row"][repeat & ~same])
+                               "is used — check the source", tr[ROW][repeat & ~same])
         report.use_rows("TU", keep_tu.sum())
         report.use_rows("TR", (candidates & ~repeat).sum())
         out["lesions"] = lesions_from_sdtm(tu[keep_tu], tr[candidates & ~repeat], evaluator)
@@ -282,9 +280,9 @@ def _lesions_and_responses(d: _Domains, report: ImportReport, evaluator: str) ->
         ecog = _upper(rs["RSTESTCD"]).str.contains("ECOG") | _upper(
             _col(rs, "RSCAT")).str.contains("ECOG")
         keep = kept(rs, "RS")
-        report.skip_rows("RS", f"another evaluator than {evaluator}", rs["_row"][overall & ~keep])
+        report.skip_rows("RS", f"another evaluator than {evaluator}", rs[ROW][overall & ~keep])
         report.skip_rows("RS", "a response test other than OVRLRESP (target, non-target, new-lesion responses are "
-                               "re-derived from TU/TR)", rs["_row"][~overall & ~ecog])
+                               "re-derived from TU/TR)", rs[ROW][~overall & ~ecog])
         report.use_rows("RS", (overall & keep).sum())
         if (overall & keep).any():
             out["responses"] = responses_from_sdtm(rs[overall & keep], evaluator)
@@ -318,13 +316,13 @@ def _adverse_events(d: _Domains, report: ImportReport, options: SdtmOptions) -> 
         entry = term.map(lambda t: ctcae.lookup(t) if isinstance(t, str) else None)
         undefined = used & np.array([e is not None and int(g) not in e.grades for e, g in zip(entry, grade.fillna(0))])
         report.skip_rows("AE", "grade from AESEV is not defined for the CTCAE term (e.g. MILD syncope; CTCAE grades "
-                               "syncope 3 only)", ae["_row"][undefined])
+                               "syncope 3 only)", ae[ROW][undefined])
         grade = grade.mask(undefined)
     onset = sdtm_date(ae["AESTDTC"])
     usable = grade.notna() & onset.notna()
     report.skip_rows("AE", "no CTCAE grade (AETOXGR blank" + ("" if options.grade_from_severity else
-                     "; --grade-from-severity would use AESEV") + ")", ae["_row"][grade.isna() & ~undefined])
-    report.skip_rows("AE", "no onset date (AESTDTC)", ae["_row"][grade.notna() & onset.isna()])
+                     "; --grade-from-severity would use AESEV") + ")", ae[ROW][grade.isna() & ~undefined])
+    report.skip_rows("AE", "no onset date (AESTDTC)", ae[ROW][grade.notna() & onset.isna()])
     report.use_rows("AE", usable.sum())
     ae_in = ae[usable]
     out = pd.DataFrame({
@@ -373,7 +371,7 @@ def _followup(d: _Domains, report: ImportReport, patients: pd.DataFrame, disposi
         death = death.fillna(ss_death.reindex(death.index))
         add(ss["USUBJID"][status.eq("ALIVE")], ss["SSDTC"][status.eq("ALIVE")])
         report.use_rows("SS", (dead | status.eq("ALIVE")).sum())
-        report.skip_rows("SS", "survival status neither ALIVE nor DEAD", ss["_row"][~(dead | status.eq("ALIVE"))])
+        report.skip_rows("SS", "survival status neither ALIVE nor DEAD", ss[ROW][~(dead | status.eq("ALIVE"))])
         report.map_column("SS", "SSSTRESC", "followup: ALIVE → last known alive date, DEAD → death date")
         report.map_column("SS", "SSDTC", "its date")
     for name, columns in (("DS", ["DSSTDTC"]), ("SV", ["SVSTDTC", "SVENDTC"]), ("AE", ["AESTDTC", "AEENDTC"]),
@@ -412,9 +410,9 @@ def _next_therapy(d: _Domains, report: ImportReport, first_dose: pd.Series) -> p
     start = sdtm_date(cm["CMSTDTC"])
     after = anticancer & (start > cm["USUBJID"].map(first_dose))
     report.use_rows("CM", after.sum())
-    report.skip_rows("CM", "anticancer therapy before the first dose (prior therapy)", cm["_row"][anticancer & ~after])
+    report.skip_rows("CM", "anticancer therapy before the first dose (prior therapy)", cm[ROW][anticancer & ~after])
     report.skip_rows("CM", "not an anticancer therapy (CMCAT); concomitant medications are not part of the study "
-                           "format", cm["_row"][~anticancer])
+                           "format", cm[ROW][~anticancer])
     if after.any():
         report.map_column("CM", "CMSTDTC", "followup.new_anticancer_therapy_date (first anticancer CM after the "
                                            "first dose)")
@@ -450,8 +448,7 @@ def import_sdtm(folder: str | Path, options: SdtmOptions | None = None
         report.use_rows("SV", len(d.get("SV")))
     for name, frame in d.frames.items():
         reasons = {"STUDYID": "one study per import", "DOMAIN": "the domain code",
-                   "SUBJID": "a second subject identifier (USUBJID is used)",
-                   "_row": "row number"}
+                   "SUBJID": "a second subject identifier (USUBJID is used)"}
         reasons.update({c: "a sequence or link number" for c in frame if c.endswith(("SEQ", "GRPID", "SPID"))})
         reasons.update({c: "a study day (dates are used)" for c in frame if c.endswith(("DY", "STDY", "ENDY"))})
         reasons.update({c: "visit label (dates are used)" for c in frame if c.startswith("VISIT")})

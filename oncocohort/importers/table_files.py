@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from .datasets import ImportFailed, read_dataset
 from .mapping import apply_mapping, read_mapping
 from .mapping_report import ImportReport
@@ -26,10 +24,8 @@ def import_table_files(map_file: str | Path, title: str | None = None, data_cuto
             raise ImportFailed(f"{map_file}: [tables.{name}] needs file = \"<data file>\" (relative to the map)")
         path = (map_file.parent / mapping.file).resolve()
         frame, labels = read_dataset(path, mapping.sheet)
-        first = 2 if path.suffix.lower() in (".csv", ".xlsx") else 1
-        frame["_row"] = np.arange(first, first + len(frame))
         record = f"{path.name}" + (f" [{mapping.sheet}]" if mapping.sheet else "") + f" → {name}"
-        report.add_input(record, str(path), [c for c in frame if c != "_row"], len(frame))
+        report.add_input(record, str(path), frame.columns, len(frame))
         tables[name] = apply_mapping(frame, mapping, report, record)
         report.finish_columns(record, {c: f"not named in the mapping file (label: {lbl})" for c, lbl in labels.items()},
                               default="not named in the mapping file")

@@ -50,9 +50,10 @@ def normalise_header(text: object) -> str:
 
 
 def _header_and_rows(
-    name: str, source: str, rows: list[tuple[int, tuple]], log: ProblemLog
+    name: str, source: str, rows: list[tuple[int, tuple]], log: ProblemLog, normalise: bool = True
 ) -> RawTable | None:
-    """Split the first row off as the header; report blank or duplicate header cells."""
+    """Split the first row off as the header; report blank or duplicate header cells. Header names are
+    normalised (``normalise_header``) unless ``normalise`` is False (importers keep a source's own names)."""
     if not rows:
         log.error("table.empty_sheet", "is empty: the first row must hold the column names",
                   source=source, table=name)
@@ -62,7 +63,8 @@ def _header_and_rows(
         log.error("table.no_header", "row 1 must hold the column names, and it is blank",
                   source=source, table=name, row=header_row_number)
         return None
-    header = [normalise_header(c) if c is not None and str(c).strip() else "" for c in header_cells]
+    name_of = normalise_header if normalise else (lambda c: str(c).strip())
+    header = [name_of(c) if c is not None and str(c).strip() else "" for c in header_cells]
     data = rows[1:]
     seen: dict[str, int] = {}
     for i, col in enumerate(header):
@@ -148,8 +150,9 @@ def _decode(data: bytes, source: str, log: ProblemLog) -> str | None:
         return None
 
 
-def read_csv_table(path: Path, log: ProblemLog) -> RawTable | None:
-    """Read one ``<table>.csv`` (UTF-8; comma, semicolon or tab separated). Cells are text or None."""
+def read_csv_table(path: Path, log: ProblemLog, normalise_headers: bool = True) -> RawTable | None:
+    """Read one ``<table>.csv`` (UTF-8; comma, semicolon or tab separated). Cells are text or None; header
+    names normalised unless ``normalise_headers`` is False."""
     source = path.name
     name = path.stem.casefold()
     try:
@@ -174,7 +177,7 @@ def read_csv_table(path: Path, log: ProblemLog) -> RawTable | None:
         log.error("file.csv_syntax", f"is not valid CSV near this row ({exc}); an unclosed quote is typical",
                   source=source, table=name, row=len(rows) + 1)
         return None
-    return _header_and_rows(name, source, rows, log)
+    return _header_and_rows(name, source, rows, log, normalise_headers)
 
 
 def read_study_files(folder: Path, log: ProblemLog) -> RawStudy | None:

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from oncocohort.cli import main
-from oncocohort.importers.datasets import DatasetError, cell_text, read_dataset
+from oncocohort.importers.datasets import ROW, DatasetError, cell_text, read_dataset
 from oncocohort.io.study import load_study
 from tests.study_builder import example_tables, write_study
 
@@ -170,3 +170,20 @@ def test_unreadable_or_unknown_files_are_plain_errors(files, capsys):
     (files / "map.toml").write_text(MAP.replace('"baseline.sav"', '"nothere.sav"'))
     assert main(["import", "tables", "--map", str(files / "map.toml"), "--out", str(files / "x")]) == 1
     assert "nothere.sav: no such file" in capsys.readouterr().err and not (files / "x").exists()
+
+
+def test_row_numbers_are_the_ones_the_user_sees_across_blank_rows(tmp_path):
+    (tmp_path / "t.csv").write_text("ID;Value\nA;1\n\n;\nB;2\n", encoding="utf-8")
+    frame, _ = read_dataset(tmp_path / "t.csv")
+    assert frame["ID"].tolist() == ["A", "B"] and frame[ROW].tolist() == [2, 5]
+    workbook = Workbook()
+    workbook.active.append(["ID", "Value"])
+    workbook.active.append(["A", 1])
+    workbook.active.append([None, None])
+    workbook.active.append(["B", 2])
+    workbook.save(tmp_path / "t.xlsx")
+    frame, _ = read_dataset(tmp_path / "t.xlsx")
+    assert frame["ID"].tolist() == ["A", "B"] and frame[ROW].tolist() == [2, 4]
+    (tmp_path / "bad.csv").write_text("ID,Value\nA,1,extra\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="row 2"):
+        read_dataset(tmp_path / "bad.csv")
