@@ -23,12 +23,13 @@ import pandas as pd
 
 from ..derive.analysis_datasets import AnalysisDatasets
 from ..derive.eligibility import AttritionStep, EligibilityResult
+from ..derive.time_to_event import DAYS_PER_MONTH
 from ..io.config import StudyConfig, StudySettings
 from .datasets import ImportFailed, find_dataset, read_dataset
 from .sdtm import RELATED, SEX
 
 PARAMCDS = {"OS": "OS", "PFS": "PFS", "DOR": "DOR", "RSD": "DOR", "DURRSP": "DOR"}
-DAYS_PER = {"DAYS": 1.0, "DAY": 1.0, "WEEKS": 7.0, "WEEK": 7.0, "MONTHS": 30.4375, "MONTH": 30.4375,
+DAYS_PER = {"DAYS": 1.0, "DAY": 1.0, "WEEKS": 7.0, "WEEK": 7.0, "MONTHS": DAYS_PER_MONTH, "MONTH": DAYS_PER_MONTH,
             "YEARS": 365.25, "YEAR": 365.25}
 
 
@@ -144,7 +145,7 @@ def _tte(adtte: pd.DataFrame | None, included: set, notes: list[str]) -> pd.Data
     out = pd.DataFrame({
         "patient_id": rows["USUBJID"], "paramcd": rows["PARAMCD"].map(PARAMCDS),
         "start_date": _date(rows.get("STARTDT", pd.Series(None, index=rows.index))), "end_date": _date(rows["ADT"]),
-        "days": days, "months": days / 30.4375, "event": (cnsr == 0).astype(int), "cnsr": cnsr.astype(int),
+        "days": days, "months": days / DAYS_PER_MONTH, "event": (cnsr == 0).astype(int), "cnsr": cnsr.astype(int),
         "reason": rows.get("EVNTDESC", rows.get("CNSDTDSC", pd.Series(None, index=rows.index)))})
     for name in ("PFS", "OS"):
         missing = included - set(out.loc[out["paramcd"] == name, "patient_id"])

@@ -25,6 +25,7 @@ from ..io.schema import TABLES
 from .datasets import ROW, ImportFailed, read_dataset
 from .mapping import ONE_ROW_PER_PATIENT, apply_mapping, read_mapping
 from .mapping_report import ImportReport
+from .study_folder import draft_settings
 
 REDCAP_COLUMNS = {"redcap_repeat_instrument", "redcap_repeat_instance", "redcap_event_name",
                   "redcap_data_access_group", "redcap_survey_identifier"}
@@ -117,8 +118,6 @@ def _same_event(values: pd.Series, wanted: str) -> pd.Series:
 def import_redcap(data: str | Path, dictionary: str | Path, map_file: str | Path, title: str | None = None,
                   data_cutoff=None):
     """REDCap export + dictionary + mapping file → (study tables, study.toml draft, mapping report)."""
-    from .study_folder import draft_settings
-
     fields = read_dictionary(dictionary)
     mappings = read_mapping(map_file)
     export, _ = read_dataset(data)
@@ -141,7 +140,6 @@ def import_redcap(data: str | Path, dictionary: str | Path, map_file: str | Path
         report.add_input(record, f"{data} ({where}" + (f", event {mapping.event})" if mapping.event else ")"),
                          export.columns, int(rows.sum()))
         tables[name] = apply_mapping(export[rows], mapping, report, record, choices)
-    whole = report.inputs["REDCap export"]
     report.use_rows("REDCap export", selected_any.sum())
     rest = export[~selected_any]
     for (inst, ev), group in rest.groupby([instrument[~selected_any], event[~selected_any]]):
@@ -150,7 +148,7 @@ def import_redcap(data: str | Path, dictionary: str | Path, map_file: str | Path
     for name in list(report.inputs):  # the columns are accounted once, on the whole export
         if name != "REDCap export":
             for column, target in report.inputs[name].mapped.items():
-                whole.mapped[column] = target if column not in whole.mapped else f"{whole.mapped[column]}; {target}"
+                report.map_column("REDCap export", column, target)
             report.inputs[name].mapped, report.inputs[name].columns = {}, ()
     report.finish_columns("REDCap export", {c: "REDCap bookkeeping column" for c in REDCAP_COLUMNS},
                           default="not named in the mapping file")

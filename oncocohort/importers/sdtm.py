@@ -72,6 +72,12 @@ def _upper(series: pd.Series) -> pd.Series:
     return series.fillna("").astype(str).str.strip().str.upper()
 
 
+def _is_ecog(frame: pd.DataFrame, prefix: str) -> pd.Series:
+    """RS/QS records of ECOG performance status (test code or category mentioning ECOG)."""
+    return _upper(_col(frame, f"{prefix}TESTCD")).str.contains("ECOG") | _upper(
+        _col(frame, f"{prefix}CAT")).str.contains("ECOG")
+
+
 def _partial(series: pd.Series) -> pd.Series:
     """ISO dates given to the month or year only (imputed to the first day)."""
     text = series.fillna("").astype(str).str[:10]
@@ -153,8 +159,7 @@ def _ecog(d: _Domains, report: ImportReport, patients: pd.DataFrame, first_dose:
         if frame is None:
             continue
         p = name
-        is_ecog = _upper(_col(frame, f"{p}TESTCD")).str.contains("ECOG") | _upper(
-            _col(frame, f"{p}CAT")).str.contains("ECOG")
+        is_ecog = _is_ecog(frame, p)
         rows = frame[is_ecog]
         if name == "QS":
             report.skip_rows(name, "a questionnaire other than ECOG", frame[ROW][~is_ecog])
@@ -277,8 +282,7 @@ def _lesions_and_responses(d: _Domains, report: ImportReport, evaluator: str) ->
             report.map_column("TR", column, target)
     if rs is not None:
         overall = _upper(rs["RSTESTCD"]).eq("OVRLRESP")
-        ecog = _upper(rs["RSTESTCD"]).str.contains("ECOG") | _upper(
-            _col(rs, "RSCAT")).str.contains("ECOG")
+        ecog = _is_ecog(rs, "RS")
         keep = kept(rs, "RS")
         report.skip_rows("RS", f"another evaluator than {evaluator}", rs[ROW][overall & ~keep])
         report.skip_rows("RS", "a response test other than OVRLRESP (target, non-target, new-lesion responses are "
