@@ -76,7 +76,7 @@ def adam_datasets(folder: str | Path, config: StudyConfig | None = None, populat
     for name in ("ARM", "ACTARM", "RACE", "COUNTRY"):
         if name in adsl:
             subjects[name.lower()] = adsl[name]
-    fields = {f for s in config.analysis.subgroups for f in [s.field]} | set(config.analysis.cox_covariates)
+    fields = {s.field for s in config.analysis.subgroups} | set(config.analysis.cox_covariates)
     for name in sorted(fields):
         if name not in subjects and name.upper() in adsl:
             subjects[name] = adsl[name.upper()]

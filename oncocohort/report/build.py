@@ -28,7 +28,7 @@ from docx.shared import Inches, Pt
 
 from ..derive.analysis_datasets import derive_study
 from ..derive.writer import write_datasets
-from ..io.config import read_config
+from ..io.config import CONFIG_NAME, read_config
 from ..io.problems import ProblemLog, problems_to_text
 from ..io.study import validate_study
 from ..present.adverse_event_table import adverse_event_table
@@ -288,8 +288,11 @@ def analyse_adam(adam_dir, config_file=None, population: str = "SAFFL", confirme
     progress = progress or Progress(None)
     config = None
     if config_file is not None:
+        config_file = Path(config_file)
+        if config_file.is_file() and config_file.name != CONFIG_NAME:
+            raise ReportError(f"{config_file}: --config takes a {CONFIG_NAME} (or the folder holding one)")
         log = ProblemLog()
-        config = read_config(Path(config_file).parent, log)
+        config = read_config(config_file if config_file.is_dir() else config_file.parent, log)
         if config is None or any(p.severity == "error" for p in log.problems):
             raise ReportError(problems_to_text(log.problems) + f"\n{config_file}: NOT valid — no report written")
     try:

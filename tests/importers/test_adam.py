@@ -53,3 +53,17 @@ def test_report_from_adam_and_a_missing_flag_is_a_plain_error(tmp_path, capsys):
     assert (tmp_path / "r" / "results.json").exists() and (tmp_path / "r" / "report.html").exists()
     assert main(["report", str(ADAM), "--adam", "--population", "ZZFL", "--out", str(tmp_path / "s")]) == 1
     assert "no population flag ZZFL" in capsys.readouterr().out and not (tmp_path / "s").exists()
+
+
+def test_config_is_the_study_toml_named(tmp_path):
+    from oncocohort.io.template import STUDY_TOML
+    from oncocohort.report.build import ReportError
+
+    other = tmp_path / "settings.toml"
+    other.write_text(STUDY_TOML, encoding="utf-8")
+    with pytest.raises(ReportError, match="--config takes a study.toml"):
+        analyse_adam(ADAM, config_file=other)
+    (tmp_path / "study.toml").write_text(STUDY_TOML.replace("landmarks = [12, 24]", "landmarks = [3]"),
+                                         encoding="utf-8")
+    _, results = analyse_adam(ADAM, config_file=tmp_path / "study.toml")
+    assert [m.time for m in results.endpoint("OS").landmarks] == [3]
