@@ -1,17 +1,30 @@
-"""One look for every figure: headless matplotlib, the same fonts and sizes, deterministic SVG ids, and files
-written without timestamps. Figures import ``plt`` from here and call ``apply_style()`` before drawing."""
+"""One look for every figure: headless matplotlib, the same fonts and sizes, deterministic SVG ids, files written
+without timestamps — and the layout rules that keep texts apart.
+
+Figures import ``plt`` from here and call ``apply_style()`` before drawing. Layout is done in inches from the
+renderer's measured text extents (not by matplotlib's ``tight_layout``, which knows nothing of risk tables or
+column texts): every figure is :data:`WIDTH` wide, keeps :data:`MARGIN` from the canvas edge, puts its title with
+:func:`add_title` (the one title rule) and its legend in a band outside the data with :func:`add_legend_band`.
+"""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")  # files only, no screen
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.transforms import Bbox, offset_copy  # noqa: E402
 
 DPI = 300
 STYLE = {"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "oncocohort"}
+WIDTH = 6.5  # inches: every figure's width (a journal's two-column width)
+MARGIN = 0.1  # inches between the canvas edge and any text
+GAP = 0.08  # inches between neighbouring blocks (title, legend, axes, tables)
+TITLE_SIZE = 10  # points
+LEGEND_SIZE = 8  # points
 
 
 def apply_style() -> None:
@@ -19,7 +32,10 @@ def apply_style() -> None:
 
 
 def save_figure(figure: plt.Figure, stem: str | Path) -> list[Path]:
-    """Write ``stem``.png (300 dpi), .svg and .pdf without creation dates; returns the paths."""
+    """Write ``stem``.png (300 dpi), .svg and .pdf without creation dates; returns the paths.
+
+    The figures lay themselves out on their own canvas, so each format is drawn once (no ``bbox_inches="tight"``,
+    which draws every figure twice)."""
     stem = Path(stem)
     paths = []
     for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None}),
@@ -30,4 +46,125 @@ def save_figure(figure: plt.Figure, stem: str | Path) -> list[Path]:
     return paths
 
 
-__all__ = ["DPI", "apply_style", "plt", "save_figure"]
+# ------------------------------------------------------------------------------------------------ measuring text
+
+def renderer(figure: plt.Figure):
+    """The figure's Agg renderer, whose text extents the layout is computed from."""
+    return figure.canvas.get_renderer()
+
+
+def extent(artist) -> Bbox:
+    """An artist's drawn extent in inches (figure coordinates × dpi → inches)."""
+    figure = artist.figure
+    box = artist.get_window_extent(renderer(figure))
+    return Bbox.from_extents(*(v / figure.dpi for v in box.extents))
+
+
+def text_size(figure: plt.Figure, text: str, **props) -> tuple[float, float]:
+    """Width and height in inches of ``text`` drawn with ``props`` (fontsize, fontweight …) on ``figure``."""
+    if not text:
+        return 0.0, 0.0
+    artist = figure.text(0, 0, text, **props)
+    box = extent(artist)
+    artist.remove()
+    return box.width, box.height
+
+
+def wrap_text(figure: plt.Figure, text: str, width: float, **props) -> str:
+    """``text`` broken into lines no wider than ``width`` inches (measured), between words where possible; a word
+    wider than the line is cut between characters, so the result always fits."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if text_size(figure, candidate, **props)[0] <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = word
+            while text_size(figure, line, **props)[0] > width and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and text_size(figure, line[:cut], **props)[0] > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def from_top_left(figure: plt.Figure, x: float, y: float):
+    """A transform placing the point (0, 1) of figure coordinates ``x`` inches right of the left edge and ``y``
+    inches below the top — stays put when the figure's height is set later."""
+    return offset_copy(figure.transFigure, fig=figure, x=x, y=-y, units="inches")
+
+
+def place_axes(axes, left: float, bottom: float, width: float, height: float) -> None:
+    """Put ``axes`` at a box given in inches from the canvas's lower-left corner."""
+    fig_width, fig_height = axes.figure.get_size_inches()
+    axes.set_position((left / fig_width, bottom / fig_height, width / fig_width, height / fig_height))
+
+
+def decorations(axes) -> tuple[float, float, float, float]:
+    """How far the axes' tick labels, axis labels and title reach beyond the axes box, in inches:
+    (left, bottom, right, top)."""
+    figure = axes.figure
+    tight = axes.get_tightbbox(renderer(figure), for_layout_only=True)
+    box = axes.get_window_extent(renderer(figure))
+    return tuple(max(0.0, v / figure.dpi) for v in (box.x0 - tight.x0, box.y0 - tight.y0, tight.x1 - box.x1,
+                                                    tight.y1 - box.y1))
+
+
+# ------------------------------------------------------------------------------------------------ the title rule
+
+def add_title(figure: plt.Figure, title: str | None, width: float = WIDTH) -> float:
+    """The one title rule for every figure: the title sits at the canvas's top-left corner, :data:`MARGIN` from
+    both edges, :data:`TITLE_SIZE` points, wrapped by measured width so it never runs off the canvas (``width``:
+    the canvas width in inches). Returns the inches from the top of the canvas to where the content may start."""
+    if not title:
+        return MARGIN
+    props = {"fontsize": TITLE_SIZE, "ha": "left", "va": "top"}
+    wrapped = wrap_text(figure, title, width - 2 * MARGIN, fontsize=TITLE_SIZE)
+    artist = figure.text(0, 1, wrapped, transform=from_top_left(figure, MARGIN, MARGIN), **props)
+    artist.set_gid("figure-title")
+    return MARGIN + extent(artist).height + GAP
+
+
+def add_legend_band(figure: plt.Figure, handles, labels, top: float, *, title: str | None = None,
+                    width: float = WIDTH, left: float = MARGIN, fontsize: float = LEGEND_SIZE):
+    """A legend in a band of its own (outside every axes), its upper-left corner ``left`` inches from the canvas's
+    left edge and ``top`` inches below its top, laid out in as many columns as fit in ``width`` minus the margins.
+    Labels wider than the band are wrapped. Returns (legend, inches from the canvas top to below the band)."""
+    labels = list(labels)
+    if not labels:
+        return None, top
+    room = width - left - MARGIN
+    wrapped = [wrap_text(figure, label, room - 0.5, fontsize=fontsize) for label in labels]
+    legend = None
+    for columns in range(len(wrapped), 0, -1):
+        if legend is not None:
+            legend.remove()
+        legend = figure.legend(handles, wrapped, loc="upper left", bbox_to_anchor=(0, 1),
+                               bbox_transform=from_top_left(figure, left, top), ncol=columns, frameon=False,
+                               fontsize=fontsize, title=title, title_fontsize=fontsize, borderaxespad=0,
+                               borderpad=0, columnspacing=1.2, handlelength=1.6, alignment="left")
+        if extent(legend).width <= room:
+            break
+    return legend, top + extent(legend).height + GAP
+
+
+def thin_ticks(times, spacing_needed: float, axis_width: float, span: float) -> list:
+    """Every k-th of the evenly spaced ``times`` so that neighbours are at least ``spacing_needed`` inches apart on
+    an axis ``axis_width`` inches wide showing ``span`` units (the first time is always kept)."""
+    times = list(times)
+    if len(times) < 2 or span <= 0:
+        return times
+    step_inches = min(b - a for a, b in zip(times, times[1:])) / span * axis_width
+    every = max(1, math.ceil(spacing_needed / step_inches)) if step_inches > 0 else len(times)
+    return times[::every]
+
+
+__all__ = ["DPI", "GAP", "MARGIN", "TITLE_SIZE", "WIDTH", "add_legend_band", "add_title", "apply_style",
+           "decorations", "extent", "from_top_left", "place_axes", "plt", "renderer", "save_figure", "text_size",
+           "thin_ticks", "wrap_text"]
