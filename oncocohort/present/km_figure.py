@@ -1,76 +1,209 @@
-"""Kaplan–Meier figure with censor marks, optional median lines, a number-at-risk table aligned under the x-axis
-and an annotation (e.g. the log-rank p). Reads fitted curves (:class:`oncocohort.stats.kaplan_meier.KaplanMeier`);
-the numbers at risk come from the same fit (``number_at_risk``), so the table and the curve cannot disagree.
+"""Kaplan–Meier figure with censor marks, optional CI bands and median lines, a table of numbers at risk aligned to
+the x-axis ticks (optionally the KMunicate table: at risk, censored and events per group; Morris et al., BMJ Open
+2019;9:e030215) and, in the panel, the test and its method (e.g. the log-rank p). Reads fitted curves
+(:class:`oncocohort.stats.kaplan_meier.KaplanMeier`); the table comes from the same fit
+(:func:`oncocohort.stats.risk_table.risk_table`), so the table and the curve cannot disagree.
 
-Okabe–Ito colour-blind-safe palette; files written as 300 dpi PNG, SVG and PDF without timestamps (same input,
-same bytes).
+Layout (inches, from measured text): title (the figure title rule), the legend in a band above the panel (never
+over the curves), the panel, its tick labels and axis title, then the table, whose numbers sit at the x ticks and
+whose row labels are inside the canvas. Ticks are thinned when their labels or numbers would touch. Okabe–Ito
+colour-blind-safe palette; files written as 300 dpi PNG, SVG and PDF without timestamps (same input, same bytes).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.transforms import blended_transform_factory, offset_copy
 
-from ..stats.kaplan_meier import KaplanMeier, number_at_risk, survival_quantile
-from .figure_style import apply_style, plt, save_figure
+from ..stats.kaplan_meier import KaplanMeier, survival_quantile
+from ..stats.risk_table import risk_table as risk_table_counts
+from .figure_style import (GAP, MARGIN, WIDTH, add_legend_band, add_title, apply_style, decorations, place_axes,
+                           plt, save_figure, text_size, thin_ticks, wrap_text)
+from .formatting import p_value
 
 __all__ = ["KmFigure", "km_figure", "save_figure"]
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+PANEL_HEIGHT = 3.0  # inches
+TABLE_SIZE = 8  # points
+ROW = 0.18  # inches per table row
+INLINE_LABEL_LIMIT = 1.8  # inches: wider group labels get a line of their own above their numbers
+KMUNICATE_ROWS = (("At risk", "at_risk"), ("Censored", "censored"), ("Events", "events"))
 
 
 @dataclass(frozen=True)
 class KmFigure:
     figure: plt.Figure
-    risk_table: pd.DataFrame  # rows: group labels; columns: times; values: numbers at risk
+    risk_table: pd.DataFrame  # rows: group labels; columns: the times shown; values: numbers at risk
+    censored: pd.DataFrame | None = None  # the same shape: cumulative censored (drawn with kmunicate=True)
+    events: pd.DataFrame | None = None  # the same shape: cumulative events (drawn with kmunicate=True)
+    annotation: str = ""  # the text in the panel (test and method, or the caller's annotation)
+    layout: dict = field(default_factory=dict)  # "table": standard | kmunicate; "labels": inline | above
+
+
+def _test_text(test) -> str:
+    """``Log-rank test: χ²(df) = …, p = …`` from a :class:`oncocohort.stats.logrank.LogRankTest` (its method)."""
+    name = getattr(test, "method", "") or "Log-rank test"
+    p = p_value(test.p_value)
+    return f"{name}: χ²({test.df}) = {test.chisq:.2f}, p {p if p[:1] in '<>' else '= ' + p}"
+
+
+def _place_annotation(axes, text: str, curves_xy: list[tuple[np.ndarray, np.ndarray]], width: float,
+                      height: float):
+    """Write ``text`` in the panel corner that the curves cross least (lower left, upper right, lower right),
+    on a white box so that a line under it never hides it."""
+    text_w, text_h = text_size(axes.figure, text, fontsize=TABLE_SIZE)
+    box_w, box_h = (text_w + 0.1) / width, (text_h + 0.1) / height
+    x0, x1 = axes.get_xlim()
+    y0, y1 = axes.get_ylim()
+    corners = (((0.02, 0.03), "left", "bottom"), ((0.98, 0.97), "right", "top"), ((0.98, 0.03), "right", "bottom"))
+
+    def crossings(corner):
+        (cx, cy), ha, va = corner
+        left = cx if ha == "left" else cx - box_w
+        bottom = cy if va == "bottom" else cy - box_h
+        count = 0
+        for xs, ys in curves_xy:
+            fx, fy = (xs - x0) / (x1 - x0), (ys - y0) / (y1 - y0)
+            count += int(((fx >= left) & (fx <= left + box_w) & (fy >= bottom) & (fy <= bottom + box_h)).sum())
+        return count
+
+    (cx, cy), ha, va = min(corners, key=crossings)
+    return axes.text(cx, cy, text, transform=axes.transAxes, ha=ha, va=va, fontsize=TABLE_SIZE, zorder=5,
+                     bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
 
 
 def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Months", ylabel: str = "Survival",
               title: str | None = None, annotation: str | None = None, median_lines: bool = True,
-              time_scale: float = 1.0) -> KmFigure:
+              time_scale: float = 1.0, ci_bands: bool | None = None, kmunicate: bool = False,
+              test=None) -> KmFigure:
     """Plot the curves; ``time_scale`` converts the fit's unit to the axis unit (e.g. 1/30.4375 for days → months);
-    ``risk_times`` are in the axis unit."""
+    ``risk_times`` are in the axis unit (thinned when too dense to read). ``kmunicate``: the table shows at risk,
+    censored and events per group, and CI bands are drawn unless ``ci_bands=False``. ``test``: a log-rank test
+    result written in the panel with its method (after ``annotation`` when both are given)."""
     apply_style()
-    risk_times = list(risk_times)
-    figure = plt.figure(figsize=(6.5, 4.8))
-    axes = figure.add_axes((0.17, 0.36, 0.78, 0.56))
-    risk_axes = figure.add_axes((0.17, 0.05, 0.78, 0.04 + 0.045 * len(curves)), sharex=axes)
-    rows = {}
-    for (label, fit), colour in zip(curves.items(), OKABE_ITO):
+    ci_bands = kmunicate if ci_bands is None else ci_bands
+    risk_times = [float(t) for t in risk_times]
+    labels = list(curves)
+    colours = {label: OKABE_ITO[i % len(OKABE_ITO)] for i, label in enumerate(labels)}
+    figure = plt.figure(figsize=(WIDTH, 8.0))
+    top = add_title(figure, title)
+    if len(curves) > 1:
+        handles = [Line2D([0], [0], color=colours[label], linewidth=1.6) for label in labels]
+        _, top = add_legend_band(figure, handles, labels, top)
+    axes = figure.add_axes((0.3, 0.3, 0.5, 0.5))
+
+    drawn = []
+    for label, fit in curves.items():
+        colour = colours[label]
         times = np.concatenate([[0.0], fit.time * time_scale])
         surv = np.concatenate([[1.0], fit.surv])
+        if ci_bands and len(fit.time):
+            lower = np.concatenate([[1.0], fit.lower])
+            upper = np.concatenate([[1.0], fit.upper])
+            # the step polygon by hand: each value holds until the next time, and an undefined limit (S = 0)
+            # ends the band there without removing the interval before it (as fill_between(step=) would)
+            edges = np.repeat(np.append(times, times[-1]), 2)[1:-1]
+            axes.fill_between(edges, np.repeat(lower, 2), np.repeat(upper, 2), color=colour, alpha=0.15,
+                              linewidth=0)
         axes.step(times, surv, where="post", color=colour, linewidth=1.4, label=label)
         censored = fit.n_censor > 0
         axes.plot(fit.time[censored] * time_scale, fit.surv[censored], linestyle="none", marker="|",
                   markersize=7, color=colour)
-        if median_lines:
+        drawn.append((times, surv))
+        if median_lines and len(fit.time):
             median = survival_quantile(fit, 0.5).estimate
             if np.isfinite(median):
-                axes.plot([0, median * time_scale, median * time_scale], [0.5, 0.5, 0], linestyle=":", color=colour,
-                          linewidth=0.9)
-        rows[label] = number_at_risk(fit, [t / time_scale for t in risk_times])
+                axes.plot([0, median * time_scale, median * time_scale], [0.5, 0.5, 0], linestyle=":",
+                          color=colour, linewidth=0.9)
+                drawn.append((np.array([median * time_scale] * 5), np.linspace(0, 0.5, 5)))
     axes.set_ylim(0, 1.02)
-    axes.set_xlim(0, max(risk_times) if risk_times else None)
+    longest = max([max(risk_times, default=0.0)]
+                  + [float(f.time.max()) * time_scale for f in curves.values() if len(f.time)])
+    axes.set_xlim(0, (max(risk_times) if risk_times else longest) or 1.0)
     axes.set_xticks(risk_times)
     axes.set_ylabel(ylabel)
     axes.set_xlabel(xlabel)
     axes.spines[["top", "right"]].set_visible(False)
-    if len(curves) > 1:
-        axes.legend(frameon=False, loc="upper right")
-    if title:
-        axes.set_title(title, loc="left", fontsize=10)
-    if annotation:
-        axes.text(0.02, 0.04, annotation, transform=axes.transAxes, fontsize=8)
-    table = pd.DataFrame(rows, index=risk_times).T
-    risk_axes.set_ylim(-0.5, len(curves) - 0.5)
-    for row_number, (label, counts) in enumerate(table.iterrows()):
-        y = len(curves) - 1 - row_number
-        for t, count in counts.items():
-            risk_axes.text(t, y, str(int(count)), ha="center", va="center", fontsize=8)
-        risk_axes.text(-0.05, y, label, transform=risk_axes.get_yaxis_transform(), ha="right", va="center",
-                       fontsize=8, color=OKABE_ITO[row_number])
-    risk_axes.set_title("Number at risk", loc="left", fontsize=8)
-    risk_axes.axis("off")
-    return KmFigure(figure, table)
+
+    # --- the table's rows: (label, colour, count key or None for a group's own line, group)
+    counts = {label: risk_table_counts(fit, [t / time_scale for t in risk_times]) for label, fit in curves.items()}
+    widest_label = max((text_size(figure, label, fontsize=TABLE_SIZE)[0] for label in labels), default=0.0)
+    inline = not kmunicate and widest_label <= INLINE_LABEL_LIMIT
+    rows: list[tuple[str, str, str | None, str]] = []
+    for label in labels:
+        if kmunicate:
+            rows.append((label, colours[label], None, label))
+            rows += [(name, "black", key, label) for name, key in KMUNICATE_ROWS]
+        elif inline:
+            rows.append((label, colours[label], "at_risk", label))
+        else:
+            rows += [(label, colours[label], None, label), ("", "black", "at_risk", label)]
+    header = ("Number at risk, censored and with an event (cumulative)" if kmunicate else "Number at risk")
+
+    # --- horizontal layout: left margin holds the y decorations and the right-aligned row labels
+    y_left, x_bottom, y_right, y_top = decorations(axes)
+    number_widths = [text_size(figure, str(v), fontsize=TABLE_SIZE)[0]
+                     for c in counts.values() for v in (c.at_risk + c.censored + c.events)]
+    tick_widths = [t.get_window_extent().width / figure.dpi for t in axes.get_xticklabels()]
+    widest_number = max(number_widths + tick_widths, default=0.0)
+    label_gap = widest_number / 2 + GAP  # row labels end this far left of the axis (the first column is centred on it)
+    right_labels = [text_size(figure, name, fontsize=TABLE_SIZE)[0] for name, _, key, _ in rows if key and name]
+    left = MARGIN + max([y_left] + [w + label_gap for w in right_labels])
+    right = MARGIN + max(y_right, widest_number / 2)
+    axis_width = WIDTH - left - right
+    shown = thin_ticks(risk_times, widest_number + 0.12, axis_width, axes.get_xlim()[1] - axes.get_xlim()[0])
+    if shown != risk_times:
+        axes.set_xticks(shown)
+        x_bottom = decorations(axes)[1]
+    kept = [risk_times.index(t) for t in shown]
+
+    # --- vertical layout (inches from the top), then the canvas height
+    header_height = text_size(figure, header, fontsize=TABLE_SIZE)[1] + 0.06
+    table_height = (header_height + ROW * len(rows)) if risk_times else 0.0
+    panel_top = top + y_top
+    panel_bottom = panel_top + PANEL_HEIGHT
+    table_top = panel_bottom + x_bottom + GAP
+    height = table_top + table_height + MARGIN
+    figure.set_size_inches(WIDTH, height)
+    place_axes(axes, left, height - panel_bottom, axis_width, PANEL_HEIGHT)
+
+    def frame(key):
+        return pd.DataFrame({label: [getattr(counts[label], key)[i] for i in kept] for label in labels},
+                            index=shown).T
+
+    tables = {key: frame(key) for key in ("at_risk", "censored", "events")}
+    if risk_times:
+        risk_axes = figure.add_axes((0, 0, 1, 1), sharex=axes)
+        place_axes(risk_axes, left, MARGIN, axis_width, table_height)
+        risk_axes.set_ylim(table_height, 0)
+        risk_axes.axis("off")
+        from_left = blended_transform_factory(figure.dpi_scale_trans, risk_axes.transData)
+        label_at = offset_copy(risk_axes.get_yaxis_transform(), fig=figure, x=-label_gap, y=0, units="inches")
+        risk_axes.text(MARGIN, header_height / 2, header, transform=from_left, ha="left", va="center",
+                       fontsize=TABLE_SIZE, fontweight="bold")
+        for number, (name, colour, key, group) in enumerate(rows):
+            y = header_height + ROW * (number + 0.5)
+            if key is None:  # a group's own line: its label, left-aligned at the margin, wrapped to the canvas
+                wrapped = wrap_text(figure, name, WIDTH - 2 * MARGIN, fontsize=TABLE_SIZE)
+                risk_axes.text(MARGIN, y, wrapped, transform=from_left, ha="left", va="center",
+                               fontsize=TABLE_SIZE, color=colour)
+                continue
+            for t, value in zip(shown, tables[key].loc[group]):
+                risk_axes.text(t, y, str(int(value)), ha="center", va="center", fontsize=TABLE_SIZE)
+            if name:
+                risk_axes.text(0, y, name, transform=label_at, ha="right", va="center", fontsize=TABLE_SIZE,
+                               color=colour)
+
+    texts = [t for t in (annotation, _test_text(test) if test is not None else None) if t]
+    written = "\n".join(texts)
+    if written:
+        _place_annotation(axes, written, drawn, axis_width, PANEL_HEIGHT)
+    return KmFigure(figure, tables["at_risk"], tables["censored"], tables["events"], written,
+                    {"table": "kmunicate" if kmunicate else "standard", "labels": "inline" if inline else "above",
+                     "times_shown": shown})
+
