@@ -11,7 +11,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..derive.eligibility import attrition_problems
-from .figure_style import apply_style, plt
+from .figure_style import MARGIN, WIDTH, add_title, apply_style, plt, text_size, wrap_text
+
+FONT = 8  # points
+BOX_PAD = 0.5  # box padding in font sizes
 
 
 @dataclass(frozen=True)
@@ -48,30 +51,53 @@ def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int) ->
 
 def consort_figure(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
                    title: str | None = None) -> ConsortFigure:
+    """Draw the boxes (laid out in inches from their measured text: the exclusions box beside the arrow from
+    screened to included, as tall as it needs; evaluable and analysed side by side below)."""
     apply_style()
     boxes = consort_boxes(attrition, n_evaluable, n_analysed)
     by_key = {b.key: b for b in boxes}
-    side_lines = sum(line.count("\n") + 1 for line in by_key["excluded"].lines)
-    figure = plt.figure(figsize=(6.5, 4.6 + 0.16 * side_lines))
+    figure = plt.figure(figsize=(WIDTH, 5.0))
+    top = add_title(figure, title)
     axes = figure.add_axes((0, 0, 1, 1))
-    axes.set_xlim(0, 1)
-    axes.set_ylim(0, 1)
     axes.axis("off")
-    style = {"boxstyle": "square,pad=0.5", "facecolor": "white", "edgecolor": "black", "linewidth": 0.8}
+    pad = BOX_PAD * FONT / 72  # inches of padding inside each box
+    side_x = 0.45 * WIDTH  # left edge of the exclusions box's text
+    rooms = {"excluded": WIDTH - MARGIN - pad - side_x, "screened": side_x - MARGIN - 2 * pad - 0.3,
+             "included": side_x - MARGIN - 2 * pad - 0.3}
+    half = WIDTH / 2 - MARGIN - 2 * pad - 0.15  # evaluable and analysed share the last row
+    # each line re-wrapped by its measured width (consort_boxes wraps by character count)
+    texts = {key: wrap_text(figure, "\n".join(line.replace("\n   ", " ") for line in box.lines), rooms.get(key, half),
+                            fontsize=FONT) for key, box in by_key.items()}
+    size = {key: text_size(figure, text, fontsize=FONT) for key, text in texts.items()}
+    main_x = MARGIN + pad + max(size[k][0] for k in ("screened", "included", "evaluable")) / 2
+    analysed_x = WIDTH - MARGIN - pad - size["analysed"][0] / 2
 
-    def box(x, y, key, ha="center"):
-        return axes.text(x, y, "\n".join(by_key[key].lines), ha=ha, va="center", fontsize=8, bbox=style)
+    def height(key):
+        return size[key][1] + 2 * pad
 
-    arrow = {"arrowstyle": "-|>", "color": "black", "linewidth": 0.8}
-    box(0.3, 0.9, "screened")
-    box(0.5, 0.66, "excluded", ha="left")
-    box(0.3, 0.42, "included")
-    box(0.3, 0.14, "evaluable")
-    box(0.75, 0.14, "analysed")
-    axes.annotate("", xy=(0.3, 0.46), xytext=(0.3, 0.86), arrowprops=arrow)
-    axes.annotate("", xy=(0.48, 0.66), xytext=(0.3, 0.66), arrowprops=arrow)
-    axes.annotate("", xy=(0.3, 0.18), xytext=(0.3, 0.38), arrowprops=arrow)
-    axes.annotate("", xy=(0.75, 0.18), xytext=(0.36, 0.38), arrowprops=arrow)
-    if title:
-        axes.text(0.02, 0.98, title, ha="left", va="top", fontsize=10)
+    centres = {"screened": top + height("screened") / 2}
+    screened_bottom = top + height("screened")
+    included_top = screened_bottom + max(0.45, height("excluded") + 0.3)
+    centres["excluded"] = (screened_bottom + included_top) / 2
+    centres["included"] = included_top + height("included") / 2
+    lower_top = included_top + height("included") + 0.45
+    lower_height = max(height("evaluable"), height("analysed"))
+    centres["evaluable"] = centres["analysed"] = lower_top + lower_height / 2
+    total = lower_top + lower_height + MARGIN
+    figure.set_size_inches(WIDTH, total)
+    axes.set_xlim(0, WIDTH)
+    axes.set_ylim(total, 0)  # inches from the top
+    style = {"boxstyle": f"square,pad={BOX_PAD}", "facecolor": "white", "edgecolor": "black", "linewidth": 0.8}
+    xs = {"screened": main_x, "included": main_x, "evaluable": main_x, "analysed": analysed_x,
+          "excluded": side_x}
+    for key, text in texts.items():
+        axes.text(xs[key], centres[key], text, ha="left" if key == "excluded" else "center", va="center",
+                  fontsize=FONT, bbox=style)
+    arrow = {"arrowstyle": "-|>", "color": "black", "linewidth": 0.8, "shrinkA": 0, "shrinkB": 0}
+    axes.annotate("", xy=(main_x, included_top), xytext=(main_x, screened_bottom), arrowprops=arrow)
+    axes.annotate("", xy=(side_x - pad, centres["excluded"]), xytext=(main_x, centres["excluded"]),
+                  arrowprops=arrow)
+    included_bottom = included_top + height("included")
+    axes.annotate("", xy=(main_x, lower_top), xytext=(main_x, included_bottom), arrowprops=arrow)
+    axes.annotate("", xy=(analysed_x, lower_top), xytext=(main_x, included_bottom), arrowprops=arrow)
     return ConsortFigure(figure, boxes)

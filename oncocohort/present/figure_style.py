@@ -141,17 +141,61 @@ def add_legend_band(figure: plt.Figure, handles, labels, top: float, *, title: s
         return None, top
     room = width - left - MARGIN
     wrapped = [wrap_text(figure, label, room - 0.5, fontsize=fontsize) for label in labels]
-    legend = None
+    legend, handles = None, list(handles)
     for columns in range(len(wrapped), 0, -1):
         if legend is not None:
             legend.remove()
-        legend = figure.legend(handles, wrapped, loc="upper left", bbox_to_anchor=(0, 1),
+        # matplotlib fills columns first (np.array_split into ``columns``); this order reads row by row
+        order = [i for column in range(columns) for i in range(column, len(wrapped), columns)]
+        legend = figure.legend([handles[i] for i in order], [wrapped[i] for i in order], loc="upper left", bbox_to_anchor=(0, 1),
                                bbox_transform=from_top_left(figure, left, top), ncol=columns, frameon=False,
                                fontsize=fontsize, title=title, title_fontsize=fontsize, borderaxespad=0,
                                borderpad=0, columnspacing=1.2, handlelength=1.6, alignment="left")
         if extent(legend).width <= room:
             break
     return legend, top + extent(legend).height + GAP
+
+
+def wrap_axis_labels(axes, width: float, height: float) -> None:
+    """Wrap the axes' x label to ``width`` and y label to ``height`` inches (measured), so neither reaches past
+    the panel into a neighbouring block."""
+    figure = axes.figure
+    for label, room in ((axes.xaxis.label, width), (axes.yaxis.label, height)):
+        if label.get_text():
+            label.set_text(wrap_text(figure, label.get_text().replace("\n", " "), room,
+                                     fontsize=label.get_fontsize()))
+            label.set_multialignment("center")
+
+
+def layout_panel(axes, top: float, panel_height: float, *, bottom_room: float = 0.0,
+                 width: float = WIDTH) -> float:
+    """Size the canvas for one panel: ``top`` inches of title and legend above it, ``panel_height`` inches of data
+    area, its tick labels and axis titles measured around it, ``bottom_room`` inches below them (for notes), and
+    :data:`MARGIN` at every edge. Sets the figure's size and the axes' position; returns the canvas height."""
+    figure = axes.figure
+    wrap_axis_labels(axes, width - 2 * MARGIN - 1.0, panel_height)
+    left, bottom, right, above = decorations(axes)
+    height = top + above + panel_height + bottom + bottom_room + MARGIN
+    figure.set_size_inches(width, height)
+    place_axes(axes, MARGIN + left, MARGIN + bottom_room + bottom, width - 2 * MARGIN - left - right, panel_height)
+    left2, bottom2, right2, _ = decorations(axes)  # ticks may change with the axes' final width: measure again
+    if abs(left2 - left) > 1e-3 or abs(right2 - right) > 1e-3 or abs(bottom2 - bottom) > 1e-3:
+        place_axes(axes, MARGIN + left2, MARGIN + bottom_room + bottom2, width - 2 * MARGIN - left2 - right2,
+                   panel_height)
+    return height
+
+
+MAX_PATIENTS = 60  # patients drawn one by one (swimmer lanes, spider lines); beyond it, a sample (below)
+
+
+def evenly_spaced_sample(n: int, limit: int = MAX_PATIENTS) -> list[int]:
+    """Positions of the rows kept when ``n`` patients, already sorted by the figure's own order (time on treatment,
+    best % change), are more than ``limit``: ``limit`` evenly spaced ranks from the first to the last, so both
+    extremes and the shape of the distribution are kept; deterministic (no random draw). All positions when
+    ``n <= limit``."""
+    if n <= limit:
+        return list(range(n))
+    return sorted({round(i * (n - 1) / (limit - 1)) for i in range(limit)})
 
 
 def thin_ticks(times, spacing_needed: float, axis_width: float, span: float) -> list:
@@ -165,6 +209,6 @@ def thin_ticks(times, spacing_needed: float, axis_width: float, span: float) -> 
     return times[::every]
 
 
-__all__ = ["DPI", "GAP", "MARGIN", "TITLE_SIZE", "WIDTH", "add_legend_band", "add_title", "apply_style",
-           "decorations", "extent", "from_top_left", "place_axes", "plt", "renderer", "save_figure", "text_size",
-           "thin_ticks", "wrap_text"]
+__all__ = ["DPI", "GAP", "MARGIN", "MAX_PATIENTS", "TITLE_SIZE", "WIDTH", "add_legend_band", "add_title", "apply_style",
+           "decorations", "evenly_spaced_sample", "extent", "from_top_left", "layout_panel", "place_axes", "plt", "renderer", "save_figure",
+           "text_size", "thin_ticks", "wrap_axis_labels", "wrap_text"]
