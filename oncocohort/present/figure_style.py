@@ -60,14 +60,20 @@ def extent(artist) -> Bbox:
     return Bbox.from_extents(*(v / figure.dpi for v in box.extents))
 
 
+_SIZES: dict[tuple, tuple[float, float]] = {}  # (text, props, dpi, font family) → inches; measuring is the slow part
+
+
 def text_size(figure: plt.Figure, text: str, **props) -> tuple[float, float]:
     """Width and height in inches of ``text`` drawn with ``props`` (fontsize, fontweight …) on ``figure``."""
     if not text:
         return 0.0, 0.0
-    artist = figure.text(0, 0, text, **props)
-    box = extent(artist)
-    artist.remove()
-    return box.width, box.height
+    key = (text, tuple(sorted(props.items())), figure.dpi, tuple(plt.rcParams["font.family"]))
+    if key not in _SIZES:
+        artist = figure.text(0, 0, text, **props)
+        box = extent(artist)
+        artist.remove()
+        _SIZES[key] = (box.width, box.height)
+    return _SIZES[key]
 
 
 def wrap_text(figure: plt.Figure, text: str, width: float, **props) -> str:
@@ -142,7 +148,11 @@ def add_legend_band(figure: plt.Figure, handles, labels, top: float, *, title: s
     room = width - left - MARGIN
     wrapped = [wrap_text(figure, label, room - 0.5, fontsize=fontsize) for label in labels]
     legend, handles = None, list(handles)
-    for columns in range(len(wrapped), 0, -1):
+    # an upper bound on the columns that can fit (each entry: its text, a handle and the spacing, about 3.6 em)
+    em = fontsize / 72
+    entries = sorted((text_size(figure, label, fontsize=fontsize)[0] + 3.6 * em for label in wrapped), reverse=True)
+    fitting = max([c for c in range(1, len(entries) + 1) if sum(entries[:c]) <= room + 1e-9], default=1)
+    for columns in range(fitting, 0, -1):
         if legend is not None:
             legend.remove()
         # matplotlib fills columns first (np.array_split into ``columns``); this order reads row by row

@@ -31,7 +31,8 @@ OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
 PANEL_HEIGHT = 3.0  # inches
 TABLE_SIZE = 8  # points
 ROW = 0.18  # inches per table row
-INLINE_LABEL_LIMIT = 1.8  # inches: wider group labels get a line of their own above their numbers
+INLINE_LABEL_LIMIT = 0.75  # inches: a wider group label gets a line of its own above its numbers (inline, it
+# would push the panel right of the y-axis labels)
 KMUNICATE_ROWS = (("At risk", "at_risk"), ("Censored", "censored"), ("Events", "events"))
 
 
@@ -47,7 +48,8 @@ class KmFigure:
 
 def _test_text(test) -> str:
     """``Log-rank test: χ²(df) = …, p = …`` from a :class:`oncocohort.stats.logrank.LogRankTest` (its method)."""
-    name = getattr(test, "method", "") or "Log-rank test"
+    name = getattr(test, "method", "") or "log-rank test"
+    name = name[:1].upper() + name[1:]
     p = p_value(test.p_value)
     return f"{name}: χ²({test.df}) = {test.chisq:.2f}, p {p if p[:1] in '<>' else '= ' + p}"
 

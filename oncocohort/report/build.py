@@ -37,8 +37,7 @@ from ..present.consort_figure import consort_figure
 from ..present.efficacy_table import efficacy_table
 from ..present.exposure_table import exposure_table
 from ..present.figure_style import plt, save_figure
-from ..present.forest_figure import forest_figure, forest_rows
-from ..present.formatting import p_value
+from ..present.forest_figure import forest_figure, forest_rows, subgroup_forest_rows
 from ..present.km_figure import km_figure
 from ..present.orr_bars_figure import orr_bars_figure
 from ..present.render import add_to_docx, to_csv, to_docx, to_html, to_markdown
@@ -125,10 +124,11 @@ def build_figures(results: StudyResults) -> list[Figure]:
                           waterfall.figure))
     spider = spider_figure(results.visits, results.patients, days, unit)
     figures.append(Figure("figure_spider", "Figure. Change in the sum of target lesions from baseline over time, one "
-                          "line per patient (no interpolation over missing scans).", spider.figure))
+                          f"line per patient (no interpolation over missing scans). {spider.caption}", spider.figure))
     swimmer = swimmer_figure(results.patients, days, unit)
     figures.append(Figure("figure_swimmer", "Figure. Time on treatment per patient with first response, "
-                          "progression and death; arrows: on treatment at the data cutoff.", swimmer.figure))
+                          f"progression and death; arrows: on treatment at the data cutoff. {swimmer.caption}",
+                          swimmer.figure))
     for e in results.survival:
         curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=f"Time ({unit})",
                           ylabel=f"{e.label} (probability)",
@@ -141,9 +141,8 @@ def build_figures(results: StudyResults) -> list[Figure]:
         if group.endpoint != "PFS" or len(group.levels) < 2:
             continue
         fits = {f"{lv.level}": lv.fit for lv in group.levels}
-        p = f"log-rank p = {p_value(group.logrank.p_value)}" if group.logrank else None
         curve = km_figure(fits, _risk_times(fits.values()), xlabel=f"Time ({unit})",
-                          ylabel="Progression-free survival", title=f"PFS by {group.factor}", annotation=p)
+                          ylabel="Progression-free survival", title=f"PFS by {group.factor}", test=group.logrank)
         figures.append(Figure(f"figure_km_pfs_by_{group.field.replace(':', '_')}",
                               f"Figure. Progression-free survival by {group.factor}.", curve.figure))
     if results.response_subgroups:
@@ -153,15 +152,22 @@ def build_figures(results: StudyResults) -> list[Figure]:
                               + "; ".join(sorted({f"{g.factor}: {g.test.method}" for g in results.response_subgroups
                                                   if g.test})) + ".", bars.figure))
     cox = next((c for c in results.cox if c.endpoint == "PFS"), None)
+    labels = {g.field: g.factor for g in results.subgroup_survival}
+    pfs_subgroups = [g for g in results.subgroup_survival if g.endpoint == "PFS"]
     if cox is not None:
         model = cox.multivariable if cox.multivariable is not None else (cox.univariable[0][1]
                                                                           if cox.univariable else None)
         if model is not None and not isinstance(model, NotEstimable):
-            labels = {g.field: g.factor for g in results.subgroup_survival}
-            forest = forest_figure(forest_rows(model, labels), title="PFS: Cox model (reference: each factor's "
-                                   "first level)")
+            forest = forest_figure(forest_rows(model, labels, pfs_subgroups), title="PFS: Cox model (reference: "
+                                   "each factor's first level)")
             figures.append(Figure("figure_forest_pfs", f"Figure. Hazard ratios for progression-free survival "
                                   f"({model.method}).", forest.figure))
+        if cox.univariable:
+            forest = forest_figure(subgroup_forest_rows(cox.univariable, labels, pfs_subgroups),
+                                   title="PFS by subgroup: hazard ratio of each level against its reference")
+            figures.append(Figure("figure_forest_pfs_subgroups", "Figure. Hazard ratios for progression-free survival "
+                                  "by subgroup (univariable Cox model per factor; p: likelihood-ratio test of the "
+                                  "factor).", forest.figure))
     return figures
 
 
@@ -186,7 +192,8 @@ def _html(results: StudyResults, tables: dict[str, Table], figures: list[Figure]
     placement = {"Patients": ["figure1_flow", "table1_baseline"],
                  "Efficacy": ["table_efficacy", "figure2_waterfall", "figure_spider", "figure_swimmer"],
                  "Survival": ["table_survival", "figure4_km_pfs", "figure4_km_os"],
-                 "Subgroups": ["table2_subgroups_pfs", "figure5_orr_by_subgroup", "figure_forest_pfs"],
+                 "Subgroups": ["table2_subgroups_pfs", "figure5_orr_by_subgroup", "figure_forest_pfs",
+                               "figure_forest_pfs_subgroups"],
                  "Safety": ["table3_adverse_events", "table_adverse_events_related", "table_exposure"]}
     by_name = {f.name: f for f in figures}
     for heading, text in results_paragraphs(facts):
