@@ -157,7 +157,8 @@ def add_legend_band(figure: plt.Figure, handles, labels, top: float, *, title: s
             legend.remove()
         # matplotlib fills columns first (np.array_split into ``columns``); this order reads row by row
         order = [i for column in range(columns) for i in range(column, len(wrapped), columns)]
-        legend = figure.legend([handles[i] for i in order], [wrapped[i] for i in order], loc="upper left", bbox_to_anchor=(0, 1),
+        legend = figure.legend([handles[i] for i in order], [wrapped[i] for i in order], loc="upper left",
+                               bbox_to_anchor=(0, 1),
                                bbox_transform=from_top_left(figure, left, top), ncol=columns, frameon=False,
                                fontsize=fontsize, title=title, title_fontsize=fontsize, borderaxespad=0,
                                borderpad=0, columnspacing=1.2, handlelength=1.6, alignment="left")
@@ -219,6 +220,7 @@ def thin_ticks(times, spacing_needed: float, axis_width: float, span: float) -> 
     return times[::every]
 
 
-__all__ = ["DPI", "GAP", "MARGIN", "MAX_PATIENTS", "TITLE_SIZE", "WIDTH", "add_legend_band", "add_title", "apply_style",
-           "decorations", "evenly_spaced_sample", "extent", "from_top_left", "layout_panel", "place_axes", "plt", "renderer", "save_figure",
-           "text_size", "thin_ticks", "wrap_axis_labels", "wrap_text"]
+__all__ = ["DPI", "GAP", "MARGIN", "MAX_PATIENTS", "TITLE_SIZE", "WIDTH", "add_legend_band", "add_title",
+           "apply_style", "decorations", "evenly_spaced_sample", "extent", "from_top_left", "layout_panel",
+           "place_axes", "plt", "renderer", "save_figure", "text_size", "thin_ticks", "wrap_axis_labels",
+           "wrap_text"]

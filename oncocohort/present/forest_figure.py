@@ -24,8 +24,7 @@ import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from matplotlib.transforms import blended_transform_factory
 
-from .figure_style import (GAP, MARGIN, WIDTH, add_title, apply_style, decorations, place_axes, plt, text_size,
-                           wrap_text)
+from .figure_style import GAP, MARGIN, WIDTH, add_title, apply_style, decorations, place_axes, plt, text_size, wrap_text
 from .formatting import estimate_ci, p_value
 
 COLUMNS = ["label", "hr", "lower", "upper", "p", "kind", "factor", "level", "n", "events", "test"]

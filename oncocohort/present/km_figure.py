@@ -21,8 +21,21 @@ from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from ..stats.kaplan_meier import KaplanMeier, survival_quantile
 from ..stats.risk_table import risk_table as risk_table_counts
-from .figure_style import (GAP, MARGIN, WIDTH, add_legend_band, add_title, apply_style, decorations, place_axes,
-                           plt, save_figure, text_size, thin_ticks, wrap_text)
+from .figure_style import (
+    GAP,
+    MARGIN,
+    WIDTH,
+    add_legend_band,
+    add_title,
+    apply_style,
+    decorations,
+    place_axes,
+    plt,
+    save_figure,
+    text_size,
+    thin_ticks,
+    wrap_text,
+)
 from .formatting import p_value
 
 __all__ = ["KmFigure", "km_figure", "save_figure"]

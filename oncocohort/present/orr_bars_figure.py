@@ -14,8 +14,18 @@ import pandas as pd
 from matplotlib.transforms import offset_copy
 
 from ..stats.response_summary import SubgroupResponse
-from .figure_style import (GAP, MARGIN, WIDTH, add_title, apply_style, decorations, layout_panel, plt, text_size,
-                           wrap_text)
+from .figure_style import (
+    GAP,
+    MARGIN,
+    WIDTH,
+    add_title,
+    apply_style,
+    decorations,
+    layout_panel,
+    plt,
+    text_size,
+    wrap_text,
+)
 from .formatting import p_value
 
 PANEL_HEIGHT = 2.6  # inches

@@ -261,8 +261,8 @@ def patients_case(n: int, seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
         if np.isnan(p["best_pct_change"]):
             continue
         for k in range(4):
-            visits.append({"patient_id": p["patient_id"], "assessment_date": p["index_date"] + pd.Timedelta(days=56 * k),
-                           "pct_from_baseline": p["best_pct_change"] * k / 3})
+            visits.append({"patient_id": p["patient_id"], "pct_from_baseline": p["best_pct_change"] * k / 3,
+                           "assessment_date": p["index_date"] + pd.Timedelta(days=56 * k)})
     return patients, pd.DataFrame(visits)
 
 
