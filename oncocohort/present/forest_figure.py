@@ -149,8 +149,9 @@ def _p_text(value) -> str:
 def _hr_text(row) -> str:
     if row["kind"] == "reference":
         return "Reference"
-    if row["kind"] == "factor":
-        return ""
+    if row["kind"] == "factor":  # a factor whose model could not be fitted says so here
+        test = row.get("test")
+        return test if isinstance(test, str) and test.startswith("not estimable") else ""
     if row["kind"] == "absent":
         return "not in the model"
     return estimate_ci(row["hr"], row["lower"], row["upper"], 2, "NE")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .figure_style import MAX_PATIENTS, add_legend_band, add_title, apply_style, evenly_spaced_sample, layout_panel, plt
@@ -74,7 +75,8 @@ def swimmer_figure(patients: pd.DataFrame, days_per_unit: float = 30.4375, time_
         axes.scatter(lanes.loc[shown, kind], [v for v, s in zip(y, shown) if s], marker=marker, facecolor=colour,
                      edgecolor="black", linewidths=0.5, s=16, zorder=3)
     longest = float(pd.concat([lanes["treatment"], lanes["follow_up"]]).max()) if len(lanes) else 1.0
-    arrow = 0.04 * (longest if longest > 0 else 1.0)
+    longest = longest if np.isfinite(longest) and longest > 0 else 1.0
+    arrow = 0.04 * longest
     for yy, (_, lane) in zip(y, lanes.iterrows()):
         if lane["ongoing"]:
             axes.annotate("", xy=(lane["treatment"] + arrow, yy), xytext=(lane["treatment"], yy),

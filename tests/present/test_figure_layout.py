@@ -327,3 +327,12 @@ def test_consort_layout(reasons):
                               "n_remaining": remaining})
     included = int(remaining[-1])
     check(consort_figure(attrition, included - 3, included - 1, title="Study flow").figure)
+
+
+def test_forest_factor_not_estimable_is_said_in_the_figure():
+    model, univariable, subgroups, labels = forest_case(2, False)
+    broken = ((univariable[0][0], SimpleNamespace(reason="no events")), univariable[1])
+    rows = subgroup_forest_rows(broken, labels, subgroups)
+    figure = forest_figure(rows).figure
+    assert "not estimable: no events" in [t.get_text() for t in figure.axes[0].texts]
+    check(figure)
