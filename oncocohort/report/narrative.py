@@ -24,7 +24,7 @@ from ..stats.proportions import CI_METHOD_NAMES
 
 # words containing digits that name things rather than report results
 LABELS = ("RECIST 1.1", "iRECIST", "grade 1–2", "grade 3–4", "grade 5", "grade ≥ 3", "CTCAE v5.0", "CTCAE v6.0",
-          "PD-1", "Cox", "k − 1", "1.96", "0.55", "0.45", "5%")
+          "PD-1", "Cox", "k − 1", "1.96", "0.55", "0.45")
 
 # where the text points the reader; the report's numbering (report/build.py) may pass its own
 DEFAULT_CITATIONS = {"flow": "Figure 1", "baseline": "Table 1", "waterfall": "Figure 2", "km": "Figure 4",
