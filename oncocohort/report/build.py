@@ -49,7 +49,7 @@ from ..present.subgroup_table import subgroup_table
 from ..present.survival_table import survival_table
 from ..present.swimmer_figure import swimmer_figure
 from ..present.table import Table
-from ..present.vocabulary import Vocabulary
+from ..present.vocabulary import Vocabulary, undefined_abbreviations
 from ..present.waterfall_figure import waterfall_figure
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study
 from .narrative import methods_paragraph, results_paragraphs
@@ -378,6 +378,11 @@ def _write_all(results, datasets, folder: Path, formats, progress) -> list[Path]
         written += save_figure(figure.figure, folder / "figures" / figure.name)
     progress("figures", f"{len(figures)} figures (PNG 300 dpi, SVG, PDF)")
     written += write_datasets(datasets, folder / "datasets")
+    undefined = undefined_abbreviations([t for _, t in results_paragraphs(facts)],
+                                        Vocabulary.from_labels(results.config.labels))
+    if undefined:
+        progress("narrative", f"abbreviations without a long form (add them to study.toml [labels]): "
+                 f"{', '.join(undefined)}")
     if "html" in formats:
         path = folder / "report.html"
         path.write_text(_html(results, tables, figures, folder, facts), encoding="utf-8")

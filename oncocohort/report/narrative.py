@@ -51,6 +51,13 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _of(x: int, n: int, noun: str = "patient") -> str:
+    """``3 of the 32 patients``; with one patient ``the patient`` (or ``no patient``)."""
+    if n == 1:
+        return f"the {noun}" if x else f"no {noun}"
+    return f"{x} of the {n} {noun}s"
+
+
 def _factor_words(label: str) -> str:
     """A subgroup label inside a sentence: first letter lower-case unless it starts an abbreviation (ECOG)."""
     first = label.split(" ", 1)[0]
@@ -77,6 +84,8 @@ class _Writer:
 
     def ci(self, estimate: dict, scale: float = 100) -> str:
         """``95% CI 18.6–53.2%`` (a proportion, ``scale`` 100) or ``95% CI 3.3–11.9`` (a time, ``scale`` 1)."""
+        if estimate["lower"] is None or estimate["upper"] is None:
+            return "95% CI not estimable"
         text = interval(estimate["lower"], estimate["upper"], scale=scale, style=self.style)
         return f"95% CI {text}{percent_sign(self.style) if scale == 100 else ''}"
 
@@ -188,7 +197,9 @@ def _patients(w: _Writer) -> str:
         level = w.vocabulary.code(str(top["level"]))
         parts.append(f"{top['n']} ({w.pct(top['percent'] / 100)}) "
                      + words.format(was=_was(top["n"]), level=level))
-    if parts:
+    if parts and study["n_included"] == 1:
+        text += " The patient " + _join([p.split(") ", 1)[1] for p in parts]) + "."
+    elif parts:
         text += f" Of the {plural(study['n_included'], 'patient', zero=None)}, {_join(parts)}."
     return text + f" Baseline characteristics are shown in {w.cite['baseline']}."
 
@@ -224,10 +235,12 @@ def _efficacy(w: _Writer) -> str:
         text += f" The {name.upper()} {verdict} the historical rate of {rate} ({p_text(test['p'], w.style)})."
     measured = response["n_with_measurement"]
     if measured:
-        text += (f" Target lesions shrank in {response['n_with_shrinkage']} of the "
-                 f"{plural(measured, 'patient', zero=None)} with a post-baseline measurement ({w.cite['waterfall']})")
+        text += (f" Target lesions shrank in {_of(response['n_with_shrinkage'], measured)} with a post-baseline "
+                 f"measurement ({w.cite['waterfall']})")
         change = response.get("best_pct_change")
-        if change and change["n"]:
+        if change and change["n"] == 1:
+            text += f"; the best change was {w.one(change['median'])}%"
+        elif change and change["n"]:
             text += (f"; the median best change was {w.one(change['median'])}% (range "
                      f"{interval(change['min'], change['max'], style=w.style)}%)")
         text += "."
@@ -237,8 +250,8 @@ def _efficacy(w: _Writer) -> str:
     duration = response.get("duration_of_response")
     if responders and duration is not None:
         ttr = response["time_to_response"]
-        text += (f" Among the {plural(responders, 'responder', zero=None)}, the median TTR was "
-                 f"{w.one(ttr['median'])} {w.unit}")
+        text += (" In the responder, the TTR was " if responders == 1 else
+                 f" Among the {responders} responders, the median TTR was ") + f"{w.one(ttr['median'])} {w.unit}"
         if ttr["n"] > 1:
             text += f" (range {interval(ttr['min'], ttr['max'], style=w.style)})"
         text += f" and the median DoR was {w.median(duration['median'])}."
@@ -320,8 +333,8 @@ def _safety(w: _Writer) -> str:
     any_row = ae["rows"][0] if ae["rows"] else None
     if any_row is None or not any_row["any_grade"]:
         return "No treatment-emergent adverse events were recorded."
-    text = (f"Treatment-emergent adverse events occurred in {any_row['any_grade']} of the "
-            f"{plural(n, 'patient', zero=None)} ({w.pct_of(any_row['any_grade'], n)}); the worst grade was ")
+    text = (f"Treatment-emergent adverse events occurred in {_of(any_row['any_grade'], n)} "
+            f"({w.pct_of(any_row['any_grade'], n)}); the worst grade was ")
     worst = []
     if any_row["grade_3_4"]:
         worst.append(f"grade 3–4 in {any_row['grade_3_4']} ({w.pct_of(any_row['grade_3_4'], n)})")
@@ -333,8 +346,9 @@ def _safety(w: _Writer) -> str:
     categories = {c["label"]: c for c in w.r.get("adverse_event_categories", [])}
     serious = categories.get("Serious adverse event")
     if serious is not None:
-        text += (f" Serious adverse events occurred in {plural(serious['any_grade'], 'patient')}"
-                 + (f" ({w.pct_of(serious['any_grade'], n)})." if serious["any_grade"] else "."))
+        text += (f" Serious adverse events occurred in {plural(serious['any_grade'], 'patient')} "
+                 f"({w.pct_of(serious['any_grade'], n)})." if serious["any_grade"] else
+                 " No patient had a serious adverse event.")
         actions = [(label, words) for label, words in (("Leading to dose reduction", "dose reduction"),
                                                        ("Leading to treatment interruption", "interruption"),
                                                        ("Leading to discontinuation", "discontinuation"))]
@@ -348,7 +362,8 @@ def _safety(w: _Writer) -> str:
     common = sorted((row for row in ae["rows"] if row["level"] == "term"),
                     key=lambda row: (-row["any_grade"], row["term"]))[:5]
     if common:
-        text += f" The most common ({w.cite['adverse_events']}) were " + _join(
+        text += (f" The most common ({w.cite['adverse_events']}) were " if len(common) > 1 else
+                 f" The only one ({w.cite['adverse_events']}) was ") + _join(
             [f"{row['term'].lower()} ({w.pct(row['percent']['any_grade'] / 100)})" for row in common]) + "."
     return text
 
