@@ -125,6 +125,12 @@ label = "Histological subtype"
 [adverse_events]
 ctcae_version = "5.0"
 treatment_emergent_days = 30
+
+[labels]
+SS = "synovial sarcoma"
+ASPS = "alveolar soft part sarcoma"
+LMS = "leiomyosarcoma"
+LPS = "liposarcoma"
 '''
 
 

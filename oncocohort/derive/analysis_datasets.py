@@ -119,6 +119,13 @@ def derive_study(study: Study) -> AnalysisDatasets:
                                     confirm=response.confirmation, confirm_min_days=response.confirmation_min_days,
                                     max_ne_between=response.max_ne_between).set_index("patient_id")
     bor["clinical_benefit"] = benefit["best_overall_response"].isin(["CR", "PR", "SD"])
+    # the best response under the other confirmation rule, so confirmed and unconfirmed ORR can stand side by side
+    other = best_overall_response(visits, index, sd_min_days=response.sd_min_days, confirm=not response.confirmation,
+                                  confirm_min_days=response.confirmation_min_days,
+                                  max_ne_between=response.max_ne_between).set_index("patient_id")
+    confirmed, unconfirmed = (bor, other) if response.confirmation else (other, bor)
+    bor["best_response_confirmed"] = confirmed["best_overall_response"]
+    bor["best_response_unconfirmed"] = unconfirmed["best_overall_response"]
     ae = tables["adverse_events"]
     adae = flag_adverse_events(ae[ae["patient_id"].isin(included)], index, exposed["last_dose_date"],
                                config.adverse_events.treatment_emergent_days, config.adverse_events.ctcae_version)

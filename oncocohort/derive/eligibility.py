@@ -31,6 +31,7 @@ class AttritionStep:
     n_excluded_missing: int
     missing_excluded_ids: tuple[str, ...]
     missing_included_ids: tuple[str, ...]
+    criterion: Criterion | None = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,55 @@ class EligibilityResult:
             "n_excluded_missing_data": s.n_excluded_missing, "n_kept_missing_data": len(s.missing_included_ids),
             "n_remaining": s.n_at_step - s.n_excluded - s.n_excluded_missing,
             "excluded_ids": ";".join(s.excluded_ids + s.missing_excluded_ids),
+            "field": s.criterion.field if s.criterion else "",
+            "operator": s.criterion.operator if s.criterion else "",
+            "value": _value_text(s.criterion.value) if s.criterion else "",
         } for s in self.steps])
+
+
+def _value_text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "|".join(_value_text(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+NEGATED = {"<": "≥", "<=": ">", ">": "≤", ">=": "<"}
+
+
+def failure_reason(field_words: str, kind: str, operator: str, value: str, label: str) -> str:
+    """Why a patient was excluded, stated as the failure (a CONSORT box lists failures, not the criteria):
+    include ``ecog between 0|2`` → "ECOG performance status > 2"; include ``age >= 18`` → "Age < 18"; include
+    ``metastatic == yes`` → "No distant metastasis"; an exclusion criterion is its own label ("Active brain
+    metastases"). ``value`` is the attrition table's text (list items joined by ``|``)."""
+    if kind == "exclude" or not operator:
+        return label
+    items = value.split("|") if value else []
+    lower_words = field_words[:1].lower() + field_words[1:] if not field_words[:2].isupper() else field_words
+    if operator == "==" and value.casefold() in ("yes", "no"):
+        return f"No {lower_words}" if value.casefold() == "yes" else field_words
+    if operator == ">=" and value == "1":
+        return f"No {lower_words}"
+    if operator in NEGATED:
+        return f"{field_words} {NEGATED[operator]} {value}"
+    if operator == "between" and len(items) == 2:
+        low, high = items
+        try:
+            at_floor = float(low) <= 0
+        except ValueError:
+            at_floor = False
+        return f"{field_words} > {high}" if at_floor else f"{field_words} < {low} or > {high}"
+    if operator in ("in", "not in"):
+        listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+        return f"{field_words} {'not ' if operator == 'in' else ''}{listed}"
+    if operator == "==":
+        return f"{field_words} not {value}"
+    if operator == "!=":
+        return f"{field_words} {value}"
+    if operator in ("is missing", "is not missing"):
+        return f"{field_words} {'recorded' if operator == 'is missing' else 'not recorded'}"
+    return label
 
 
 def attrition_problems(steps: pd.DataFrame) -> list[str]:
@@ -118,7 +167,7 @@ def apply_eligibility(fields: pd.DataFrame, settings: EligibilitySettings) -> El
         kept_missing = missing_ids if policy == "include" else ()
         excluded = tuple(sorted(current.index[fails]))
         steps.append(AttritionStep(number, criterion.label, criterion.kind, len(remaining), len(excluded), excluded,
-                                   len(excluded_missing), excluded_missing, kept_missing))
+                                   len(excluded_missing), excluded_missing, kept_missing, criterion))
         gone = set(excluded) | set(excluded_missing)
         remaining = [p for p in remaining if p not in gone]
     return EligibilityResult(tuple(fields.index), tuple(remaining), tuple(steps), tuple(errors))

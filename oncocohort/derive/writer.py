@@ -24,6 +24,9 @@ DICTIONARY = {
     "objective_response": ("Objective response", "best overall response CR or PR"),
     "disease_control": ("Disease control", "best overall response CR, PR or SD"),
     "clinical_benefit": ("Clinical benefit", "CR or PR, or SD at ≥ [endpoints] clinical_benefit_weeks after start"),
+    "best_response_confirmed": ("Best overall response, confirmed", "as best_overall_response with confirmation"),
+    "best_response_unconfirmed": ("Best overall response, unconfirmed", "as best_overall_response without "
+                                  "confirmation"),
     "treatment_days": ("Treatment duration (days)", "last regimen dose − index date + 1"),
     "cycles": ("Cycles", "ceil(treatment_days / [regimen] cycle_days)"),
     "dose_reductions": ("Dose reductions", "periods with a lower dose than the drug's previous period"),

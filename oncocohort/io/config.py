@@ -110,6 +110,7 @@ class AnalysisSettings:
     ties: str = "efron"
     conf_level: float = 0.95
     firth: str = "auto"  # auto: Firth-penalised Cox when the ordinary likelihood is monotone
+    rmst_horizon: float | None = None  # restricted mean survival time up to this time (time_unit); None: last landmark
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ class StudyConfig:
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     adverse_events: AdverseEventSettings = field(default_factory=AdverseEventSettings)
     endpoints: EndpointSettings = field(default_factory=EndpointSettings)
+    # [labels]: words for abbreviations, codes and field names used in tables and text, e.g. SS = "synovial sarcoma"
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 # Key specifications: section -> key -> (python types, allowed values or None, required).
@@ -182,6 +185,7 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "ties": ((str,), TIES, False),
         "firth": ((str,), FIRTH_RULES, False),
         "conf_level": ((float,), None, False),
+        "rmst_horizon": ((float,), None, False),
     },
     "endpoints": {
         "censor_at_new_therapy": ((bool,), None, False),
@@ -288,7 +292,7 @@ class _ConfigReader:
 
     def read(self) -> StudyConfig:
         for name in self.data:
-            if name not in _KEYS:
+            if name not in _KEYS and name != "labels":
                 self.problem("warning", "config.unknown_section",
                              f"[{name}] is not a known section and is ignored{_suggest(name, _KEYS)}", name)
         if "study" not in self.data:
@@ -311,7 +315,23 @@ class _ConfigReader:
             analysis=self.analysis(),
             adverse_events=self.adverse_events(),
             endpoints=self.endpoints(),
+            labels=self.labels(),
         )
+
+    def labels(self) -> tuple[tuple[str, str], ...]:
+        """``[labels]``: any short text (an abbreviation, a code, a field name) → the words a reader sees."""
+        raw = self.data.get("labels", {})
+        if not isinstance(raw, dict):
+            self.problem("error", "config.type", "must be a table written [labels]", "labels")
+            return ()
+        good = []
+        for key, words in raw.items():
+            if isinstance(words, str) and words.strip():
+                good.append((key.strip(), words.strip()))
+            else:
+                self.problem("error", "config.type", 'a label is text, e.g. SS = "synovial sarcoma"', "labels", key,
+                             words)
+        return tuple(sorted(good))
 
     def not_collected(self, names: list) -> tuple[str, ...]:
         """Required patients columns declared as not collected: they may be absent or blank."""
@@ -454,6 +474,9 @@ class _ConfigReader:
             self.problem("error", "config.type", "cox_covariates is a list of field names", "analysis",
                          "cox_covariates", covariates)
             covariates = []
+        if "rmst_horizon" in values and not 0 < values["rmst_horizon"] < float("inf"):
+            self.problem("error", "config.out_of_range", "rmst_horizon is a positive time in the study's time_unit",
+                         "analysis", "rmst_horizon", values.pop("rmst_horizon"))
         if "conf_level" in values and not 0.5 < values["conf_level"] < 1:
             self.problem("error", "config.out_of_range", "conf_level must be between 0.5 and 1 (e.g. 0.95)",
                          "analysis", "conf_level", values.pop("conf_level"))

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..derive.eligibility import attrition_problems
+from ..derive.eligibility import attrition_problems, failure_reason
 from .figure_style import MARGIN, WIDTH, add_title, apply_style, plt, text_size, wrap_text
+from .vocabulary import Vocabulary
 
 FONT = 8  # points
 BOX_PAD = 0.5  # box padding in font sizes
@@ -30,18 +31,36 @@ class ConsortFigure:
     boxes: tuple[ConsortBox, ...]
 
 
-def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int) -> tuple[ConsortBox, ...]:
+def exclusion_reasons(attrition: pd.DataFrame, vocabulary: Vocabulary | None = None) -> list[tuple[str, int]]:
+    """(reason stated as a failure, patients) per step with exclusions; patients excluded because the criterion's
+    field was blank are a separate reason ("ECOG performance status not recorded")."""
+    vocabulary = vocabulary or Vocabulary()
+    out = []
+    for _, r in attrition.sort_values("step").iterrows():
+        field = str(r.get("field", "") or "")
+        words = vocabulary.field_label(field) if field else str(r["criterion"])
+        by_missing = int(r.get("n_excluded_missing_data", 0) or 0)
+        by_criterion = int(r["n_excluded"]) - by_missing
+        if by_criterion:
+            out.append((failure_reason(words, str(r.get("kind", "") or ""), str(r.get("operator", "") or ""),
+                                       str(r.get("value", "") or ""), str(r["criterion"])), by_criterion))
+        if by_missing:
+            out.append((f"{words} not recorded (missing data)", by_missing))
+    return out
+
+
+def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
+                  vocabulary: Vocabulary | None = None) -> tuple[ConsortBox, ...]:
     """The boxes' numbers and words, checked to add up (module docstring)."""
     steps = attrition.sort_values("step").reset_index(drop=True)
     problems = attrition_problems(steps)
     screened, included = int(steps["n_at_step"].iloc[0]), int(steps["n_remaining"].iloc[-1])
-    excluded = steps[steps["n_excluded"] > 0]
     if n_evaluable > included or n_analysed > included:
         problems.append(f"evaluable {n_evaluable} / analysed {n_analysed} exceed the {included} included")
     if problems:
         raise ValueError("the flow diagram does not add up: " + "; ".join(problems))
-    reasons = tuple(textwrap.fill(f"• {r['criterion']} (n = {int(r['n_excluded'])})", 44, subsequent_indent="   ")
-                    for _, r in excluded.iterrows())
+    reasons = tuple(textwrap.fill(f"• {reason} (n = {n})", 44, subsequent_indent="   ")
+                    for reason, n in exclusion_reasons(steps, vocabulary))
     return (ConsortBox("screened", screened, (f"Patients screened (n = {screened})",)),
             ConsortBox("excluded", screened - included, (f"Excluded (n = {screened - included})", *reasons)),
             ConsortBox("included", included, (f"Included and treated (n = {included})",)),

@@ -4,7 +4,8 @@ historical rate, and ORR by subgroup. Reads :mod:`oncocohort.stats.response_summ
 from __future__ import annotations
 
 from ..stats.response_summary import ResponseSummary, SubgroupResponse
-from .formatting import count_percent, p_value, percent_ci
+from .formatting import count_percent, p_text, p_value, percent_ci, percent_text
+from .journal_style import DEFAULT_STYLE, Style
 from .table import Column, Row, Table
 
 RATE_LABELS = {"ORR": "Objective response rate (CR + PR)", "DCR": "Disease control rate (CR + PR + SD)"}
@@ -13,26 +14,28 @@ LABELS = {"CR": "Complete response (CR)", "PR": "Partial response (PR)", "SD": "
 
 
 def efficacy_table(summary: ResponseSummary, subgroups: tuple[SubgroupResponse, ...] = (),
-                   title: str = "Table. Best overall response and response rates") -> Table:
+                   title: str = "Table. Best overall response and response rates", style: Style = DEFAULT_STYLE
+                   ) -> Table:
     rows = [Row(("Best overall response, n (%)", "", ""), group=True)]
-    rows += [Row((LABELS[c], count_percent(k, summary.n), ""), indent=1) for c, k in summary.counts
+    rows += [Row((LABELS[c], count_percent(k, summary.n, style), ""), indent=1) for c, k in summary.counts
              if k or c not in ("NON-CR/NON-PD",)]
     methods = set()
     for name, estimate in summary.rates:
         methods.add(estimate.method_label)
-        rows.append(Row((RATE_LABELS[name], count_percent(estimate.x, estimate.n),
-                         percent_ci(estimate.lower, estimate.upper))))
+        rows.append(Row((RATE_LABELS[name], count_percent(estimate.x, estimate.n, style),
+                         percent_ci(estimate.lower, estimate.upper, style))))
     notes = [f"Rates with {m}." for m in sorted(methods)]
     for name, test in summary.tests:
-        rows.append(Row((f"{name.upper()} versus historical rate {100 * test.p0:g} %",
-                         f"p = {p_value(test.p_value)}", ""), indent=1))
+        digits = 0 if float(100 * test.p0).is_integer() else 1
+        rows.append(Row((f"{name.upper()} versus historical rate {percent_text(test.p0, digits, style)}",
+                         p_text(test.p_value, style), ""), indent=1))
         notes.append(f"{name.upper()} compared with a historical rate by the {test.method} ({test.alternative}).")
     for group in subgroups:
         rows.append(Row((f"ORR by {group.factor}", "", ""), group=True))
-        rows += [Row((level, count_percent(e.x, e.n), percent_ci(e.lower, e.upper)), indent=1)
+        rows += [Row((level, count_percent(e.x, e.n, style), percent_ci(e.lower, e.upper, style)), indent=1)
                  for level, e in group.levels]
         if group.test is not None:
-            rows.append(Row((f"p ({group.test.method})", p_value(group.test.p_value), ""), indent=1))
+            rows.append(Row((f"p ({group.test.method})", p_value(group.test.p_value, style), ""), indent=1))
             notes.append(f"ORR by {group.factor}: {group.test.rule}.")
     return Table(title, (Column(f"N = {summary.n}"), Column("n (%)", align="right"), Column("95% CI", align="right")),
                  tuple(rows), tuple(notes),

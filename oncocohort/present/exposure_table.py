@@ -8,6 +8,7 @@ from ..stats.descriptive import ContinuousSummary
 from ..stats.study_analysis import ExposureSummary
 from .formatting import count_percent, number
 from .table import Column, Row, Table
+from .vocabulary import Vocabulary
 
 
 def _median_range(s: ContinuousSummary, scale: float = 1.0, digits: int = 1) -> str:
@@ -17,7 +18,14 @@ def _median_range(s: ContinuousSummary, scale: float = 1.0, digits: int = 1) -> 
             f"{number(scale * s.maximum, digits)})")
 
 
-def exposure_table(summary: ExposureSummary, title: str | None = None) -> Table:
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def exposure_table(summary: ExposureSummary, title: str | None = None, vocabulary: Vocabulary | None = None
+                   ) -> Table:
+    """Reasons for stopping are written in words (``patient_choice`` → "Patient's choice"; study.toml [labels])."""
+    vocabulary = vocabulary or Vocabulary()
     n = summary.n
     rows = [Row((f"Treatment duration, {summary.time_unit}, median (range)", _median_range(summary.duration)))]
     if summary.cycles is not None:
@@ -30,7 +38,8 @@ def exposure_table(summary: ExposureSummary, title: str | None = None) -> Table:
         rows += [Row((drug, _median_range(s, 100)), indent=1) for drug, s in summary.relative_dose_intensity]
     if summary.reason_stopped.levels:
         rows.append(Row(("Reason for stopping, n (%)", ""), group=True))
-        rows += [Row((level.level, count_percent(level.n, n)), indent=1) for level in summary.reason_stopped.levels]
+        rows += [Row((_sentence_case(vocabulary.code(level.level)), count_percent(level.n, n)), indent=1)
+                 for level in summary.reason_stopped.levels]
     notes = ("Duration: first dose to the last dose (or the data cutoff when ongoing), inclusive. Dose reduction: a "
              "period with a lower dose than the drug's previous one. Interruption: a gap of more than one day between "
              "periods of a drug. Relative dose intensity: delivered dose over the starting dose given without a "

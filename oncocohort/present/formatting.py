@@ -1,54 +1,148 @@
 """How numbers are written in tables, figures and text — one place, so a number reads the same everywhere.
 
 - counts with percentages: ``11 (34.4)``, one decimal, percentage of the stated n;
+- percentages in text: ``34.4%`` (one percent style per journal style: no space, or a space for ``percent_space``);
 - estimates with confidence intervals: ``7.6 (3.3–11.9)``; an unreachable or inestimable value is ``NR``/``NE``;
-- p-values: three decimals, ``< 0.001`` below that (as journals ask).
+  an interval with a negative limit is written with "to" (``−3.7 to 13.6``) so the minus is not read as a dash;
+- p-values: three decimals, ``< 0.001`` below that (as journals ask), or the journal style's rule;
+- counts in words: ``1 patient``, ``2 patients``, ``no complete responses``.
+
+Every function takes a :class:`~oncocohort.present.journal_style.Style` (default: :data:`DEFAULT_STYLE`), which
+sets the decimal mark (the Lancet's mid-line ``·``), the CI separator, percent spacing and the p-value rule.
 """
 
 from __future__ import annotations
 
 import math
 
+from .journal_style import DEFAULT_STYLE, Style
+
 NOT_REACHED = "NR"
 NOT_ESTIMABLE = "NE"
 
 
-def count_percent(x: int, n: int) -> str:
-    return f"{x} ({100 * x / n:.1f})" if n else str(x)
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
 
 
-def number(value: float | None, digits: int = 1, missing: str = NOT_ESTIMABLE) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+def _styled(text: str, style: Style) -> str:
+    """A number written by Python's format (``-3.7``) in the style's minus sign and decimal mark."""
+    return text.replace("-", style.minus).replace(".", style.decimal_mark)
+
+
+def number(value: float | None, digits: int = 1, missing: str = NOT_ESTIMABLE, style: Style = DEFAULT_STYLE) -> str:
+    """``value`` with ``digits`` decimals (``missing`` for None/NaN/inf); −0.0 is written 0.0."""
+    if _missing(value):
         return missing
-    return f"{value:.{digits}f}"
+    text = f"{value:.{digits}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return _styled(text, style)
+
+
+def general(value: float, style: Style = DEFAULT_STYLE) -> str:
+    """A number as written by ``%g`` (``12``, ``0.13``), in the style's decimal mark — for settings such as a
+    landmark time or a dose."""
+    return _styled(f"{value:g}", style)
+
+
+def percent_sign(style: Style = DEFAULT_STYLE) -> str:
+    """The percent sign as the style writes it after a number: ``%`` or `` %``."""
+    return " %" if style.percent_space else "%"
+
+
+def count_percent(x: int, n: int, style: Style = DEFAULT_STYLE) -> str:
+    """``11 (34.4)``: a count and its percentage of ``n`` (the count alone when n is 0)."""
+    return f"{x} ({number(100 * x / n, 1, style=style)})" if n else str(x)
 
 
 def interval(lower: float | None, upper: float | None, digits: int = 1, missing: str = NOT_ESTIMABLE,
-             scale: float = 1.0) -> str:
-    """``lower–upper``, each multiplied by ``scale`` (100 for a proportion's CI in percent)."""
-    return f"{number(_scaled(lower, scale), digits, missing)}–{number(_scaled(upper, scale), digits, missing)}"
+             scale: float = 1.0, style: Style = DEFAULT_STYLE) -> str:
+    """``lower–upper``, each multiplied by ``scale`` (100 for a proportion's CI in percent); ``lower to upper``
+    when a limit is negative."""
+    low, high = _scaled(lower, scale), _scaled(upper, scale)
+    negative = any(not _missing(v) and float(f"{v:.{digits}f}") < 0 for v in (low, high))
+    separator = " to " if negative else style.ci_separator
+    return f"{number(low, digits, missing, style)}{separator}{number(high, digits, missing, style)}"
 
 
 def _scaled(value: float | None, scale: float) -> float | None:
     return None if value is None else scale * value
 
 
-def percent(proportion: float | None, digits: int = 1) -> str:
+def percent(proportion: float | None, digits: int = 1, style: Style = DEFAULT_STYLE) -> str:
     """A proportion (0–1) in percent without the sign: ``34.4``; ``NE`` when missing."""
-    return number(_scaled(proportion, 100), digits)
+    return number(_scaled(proportion, 100), digits, style=style)
 
 
-def estimate_ci(estimate, lower, upper, digits: int = 1, missing: str = NOT_REACHED) -> str:
+def percent_text(proportion: float | None, digits: int = 1, style: Style = DEFAULT_STYLE) -> str:
+    """A proportion (0–1) in percent with the sign as the style writes it: ``34.4%``."""
+    text = percent(proportion, digits, style)
+    return text if text == NOT_ESTIMABLE else text + percent_sign(style)
+
+
+def estimate_ci(estimate, lower, upper, digits: int = 1, missing: str = NOT_REACHED,
+                style: Style = DEFAULT_STYLE) -> str:
     """``7.6 (3.3–11.9)``; a missing estimate (median not reached) is ``NR``, a missing limit ``NE``."""
-    return f"{number(estimate, digits, missing)} ({interval(lower, upper, digits)})"
+    return f"{number(estimate, digits, missing, style)} ({interval(lower, upper, digits, style=style)})"
 
 
-def p_value(p: float | None) -> str:
-    if p is None or not math.isfinite(p):
+def _p_digits(p: float, style: Style) -> int:
+    if style.p_rule == "significant":
+        return max(style.p_significant - 1 - math.floor(math.log10(p)), 1)
+    if style.p_extra_below is not None and p < style.p_extra_below:
+        return style.p_decimals + 1
+    return style.p_decimals
+
+
+def _p_parts(p: float | None, style: Style) -> tuple[str, str] | None:
+    """(relation, value) of a p-value: ("=", "0.002"), ("<", "0.001"), (">", "0.99")."""
+    if _missing(p):
+        return None
+    if p < style.p_floor:
+        relation, text = "<", f"{style.p_floor:.{-math.floor(math.log10(style.p_floor))}f}"
+    else:
+        digits = _p_digits(p, style)
+        text = f"{p:.{digits}f}"
+        if p < 0.05 <= float(text):  # never rounded up to the 0.05 threshold: one more decimal
+            text = f"{p:.{digits + 1}f}"
+        relation = "="
+        rounded_styles = style.p_decimals < 3 or style.p_rule == "significant"
+        if rounded_styles and float(text) >= 1:  # journal styles: never "P = 1.00"
+            relation, text = ">", "0.99"
+    if not style.p_leading_zero and text.startswith("0."):
+        text = text[1:]
+    return relation, _styled(text, style)
+
+
+def p_value(p: float | None, style: Style = DEFAULT_STYLE) -> str:
+    """A p-value for a table cell: ``0.002``, ``< 0.001`` (``NE`` when missing)."""
+    parts = _p_parts(p, style)
+    if parts is None:
         return NOT_ESTIMABLE
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    relation, text = parts
+    return text if relation == "=" else style.p_less.lstrip().replace("<", relation) + text
 
 
-def percent_ci(lower: float, upper: float) -> str:
+def p_text(p: float | None, style: Style = DEFAULT_STYLE) -> str:
+    """A p-value in a sentence: ``p = 0.002``, ``p < 0.001``, ``p=0·0020`` (Lancet), ``P = .002`` (JAMA)."""
+    parts = _p_parts(p, style)
+    if parts is None:
+        return f"{style.p_symbol} not estimable"
+    relation, text = parts
+    joiner = style.p_equals if relation == "=" else style.p_less.replace("<", relation)
+    return f"{style.p_symbol}{joiner}{text}"
+
+
+def percent_ci(lower: float, upper: float, style: Style = DEFAULT_STYLE) -> str:
     """A proportion's CI in percent: ``18.6–53.2``."""
-    return interval(lower, upper, scale=100)
+    return interval(lower, upper, scale=100, style=style)
+
+
+def plural(n: int, singular: str, plural_form: str | None = None, zero: str = "no") -> str:
+    """A count with its noun in agreement: ``1 patient``, ``3 patients``, ``no patients`` (``zero`` = None writes
+    ``0 patients``). ``plural_form`` for irregular nouns (``stable disease`` stays the same)."""
+    many = plural_form if plural_form is not None else singular + "s"
+    if n == 0 and zero is not None:
+        return f"{zero} {many}"
+    return f"{n} {singular if n == 1 else many}"

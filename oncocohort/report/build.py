@@ -31,6 +31,7 @@ from ..derive.writer import write_datasets
 from ..io.config import CONFIG_NAME, read_config
 from ..io.problems import ProblemLog, problems_to_text
 from ..io.study import validate_study
+from ..present.adverse_event_category_table import adverse_event_category_table
 from ..present.adverse_event_table import adverse_event_table
 from ..present.baseline_table import baseline_table
 from ..present.consort_figure import consort_figure
@@ -41,11 +42,13 @@ from ..present.forest_figure import forest_figure, forest_rows, subgroup_forest_
 from ..present.km_figure import km_figure
 from ..present.orr_bars_figure import orr_bars_figure
 from ..present.render import add_to_docx, to_csv, to_docx, to_html, to_markdown
+from ..present.response_detail_table import response_detail_table
 from ..present.spider_figure import spider_figure
 from ..present.subgroup_table import subgroup_table
 from ..present.survival_table import survival_table
 from ..present.swimmer_figure import swimmer_figure
 from ..present.table import Table
+from ..present.vocabulary import Vocabulary, undefined_abbreviations
 from ..present.waterfall_figure import waterfall_figure
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study
 from .narrative import methods_paragraph, results_paragraphs
@@ -85,16 +88,23 @@ class Progress:
 def build_tables(results: StudyResults) -> dict[str, Table]:
     unit = results.time_unit
     pfs_cox = next((c for c in results.cox if c.endpoint == "PFS"), None)
+    os_cox = next((c for c in results.cox if c.endpoint == "OS"), None)
     tables = {
         "table1_baseline": baseline_table(results.baseline, results.n_included),
         "table_efficacy": efficacy_table(results.response, results.response_subgroups,
                                          title="Table. Best overall response and response rates (RECIST 1.1)"),
-        "table_survival": survival_table(results.survival, unit),
+        "table_response_detail": response_detail_table(results.response_detail, results.n_included, unit),
+        "table_survival": survival_table(results.survival, unit, follow_up=results.follow_up),
         "table2_subgroups_pfs": subgroup_table(tuple(g for g in results.subgroup_survival if g.endpoint == "PFS"),
                                                pfs_cox, unit),
+        "table_subgroups_os": subgroup_table(tuple(g for g in results.subgroup_survival if g.endpoint == "OS"),
+                                             os_cox, unit, title="Table. OS by subgroup, univariable and "
+                                             "multivariable Cox regression"),
         "table3_adverse_events": adverse_event_table(results.adverse_events),
+        "table_adverse_event_categories": adverse_event_category_table(
+            results.adverse_event_categories, results.n_included, results.adverse_events.ctcae_version),
         "table_adverse_events_related": adverse_event_table(results.related_adverse_events),
-        "table_exposure": exposure_table(results.exposure),
+        "table_exposure": exposure_table(results.exposure, vocabulary=Vocabulary.from_labels(results.config.labels)),
     }
     if results.synthetic:
         tables = {name: _mark_synthetic(t) for name, t in tables.items()}
@@ -190,11 +200,13 @@ def _html(results: StudyResults, tables: dict[str, Table], figures: list[Figure]
                  "analysed. Every number below is in results.json with its method.</p>")
     parts += ["<h2>Statistical methods</h2>", f"<p>{e(methods_paragraph(facts))}</p>", "<h2>Results</h2>"]
     placement = {"Patients": ["figure1_flow", "table1_baseline"],
-                 "Efficacy": ["table_efficacy", "figure2_waterfall", "figure_spider", "figure_swimmer"],
+                 "Efficacy": ["table_efficacy", "table_response_detail", "figure2_waterfall", "figure_spider",
+                              "figure_swimmer"],
                  "Survival": ["table_survival", "figure4_km_pfs", "figure4_km_os"],
-                 "Subgroups": ["table2_subgroups_pfs", "figure5_orr_by_subgroup", "figure_forest_pfs",
-                               "figure_forest_pfs_subgroups"],
-                 "Safety": ["table3_adverse_events", "table_adverse_events_related", "table_exposure"]}
+                 "Subgroups": ["table2_subgroups_pfs", "table_subgroups_os", "figure5_orr_by_subgroup",
+                               "figure_forest_pfs", "figure_forest_pfs_subgroups"],
+                 "Safety": ["table3_adverse_events", "table_adverse_event_categories", "table_adverse_events_related",
+                            "table_exposure"]}
     by_name = {f.name: f for f in figures}
     for heading, text in results_paragraphs(facts):
         parts += [f"<h3>{e(heading)}</h3>", f"<p>{e(text)}</p>"]
@@ -372,6 +384,11 @@ def _write_all(results, datasets, folder: Path, formats, progress) -> list[Path]
         written += save_figure(figure.figure, folder / "figures" / figure.name)
     progress("figures", f"{len(figures)} figures (PNG 300 dpi, SVG, PDF)")
     written += write_datasets(datasets, folder / "datasets")
+    undefined = undefined_abbreviations([t for _, t in results_paragraphs(facts)],
+                                        Vocabulary.from_labels(results.config.labels))
+    if undefined:
+        progress("narrative", f"abbreviations without a long form (add them to study.toml [labels]): "
+                 f"{', '.join(undefined)}")
     if "html" in formats:
         path = folder / "report.html"
         path.write_text(_html(results, tables, figures, folder, facts), encoding="utf-8")

@@ -5,143 +5,387 @@ Every number in the text is read from the results.json dictionary (:func:`oncoco
 results_dict`) — never recomputed, never typed — so the text cannot disagree with the tables, the figures or the
 file (a test checks each number against the dictionary). Numbers that are names, not results (RECIST 1.1, CTCAE
 v5.0, "grade 3–4"), are listed in :data:`LABELS`.
+
+Style rules an editor would otherwise apply by hand (tested by tests/report/test_narrative_style.py): counts agree
+with their nouns and zero is written in words ("no patient had a complete response"), no sentence starts with a
+numeral, abbreviations are spelled out at first use (built-in long forms and study.toml ``[labels]``), codes and
+field names are written in words, one percent style, each method is named once (in the methods paragraph), and
+numbers follow the journal :class:`~oncocohort.present.journal_style.Style`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ..present.formatting import NOT_REACHED, interval, number, p_value, percent
+from ..present.formatting import general, interval, number, p_text, percent_sign, percent_text, plural
+from ..present.journal_style import DEFAULT_STYLE, Style
+from ..present.vocabulary import Vocabulary, is_abbreviation
+from ..stats.proportions import CI_METHOD_NAMES
 
 # words containing digits that name things rather than report results
-LABELS = ("RECIST 1.1", "iRECIST", "grade 1–2", "grade 3–4", "grade 5", "CTCAE v5.0", "CTCAE v6.0", "PD-1",
-          "Cox", "k − 1")
+LABELS = ("RECIST 1.1", "iRECIST", "grade 1–2", "grade 3–4", "grade 5", "grade ≥ 3", "CTCAE v5.0", "CTCAE v6.0",
+          "PD-1", "Cox", "k − 1", "1.96", "0.55", "0.45")
 
-
-def _one(value) -> str:
-    """A time or percentage with one decimal; a median not reached is NR."""
-    return number(value, 1, NOT_REACHED)
-
-
-def _pct_ci(estimate: dict) -> str:
-    return interval(estimate["lower"], estimate["upper"], scale=100)
+# where the text points the reader; the report's numbering (report/build.py) may pass its own
+DEFAULT_CITATIONS = {"flow": "Figure 1", "baseline": "Table 1", "waterfall": "Figure 2", "km": "Figure 4",
+                     "subgroups_pfs": "Table 2", "subgroups_os": "the OS subgroup table", "adverse_events": "Table 3"}
 
 
 def _month_year(iso: str | None) -> str:
     return "" if iso is None else dt.date.fromisoformat(iso).strftime("%B %Y")
 
 
-def _median_text(median: dict, unit: str) -> str:
-    if median["estimate"] is None:
-        return f"not reached (95% CI {interval(median['lower'], median['upper'])} {unit})"
-    return f"{_one(median['estimate'])} {unit} (95% CI {interval(median['lower'], median['upper'])})"
+def _day_month_year(iso: str | None) -> str:
+    if iso is None:
+        return "not stated"
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%B %Y')}"
 
 
-def methods_paragraph(r: dict) -> str:
-    s = r["settings"]
-    level = f"{100 * s['conf_level']:g}%"
-    criteria = {"recist1.1": "RECIST 1.1", "irecist": "iRECIST", "choi": "the Choi criteria",
+def _was(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
+def _join(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _of(x: int, n: int, noun: str = "patient") -> str:
+    """``3 of the 32 patients``; with one patient ``the patient`` (or ``no patient``)."""
+    if n == 1:
+        return f"the {noun}" if x else f"no {noun}"
+    return f"{x} of the {n} {noun}s"
+
+
+def _factor_words(label: str) -> str:
+    """A subgroup label inside a sentence: first letter lower-case unless it starts an abbreviation (ECOG)."""
+    first = label.split(" ", 1)[0]
+    return label if is_abbreviation(first) or first[:2].isupper() else label[:1].lower() + label[1:]
+
+
+class _Writer:
+    """Formats the numbers of one results dictionary in one style (private helper of the paragraph builders)."""
+
+    def __init__(self, r: dict, style: Style, citations: dict[str, str] | None):
+        self.r, self.style = r, style
+        self.unit = r["study"]["time_unit"]
+        self.vocabulary = Vocabulary.from_labels(r["settings"].get("labels", {}).items())
+        self.cite = {**DEFAULT_CITATIONS, **(citations or {})}
+
+    def one(self, value) -> str:
+        return number(value, 1, style=self.style)
+
+    def pct(self, proportion) -> str:
+        return percent_text(proportion, 1, self.style)
+
+    def pct_of(self, x: int, n: int) -> str:
+        return percent_text(x / n if n else None, 1, self.style)
+
+    def ci(self, estimate: dict, scale: float = 100) -> str:
+        """``95% CI 18.6–53.2%`` (a proportion, ``scale`` 100) or ``95% CI 3.3–11.9`` (a time, ``scale`` 1)."""
+        if estimate["lower"] is None or estimate["upper"] is None:
+            return "95% CI not estimable"
+        text = interval(estimate["lower"], estimate["upper"], scale=scale, style=self.style)
+        return f"95% CI {text}{percent_sign(self.style) if scale == 100 else ''}"
+
+    def median(self, median: dict) -> str:
+        """``7.6 months (95% CI 5.0–14.1)``; a limit that cannot be estimated is said in words."""
+        lower, upper = median["lower"], median["upper"]
+        if median["estimate"] is None:
+            return "not reached" if lower is None else (f"not reached (lower 95% confidence limit "
+                                                        f"{self.one(lower)} {self.unit})")
+        text = f"{self.one(median['estimate'])} {self.unit}"
+        if lower is None and upper is None:
+            return text + " (95% CI not estimable)"
+        if upper is None:
+            return text + f" (95% CI from {self.one(lower)}; upper limit not estimable)"
+        if lower is None:
+            return text + f" (95% CI up to {self.one(upper)}; lower limit not estimable)"
+        return text + f" (95% CI {interval(lower, upper, style=self.style)})"
+
+    def level(self, factor: str, level: str) -> str:
+        """A subgroup level in a sentence: its words; a bare number gets the factor's name ("ECOG performance
+        status 2")."""
+        words = self.vocabulary.code(level)
+        if words.casefold() == "other":
+            return f"other {_factor_words(factor)} categories"
+        return words if any(c.isalpha() for c in words) else f"{_factor_words(factor)} {words}"
+
+
+def _methods(w: _Writer) -> str:
+    r, s = w.r, w.r["settings"]
+    level = f"{general(100 * s['conf_level'], w.style)}%"
+    criteria = {"recist1.1": "Response Evaluation Criteria in Solid Tumours version 1.1 (RECIST 1.1)",
+                "irecist": "immune Response Evaluation Criteria in Solid Tumours (iRECIST)", "choi": "the Choi criteria",
                 "recorded": "the responses recorded by the investigators"}[s["response_criteria"]]
     response = r["response"]
-    ci = response["orr"]["method"] if response["orr"] else s["ci_method"]
-    surv = r["survival"]["PFS"]
-    ties = s["ties"].capitalize()
+    ci_name = CI_METHOD_NAMES.get(s["ci_method"], s["ci_method"])
+    benefit = response.get("clinical_benefit")
     text = (
         f"Tumour response was derived from the lesion measurements by {criteria} "
         f"({'with' if response['confirmation'] else 'without'} confirmation of responses); the best overall response "
-        f"counted each patient once. ORR (complete plus partial response) and DCR (plus stable disease) are given with "
-        f"{ci} confidence intervals; ORR was compared with a historical rate by the exact binomial test and between "
-        "subgroups by Fisher's exact test (or the chi-square test when every expected count was at least 5). "
-        "Progression-free survival (progression by imaging or death) and overall survival were measured from the "
-        "first dose and estimated by the Kaplan–Meier method; patients without an event were censored at their last "
-        "evaluable assessment (PFS) or last known alive date (OS). Medians are given with "
-        f"{level} confidence intervals from the {surv['conf_type']} transformation ({surv['median']['method']}); "
-        f"landmark rates with Greenwood variance; follow-up by the reverse Kaplan–Meier method. Survival was compared "
-        f"between subgroups by the log-rank test, and hazard ratios were estimated by Cox regression ({ties} "
-        "ties, Wald confidence intervals and p-values)")
+        "counted each patient once. The objective response rate (ORR) is the proportion of patients with a complete "
+        "response (CR) or partial response (PR) as best overall response, and the disease control rate (DCR) adds "
+        f"stable disease (SD); both are given with {ci_name} {level} confidence intervals, and the ORR is shown with "
+        "and without confirmation. The ORR was "
+        "compared with a historical rate by the exact binomial test and between subgroups by Fisher's exact test "
+        "(or the chi-square test when every expected count was at least 5).")
+    if benefit is not None:
+        text += f" The CBR counts CR or PR, or SD lasting at least {benefit['weeks']} weeks."
+    text += (" Progression-free survival (PFS; progression by imaging or death) and OS were measured from the first dose and estimated by the "
+             "Kaplan–Meier method; patients without an event were censored at their last evaluable assessment (PFS) "
+             "or last known alive date (OS). DoR was measured among responders from the first CR or PR to "
+             "progression or death and estimated by the Kaplan–Meier method, and TTR from the first dose to the "
+             "first CR or PR.")
+    if s["median_ci"] == "spss":
+        text += (f" Medians are given with {level} CIs computed as SPSS computes them: the median ± 1.96 × SE, the "
+                 "SE being the Greenwood standard error of the survival estimate at the median divided by the "
+                 "density of the survival times (estimated between the times at which survival crosses 0.55 and "
+                 "0.45), without transformation; limits are reported as computed, and a lower limit below zero "
+                 "is kept, as SPSS does not truncate it (noted under the tables).")
+    else:
+        text += (f" Medians are given with {level} CIs read from the {s['km_conf_type']}-transformed pointwise "
+                 "confidence band (the times at which the band crosses 0.5, as R survfit).")
+    text += (f" Landmark rates are given with Greenwood variance and {s['km_conf_type']}-transformed CIs. The "
+             "median follow-up is one number for the study: the reverse Kaplan–Meier estimate for OS (deaths "
+             "censored, censoring as the event).")
+    if s.get("rmst_horizon") is not None:
+        text += (f" The RMST to {general(s['rmst_horizon'], w.style)} {w.unit} is the area under the "
+                 "Kaplan–Meier curve up to that time, with the standard error of R survfit.")
+    ties = s["ties"].capitalize()
+    text += (" Survival was compared between subgroups by the log-rank test, and hazard ratios were estimated by Cox "
+             f"regression ({ties} ties, Wald CIs and p-values); proportional hazards were checked with scaled "
+             "Schoenfeld residuals (R cox.zph)")
     text += ("; when a likelihood was monotone (an infinite estimate) the Firth-penalised model with profile "
              "likelihood intervals was used instead." if s["firth"] == "auto" else
              "; all Cox models were Firth-penalised." if s["firth"] == "always" else ".")
     text += (f" Adverse events were graded by CTCAE v{s['ctcae_version']} and counted once per patient and term at "
              f"the maximum grade; events from the first dose to {s['treatment_emergent_days']} days after the last "
-             f"dose were treatment-emergent. Analyses used oncocohort {r['software']['version']}.")
+             "dose were treatment-emergent; serious events and events leading to dose reduction, interruption or "
+             f"discontinuation are as recorded. Analyses used oncocohort {r['software']['version']}.")
     return text
 
 
-def results_paragraphs(r: dict) -> list[tuple[str, str]]:
-    study, unit = r["study"], r["study"]["time_unit"]
-    out = []
+def _patients(w: _Writer) -> str:
+    study, r = w.r["study"], w.r
+    first, last = _month_year(study["first_index_date"]), _month_year(study["last_index_date"])
+    when = f"Between {first} and {last}" if first != last else f"In {first}"
+    excluded = study["n_excluded"]
+    text = (f"{when}, {plural(study['n_screened'], 'patient', zero=None)} {_was(study['n_screened'])} screened and "
+            f"{study['n_included']} {_was(study['n_included'])} included; "
+            + (f"{excluded} {_was(excluded)} excluded" if excluded else "none was excluded")
+            + f" ({w.cite['flow']}).")
     baseline = {b["variable"]: b for b in r["baseline"]}
-    text = (f"Between {_month_year(study['first_index_date'])} and {_month_year(study['last_index_date'])}, "
-            f"{study['n_screened']} patients were screened and {study['n_included']} were included "
-            f"({study['n_excluded']} excluded; Figure 1).")
     if "age" in baseline and baseline["age"]["n"]:
         age = baseline["age"]
-        text += f" The median age was {age['median']:g} years (range {age['min']:g}–{age['max']:g})."
-    for variable, words in (("sex", "were {level}"), ("ecog", "had ECOG performance status {level}"),
+        if age["n"] == 1:
+            text += f" The patient's age was {general(age['median'], w.style)} years."
+        else:
+            text += (f" The median age was {general(age['median'], w.style)} years (range "
+                     f"{interval(age['min'], age['max'], 0, style=w.style)}).")
+    parts = []
+    for variable, words in (("sex", "{was} {level}"), ("ecog", "had ECOG performance status {level}"),
                             ("histology_group", "had {level}")):
-        if variable in baseline and baseline[variable]["n"]:
-            top = max(baseline[variable]["levels"], key=lambda lv: lv["n"])
-            text += (f" {top['n']} patients ({top['percent']:.1f}%) " + words.format(level=top["level"]) + ".")
-    out.append(("Patients", text + " Baseline characteristics are shown in Table 1."))
+        item = baseline.get(variable)
+        if not item or not item["n"]:
+            continue
+        named = [lv for lv in item["levels"] if str(lv["level"]).casefold() not in ("other", "unknown") and lv["n"]]
+        if not named:
+            continue
+        top = max(named, key=lambda lv: lv["n"])
+        level = w.vocabulary.code(str(top["level"]))
+        parts.append(f"{top['n']} ({w.pct(top['percent'] / 100)}) "
+                     + words.format(was=_was(top["n"]), level=level))
+    if parts and study["n_included"] == 1:
+        text += " The patient " + _join([p.split(") ", 1)[1] for p in parts]) + "."
+    elif parts:
+        text += f" Of the {plural(study['n_included'], 'patient', zero=None)}, {_join(parts)}."
+    return text + f" Baseline characteristics are shown in {w.cite['baseline']}."
 
-    response = r["response"]
-    counts, percents = response["counts"], response["percents"]
-    parts = [f"{counts[c]} {name} ({percents[c]:.1f}%)" for c, name in
-             (("CR", "complete responses"), ("PR", "partial responses"), ("SD", "stable disease"),
-              ("PD", "progressive disease"), ("NE", "not evaluable")) if counts[c] or c in ("CR", "PR", "SD", "PD")]
+
+RESPONSE_WORDS = (("CR", "a complete response"), ("PR", "a partial response"), ("SD", "stable disease"),
+                  ("NON-CR/NON-PD", "non-CR/non-PD"), ("PD", "progressive disease"), ("NE", "not evaluable"))
+
+
+def _efficacy(w: _Writer) -> str:
+    response, n = w.r["response"], w.r["response"]["n"]
+    counts = response["counts"]
+    seen = [(c, words) for c, words in RESPONSE_WORDS if counts.get(c)]
+    missing = [words for c, words in RESPONSE_WORDS if c in ("CR", "PR", "SD", "PD") and not counts.get(c)]
+    clauses = [f"{words} in {plural(counts[c], 'patient') if i == 0 else counts[c]} ({w.pct_of(counts[c], n)})"
+               for i, (c, words) in enumerate(seen)]
+    text = f"Best overall response was {_join(clauses)}."
+    if missing:
+        text += f" No patient had {_join(missing).replace(' and ', ' or ')}."
     orr, dcr = response["orr"], response["dcr"]
-    text = (f"Of the {response['n']} patients, best overall response was " + ", ".join(parts[:-1]) + f" and "
-            f"{parts[-1]}. The ORR was {percent(orr['estimate'])}% (95% CI {_pct_ci(orr)}%) and "
-            f"the DCR {percent(dcr['estimate'])}% (95% CI {_pct_ci(dcr)}%; {orr['method']}).")
+    if orr is not None:
+        text += (f" The ORR was {w.pct(orr['estimate'])} ({w.ci(orr)}) and the DCR was {w.pct(dcr['estimate'])} "
+                 f"({w.ci(dcr)}).")
+    confirmed, unconfirmed = response.get("orr_confirmed"), response.get("orr_unconfirmed")
+    if confirmed is not None and unconfirmed is not None:
+        text += (f" With confirmation of responses required, the ORR was {w.pct(confirmed['estimate'])} "
+                 f"({w.ci(confirmed)}); without, it was {w.pct(unconfirmed['estimate'])} ({w.ci(unconfirmed)}).")
+    benefit = response.get("clinical_benefit")
+    if benefit is not None:
+        text += f" The CBR was {w.pct(benefit['estimate'])} ({w.ci(benefit)})."
     for name, test in sorted(response["tests"].items()):
-        text += (f" The {name.upper()} differed from the historical rate of {percent(test['p0'])}% "
-                 f"(p = {p_value(test['p'])}, {test['method']})." if test["p"] is not None and test["p"] < 0.05 else
-                 f" The {name.upper()} did not differ significantly from the historical rate of {percent(test['p0'])}% "
-                 f"(p = {p_value(test['p'])}, {test['method']}).")
-    text += (f" Target lesions shrank in {response['n_with_shrinkage']} of the {response['n_with_measurement']} "
-             "patients with a post-baseline measurement (Figure 2).")
-    out.append(("Efficacy", text))
+        rate = percent_text(test["p0"], 0 if float(100 * test["p0"]).is_integer() else 1, w.style)
+        verdict = "differed from" if test["p"] is not None and test["p"] < 0.05 else "did not differ significantly from"
+        text += f" The {name.upper()} {verdict} the historical rate of {rate} ({p_text(test['p'], w.style)})."
+    measured = response["n_with_measurement"]
+    if measured:
+        text += (f" Target lesions shrank in {_of(response['n_with_shrinkage'], measured)} with a post-baseline "
+                 f"measurement ({w.cite['waterfall']})")
+        change = response.get("best_pct_change")
+        if change and change["n"] == 1:
+            text += f"; the best change was {w.one(change['median'])}%"
+        elif change and change["n"]:
+            text += (f"; the median best change was {w.one(change['median'])}% (range "
+                     f"{interval(change['min'], change['max'], style=w.style)}%)")
+        text += "."
+    else:
+        text += " No patient had a post-baseline measurement of the target lesions."
+    responders = response.get("n_responders", 0)
+    duration = response.get("duration_of_response")
+    if responders and duration is not None:
+        ttr = response["time_to_response"]
+        text += (" In the responder, the TTR was " if responders == 1 else
+                 f" Among the {responders} responders, the median TTR was ") + f"{w.one(ttr['median'])} {w.unit}"
+        if ttr["n"] > 1:
+            text += f" (range {interval(ttr['min'], ttr['max'], style=w.style)})"
+        text += f" and the median DoR was {w.median(duration['median'])}."
+    elif not responders:
+        text += " No patient responded, so DoR and TTR were not estimated."
+    return text
 
+
+def _survival(w: _Writer) -> str:
+    r = w.r
     pfs, os_ = r["survival"]["PFS"], r["survival"]["OS"]
-    text = (f"At the data cutoff ({study['data_cutoff']}), {r['exposure']['ongoing_at_cutoff']} patients were still "
-            f"on treatment. The median follow-up was {_one(os_['follow_up_reverse_km']['estimate'])} {unit} by the "
-            f"reverse Kaplan–Meier method (observed times: median {_one(os_['observed_time']['median'])}, range "
-            f"{interval(os_['observed_time']['min'], os_['observed_time']['max'])} {unit}). "
-            f"{pfs['events']} PFS events had occurred (maturity {_one(pfs['maturity_percent'])}%); the median PFS was "
-            f"{_median_text(pfs['median'], unit)}")
-    rates = [f"{m['time']:g}-{unit.rstrip('s')} rate {percent(m['surv'])}% (95% CI {_pct_ci(m)}%)"
-             for m in pfs["landmarks"]]
-    text += (", with " + ", ".join(rates) if rates else "") + "."
-    text += (f" {os_['events']} patients had died (maturity {_one(os_['maturity_percent'])}%); the median OS was "
-             f"{_median_text(os_['median'], unit)}")
-    rates = [f"{m['time']:g}-{unit.rstrip('s')} rate {percent(m['surv'])}% (95% CI {_pct_ci(m)}%)"
-             for m in os_["landmarks"]]
-    text += (", with " + ", ".join(rates) if rates else "") + " (Figure 4)."
-    out.append(("Survival", text))
+    ongoing = r["exposure"]["ongoing_at_cutoff"]
+    text = (f"At the data cutoff ({_day_month_year(r['study']['data_cutoff'])}), "
+            + (f"{plural(ongoing, 'patient', zero=None)} {_was(ongoing)} still on treatment." if ongoing else
+               "no patient was still on treatment."))
+    follow_up = r["follow_up"]
+    if follow_up["estimate"] is None:
+        text += (" The median follow-up (reverse Kaplan–Meier method for OS) could not be estimated because no "
+                 "patient was censored before half of the follow-up was complete.")
+    else:
+        text += (f" The median follow-up, by the reverse Kaplan–Meier method for OS, was "
+                 f"{w.median(follow_up)}.")
+    for key, name, event_words in (("PFS", "PFS", "PFS events (progression or death)"), ("OS", "OS", "deaths")):
+        e = r["survival"][key]
+        if e["events"]:
+            text += (f" {event_words[:1].upper() + event_words[1:]} occurred in {e['events']} of the "
+                     f"{plural(e['n'], 'patient', zero=None)} (maturity {w.pct(e['maturity_percent'] / 100)}); the "
+                     f"median {name} was {w.median(e['median'])}")
+        else:
+            text += f" No {event_words.split(' (')[0].replace('deaths', 'death')} occurred, and the median {name} " \
+                    f"was not reached"
+        marks = [f"{w.pct(m['surv'])} ({w.ci(m)}) at {general(m['time'], w.style)} {w.unit}"
+                 for m in e["landmarks"]]
+        text += (f". {name} rates were " + _join(marks) if marks else "") + "."
+    rmst = [(name, r["survival"][name]["rmst"]) for name in ("PFS", "OS") if r["survival"][name].get("rmst")]
+    if rmst:
+        horizon = general(rmst[0][1]["horizon"], w.style)
+        text += (f" The RMST to {horizon} {w.unit} was "
+                 + _join([f"{w.one(v['estimate'])} {w.unit} ({w.ci(v, scale=1)}) for {name}" for name, v in rmst])
+                 + f" ({w.cite['km']}).")
+    return text
 
+
+def _subgroups(w: _Writer) -> str:
+    r = w.r
     sentences = []
-    for group in r["subgroup_survival"].get("PFS", []):
-        levels = "; ".join(f"{lv['level']} {_one(lv['median']['estimate'])}" for lv in group["levels"])
-        test = group["logrank"]
-        sentences.append(f"Median PFS by {group['factor']} was {levels} {unit}"
-                         + (f" (log-rank p = {p_value(test['p'])})" if test else "") + ".")
-    for group in response["subgroups"]:
-        levels = "; ".join(f"{lv['level']} {lv['x']}/{lv['n']} ({percent(lv['estimate'])}%)" for lv in group["levels"])
+    for endpoint in ("PFS", "OS"):
+        for group in r["subgroup_survival"].get(endpoint, []):
+            if len(group["levels"]) < 2:
+                continue
+            parts = [(f"{w.one(lv['median']['estimate'])} {w.unit}" if lv["median"]["estimate"] is not None
+                      else "not reached") + f" for {w.level(group['factor'], lv['level'])}" for lv in group["levels"]]
+            test = group["logrank"]
+            by = "" if _factor_words(group["factor"]) in " ".join(parts) else f" by {_factor_words(group['factor'])}"
+            sentences.append(f"Median {endpoint}{by} was {_join(parts)}"
+                             + (f" (log-rank {p_text(test['p'], w.style)})" if test else "") + ".")
+    for group in r["response"]["subgroups"]:
+        if len(group["levels"]) < 2:
+            continue
+        parts = [f"{w.pct(lv['estimate'])} ({lv['x']} of {lv['n']}) for {w.level(group['factor'], lv['level'])}"
+                 for lv in group["levels"]]
         test = group["test"]
-        sentences.append(f"ORR by {group['factor']}: {levels}"
-                         + (f" (p = {p_value(test['p'])}, {test['method']})" if test else "") + ".")
-    if sentences:
-        out.append(("Subgroups", " ".join(sentences) + " Cox models are shown in Table 2."))
+        by = "" if _factor_words(group["factor"]) in " ".join(parts) else f" by {_factor_words(group['factor'])}"
+        sentences.append(f"The ORR{by} was {_join(parts)}"
+                         + (f" ({p_text(test['p'], w.style)}, {test['method']})" if test else "") + ".")
+    if not sentences:
+        return ""
+    cox = [name for name in ("PFS", "OS") if name in r["cox"]]
+    if cox:
+        where = _join([f"for {name} in {w.cite['subgroups_' + name.lower()]}" for name in cox])
+        sentences.append(f"Univariable and multivariable Cox models are shown {where}, each with its test of "
+                         "proportional hazards.")
+    return " ".join(sentences)
 
-    ae = r["adverse_events"]
-    any_row = ae["rows"][0]
-    common = [row for row in ae["rows"] if row["level"] == "term"][:5]
-    text = (f"Treatment-emergent adverse events occurred in {any_row['any_grade']} patients "
-            f"({any_row['percent']['any_grade']:.1f}%); the worst grade was grade 3–4 in {any_row['grade_3_4']} "
-            f"({any_row['percent']['grade_3_4']:.1f}%) and grade 5 in {any_row['grade_5']}.")
+
+def _safety(w: _Writer) -> str:
+    ae = w.r["adverse_events"]
+    n = ae["n"]
+    any_row = ae["rows"][0] if ae["rows"] else None
+    if any_row is None or not any_row["any_grade"]:
+        return "No treatment-emergent adverse events were recorded."
+    text = (f"Treatment-emergent adverse events occurred in {_of(any_row['any_grade'], n)} "
+            f"({w.pct_of(any_row['any_grade'], n)}); the worst grade was ")
+    worst = []
+    if any_row["grade_3_4"]:
+        worst.append(f"grade 3–4 in {any_row['grade_3_4']} ({w.pct_of(any_row['grade_3_4'], n)})")
+    if any_row["grade_5"]:
+        worst.append(f"grade 5 in {any_row['grade_5']} ({w.pct_of(any_row['grade_5'], n)})")
+    text += (_join(worst) if worst else "grade 1–2 in every patient with an event") + "."
+    if any_row["grade_3_4"] and not any_row["grade_5"]:
+        text += " No patient had a grade 5 event."
+    categories = {c["label"]: c for c in w.r.get("adverse_event_categories", [])}
+    serious = categories.get("Serious adverse event")
+    if serious is not None:
+        text += (f" Serious adverse events occurred in {plural(serious['any_grade'], 'patient')} "
+                 f"({w.pct_of(serious['any_grade'], n)})." if serious["any_grade"] else
+                 " No patient had a serious adverse event.")
+        actions = [(label, words) for label, words in (("Leading to dose reduction", "dose reduction"),
+                                                       ("Leading to treatment interruption", "interruption"),
+                                                       ("Leading to discontinuation", "discontinuation"))]
+        led = [f"{words} in {plural(categories[label]['any_grade'], 'patient', zero=None)}"
+               for label, words in actions if label in categories and categories[label]["any_grade"]]
+        never = [words for label, words in actions if label in categories and not categories[label]["any_grade"]]
+        if led:
+            text += f" Adverse events led to {_join(led)}."
+        if never:
+            text += f" No adverse event led to {_join(never).replace(' and ', ' or ')}."
+    common = sorted((row for row in ae["rows"] if row["level"] == "term"),
+                    key=lambda row: (-row["any_grade"], row["term"]))[:5]
     if common:
-        text += " The most common were " + ", ".join(
-            f"{row['term'].lower()} ({row['percent']['any_grade']:.1f}%)" for row in common) + " (Table 3)."
-    out.append(("Safety", text))
-    return out
+        text += (f" The most common ({w.cite['adverse_events']}) were " if len(common) > 1 else
+                 f" The only one ({w.cite['adverse_events']}) was ") + _join(
+            [f"{row['term'].lower()} ({w.pct(row['percent']['any_grade'] / 100)})" for row in common]) + "."
+    return text
+
+
+def narrative(r: dict, style: Style = DEFAULT_STYLE, citations: dict[str, str] | None = None
+              ) -> list[tuple[str, str]]:
+    """The whole text as (heading, paragraph) pairs: "Statistical methods" first, then the results sections;
+    abbreviations spelled out at their first use across the whole text."""
+    w = _Writer(r, style, citations)
+    sections = [("Statistical methods", _methods(w)), ("Patients", _patients(w)), ("Efficacy", _efficacy(w)),
+                ("Survival", _survival(w)), ("Subgroups", _subgroups(w)), ("Safety", _safety(w))]
+    sections = [(heading, text) for heading, text in sections if text]
+    texts = w.vocabulary.spell_out([text for _, text in sections])
+    return [(heading, text) for (heading, _), text in zip(sections, texts)]
+
+
+def methods_paragraph(r: dict, style: Style = DEFAULT_STYLE, citations: dict[str, str] | None = None) -> str:
+    """The Statistical Methods paragraph (abbreviations spelled out as in :func:`narrative`)."""
+    return narrative(r, style, citations)[0][1]
+
+
+def results_paragraphs(r: dict, style: Style = DEFAULT_STYLE, citations: dict[str, str] | None = None
+                       ) -> list[tuple[str, str]]:
+    """The Results paragraphs as (heading, text) pairs, following the methods paragraph of :func:`narrative`."""
+    return narrative(r, style, citations)[1:]

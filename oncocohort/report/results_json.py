@@ -17,7 +17,7 @@ from ..stats.firth import FirthCoxModel
 from ..stats.json_values import json_ready
 from ..stats.kaplan_meier import Quantile
 from ..stats.proportions import ProportionEstimate
-from ..stats.study_analysis import NotEstimable, StudyResults
+from ..stats.study_analysis import EndpointSurvival, NotEstimable, RestrictedMean, StudyResults, rmst_horizon
 
 SCHEMA = "oncocohort-results/1"
 
@@ -36,13 +36,32 @@ def _continuous(s: ContinuousSummary) -> dict:
             "max": s.maximum, "mean": s.mean, "sd": s.sd, "method": "median (range)"}
 
 
+def _rmst(r: RestrictedMean | None) -> dict | None:
+    return None if r is None else {"horizon": r.horizon, "estimate": r.estimate, "se": r.se, "lower": r.lower,
+                                   "upper": r.upper, "method": r.method}
+
+
+def _endpoint(e: EndpointSurvival) -> dict:
+    return {
+        "label": e.label, "n": e.n, "events": e.events, "censored": e.n - e.events,
+        "maturity_percent": 100 * e.events / e.n if e.n else None,
+        "median": _quantile(e.median), "conf_type": e.fit.conf_type, "conf_level": e.fit.conf_level,
+        "landmarks": [{"time": m.time, "surv": m.surv, "lower": m.lower, "upper": m.upper,
+                       "n_risk": m.n_risk, "method": f"Kaplan–Meier, Greenwood variance, {e.fit.conf_type} CI"}
+                      for m in e.landmarks],
+        "observed_time": _continuous(e.observed),
+        "rmst": _rmst(e.rmst),
+    }
+
+
 def _model(model) -> dict:
     if isinstance(model, NotEstimable):
         return {"not_estimable": model.reason}
     terms = [{"term": t.name, "hr": t.hr, "lower": t.lower, "upper": t.upper, "p": t.p_value,
               "coef": t.coef} for t in model.terms]
     if isinstance(model, FirthCoxModel):
-        return {"method": model.method, "terms": terms, "lr_test": model.lr_test, "lr_p": model.lr_p}
+        return {"method": model.method, "terms": terms, "lr_test": model.lr_test, "lr_p": model.lr_p,
+                "ph_tests": []}
     return {"method": model.method, "n": model.n, "events": model.events, "terms": terms,
             "lr_test": model.lr_test, "lr_p": model.lr_p, "concordance": model.concordance,
             "ph_tests": [{"term": z.term, "chisq": z.chisq, "df": z.df, "p": z.p_value}
@@ -73,18 +92,8 @@ def _results(results: StudyResults) -> dict:
                              "missing": s.missing, "method": "n (%) of patients with a value",
                              "levels": [{"level": lv.level, "n": lv.n, "percent": lv.percent}
                                         for lv in s.levels]})
-    survival = {}
-    for e in results.survival:
-        survival[e.endpoint] = {
-            "label": e.label, "n": e.n, "events": e.events, "censored": e.n - e.events,
-            "maturity_percent": 100 * e.events / e.n if e.n else None,
-            "median": _quantile(e.median), "conf_type": e.fit.conf_type, "conf_level": e.fit.conf_level,
-            "landmarks": [{"time": m.time, "surv": m.surv, "lower": m.lower, "upper": m.upper,
-                           "n_risk": m.n_risk, "method": f"Kaplan–Meier, Greenwood variance, {e.fit.conf_type} CI"}
-                          for m in e.landmarks],
-            "follow_up_reverse_km": _quantile(e.follow_up),
-            "observed_time": _continuous(e.observed),
-        }
+    survival = {e.endpoint: _endpoint(e) for e in results.survival}
+    detail = results.response_detail
     subgroups: dict[str, list] = {}
     for g in results.subgroup_survival:
         subgroups.setdefault(g.endpoint, []).append({
@@ -132,6 +141,16 @@ def _results(results: StudyResults) -> dict:
                       for name, t in response.tests},
             "n_with_measurement": int(patients["best_pct_change"].notna().sum()),
             "n_with_shrinkage": int((patients["best_pct_change"] < 0).sum()),
+            "n_responders": detail.n_responders,
+            "orr_confirmed": None if detail.orr_confirmed is None else _proportion(detail.orr_confirmed),
+            "orr_unconfirmed": None if detail.orr_unconfirmed is None else _proportion(detail.orr_unconfirmed),
+            "clinical_benefit": None if detail.clinical_benefit is None else {
+                **_proportion(detail.clinical_benefit), "weeks": detail.clinical_benefit_weeks,
+                "definition": f"CR or PR, or SD lasting at least {detail.clinical_benefit_weeks} weeks"},
+            "duration_of_response": None if detail.duration is None else _endpoint(detail.duration),
+            "time_to_response": _continuous(detail.time_to_response),
+            "best_pct_change": _continuous(detail.best_pct_change),
+            "n_shrinkage_30": detail.n_shrinkage_30,
             "subgroups": [{"factor": g.factor,
                            "levels": [{"level": level, **_proportion(e)} for level, e in g.levels],
                            "test": None if g.test is None else {"method": g.test.method, "p": g.test.p_value,
@@ -139,10 +158,15 @@ def _results(results: StudyResults) -> dict:
                           for g in results.response_subgroups],
         },
         "survival": survival,
+        "follow_up": {**_quantile(results.follow_up), "endpoint": "OS",
+                      "definition": "median follow-up by the reverse Kaplan–Meier method for overall survival "
+                                    "(censoring as the event)"},
         "subgroup_survival": subgroups,
         "cox": cox,
         "adverse_events": adverse(results.adverse_events),
         "related_adverse_events": adverse(results.related_adverse_events),
+        "adverse_event_categories": [{"label": c.label, "any_grade": c.any_grade, "grade_3_plus": c.grade_3_plus,
+                                      "n": results.n_included} for c in results.adverse_event_categories],
         "exposure": {"n": exposure.n, "time_unit": exposure.time_unit,
                      "duration": _continuous(exposure.duration),
                      "cycles": None if exposure.cycles is None else _continuous(exposure.cycles),
@@ -155,7 +179,9 @@ def _results(results: StudyResults) -> dict:
                      "ties": config.analysis.ties, "firth": config.analysis.firth,
                      "response_criteria": config.response.criteria, "ctcae_version":
                      config.adverse_events.ctcae_version, "treatment_emergent_days":
-                     config.adverse_events.treatment_emergent_days, "landmarks": list(config.analysis.landmarks)},
+                     config.adverse_events.treatment_emergent_days, "landmarks": list(config.analysis.landmarks),
+                     "rmst_horizon": rmst_horizon(config.analysis),
+                     "labels": dict(config.labels)},
     }
 
 

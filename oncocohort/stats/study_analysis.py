@@ -4,7 +4,11 @@ One call, :func:`analyse_study`, runs every statistic the report shows, with the
 ``[analysis]``: Table 1 summaries, best overall response with ORR/DCR and their exact CIs (and by subgroup),
 Kaplan–Meier summaries of PFS and OS with landmark rates and the reverse-KM median follow-up, median PFS/OS by
 subgroup with log-rank tests, univariable and multivariable Cox models (Firth-penalised when asked or when the
-ordinary likelihood is monotone), adverse events by maximum CTCAE grade and exposure. Tables, figures, the narrative
+ordinary likelihood is monotone) for PFS and OS, restricted mean survival time at a stated horizon, duration of
+response (Kaplan–Meier among responders), time to response, clinical-benefit rate, confirmed beside unconfirmed ORR,
+the best %-change summary, adverse events by maximum CTCAE grade (grouped by system organ class) with serious events
+and events leading to a dose change or discontinuation, and exposure. The median follow-up is one number: the
+reverse Kaplan–Meier estimate for overall survival. Tables, figures, the narrative
 and results.json all read this object; none of them computes a statistic.
 
 Time is in the study's ``time_unit`` (days / 30.4375 for months, as the derived datasets).
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from ..derive.adverse_events import worst_grade
 from ..derive.analysis_datasets import AnalysisDatasets
@@ -43,10 +48,12 @@ from .kaplan_meier import (
     kaplan_meier,
     landmarks,
     median_spss,
+    restricted_mean,
     reverse_km_followup,
     survival_quantile,
 )
 from .logrank import LogRankTest, logrank_test
+from .proportions import ProportionEstimate, proportion_ci
 from .response_summary import ResponseSummary, SubgroupResponse, response_by_subgroup, summarise_response
 
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_MONTH, "years": 365.25}
@@ -55,16 +62,29 @@ SURVIVAL_ENDPOINTS = ("PFS", "OS")
 
 
 @dataclass(frozen=True)
+class RestrictedMean:
+    """Restricted mean survival time up to ``horizon`` (time unit): the area under the Kaplan–Meier curve, its
+    SE as R ``print(survfit, rmean = horizon)`` and a normal-approximation CI (estimate ± z·SE)."""
+
+    horizon: float
+    estimate: float
+    se: float
+    lower: float
+    upper: float
+    method: str = "restricted mean survival time (area under the Kaplan–Meier curve); SE as R survfit; CI ± z·SE"
+
+
+@dataclass(frozen=True)
 class EndpointSurvival:
-    """Kaplan–Meier summary of one endpoint: counts, median with CI, landmark rates and median follow-up."""
+    """Kaplan–Meier summary of one endpoint: counts, median with CI, landmark rates and the restricted mean."""
 
     endpoint: str
     label: str
     fit: KaplanMeier
     median: Quantile
     landmarks: tuple[Landmark, ...]
-    follow_up: Quantile  # median follow-up, reverse Kaplan–Meier
     observed: ContinuousSummary  # observed times of all patients (event or censored): median and range
+    rmst: RestrictedMean | None = None
 
     @property
     def n(self) -> int:
@@ -115,6 +135,33 @@ class CoxAnalysis:
 
 
 @dataclass(frozen=True)
+class ResponseDetail:
+    """What a reviewer asks about response beyond the ORR: duration of response (Kaplan–Meier among responders,
+    from the first response to progression or death), time to response among responders, the clinical-benefit
+    rate (CR or PR, or SD lasting ``clinical_benefit_weeks``), ORR with and without confirmation, and the best
+    % change of the target-lesion sum."""
+
+    n_responders: int
+    duration: EndpointSurvival | None  # None without responders
+    time_to_response: ContinuousSummary
+    clinical_benefit: ProportionEstimate | None
+    clinical_benefit_weeks: int
+    orr_confirmed: ProportionEstimate | None
+    orr_unconfirmed: ProportionEstimate | None
+    best_pct_change: ContinuousSummary
+    n_shrinkage_30: int  # patients whose best change is a shrinkage of at least 30 %
+
+
+@dataclass(frozen=True)
+class AdverseEventCategory:
+    """Patients with at least one treatment-emergent event of a kind (any grade and grade ≥ 3)."""
+
+    label: str
+    any_grade: int
+    grade_3_plus: int
+
+
+@dataclass(frozen=True)
 class ExposureSummary:
     n: int
     duration: ContinuousSummary  # treatment duration in the time unit
@@ -139,11 +186,14 @@ class StudyResults:
     baseline: tuple[BaselineSummary, ...]
     response: ResponseSummary
     response_subgroups: tuple[SubgroupResponse, ...]
+    response_detail: ResponseDetail
     survival: tuple[EndpointSurvival, ...]
+    follow_up: Quantile  # THE median follow-up: reverse Kaplan–Meier of overall survival
     subgroup_survival: tuple[SubgroupSurvival, ...]
     cox: tuple[CoxAnalysis, ...]
     adverse_events: AdverseEventSummary
     related_adverse_events: AdverseEventSummary
+    adverse_event_categories: tuple[AdverseEventCategory, ...]
     exposure: ExposureSummary
     patients: pd.DataFrame  # per included patient: best response, best % change, times — for figures
     visits: pd.DataFrame  # per included patient and assessment: % change from baseline — for the spider plot
@@ -185,14 +235,78 @@ def _median(fit: KaplanMeier, rule: str) -> Quantile:
     return median_spss(fit) if rule == "spss" else survival_quantile(fit, 0.5)
 
 
+def rmst_horizon(settings) -> float | None:
+    """The stated RMST horizon: ``[analysis] rmst_horizon``, else the last landmark, else None (no RMST)."""
+    if settings.rmst_horizon is not None:
+        return settings.rmst_horizon
+    return max(settings.landmarks) if settings.landmarks else None
+
+
+def _restricted_mean(fit: KaplanMeier, horizon: float | None, conf_level: float) -> RestrictedMean | None:
+    if horizon is None or fit.n == 0:
+        return None
+    estimate, se = restricted_mean(fit, horizon)
+    z = float(norm.ppf(1 - (1 - conf_level) / 2))
+    return RestrictedMean(horizon, estimate, se, estimate - z * se, estimate + z * se)
+
+
 def _survival(frame, name, settings) -> EndpointSurvival:
     fit = kaplan_meier(frame["time"], frame["event"], conf_type=settings.km_conf_type,
                        conf_level=settings.conf_level)
-    times = frame["time"].to_numpy()
     return EndpointSurvival(name, ENDPOINT_LABELS.get(name, name), fit, _median(fit, settings.median_ci),
                             tuple(landmarks(fit, settings.landmarks)),
-                            reverse_km_followup(times, frame["event"], conf_type=settings.km_conf_type),
-                            summarise_continuous(frame["time"], f"{name} observed time"))
+                            summarise_continuous(frame["time"], f"{name} observed time"),
+                            _restricted_mean(fit, rmst_horizon(settings), settings.conf_level))
+
+
+def _response_detail(included: pd.DataFrame, adtte: pd.DataFrame, unit_days: float, config: StudyConfig
+                     ) -> ResponseDetail:
+    settings = config.analysis
+    n = len(included)
+    dor = _endpoint_frame(adtte, "DOR", unit_days)
+    duration = None
+    if len(dor):
+        fit = kaplan_meier(dor["time"], dor["event"], conf_type=settings.km_conf_type, conf_level=settings.conf_level)
+        duration = EndpointSurvival("DOR", "Duration of response", fit, _median(fit, settings.median_ci),
+                                    tuple(landmarks(fit, settings.landmarks)),
+                                    summarise_continuous(dor["time"], "DOR observed time"))
+    ttr = _endpoint_frame(adtte, "TTR", unit_days)
+    ttr = ttr[ttr["event"] == 1]
+
+    def orr(column):
+        if column not in included or not n:
+            return None
+        x = int(included[column].isin(["CR", "PR"]).sum())
+        return proportion_ci(x, n, settings.ci_method, settings.conf_level)
+
+    benefit = (proportion_ci(int(included["clinical_benefit"].fillna(False).astype(bool).sum()), n,
+                             settings.ci_method, settings.conf_level)
+               if "clinical_benefit" in included and n else None)
+    change = included["best_pct_change"]
+    return ResponseDetail(
+        int(included["best_overall_response"].isin(["CR", "PR"]).sum()), duration,
+        summarise_continuous(ttr["time"], "time to response"), benefit, config.endpoints.clinical_benefit_weeks,
+        orr("best_response_confirmed"), orr("best_response_unconfirmed"),
+        summarise_continuous(change, "best % change"), int((change <= -30).sum()))
+
+
+def _adverse_event_categories(adae: pd.DataFrame) -> tuple[AdverseEventCategory, ...]:
+    """Patients with a treatment-emergent event: any, serious, leading to dose reduction, interruption or
+    discontinuation, fatal (grade 5)."""
+    teae = adae[adae["teae"]] if "teae" in adae else adae.iloc[0:0]
+    kinds = [("Any adverse event", pd.Series(True, index=teae.index)),
+             ("Serious adverse event", teae.get("serious", pd.Series(index=teae.index, dtype=object)).eq("yes"))]
+    action = teae.get("action", pd.Series(index=teae.index, dtype=object))
+    kinds += [("Leading to dose reduction", action.eq("dose_reduced")),
+              ("Leading to treatment interruption", action.eq("interrupted")),
+              ("Leading to discontinuation", action.eq("discontinued")),
+              ("Fatal (grade 5)", teae["grade"].eq(5) if "grade" in teae else pd.Series(False, index=teae.index))]
+    out = []
+    for label, mask in kinds:
+        rows = teae[mask.fillna(False).astype(bool)]
+        out.append(AdverseEventCategory(label, int(rows["patient_id"].nunique()),
+                                        int(rows.loc[rows["grade"] >= 3, "patient_id"].nunique())))
+    return tuple(out)
 
 
 def _subgroup_survival(frame, adsl, subgroup: Subgroup, name, settings) -> SubgroupSurvival:
@@ -284,12 +398,14 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
                              settings.conf_level) for s in settings.subgroups if s.field in included)
     frames = {name: _endpoint_frame(datasets.adtte, name, unit_days) for name in SURVIVAL_ENDPOINTS}
     survival = tuple(_survival(frames[name], name, settings) for name in SURVIVAL_ENDPOINTS)
+    follow_up = reverse_km_followup(frames["OS"]["time"].to_numpy(), frames["OS"]["event"],
+                                    conf_type=settings.km_conf_type)
     subgroup_survival = tuple(_subgroup_survival(frames[name], included, s, name, settings)
                               for name in SURVIVAL_ENDPOINTS for s in settings.subgroups if s.field in included)
     cox = tuple(c for c in (_cox(frames[name], included, config, name) for name in SURVIVAL_ENDPOINTS) if c)
     adae = datasets.adae
     ctcae = config.adverse_events.ctcae_version
-    adverse = summarise_adverse_events(worst_grade(adae), len(included), False, ctcae)
+    adverse = summarise_adverse_events(worst_grade(adae), len(included), False, ctcae, by_soc=True)
     related = summarise_adverse_events(worst_grade(adae, related_only=True), len(included), True, ctcae)
     visits = datasets.visits
     spider = visits[["patient_id", "assessment_date", "baseline_date", "pct_from_baseline"]].copy() \
@@ -298,5 +414,6 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
     return StudyResults(
         config.study.title, config.study.synthetic, unit, settings.conf_level, len(adsl), len(included),
         datasets.attrition, summarise_baseline(included, baseline_variables(included)), response, response_subgroups,
-        survival, subgroup_survival, cox, adverse, related, _exposure(included, unit_days, unit),
+        _response_detail(included, datasets.adtte, unit_days, config), survival, follow_up, subgroup_survival, cox,
+        adverse, related, _adverse_event_categories(adae), _exposure(included, unit_days, unit),
         _patients(included, frames), spider.reset_index(drop=True), config)

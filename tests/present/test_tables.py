@@ -78,3 +78,53 @@ def test_table_one_shows_a_column_nobody_has_as_not_recorded():
     rows = {row.cells[0]: row.cells[1] for row in table.rows}
     assert rows["ECOG performance status"] == "not recorded (missing in 2)"
     assert "0" not in rows  # no level rows with 0 (nan %)
+
+
+def test_consort_states_reasons_as_failures_and_missing_data_apart():
+    """The flow diagram's exclusion box lists what failed ("ECOG performance status > 2"), not the inclusion
+    criterion ("ECOG performance status 0-2"), and patients excluded for a blank field as a reason of their own."""
+    from oncocohort.derive.eligibility import apply_eligibility
+    from oncocohort.io.config import Criterion, EligibilitySettings
+    from oncocohort.present.consort_figure import consort_boxes
+
+    fields = pd.DataFrame({"ecog": [0, 1, 3, None, 2], "age": [50, 16, 60, 70, 40],
+                           "metastatic": ["yes", "yes", "yes", "yes", "no"],
+                           "brain_metastases": ["none", "none", "none", "none", "none"]},
+                          index=pd.Index(["A", "B", "C", "D", "E"], name="patient_id"))
+    criteria = (Criterion("include", "ECOG performance status 0-2", "ecog", "between", [0, 2]),
+                Criterion("include", "Age 18 years or older", "age", ">=", 18),
+                Criterion("include", "Distant metastasis", "metastatic", "==", "yes"),
+                Criterion("exclude", "Active brain metastases", "brain_metastases", "==", "active"))
+    result = apply_eligibility(fields, EligibilitySettings(criteria, "exclude"))
+    boxes = {b.key: b for b in consort_boxes(result.attrition_table(), 1, 1)}
+    lines = tuple(line.replace("\n   ", " ") for line in boxes["excluded"].lines)  # wrapped to the box width
+    assert lines == ("Excluded (n = 4)", "• ECOG performance status > 2 (n = 1)",
+                                       "• ECOG performance status not recorded (missing data) (n = 1)",
+                                       "• Age < 18 (n = 1)", "• No distant metastasis (n = 1)")
+    assert not any("0-2" in line for line in boxes["excluded"].lines)
+
+
+def test_reviewer_tables_from_the_demo(demo_results):
+    """Confirmed beside unconfirmed ORR, clinical benefit, DoR, TTR, best change; OS subgroups with the PH test;
+    serious AEs and AEs leading to a dose change — each number as the analysis results hold it."""
+    from oncocohort.present.adverse_event_category_table import adverse_event_category_table
+    from oncocohort.present.response_detail_table import response_detail_table
+    from oncocohort.present.subgroup_table import subgroup_table
+
+    detail = demo_results.response_detail
+    table = response_detail_table(detail, demo_results.n_included)
+    cells = {r.cells[0].strip(): r.cells[1:] for r in table.rows}
+    assert cells["Objective response rate, unconfirmed"][0] == f"{detail.orr_unconfirmed.x} (34.4)"
+    assert cells["Clinical benefit (CR or PR, or SD ≥ 24 weeks)"] == ("16 (50.0)", "31.9–68.1")
+    assert cells["Median (95% CI)"][0] == "16.8 (11.4–NE)" and cells["Responders (CR or PR), n"][0] == "11"
+    assert cells["Best change in target-lesion sum, %, median (range)"][0] == "−21.0 (−72.9 to 43.0)"
+    os_cox = next(c for c in demo_results.cox if c.endpoint == "OS")
+    os_table = subgroup_table(tuple(g for g in demo_results.subgroup_survival if g.endpoint == "OS"), os_cox)
+    assert os_table.title.startswith("Table 2. OS by subgroup")
+    assert any(note.startswith("Test of proportional hazards") and "global p = " in note for note in os_table.footnotes)
+    assert not any(":" in c and "_" in c for r in os_table.rows for c in r.cells)
+    assert not any("starting_dose" in note for note in os_table.footnotes)
+    categories = adverse_event_category_table(demo_results.adverse_event_categories, demo_results.n_included)
+    rows = {r.cells[0]: r.cells[1:] for r in categories.rows}
+    assert rows["Any adverse event"] == ("29 (90.6)", "13 (40.6)") and "Serious adverse event" in rows
+    assert set(rows) >= {"Leading to dose reduction", "Leading to treatment interruption", "Leading to discontinuation"}

@@ -77,7 +77,7 @@ def test_every_number_in_the_text_comes_from_results_json(demo_results):
     allowed = _numbers(facts)
     found = re.findall(r"\d+(?:\.\d+)?", text)
     assert found and [n for n in found if n not in allowed] == []
-    assert "11 partial responses (34.4%)" in text and "7.6 months" in text
+    assert "a partial response in 11 patients (34.4%)" in text and "7.6 months" in text
 
 
 def test_reconcile_catches_disagreements(demo_results):

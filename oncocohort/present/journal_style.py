@@ -1,0 +1,58 @@
+"""Journal styles: how a journal wants numbers written (decimal mark, CI separator, percent spacing, p-values).
+
+A :class:`Style` is data only; :mod:`oncocohort.present.formatting` applies it, so tables, figures and text follow
+the same rules. The rules are the journals' author instructions as commonly applied:
+
+- ``default``: ``7.6 (3.3–11.9)``, ``34.4%``, ``p = 0.002``, ``p < 0.001`` (three decimals);
+- ``lancet``: the mid-line decimal point (``7·6``), ``p=0·0020`` (two significant figures), ``p<0·0001``;
+- ``jama`` (AMA Manual of Style): ``P = .002`` (no leading zero; two decimals, three below .01), ``P < .001``;
+- ``nejm``: ``P=0.002`` (two decimals, three below 0.01), ``P<0.001``, CIs written ``3.3 to 11.9``.
+
+Every style writes a negative number with the minus sign (−), and an interval with a negative limit with "to"
+(``−3.7 to 13.6``) so that the minus sign is never read as a dash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STYLE_NAMES = ("default", "lancet", "jama", "nejm")
+
+
+@dataclass(frozen=True)
+class Style:
+    """How numbers are written for one journal (module docstring)."""
+
+    name: str = "default"
+    decimal_mark: str = "."
+    ci_separator: str = "–"  # between the limits of an interval with no negative limit
+    percent_space: bool = False  # "34.4 %" (True) or "34.4%" (False)
+    p_symbol: str = "p"
+    p_equals: str = " = "  # between the symbol and the value ("p = 0.002" or "p=0·002")
+    p_less: str = " < "
+    p_rule: str = "decimals"  # "decimals": fixed decimals; "significant": significant figures (Lancet)
+    p_decimals: int = 3  # for "decimals": places shown (JAMA/NEJM: 2, or 3 below 0.01)
+    p_extra_below: float | None = None  # below this p, one more decimal (JAMA/NEJM: 0.01)
+    p_significant: int = 2  # for "significant"
+    p_floor: float = 0.001  # smaller p-values are written "< floor"
+    p_leading_zero: bool = True
+    minus: str = "−"
+
+
+STYLES = {
+    "default": Style(),
+    "lancet": Style("lancet", decimal_mark="·", p_equals="=", p_less="<", p_rule="significant", p_floor=0.0001),
+    "jama": Style("jama", p_symbol="P", p_decimals=2, p_extra_below=0.01, p_leading_zero=False),
+    "nejm": Style("nejm", ci_separator=" to ", p_symbol="P", p_equals="=", p_less="<", p_decimals=2, p_extra_below=0.01),
+}
+DEFAULT_STYLE = STYLES["default"]
+
+
+def get_style(name: str | None = None) -> Style:
+    """The :class:`Style` called ``name`` (None: ``default``); ``ValueError`` naming the choices otherwise."""
+    if name is None:
+        return DEFAULT_STYLE
+    try:
+        return STYLES[name]
+    except KeyError:
+        raise ValueError(f"unknown journal style {name!r}; choose from {', '.join(STYLE_NAMES)}") from None

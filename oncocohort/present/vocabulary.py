@@ -1,0 +1,117 @@
+"""The words a reader sees for field names, data codes and abbreviations — one place for tables and text.
+
+Built-in words cover the data format's codes (``patient_choice`` → "patient's choice", ``dose_reduced`` → "dose
+reduced") and the field names tables may show (``starting_dose:anlotinib`` → "starting dose of anlotinib"), and
+the field's abbreviations (ORR, PFS, CTCAE …) with their long forms. A study's ``[labels]`` in study.toml adds to
+and overrides them (``SS = "synovial sarcoma"``): a key written in capitals is an abbreviation, spelled out at its
+first use in the text; any other key is a code or field name, replaced by its words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CODE_WORDS = {
+    "patient_choice": "patient's choice", "progression": "disease progression", "toxicity": "toxicity",
+    "death": "death", "other": "other reason", "dose_reduced": "dose reduced", "interrupted": "treatment interrupted",
+    "discontinued": "treatment discontinued", "none": "none", "non_target": "non-target", "too_small": "too small",
+    "not_evaluated": "not evaluated", "yes": "yes", "no": "no", "unknown": "unknown",
+}
+FIELD_WORDS = {
+    "age": "Age", "sex": "Sex", "ecog": "ECOG performance status", "histology": "Histology",
+    "histology_group": "Histological subtype", "metastatic": "Distant metastasis",
+    "brain_metastases": "Brain metastases", "autoimmune_disease": "Autoimmune disease",
+    "prior_surgery": "Prior surgery", "prior_systemic_lines": "Prior systemic therapy lines",
+    "baseline_target_lesions": "Target lesions at baseline",
+}
+FIELD_PREFIXES = {"starting_dose": "Starting dose of {}", "component_drug": "Drug given as {}",
+                  "relative_dose_intensity": "Relative dose intensity of {}"}
+ABBREVIATIONS = {
+    "ORR": "objective response rate", "DCR": "disease control rate", "CBR": "clinical-benefit rate",
+    "PFS": "progression-free survival", "OS": "overall survival", "DoR": "duration of response",
+    "TTR": "time to response", "CI": "confidence interval", "HR": "hazard ratio",
+    "RMST": "restricted mean survival time", "ECOG": "Eastern Cooperative Oncology Group",
+    "RECIST": "Response Evaluation Criteria in Solid Tumours", "CTCAE": "Common Terminology Criteria for Adverse Events",
+    "CR": "complete response", "PR": "partial response", "SD": "stable disease", "PD": "progressive disease",
+    "NE": "not evaluable", "NR": "not reached", "SOC": "system organ class", "SE": "standard error",
+    "iRECIST": "immune RECIST", "PD-1": "programmed cell death protein 1", "AE": "adverse event",
+}
+ABBREVIATION_PATTERN = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]*[A-Z][A-Z0-9-]*|i[A-Z]{2,}|PD-1|DoR)(?![\w-])")
+# names that are not abbreviations to spell out (software)
+NOT_ABBREVIATIONS = ("SPSS",)
+
+
+def is_abbreviation(text: str) -> bool:
+    """True for a short form written in capitals (SS, ASPS, PD-1, DoR)."""
+    return bool(ABBREVIATION_PATTERN.fullmatch(text)) and text not in NOT_ABBREVIATIONS
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words for codes, field names and abbreviations: the built-ins overridden by study.toml ``[labels]``."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_labels(cls, labels) -> Vocabulary:
+        return cls(dict(labels or ()))
+
+    def code(self, value: str) -> str:
+        """A data code in words (``patient_choice`` → "patient's choice"); unknown codes with ``_`` as spaces."""
+        text = str(value)
+        if text in self.labels and not is_abbreviation(text):
+            return self.labels[text]
+        return CODE_WORDS.get(text, text.replace("_", " "))
+
+    def field_label(self, name: str) -> str:
+        """A field name in words, capitalised for a table row (``starting_dose:anlotinib`` → "Starting dose of
+        anlotinib")."""
+        if name in self.labels:
+            return self.labels[name]
+        if name in FIELD_WORDS:
+            return FIELD_WORDS[name]
+        prefix, _, rest = name.partition(":")
+        if rest and prefix in FIELD_PREFIXES:
+            return FIELD_PREFIXES[prefix].format(rest)
+        text = name.replace("_", " ")
+        return text[:1].upper() + text[1:]
+
+    def long_form(self, abbreviation: str) -> str | None:
+        """The long form of an abbreviation (study.toml first, then the built-ins), or None."""
+        return self.labels.get(abbreviation) or ABBREVIATIONS.get(abbreviation)
+
+    def abbreviation_note(self, abbreviation: str) -> str | None:
+        """``SS, synovial sarcoma`` for a table's abbreviation list, or None when unknown."""
+        words = self.long_form(abbreviation)
+        return None if words is None else f"{abbreviation}, {words}"
+
+    def spell_out(self, paragraphs: list[str]) -> list[str]:
+        """The paragraphs with each known abbreviation spelled out at its first use ("synovial sarcoma (SS)"),
+        in reading order. An abbreviation whose words already came earlier ("words (ABBR)") is left as written."""
+        seen: set[str] = set()
+        out: list[str] = []
+        for text in paragraphs:
+            earlier = " ".join(out).lower()
+
+            def first_use(match: re.Match) -> str:
+                short = match.group(0)
+                if short in seen or short in NOT_ABBREVIATIONS:
+                    return short
+                seen.add(short)
+                words = self.long_form(short)
+                if words is None:
+                    return short
+                before = text[:match.start()]
+                if words.lower() in earlier + before.lower():
+                    return short  # its words were written before it
+                starts_sentence = not before.strip() or before.rstrip().endswith((".", ":"))
+                return f"{words[:1].upper() + words[1:] if starts_sentence else words} ({short})"
+            out.append(ABBREVIATION_PATTERN.sub(first_use, text))
+        return out
+
+
+def undefined_abbreviations(paragraphs: list[str], vocabulary: Vocabulary) -> list[str]:
+    """Abbreviations in the text with no long form (to add to study.toml [labels])."""
+    found = {m.group(0) for text in paragraphs for m in ABBREVIATION_PATTERN.finditer(text)}
+    return sorted(a for a in found if a not in NOT_ABBREVIATIONS and vocabulary.long_form(a) is None)

@@ -1,0 +1,210 @@
+"""A grammar and style check over the report's text, as an editor would read it, on the demo and on the studies
+where wording breaks: one patient, everyone censored, nobody responding, and SPSS-mode intervals.
+
+Each rule is one function returning its violations, so a failure names the rule and the offending words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from oncocohort.io.template import STUDY_TOML
+from oncocohort.present.vocabulary import ABBREVIATION_PATTERN, NOT_ABBREVIATIONS, Vocabulary
+from oncocohort.report.build import analyse_folder
+from oncocohort.report.narrative import narrative
+from oncocohort.report.results_json import results_dict
+from tests.study_builder import example_tables, write_study
+
+NOUNS = ("patient", "responder", "event", "death", "response", "lesion", "month", "week", "day", "year")
+
+
+def _text(facts) -> list[str]:
+    return [text for _, text in narrative(facts)]
+
+
+def plural_disagreements(paragraphs: list[str]) -> list[str]:
+    """"1 patients", "3 patient", "0 patients" (zero is written in words)."""
+    text = " ".join(paragraphs)
+    nouns = "|".join(NOUNS)
+    bad = re.findall(rf"(?<![\d.,–−])\b1 (?:{nouns})s\b", text)
+    bad += re.findall(rf"(?<![\d.,–−])(?<!grade )\b(?:[02-9]|\d{{2,}}) (?:{nouns})\b(?!s)", text)
+    bad += re.findall(rf"(?<![\d.,–−])\b0 (?:{nouns})s?\b", text)
+    bad += re.findall(r"\b(?:1|one) (?:patient|responder) were\b|\b(?:[02-9]|\d{2,}) patients was\b", text)
+    return bad
+
+
+def raw_names(paragraphs: list[str]) -> list[str]:
+    """Field names and data codes: words with underscores or a field:drug colon, and known codes."""
+    text = " ".join(paragraphs)
+    return re.findall(r"\b\w+_\w+\b|\b[a-z_]+:[\w-]+", text)
+
+
+def undefined_abbreviations(paragraphs: list[str], labels: dict) -> list[str]:
+    """Abbreviations whose long form is not written before (or at) their first use."""
+    vocabulary = Vocabulary(labels)
+    seen, bad = set(), []
+    text = " ".join(paragraphs)
+    for match in ABBREVIATION_PATTERN.finditer(text):
+        short = match.group(0)
+        if short in seen or short in NOT_ABBREVIATIONS:
+            continue
+        seen.add(short)
+        words = vocabulary.long_form(short)
+        if words is None or words.lower() not in text[:match.start()].lower():
+            bad.append(short)
+    return bad
+
+
+def percent_styles(paragraphs: list[str]) -> set[str]:
+    """The ways a percentage is written: "34.4%" and "34.4 %" must not both appear."""
+    text = " ".join(paragraphs)
+    return {"no space" for _ in re.findall(r"\d%", text)[:1]} | {"space" for _ in re.findall(r"\d %", text)[:1]}
+
+
+def doubled_methods(paragraphs: list[str]) -> list[str]:
+    """The same method named twice in one parenthesis or one sentence ("95% CI …; 95% CI, Clopper–Pearson")."""
+    bad = []
+    for text in paragraphs:
+        bad += re.findall(r"\([^()]*95% CI[^()]*95% CI[^()]*\)", text)
+        for sentence in _sentences(text):
+            for phrase in ("Clopper–Pearson", "Wilson", "exact binomial test", "log-rank test", "Kaplan–Meier method"):
+                if sentence.count(phrase) > 1:
+                    bad.append(sentence)
+    return bad
+
+
+def unexplained_negative_limits(paragraphs: list[str]) -> list[str]:
+    """A CI with a negative limit, with no sentence saying why it is kept."""
+    text = " ".join(paragraphs)
+    negatives = re.findall(r"95% CI −\d[^)]*\)", text)
+    return negatives if negatives and "does not truncate" not in text else []
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.])\s+(?=\S)", paragraph) if s]
+
+
+def bad_sentences(paragraphs: list[str]) -> list[str]:
+    """Sentences that do not start with a capital letter or do not end with a period."""
+    bad = []
+    for paragraph in paragraphs:
+        if not paragraph.endswith("."):
+            bad.append(paragraph[-40:])
+        bad += [s for s in _sentences(paragraph) if not s[0].isupper()]
+    return bad
+
+
+def check_style(facts) -> dict[str, list]:
+    paragraphs = _text(facts)
+    labels = facts["settings"].get("labels", {})
+    problems = {"plural": plural_disagreements(paragraphs), "raw names": raw_names(paragraphs),
+                "abbreviations": undefined_abbreviations(paragraphs, labels),
+                "percent styles": sorted(percent_styles(paragraphs)) if len(percent_styles(paragraphs)) > 1 else [],
+                "doubled methods": doubled_methods(paragraphs),
+                "negative limits": unexplained_negative_limits(paragraphs), "sentences": bad_sentences(paragraphs)}
+    return {rule: found for rule, found in problems.items() if found}
+
+
+def _facts(folder):
+    _, _, results = analyse_folder(folder)
+    return results_dict(results)
+
+
+def _one_patient(tables):
+    return {name: [row for row in rows if row.get("patient_id") != "P002"] for name, rows in tables.items()}
+
+
+def _all_censored(tables):
+    tables["followup"][1] = {"patient_id": "P002", "last_known_alive_date": "2022-01-15"}
+    return tables
+
+
+def _no_responder(tables):
+    for row in tables["lesions"]:
+        if row["patient_id"] == "P001" and row["lesion_id"] == "T1" and row["assessment_date"] == "2021-04-20":
+            row["diameter_mm"] = 40
+    return tables
+
+
+LABELS_TOML = '\n[labels]\nSS = "synovial sarcoma"\nASPS = "alveolar soft part sarcoma"\n'
+
+
+@pytest.fixture(scope="module")
+def small_studies(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("styles")
+    return {name: _facts(write_study(folder / name, change(example_tables()), toml=STUDY_TOML + LABELS_TOML))
+            for name, change in (("one patient", _one_patient), ("all censored", _all_censored),
+                                 ("no responder", _no_responder))}
+
+
+def test_demo_narrative_reads_like_a_manuscript(demo_results):
+    facts = results_dict(demo_results)
+    assert check_style(facts) == {}
+    text = " ".join(_text(facts))
+    assert "synovial sarcoma (SS)" in text and "no patient had a complete response" in text.lower()
+    assert "by Initial" not in text and "0-1 9.1" not in text and "patient_choice" not in text
+
+
+@pytest.mark.parametrize("case", ["one patient", "all censored", "no responder"])
+def test_small_study_narrative_reads_like_a_manuscript(small_studies, case):
+    facts = small_studies[case]
+    assert check_style(facts) == {}
+
+
+def test_the_small_studies_are_what_their_names_say(small_studies):
+    assert small_studies["one patient"]["study"]["n_included"] == 1
+    assert small_studies["all censored"]["survival"]["OS"]["events"] == 0
+    assert small_studies["all censored"]["survival"]["PFS"]["events"] == 0
+    assert small_studies["no responder"]["response"]["orr"]["x"] == 0
+    text = " ".join(_text(small_studies["no responder"]))
+    assert "No patient responded" in text
+    text = " ".join(_text(small_studies["one patient"]))
+    assert "1 patient was screened and 1 was included" in text
+
+
+def test_one_median_follow_up_everywhere(demo_results):
+    """The reverse Kaplan–Meier follow-up of OS is the only follow-up in results.json, text and table."""
+    facts = results_dict(demo_results)
+    assert "follow_up_reverse_km" not in facts["survival"]["PFS"]
+    text = " ".join(_text(facts))
+    value = f"{facts['follow_up']['estimate']:.1f}"
+    assert f"median follow-up, by the reverse Kaplan–Meier method for OS, was {value} months" in text
+    assert facts["follow_up"]["endpoint"] == "OS" and value == "32.3"
+
+
+def test_each_rule_catches_its_fault():
+    """The checks fail on the faults the issue lists (so a green style test means something)."""
+    assert plural_disagreements(["Of them, 1 patients died and 0 patients had a response."]) == ["1 patients",
+                                                                                               "0 patients"]
+    assert raw_names(["Median PFS by starting_dose:anlotinib was long; stopped for patient_choice."])
+    assert undefined_abbreviations(["Median PFS was 9.1 months for SS."], {"SS": "synovial sarcoma"}) == ["PFS", "SS"]
+    assert len(percent_styles(["It was 34.4 % and 34.4%."])) == 2
+    assert doubled_methods(["The DCR was 84.4% (95% CI 67.2–94.7%; 95% CI, Clopper–Pearson exact)."])
+    assert unexplained_negative_limits(["The median was 5.0 months (95% CI −3.7 to 13.6)."])
+    assert bad_sentences(["0-1 9.1; 2 5.1 months. fine"])
+
+
+def test_spss_mode_says_what_spss_does_and_keeps_negative_limits(demo_study, tmp_path):
+    import shutil
+
+    from oncocohort.report.build import build_tables
+
+    study = tmp_path / "spss"
+    shutil.copytree(demo_study, study)
+    toml = (study / "study.toml").read_text()
+    (study / "study.toml").write_text(toml.replace('median_ci = "survfit"', 'median_ci = "spss"'))
+    _, _, results = analyse_folder(study)
+    facts = results_dict(results)
+    assert check_style(facts) == {}
+    methods = _text(facts)[0]
+    assert "median ± 1.96 × standard error (SE)" in methods and "Greenwood" in methods and "without transformation" in methods
+    assert "log transformation" not in methods and "does not truncate" in methods
+    negative = [lv for g in results.subgroup_survival for lv in g.levels
+                if lv.median.lower is not None and lv.median.lower < 0]
+    assert negative, "the demo's SPSS intervals include a lower limit below zero"
+    tables = build_tables(results)
+    table2 = tables["table2_subgroups_pfs"]
+    cells = [c for row in table2.rows for c in row.cells]
+    assert any(" to " in c and "−" in c for c in cells) and not any("(-" in c for c in cells)
+    assert any("does not truncate it at zero" in note for note in table2.footnotes)
