@@ -36,10 +36,12 @@ def _label(row, index: int, text: str) -> str:
     return _INDENT * row.indent + text if index == 0 else text
 
 
-def to_html(table: Table) -> str:
-    """A standalone <table> with caption, spanner row, header, body and footnotes."""
+def to_html(table: Table, anchor: str | None = None) -> str:
+    """A standalone <table> with caption, spanner row, header, body and footnotes; ``anchor`` is its id (for links
+    from the text and the table of contents)."""
     esc = html.escape
-    out = ['<table class="oncocohort-table">', f"<caption>{esc(table.title)}</caption>", "<thead>"]
+    ident = f' id="{esc(anchor)}"' if anchor else ""
+    out = [f'<table class="oncocohort-table"{ident}>', f"<caption>{esc(table.title)}</caption>", "<thead>"]
     if table.has_spanners:
         cells = "".join(f'<th colspan="{width}">{esc(name or "")}</th>' for name, width in table.spanner_groups())
         out.append(f"<tr>{cells}</tr>")

@@ -68,13 +68,21 @@ def methods_paragraph(r: dict) -> str:
     return text
 
 
-def results_paragraphs(r: dict) -> list[tuple[str, str]]:
+def _citations(numbering):
+    """``cite(*keys)`` → "Table 2" / "Figures 5 and 6" from the report's numbering (:mod:`.numbering`); without
+    one, "" (the reference is left out)."""
+    return numbering.cite if numbering is not None else (lambda *keys: "")
+
+
+def results_paragraphs(r: dict, numbering=None) -> list[tuple[str, str]]:
+    """(heading, paragraph) pairs; tables and figures cited by their numbers in ``numbering``."""
     study, unit = r["study"], r["study"]["time_unit"]
+    cite = _citations(numbering)
     out = []
     baseline = {b["variable"]: b for b in r["baseline"]}
     text = (f"Between {_month_year(study['first_index_date'])} and {_month_year(study['last_index_date'])}, "
             f"{study['n_screened']} patients were screened and {study['n_included']} were included "
-            f"({study['n_excluded']} excluded; Figure 1).")
+            f"({study['n_excluded']} excluded" + (f"; {cite('flow')}" if cite("flow") else "") + ").")
     if "age" in baseline and baseline["age"]["n"]:
         age = baseline["age"]
         text += f" The median age was {age['median']:g} years (range {age['min']:g}–{age['max']:g})."
@@ -83,7 +91,8 @@ def results_paragraphs(r: dict) -> list[tuple[str, str]]:
         if variable in baseline and baseline[variable]["n"]:
             top = max(baseline[variable]["levels"], key=lambda lv: lv["n"])
             text += (f" {top['n']} patients ({top['percent']:.1f}%) " + words.format(level=top["level"]) + ".")
-    out.append(("Patients", text + " Baseline characteristics are shown in Table 1."))
+    out.append(("Patients", text + (f" Baseline characteristics are shown in {cite('baseline')}."
+                                    if cite("baseline") else "")))
 
     response = r["response"]
     counts, percents = response["counts"], response["percents"]
@@ -100,7 +109,7 @@ def results_paragraphs(r: dict) -> list[tuple[str, str]]:
                  f" The {name.upper()} did not differ significantly from the historical rate of {percent(test['p0'])}% "
                  f"(p = {p_value(test['p'])}, {test['method']}).")
     text += (f" Target lesions shrank in {response['n_with_shrinkage']} of the {response['n_with_measurement']} "
-             "patients with a post-baseline measurement (Figure 2).")
+             "patients with a post-baseline measurement" + (f" ({cite('waterfall')})." if cite("waterfall") else "."))
     out.append(("Efficacy", text))
 
     pfs, os_ = r["survival"]["PFS"], r["survival"]["OS"]
@@ -117,7 +126,8 @@ def results_paragraphs(r: dict) -> list[tuple[str, str]]:
              f"{_median_text(os_['median'], unit)}")
     rates = [f"{m['time']:g}-{unit.rstrip('s')} rate {percent(m['surv'])}% (95% CI {_pct_ci(m)}%)"
              for m in os_["landmarks"]]
-    text += (", with " + ", ".join(rates) if rates else "") + " (Figure 4)."
+    text += (", with " + ", ".join(rates) if rates else "") + (f" ({cite('km_pfs', 'km_os')})."
+                                                               if cite("km_pfs", "km_os") else ".")
     out.append(("Survival", text))
 
     sentences = []
@@ -132,7 +142,8 @@ def results_paragraphs(r: dict) -> list[tuple[str, str]]:
         sentences.append(f"ORR by {group['factor']}: {levels}"
                          + (f" (p = {p_value(test['p'])}, {test['method']})" if test else "") + ".")
     if sentences:
-        out.append(("Subgroups", " ".join(sentences) + " Cox models are shown in Table 2."))
+        out.append(("Subgroups", " ".join(sentences) + (f" Cox models are shown in {cite('subgroups_pfs')}."
+                                                         if cite("subgroups_pfs") else "")))
 
     ae = r["adverse_events"]
     any_row = ae["rows"][0]
@@ -142,6 +153,7 @@ def results_paragraphs(r: dict) -> list[tuple[str, str]]:
             f"({any_row['percent']['grade_3_4']:.1f}%) and grade 5 in {any_row['grade_5']}.")
     if common:
         text += " The most common were " + ", ".join(
-            f"{row['term'].lower()} ({row['percent']['any_grade']:.1f}%)" for row in common) + " (Table 3)."
+            f"{row['term'].lower()} ({row['percent']['any_grade']:.1f}%)" for row in common) + (
+            f" ({cite('adverse_events')})." if cite("adverse_events") else ".")
     out.append(("Safety", text))
     return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..present.render import strip_label
 
 KINDS = ("table", "figure")
-_CITATION = re.compile(r"\b(Tables?|Figures?)\s+(\d+(?:\s*(?:–|-|,|and)\s*\d+)*)")
+CITATION = re.compile(r"\b(Tables?|Figures?)\s+(\d+(?:\s*(?:–|-|,|and)\s*\d+)*)")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _ranges(numbers: Sequence[int]) -> str:
 def cited_numbers(text: str) -> set[tuple[str, int]]:
     """Every (kind, number) a text cites: "Table 2", "Tables 1 and 3", "Figures 5–7"."""
     found: set[tuple[str, int]] = set()
-    for word, numbers in _CITATION.findall(text):
+    for word, numbers in CITATION.findall(text):
         kind = "table" if word.startswith("Table") else "figure"
         for part in re.split(r"\s*(?:,|and)\s*", numbers):
             ends = [int(n) for n in re.split(r"\s*[–-]\s*", part) if n]
