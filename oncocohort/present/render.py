@@ -150,7 +150,8 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
     landscape = needs_landscape(table, set_width)
     ensure_orientation(document, landscape)
     natural, minimum = _column_needs(table)
-    widths = fit_column_widths(natural, minimum, text_width_of(document.sections[-1]))
+    twip = 635  # Word stores widths in twips (635 EMU): round down so the columns never exceed the text width
+    widths = [w // twip * twip for w in fit_column_widths(natural, minimum, text_width_of(document.sections[-1]))]
     add_caption(document, "table", number, strip_label(table.title) if number is not None else table.title, restart)
     header_rows = 2 if table.has_spanners else 1
     grid = document.add_table(rows=header_rows + len(table.rows), cols=len(table.columns))

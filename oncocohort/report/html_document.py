@@ -47,6 +47,8 @@ def link_citations(escaped_text: str) -> str:
     <a href="#figure-6">6</a>``."""
     def numbers(match: re.Match) -> str:
         kind = "table" if match.group(1).startswith("Table") else "figure"
+        if match.group(2).isdigit():  # "Table 2": the whole citation is the link
+            return f'<a href="#{kind}-{match.group(2)}">{match.group(0)}</a>'
         linked = re.sub(r"\d+", lambda n: f'<a href="#{kind}-{n.group(0)}">{n.group(0)}</a>', match.group(2))
         return f"{match.group(1)} {linked}"
     return CITATION.sub(numbers, escaped_text)
