@@ -30,7 +30,7 @@ NOTE_PT = 8
 PAPERS = {"a4": (Mm(210), Mm(297)), "letter": (Emu(int(8.5 * 914400)), Emu(11 * 914400))}
 MARGIN = Mm(25.4)
 CELL_PADDING = Emu(2 * 73152)  # Word's default cell margins: 0.08 inch (73,152 EMU) left and right
-FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # core properties of every document we write
+FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # core properties of every document we write
 
 # Helvetica-Bold advance widths, 1/1000 em, characters 32–126 (Adobe AFM phvb8a, shipped with matplotlib). Bold, so
 # a header or group row never measures short; hand-copied because python-docx has no text measurement and loading a

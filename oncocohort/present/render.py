@@ -19,8 +19,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
-from .docx_layout import (CELL_PADDING, TABLE_PT, add_caption, ensure_orientation, fit_column_widths, new_document,
-                          save_docx, text_width, text_width_of)
+from .docx_layout import (
+    CELL_PADDING,
+    TABLE_PT,
+    add_caption,
+    ensure_orientation,
+    fit_column_widths,
+    new_document,
+    save_docx,
+    text_width,
+    text_width_of,
+)
 from .table import Table
 
 _INDENT = "\u2003"  # em space per indentation level (visible in every format)

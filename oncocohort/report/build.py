@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+
 from ..derive.analysis_datasets import derive_study
 from ..derive.writer import write_datasets
 from ..io.config import CONFIG_NAME, read_config
@@ -32,13 +33,13 @@ from ..io.study import validate_study
 from ..present.adverse_event_table import adverse_event_table
 from ..present.baseline_table import baseline_table
 from ..present.consort_figure import consort_figure
+from ..present.docx_layout import MARGIN
+from ..present.docx_layout import PAPERS as PAPER_SIZES
 from ..present.efficacy_table import efficacy_table
 from ..present.exposure_table import exposure_table
 from ..present.figure_style import plt, save_figure
 from ..present.forest_figure import forest_figure, forest_rows
 from ..present.formatting import p_value
-from ..present.docx_layout import MARGIN
-from ..present.docx_layout import PAPERS as PAPER_SIZES
 from ..present.journal_style import get_style, use_style
 from ..present.km_figure import km_figure
 from ..present.orr_bars_figure import orr_bars_figure

@@ -14,8 +14,15 @@ from pathlib import Path
 
 from docx.shared import Emu, Mm
 
-from ..present.docx_layout import (add_caption, add_field, bookmark_name, ensure_orientation, new_document,
-                                   save_docx, text_width_of)
+from ..present.docx_layout import (
+    add_caption,
+    add_field,
+    bookmark_name,
+    ensure_orientation,
+    new_document,
+    save_docx,
+    text_width_of,
+)
 from ..present.render import add_to_docx, needs_landscape
 from .numbering import CITATION
 

@@ -187,3 +187,16 @@ def test_letter_paper_and_style_option(demo_study, tmp_path, monkeypatch):
     with pytest.raises(ReportError, match="unknown paper"):
         build_report(demo_study, tmp_path / "x", ("html",), paper="a5")
     assert not (tmp_path / "x").exists()
+
+
+def test_cli_document_options(tmp_path, capsys):
+    from oncocohort.cli import main
+    from tests.study_builder import example_tables, write_study
+
+    study = write_study(tmp_path / "small", example_tables())
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", str(study), "--out", str(tmp_path / "x"), "--style", "vancouver"])
+    assert exit_info.value.code == 2 and not (tmp_path / "x").exists()
+    assert main(["report", str(study), "--out", str(tmp_path / "out"), "--style", "jama", "--paper", "letter"]) == 0
+    assert "style jama, US Letter" in capsys.readouterr().out
+    assert round(docx.Document(tmp_path / "out" / "report.docx").sections[0].page_width / 914400, 2) == 8.5

@@ -22,7 +22,8 @@ from tests.study_builder import example_tables, write_study
 
 def test_report_files(report_dir):
     for name in ("report.html", "report.docx", "results.json", "tables/table_01_baseline.csv",
-                 "tables/table_05_adverse_events.docx", "figures/figure_02_waterfall.png", "figures/figure_05_km_pfs.svg",
+                 "tables/table_05_adverse_events.docx", "figures/figure_02_waterfall.png",
+                 "figures/figure_05_km_pfs.svg",
                  "figures/figure_01_flow.pdf", "datasets/adsl.csv", "datasets/attrition.csv"):
         assert (report_dir / name).exists(), name
     assert not (report_dir / ".oncocohort-staging").exists()
