@@ -173,12 +173,12 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_report(study_dir, out, formats, adam: dict | None = None) -> int:
+def _run_report(study_dir, out, formats, adam: dict | None = None, document: dict | None = None) -> int:
     from .report.build import Progress, ReportError, build_report
     from .report.reconcile import ReconciliationError
 
     try:
-        build_report(study_dir, out, formats, Progress(print), adam=adam)
+        build_report(study_dir, out, formats, Progress(print), adam=adam, **(document or {}))
     except ReconciliationError as error:
         print("the report's numbers do not add up — nothing written:")
         for problem in error.problems:
@@ -194,6 +194,23 @@ def _formats(text: str) -> list[str]:
     return [f.strip().lower() for f in text.split(",") if f.strip()]
 
 
+def _document(args: argparse.Namespace) -> dict:
+    """--style, --paper, --pdf-engine as build_report keywords."""
+    return {"style": args.style, "paper": args.paper, "pdf_engine": args.pdf_engine}
+
+
+def _document_arguments(parser: argparse.ArgumentParser) -> None:
+    from .present.journal_style import STYLES
+    from .report.pdf import ENGINES
+
+    parser.add_argument("--style", choices=tuple(STYLES), default="default", help="journal conventions for numbers "
+                        "(decimal mark, CI separator, percent spacing, p-values; docs/cli.md)")
+    parser.add_argument("--paper", choices=("a4", "letter"), default="a4", help="page size of report.docx/.pdf "
+                        "(default a4)")
+    parser.add_argument("--pdf-engine", choices=ENGINES, default="auto", help="with pdf in --format: weasyprint, "
+                        "chromium (HTML → PDF) or libreoffice (DOCX → PDF); auto takes the first installed")
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     adam = None
     if args.adam:
@@ -201,7 +218,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     elif args.config or args.confirmed or args.population != "SAFFL":
         print("oncocohort report: --config, --population and --confirmed go with --adam", file=sys.stderr)
         return 2
-    return _run_report(args.dir, args.out, _formats(args.format), adam)
+    return _run_report(args.dir, args.out, _formats(args.format), adam, _document(args))
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -214,7 +231,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     study = write_demo_study(out / "study")
     print(f"{SYNTHETIC_LABEL}.\ndemo study written to {study}")
-    code = _run_report(study, out, _formats(args.format))
+    code = _run_report(study, out, _formats(args.format), document=_document(args))
     if code == 0:
         print(f"open {out / 'report.html'}")
     return code
@@ -315,13 +332,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--population", default="SAFFL", help="with --adam: ADSL population flag (default SAFFL)")
     report.add_argument("--confirmed", action="store_true", help="with --adam: best response from CBOR")
     report.add_argument("--format", default="html,docx", help="any of html,docx,pdf (default html,docx; pdf needs "
-                        "LibreOffice)")
+                        "WeasyPrint, Chromium or LibreOffice)")
+    _document_arguments(report)
     report.set_defaults(run=_cmd_report)
 
     demo = commands.add_parser("demo", help="the whole report on the bundled synthetic study (seed paper)")
     demo.add_argument("--out", default="oncocohort-demo", help="output folder (default ./oncocohort-demo)")
     demo.add_argument("--format", default="html,docx", help="any of html,docx,pdf (default html,docx)")
     demo.add_argument("--export-study", metavar="DIR", help="only write the demo study folder to DIR")
+    _document_arguments(demo)
     demo.set_defaults(run=_cmd_demo)
 
     audit = commands.add_parser("audit", help="recompute a manuscript's reported claims and list mismatches")

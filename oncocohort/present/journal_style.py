@@ -10,10 +10,15 @@ the same rules. The rules are the journals' author instructions as commonly appl
 
 Every style writes a negative number with the minus sign (−), and an interval with a negative limit with "to"
 (``−3.7 to 13.6``) so that the minus sign is never read as a dash.
+
+The report makes its style active for the whole build with :func:`use_style` (``oncocohort report --style lancet``);
+``DEFAULT_STYLE``, the formatting functions' default argument, stands for the style in force.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from dataclasses import dataclass
 
 STYLE_NAMES = ("default", "lancet", "jama", "nejm")
@@ -45,14 +50,46 @@ STYLES = {
     "jama": Style("jama", p_symbol="P", p_decimals=2, p_extra_below=0.01, p_leading_zero=False),
     "nejm": Style("nejm", ci_separator=" to ", p_symbol="P", p_equals="=", p_less="<", p_decimals=2, p_extra_below=0.01),
 }
-DEFAULT_STYLE = STYLES["default"]
+
+
+class _ActiveStyle:
+    """Stands for the style in force: the default outside :func:`use_style`, the report's journal style inside it.
+
+    Formatting functions take ``style=DEFAULT_STYLE`` as their default argument, so every table, figure and text
+    written during a report build follows ``oncocohort report --style`` without each caller passing it along.
+    """
+
+    def __getattr__(self, name: str):
+        return getattr(active_style(), name)
+
+    def __repr__(self) -> str:
+        return f"<active journal style: {active_style().name}>"
+
+
+DEFAULT_STYLE = _ActiveStyle()
+_ACTIVE: contextvars.ContextVar[Style] = contextvars.ContextVar("oncocohort_journal_style", default=STYLES["default"])
 
 
 def get_style(name: str | None = None) -> Style:
     """The :class:`Style` called ``name`` (None: ``default``); ``ValueError`` naming the choices otherwise."""
     if name is None:
-        return DEFAULT_STYLE
+        return STYLES["default"]
     try:
-        return STYLES[name]
+        return STYLES[name.strip().lower()]
     except KeyError:
         raise ValueError(f"unknown journal style {name!r}; choose from {', '.join(STYLE_NAMES)}") from None
+
+
+def active_style() -> Style:
+    """The style in force (``default`` outside :func:`use_style`)."""
+    return _ACTIVE.get()
+
+
+@contextlib.contextmanager
+def use_style(style: Style | str):
+    """Make ``style`` (a Style or its name) the active style inside the ``with`` block."""
+    token = _ACTIVE.set(get_style(style) if isinstance(style, str) else style)
+    try:
+        yield _ACTIVE.get()
+    finally:
+        _ACTIVE.reset(token)

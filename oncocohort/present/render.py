@@ -1,7 +1,8 @@
 """Renderers of the table model: HTML (every data string escaped), Markdown, CSV and DOCX.
 
 DOCX follows the journal three-line style: rules above and below the header and below the last row only, no
-vertical rules; the header row repeats on every page; a table wider than six columns is put on a landscape page.
+vertical rules; the header row repeats on every page; columns are as wide as their text needs within the page, and a
+table whose numbers would wrap on a portrait page goes on a landscape page (:mod:`.docx_layout`).
 """
 
 from __future__ import annotations
@@ -9,28 +10,47 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Emu, Pt
 
+from .docx_layout import (
+    CELL_PADDING,
+    TABLE_PT,
+    add_caption,
+    ensure_orientation,
+    fit_column_widths,
+    new_document,
+    save_docx,
+    text_width,
+    text_width_of,
+)
 from .table import Table
 
 _INDENT = "\u2003"  # em space per indentation level (visible in every format)
+_LABEL_PREFIX = re.compile(r"^\s*(?:Table|Figure)(?:\s+\d+)?\s*[.:]\s*")
+
+
+def strip_label(title: str) -> str:
+    """A caption without its leading ``Table 3.`` / ``Figure.`` (the report numbers items itself)."""
+    return _LABEL_PREFIX.sub("", title, count=1)
 
 
 def _label(row, index: int, text: str) -> str:
     return _INDENT * row.indent + text if index == 0 else text
 
 
-def to_html(table: Table) -> str:
-    """A standalone <table> with caption, spanner row, header, body and footnotes."""
+def to_html(table: Table, anchor: str | None = None) -> str:
+    """A standalone <table> with caption, spanner row, header, body and footnotes; ``anchor`` is its id (for links
+    from the text and the table of contents)."""
     esc = html.escape
-    out = ['<table class="oncocohort-table">', f"<caption>{esc(table.title)}</caption>", "<thead>"]
+    ident = f' id="{esc(anchor)}"' if anchor else ""
+    out = [f'<table class="oncocohort-table"{ident}>', f"<caption>{esc(table.title)}</caption>", "<thead>"]
     if table.has_spanners:
         cells = "".join(f'<th colspan="{width}">{esc(name or "")}</th>' for name, width in table.spanner_groups())
         out.append(f"<tr>{cells}</tr>")
@@ -96,17 +116,61 @@ def _border(cell, edge: str, size: int = 8) -> None:
     borders.append(element)
 
 
-def add_to_docx(document, table: Table) -> None:
-    """Append ``table`` (title paragraph, three-line table, footnotes) to a python-docx Document."""
-    if len(table.columns) > 6:
-        section = document.add_section()
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-    title = document.add_paragraph()
-    title.add_run(table.title).bold = True
+def _row_flag(row, name: str) -> None:
+    element = OxmlElement(f"w:{name}")
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
+
+
+def _column_needs(table: Table) -> tuple[list[int], list[int]]:
+    """Per column: the width to keep every cell on one line, and the width of its longest word (EMU, with cell
+    padding). A spanner's text is shared by the columns under it."""
+    cells = [[c.label for c in table.columns]] + [[_label(r, i, t) for i, t in enumerate(r.cells)] for r in table.rows]
+    natural = [max(text_width(row[j]) for row in cells) + CELL_PADDING for j in range(len(table.columns))]
+    minimum = [max(text_width(word) for row in cells for word in row[j].split() or [""]) + CELL_PADDING
+               for j in range(len(table.columns))]
+    start = 0
+    for name, width in table.spanner_groups():
+        need = text_width(name or "") + CELL_PADDING
+        have = sum(natural[start:start + width])
+        if name and need > have:
+            for j in range(start, start + width):
+                natural[j] += (need - have) // width + 1
+        start += width
+    return natural, minimum
+
+
+def needs_landscape(table: Table, portrait_width: int) -> bool:
+    """True when, on a portrait page, a column other than the labels would have to wrap (numbers, intervals and
+    their headers stay on one line; the label column may wrap at word boundaries)."""
+    natural, minimum = _column_needs(table)
+    return minimum[0] + sum(natural[1:]) > portrait_width
+
+
+def add_to_docx(document, table: Table, number: int | None = None, restart: bool = False) -> None:
+    """Append ``table`` to a python-docx Document made by :func:`oncocohort.present.docx_layout.new_document`.
+
+    The title is a *Caption* paragraph (``Table <SEQ field>. title`` when ``number`` is given; ``restart`` for a
+    table alone in a file), then the three-line table: column widths fitted to the text within the page, header
+    and numbers aligned alike, header rows repeated on each page, rows never split, a table of up to 40 rows kept on
+    one page; then its notes. A table whose numbers would wrap on a portrait page goes on a landscape section."""
+    portrait = document.sections[-1]
+    set_width = min(portrait.page_width, portrait.page_height) - portrait.left_margin - portrait.right_margin
+    landscape = needs_landscape(table, set_width)
+    ensure_orientation(document, landscape)
+    natural, minimum = _column_needs(table)
+    twip = 635  # Word stores widths in twips (635 EMU): round down so the columns never exceed the text width
+    widths = [w // twip * twip for w in fit_column_widths(natural, minimum, text_width_of(document.sections[-1]))]
+    add_caption(document, "table", number, strip_label(table.title) if number is not None else table.title, restart)
     header_rows = 2 if table.has_spanners else 1
     grid = document.add_table(rows=header_rows + len(table.rows), cols=len(table.columns))
     grid.style = document.styles["Normal Table"]
+    grid.autofit = False
+    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for j, width in enumerate(widths):
+        grid.columns[j].width = Emu(width)
+        for cell in grid.columns[j].cells:
+            cell.width = Emu(width)
     if table.has_spanners:
         start = 0
         for name, width in table.spanner_groups():
@@ -114,42 +178,49 @@ def add_to_docx(document, table: Table) -> None:
             if width > 1:
                 cell = cell.merge(grid.cell(0, start + width - 1))
             cell.text = name or ""
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if name:
+                _border(cell, "bottom", 4)
             start += width
     for j, column in enumerate(table.columns):
         cell = grid.cell(header_rows - 1, j)
         cell.text = column.label
         cell.paragraphs[0].runs[0].bold = True
+        cell.paragraphs[0].alignment = _ALIGN[column.align]
     for r in range(header_rows):  # header rows repeat on each page
-        properties = grid.rows[r]._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        properties.append(repeat)
+        _row_flag(grid.rows[r], "tblHeader")
     for i, row in enumerate(table.rows):
         for j, (text, column) in enumerate(zip(row.cells, table.columns)):
             cell = grid.cell(header_rows + i, j)
             cell.text = _label(row, j, text)
             paragraph = cell.paragraphs[0]
-            if column.align == "right":
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            paragraph.alignment = _ALIGN[column.align]
             if row.group and paragraph.runs:
                 paragraph.runs[0].bold = True
     for j in range(len(table.columns)):  # three rules: above the header, below it, below the last row
         _border(grid.cell(0, j), "top", 12)
         _border(grid.cell(header_rows - 1, j), "bottom", 8)
         _border(grid.cell(header_rows + len(table.rows) - 1, j), "bottom", 12)
-    for row in grid.rows:
-        for cell in row.cells:
+    keep_together = len(table.rows) <= 40
+    for r, grid_row in enumerate(grid.rows):
+        _row_flag(grid_row, "cantSplit")
+        for cell in grid_row.cells:
             for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.space_after = Pt(0)
+                paragraph.paragraph_format.keep_with_next = keep_together and r < len(grid.rows) - 1
                 for run in paragraph.runs:
-                    run.font.size = Pt(9)
+                    run.font.size = Pt(TABLE_PT)
     for note in list(table.footnotes) + (["Abbreviations: " + "; ".join(table.abbreviations) + "."]
                                          if table.abbreviations else []):
-        document.add_paragraph(note).runs[0].font.size = Pt(8)
+        document.add_paragraph(note, style="Table Note")
 
 
-def to_docx(table: Table, path: str | Path) -> Path:
-    """Write ``table`` alone to a .docx file."""
-    document = Document()
-    add_to_docx(document, table)
-    document.save(path)
-    return Path(path)
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+
+
+def to_docx(table: Table, path: str | Path, number: int | None = None, paper: str = "a4") -> Path:
+    """Write ``table`` alone to a .docx file (byte-identical for the same table); with ``number``, its caption
+    reads "Table <number>" (a SEQ field fixed at that number)."""
+    document = new_document(paper)
+    add_to_docx(document, table, number, restart=True)
+    return save_docx(document, path)

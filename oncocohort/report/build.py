@@ -5,26 +5,25 @@ narrative → write. Refuses to go on after validation errors; stops if the numb
 (:mod:`oncocohort.report.reconcile`). Everything is written into a hidden staging folder first and moved into place
 only when complete, so a failed run never leaves a report that looks finished.
 
-Outputs: ``report.html`` (self-contained: figures embedded as PNG data, every data string escaped), ``report.docx``
-(tables in three-line style, figures with captions, methods and results text), ``report.pdf`` (the DOCX converted
-by LibreOffice — the DOCX is what manuscripts are built from, so the PDF shows exactly that; only with ``pdf`` in
-the formats), ``results.json``, ``tables/*.csv|md|html|docx``, ``figures/*.png|svg|pdf``, ``datasets/`` (derived
-datasets, attrition, listings).
+Outputs: ``report.html`` (:mod:`.html_document`: table of contents, figures embedded as PNG data up to a size,
+every data string escaped, print stylesheet), ``report.docx`` (:mod:`.docx_document`: three-line tables fitted to
+the page, Caption style with SEQ fields, A4 or Letter), ``report.pdf`` (:mod:`.pdf`: by WeasyPrint, Chromium or
+LibreOffice; only with ``pdf`` in the formats), ``results.json``, ``tables/table_NN_<key>.csv|md|html|docx``,
+``figures/figure_NN_<key>.png|svg|pdf`` — tables and figures numbered in document order (:mod:`.layout`,
+:mod:`.numbering`), the same numbers in file names, captions and text — and ``datasets/`` (derived datasets,
+attrition, listings). ``style`` (:mod:`oncocohort.present.journal_style`) is active while tables, figures and text
+are written.
 """
 
 from __future__ import annotations
 
-import base64
-import html
+import re
 import shutil
-import subprocess
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from docx import Document
-from docx.shared import Inches, Pt
 
 from ..derive.analysis_datasets import derive_study
 from ..derive.writer import write_datasets
@@ -35,13 +34,16 @@ from ..present.adverse_event_category_table import adverse_event_category_table
 from ..present.adverse_event_table import adverse_event_table
 from ..present.baseline_table import baseline_table
 from ..present.consort_figure import consort_figure
+from ..present.docx_layout import MARGIN
+from ..present.docx_layout import PAPERS as PAPER_SIZES
 from ..present.efficacy_table import efficacy_table
 from ..present.exposure_table import exposure_table
 from ..present.figure_style import plt, save_figure
 from ..present.forest_figure import forest_figure, forest_rows, subgroup_forest_rows
+from ..present.journal_style import get_style, use_style
 from ..present.km_figure import km_figure
 from ..present.orr_bars_figure import orr_bars_figure
-from ..present.render import add_to_docx, to_csv, to_docx, to_html, to_markdown
+from ..present.render import needs_landscape, strip_label, to_csv, to_docx, to_html, to_markdown
 from ..present.response_detail_table import response_detail_table
 from ..present.spider_figure import spider_figure
 from ..present.subgroup_table import subgroup_table
@@ -51,11 +53,16 @@ from ..present.table import Table
 from ..present.vocabulary import Vocabulary, undefined_abbreviations
 from ..present.waterfall_figure import waterfall_figure
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study
+from .docx_document import write_report_docx
+from .html_document import report_html
+from .layout import plan_items, plan_sections
 from .narrative import methods_paragraph, results_paragraphs
+from .pdf import PdfUnavailable, choose_engine, libreoffice, write_pdf  # noqa: F401 (libreoffice: API)
 from .reconcile import ReconciliationError, reconcile
 from .results_json import json_text, results_dict
 
 FORMATS = ("html", "docx", "pdf")
+PAPERS = ("a4", "letter")
 SYNTHETIC_BANNER = ("SYNTHETIC DATA — reconstructed from published aggregates, not patient data. For demonstration "
                     "only.")
 
@@ -67,9 +74,20 @@ class ReportError(Exception):
 
 @dataclass(frozen=True)
 class Figure:
-    name: str
+    """A drawn figure: its key (file name end, layout place), caption without a number, and what it shows."""
+
+    key: str
     caption: str
     figure: plt.Figure
+    topic: str = ""
+
+
+# what each table shows, for the sentence citing a table the text does not mention
+TABLE_TOPICS = {"baseline": "the baseline characteristics", "efficacy": "the best overall response and response "
+                "rates", "survival": "the survival outcomes", "subgroups_pfs": "progression-free survival by "
+                "subgroup with the Cox models", "adverse_events": "the treatment-emergent adverse events by maximum "
+                "grade", "adverse_events_related": "the treatment-related adverse events",
+                "exposure": "treatment exposure and dose modifications"}
 
 
 @dataclass
@@ -90,21 +108,21 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
     pfs_cox = next((c for c in results.cox if c.endpoint == "PFS"), None)
     os_cox = next((c for c in results.cox if c.endpoint == "OS"), None)
     tables = {
-        "table1_baseline": baseline_table(results.baseline, results.n_included),
-        "table_efficacy": efficacy_table(results.response, results.response_subgroups,
-                                         title="Table. Best overall response and response rates (RECIST 1.1)"),
-        "table_response_detail": response_detail_table(results.response_detail, results.n_included, unit),
-        "table_survival": survival_table(results.survival, unit, follow_up=results.follow_up),
-        "table2_subgroups_pfs": subgroup_table(tuple(g for g in results.subgroup_survival if g.endpoint == "PFS"),
-                                               pfs_cox, unit),
-        "table_subgroups_os": subgroup_table(tuple(g for g in results.subgroup_survival if g.endpoint == "OS"),
-                                             os_cox, unit, title="Table. OS by subgroup, univariable and "
-                                             "multivariable Cox regression"),
-        "table3_adverse_events": adverse_event_table(results.adverse_events),
-        "table_adverse_event_categories": adverse_event_category_table(
+        "baseline": baseline_table(results.baseline, results.n_included),
+        "efficacy": efficacy_table(results.response, results.response_subgroups,
+                                   title="Table. Best overall response and response rates (RECIST 1.1)"),
+        "response_detail": response_detail_table(results.response_detail, results.n_included, unit),
+        "survival": survival_table(results.survival, unit, follow_up=results.follow_up),
+        "subgroups_pfs": subgroup_table(tuple(g for g in results.subgroup_survival if g.endpoint == "PFS"),
+                                        pfs_cox, unit),
+        "subgroups_os": subgroup_table(tuple(g for g in results.subgroup_survival if g.endpoint == "OS"),
+                                       os_cox, unit, title="Table. OS by subgroup, univariable and "
+                                       "multivariable Cox regression"),
+        "adverse_events": adverse_event_table(results.adverse_events),
+        "adverse_event_categories": adverse_event_category_table(
             results.adverse_event_categories, results.n_included, results.adverse_events.ctcae_version),
-        "table_adverse_events_related": adverse_event_table(results.related_adverse_events),
-        "table_exposure": exposure_table(results.exposure, vocabulary=Vocabulary.from_labels(results.config.labels)),
+        "adverse_events_related": adverse_event_table(results.related_adverse_events),
+        "exposure": exposure_table(results.exposure, vocabulary=Vocabulary.from_labels(results.config.labels)),
     }
     if results.synthetic:
         tables = {name: _mark_synthetic(t) for name, t in tables.items()}
@@ -125,42 +143,44 @@ def build_figures(results: StudyResults) -> list[Figure]:
     figures = []
     n_evaluable = int(results.patients["best_overall_response"].ne("NE").sum())
     consort = consort_figure(results.attrition, n_evaluable, results.endpoint("PFS").n)
-    figures.append(Figure("figure1_flow", "Figure 1. Study flow: patients screened, excluded (with reasons) and "
-                          "analysed.", consort.figure))
+    figures.append(Figure("flow", "Study flow: patients screened, excluded (with reasons) and analysed.",
+                          consort.figure, "the study flow"))
     orr = dict(results.response.rates).get("ORR")
     waterfall = waterfall_figure(results.patients, orr)
-    figures.append(Figure("figure2_waterfall", "Figure 2. Best change in the sum of target lesions from baseline "
-                          f"per patient, coloured by best overall response (RECIST 1.1). {waterfall.caption}",
-                          waterfall.figure))
+    figures.append(Figure("waterfall", "Best change in the sum of target lesions from baseline per patient, "
+                          f"coloured by best overall response (RECIST 1.1). {waterfall.caption}",
+                          waterfall.figure, "the best change in target lesions per patient"))
     spider = spider_figure(results.visits, results.patients, days, unit)
-    figures.append(Figure("figure_spider", "Figure. Change in the sum of target lesions from baseline over time, one "
-                          f"line per patient (no interpolation over missing scans). {spider.caption}", spider.figure))
+    figures.append(Figure("spider", "Change in the sum of target lesions from baseline over time, one line per "
+                          f"patient (no interpolation over missing scans). {spider.caption}", spider.figure,
+                          "the change in target lesions over time"))
     swimmer = swimmer_figure(results.patients, days, unit)
-    figures.append(Figure("figure_swimmer", "Figure. Time on treatment per patient with first response, "
-                          f"progression and death; arrows: on treatment at the data cutoff. {swimmer.caption}",
-                          swimmer.figure))
+    figures.append(Figure("swimmer", "Time on treatment per patient with first response, progression and death; "
+                          f"arrows: on treatment at the data cutoff. {swimmer.caption}", swimmer.figure,
+                          "the time on treatment per patient"))
     for e in results.survival:
         curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=f"Time ({unit})",
                           ylabel=f"{e.label} (probability)",
                           annotation=f"Median {e.median.estimate:.1f} {unit}; {e.events} events / {e.n} patients"
                           if np.isfinite(e.median.estimate) else f"{e.events} events / {e.n} patients")
-        figures.append(Figure(f"figure4_km_{e.endpoint.lower()}",
-                              f"Figure 4. Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the "
-                              "number at risk.", curve.figure))
+        figures.append(Figure(f"km_{e.endpoint.lower()}",
+                              f"Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the number at "
+                              "risk.", curve.figure, f"the Kaplan–Meier estimate of {e.label.lower()}"))
     for group in results.subgroup_survival:
         if group.endpoint != "PFS" or len(group.levels) < 2:
             continue
         fits = {f"{lv.level}": lv.fit for lv in group.levels}
         curve = km_figure(fits, _risk_times(fits.values()), xlabel=f"Time ({unit})",
                           ylabel="Progression-free survival", title=f"PFS by {group.factor}", test=group.logrank)
-        figures.append(Figure(f"figure_km_pfs_by_{group.field.replace(':', '_')}",
-                              f"Figure. Progression-free survival by {group.factor}.", curve.figure))
+        figures.append(Figure(f"km_pfs_by_{_slug(group.field)}", f"Progression-free survival by {group.factor}.",
+                              curve.figure, f"progression-free survival by {group.factor}"))
     if results.response_subgroups:
         bars = orr_bars_figure(results.response_subgroups)
-        figures.append(Figure("figure5_orr_by_subgroup", "Figure 5. Objective response rate by subgroup with 95% "
+        figures.append(Figure("orr_by_subgroup", "Objective response rate by subgroup with 95% "
                               f"CIs ({orr.method_label if orr else ''}); labels: responders/patients; p by "
                               + "; ".join(sorted({f"{g.factor}: {g.test.method}" for g in results.response_subgroups
-                                                  if g.test})) + ".", bars.figure))
+                                                  if g.test})) + ".", bars.figure,
+                              "the objective response rate by subgroup"))
     cox = next((c for c in results.cox if c.endpoint == "PFS"), None)
     labels = {g.field: g.factor for g in results.subgroup_survival}
     pfs_subgroups = [g for g in results.subgroup_survival if g.endpoint == "PFS"]
@@ -170,106 +190,29 @@ def build_figures(results: StudyResults) -> list[Figure]:
         if model is not None and not isinstance(model, NotEstimable):
             forest = forest_figure(forest_rows(model, labels, pfs_subgroups), title="PFS: Cox model (reference: "
                                    "each factor's first level)")
-            figures.append(Figure("figure_forest_pfs", f"Figure. Hazard ratios for progression-free survival "
-                                  f"({model.method}).", forest.figure))
+            figures.append(Figure("forest_pfs", f"Hazard ratios for progression-free survival ({model.method}).",
+                                  forest.figure, "the hazard ratios for progression-free survival"))
         if cox.univariable:
             forest = forest_figure(subgroup_forest_rows(cox.univariable, labels, pfs_subgroups),
                                    title="PFS by subgroup: hazard ratio of each level against its reference")
-            figures.append(Figure("figure_forest_pfs_subgroups", "Figure. Hazard ratios for progression-free survival "
-                                  "by subgroup (univariable Cox model per factor; p: likelihood-ratio test of the "
-                                  "factor).", forest.figure))
+            figures.append(Figure("forest_pfs_subgroups", "Hazard ratios for progression-free survival by subgroup "
+                                  "(univariable Cox model per factor; p: likelihood-ratio test of the factor).",
+                                  forest.figure, "the hazard ratio of each subgroup level"))
     return figures
 
 
-def _figure_png(path: Path) -> str:
-    return base64.b64encode(path.read_bytes()).decode("ascii")
+def narrative_citations(numbering) -> dict[str, str]:
+    """The narrative's references ("flow", "km", …) as the report numbers them ("Figure 1", "Figures 5 and 6");
+    "" for an item the report does not have (the narrative then leaves the reference out)."""
+    keys = {"flow": ("flow",), "baseline": ("baseline",), "waterfall": ("waterfall",), "km": ("km_pfs", "km_os"),
+            "subgroups_pfs": ("subgroups_pfs",), "subgroups_os": ("subgroups_os",),
+            "adverse_events": ("adverse_events",)}
+    return {name: numbering.cite(*items) for name, items in keys.items()}
 
 
-def _html(results: StudyResults, tables: dict[str, Table], figures: list[Figure], folder: Path, facts: dict) -> str:
-    e = html.escape
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{e(results.title)}</title>",
-             "<style>body{font-family:Arial,Helvetica,sans-serif;max-width:60em;margin:2em auto;line-height:1.45}"
-             "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}th,td{padding:2px 8px}"
-             "thead tr:first-child th{border-top:2px solid #000}thead tr:last-child th{border-bottom:1px solid #000}"
-             "tbody tr:last-child td{border-bottom:2px solid #000}figure{margin:1.5em 0}img{max-width:100%}"
-             ".synthetic{background:#fff3cd;border:1px solid #e0c36a;padding:0.6em}figcaption{font-size:0.9em}"
-             "</style></head><body>", f"<h1>{e(results.title)}</h1>"]
-    if results.synthetic:
-        parts.append(f'<p class="synthetic"><strong>{e(SYNTHETIC_BANNER)}</strong></p>')
-    parts.append(f"<p>Data cutoff {e(str(facts['study']['data_cutoff']))}; {facts['study']['n_included']} patients "
-                 "analysed. Every number below is in results.json with its method.</p>")
-    parts += ["<h2>Statistical methods</h2>", f"<p>{e(methods_paragraph(facts))}</p>", "<h2>Results</h2>"]
-    placement = {"Patients": ["figure1_flow", "table1_baseline"],
-                 "Efficacy": ["table_efficacy", "table_response_detail", "figure2_waterfall", "figure_spider",
-                              "figure_swimmer"],
-                 "Survival": ["table_survival", "figure4_km_pfs", "figure4_km_os"],
-                 "Subgroups": ["table2_subgroups_pfs", "table_subgroups_os", "figure5_orr_by_subgroup",
-                               "figure_forest_pfs", "figure_forest_pfs_subgroups"],
-                 "Safety": ["table3_adverse_events", "table_adverse_event_categories", "table_adverse_events_related",
-                            "table_exposure"]}
-    by_name = {f.name: f for f in figures}
-    for heading, text in results_paragraphs(facts):
-        parts += [f"<h3>{e(heading)}</h3>", f"<p>{e(text)}</p>"]
-        names = placement.get(heading, [])
-        if heading == "Subgroups":
-            names = names + sorted(n for n in by_name if n.startswith("figure_km_pfs_by_"))
-        for name in names:
-            if name in tables:
-                parts.append(to_html(tables[name]))
-            elif name in by_name:
-                figure = by_name[name]
-                parts.append(f'<figure><img alt="{e(figure.caption)}" src="data:image/png;base64,'
-                             f'{_figure_png(folder / "figures" / (name + ".png"))}"><figcaption>{e(figure.caption)}'
-                             "</figcaption></figure>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
-
-
-def _docx(results: StudyResults, tables: dict[str, Table], figures: list[Figure], folder: Path, facts: dict,
-          path: Path) -> None:
-    document = Document()
-    document.core_properties.title = results.title
-    document.add_heading(results.title, level=1)
-    if results.synthetic:
-        document.add_paragraph().add_run(SYNTHETIC_BANNER).bold = True
-    document.add_heading("Statistical methods", level=2)
-    document.add_paragraph(methods_paragraph(facts))
-    document.add_heading("Results", level=2)
-    for heading, text in results_paragraphs(facts):
-        document.add_heading(heading, level=3)
-        document.add_paragraph(text)
-    for table in tables.values():
-        add_to_docx(document, table)
-        document.add_paragraph()
-    for figure in figures:
-        document.add_picture(str(folder / "figures" / f"{figure.name}.png"), width=Inches(6.0))
-        document.add_paragraph(figure.caption).runs[0].font.size = Pt(9)
-    document.save(path)
-
-
-def libreoffice() -> str | None:
-    """The LibreOffice command, or None when not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-NO_LIBREOFFICE = ("a PDF needs LibreOffice (soffice); install it (Debian: apt-get install libreoffice-writer-nogui) "
-                  "or leave pdf out of --format")
-
-
-def docx_to_pdf(docx_path: Path, out_dir: Path) -> Path:
-    """Convert with ``soffice --headless --convert-to pdf`` (Debian: apt-get install libreoffice-writer-nogui)."""
-    command = libreoffice()
-    if command is None:
-        raise ReportError(NO_LIBREOFFICE)
-    profile = out_dir / ".lo-profile"
-    run = subprocess.run([command, f"-env:UserInstallation=file://{profile.resolve()}", "--headless",
-                          "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)],
-                         capture_output=True, text=True, timeout=300)
-    shutil.rmtree(profile, ignore_errors=True)
-    pdf = out_dir / (docx_path.stem + ".pdf")
-    if run.returncode != 0 or not pdf.exists():
-        raise ReportError(f"LibreOffice could not convert {docx_path.name}: {run.stderr.strip() or run.stdout}")
-    return pdf
+def _slug(text: str) -> str:
+    """A file-name-safe key part: lower-case letters, digits and underscores only."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "item"
 
 
 def analyse_folder(study_dir, progress: Progress | None = None):
@@ -325,19 +268,47 @@ def analyse_adam(adam_dir, config_file=None, population: str = "SAFFL", confirme
     return datasets, analyse_study(datasets, config)
 
 
-def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progress | None = None,
-                 adam: dict | None = None) -> list[Path]:
-    """Write the report of ``study_dir`` into ``out_dir`` (module docstring); returns the files written.
+@dataclass(frozen=True)
+class DocumentOptions:
+    """How the documents look: journal ``style`` (:mod:`oncocohort.present.journal_style`), ``paper`` (``a4`` or
+    ``letter``) and the PDF engine chosen (:mod:`.pdf`; None without pdf)."""
 
-    With ``adam`` (keyword arguments of :func:`analyse_adam`), ``study_dir`` is a folder of ADaM data sets
-    analysed without derivation."""
-    progress = progress or Progress(None)
-    formats = tuple(formats)
+    style: str = "default"
+    paper: str = "a4"
+    pdf_engine: str | None = None
+
+
+def document_options(formats, style: str = "default", paper: str = "a4", pdf_engine: str = "auto") -> DocumentOptions:
+    """Check the options before any work; ReportError naming the choices (or what to install for a PDF)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ReportError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
-    if "pdf" in formats and libreoffice() is None:
-        raise ReportError(NO_LIBREOFFICE)  # before any work
+    try:
+        style = get_style(style).name
+    except ValueError as error:
+        raise ReportError(str(error)) from None
+    if paper not in PAPERS:
+        raise ReportError(f"unknown paper {paper!r}; choose from {', '.join(PAPERS)}")
+    engine = None
+    if "pdf" in formats:
+        try:
+            engine = choose_engine(pdf_engine)
+        except PdfUnavailable as error:
+            raise ReportError(str(error)) from None
+    return DocumentOptions(style, paper, engine)
+
+
+def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progress | None = None,
+                 adam: dict | None = None, style: str = "default", paper: str = "a4",
+                 pdf_engine: str = "auto") -> list[Path]:
+    """Write the report of ``study_dir`` into ``out_dir`` (module docstring); returns the files written.
+
+    With ``adam`` (keyword arguments of :func:`analyse_adam`), ``study_dir`` is a folder of ADaM data sets
+    analysed without derivation. ``style``: default, lancet, jama or nejm; ``paper``: a4 or letter;
+    ``pdf_engine``: auto, weasyprint, chromium or libreoffice (with ``pdf`` in ``formats``)."""
+    progress = progress or Progress(None)
+    formats = tuple(formats)
+    options = document_options(formats, style, paper, pdf_engine)  # before any work
     if adam is not None:
         datasets, results = analyse_adam(study_dir, progress=progress, **adam)
     else:
@@ -351,7 +322,7 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
     staging = out / ".oncocohort-staging"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        written = _write_all(results, datasets, staging, formats, progress)
+        written = _write_all(results, datasets, staging, formats, progress, options)
         for path in written:
             target = out / path.relative_to(staging)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -363,7 +334,13 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
     return final
 
 
-def _write_all(results, datasets, folder: Path, formats, progress) -> list[Path]:
+def _write_all(results, datasets, folder: Path, formats, progress, options: DocumentOptions = DocumentOptions()
+               ) -> list[Path]:
+    with use_style(options.style):
+        return _write_documents(results, datasets, folder, formats, progress, options)
+
+
+def _write_documents(results, datasets, folder: Path, formats, progress, options: DocumentOptions) -> list[Path]:
     (folder / "tables").mkdir(parents=True)
     (folder / "figures").mkdir()
     written = []
@@ -372,37 +349,57 @@ def _write_all(results, datasets, folder: Path, formats, progress) -> list[Path]
     path.write_text(json_text(facts), encoding="utf-8")
     written.append(path)
     tables = build_tables(results)
-    for name, table in tables.items():
-        for suffix, text in ((".csv", to_csv(table)), (".md", to_markdown(table)), (".html", to_html(table))):
-            path = folder / "tables" / f"{name}{suffix}"
+    figures = build_figures(results)
+    numbering, placed = plan_items({key: TABLE_TOPICS.get(key, "") for key in tables},
+                                   {f.key: f.topic for f in figures})
+    tables = {key: replace(table, title=numbering[key].caption(table.title)) for key, table in tables.items()}
+    for key, table in tables.items():
+        item = numbering[key]
+        stem = folder / "tables" / item.file_stem
+        for suffix, text in ((".csv", to_csv(table)), (".md", to_markdown(table)),
+                             (".html", to_html(table, anchor=item.anchor))):
+            path = stem.with_suffix(suffix)
             path.write_text(text, encoding="utf-8")
             written.append(path)
-        written.append(to_docx(table, folder / "tables" / f"{name}.docx"))
+        written.append(to_docx(table, stem.with_suffix(".docx"), item.number, options.paper))
     progress("tables", f"{len(tables)} tables (CSV, Markdown, HTML, DOCX)")
-    figures = build_figures(results)
     for figure in figures:
-        written += save_figure(figure.figure, folder / "figures" / figure.name)
+        written += save_figure(figure.figure, folder / "figures" / numbering[figure.key].file_stem)
+        plt.close(figure.figure)
     progress("figures", f"{len(figures)} figures (PNG 300 dpi, SVG, PDF)")
     written += write_datasets(datasets, folder / "datasets")
-    undefined = undefined_abbreviations([t for _, t in results_paragraphs(facts)],
-                                        Vocabulary.from_labels(results.config.labels))
+    paragraphs = results_paragraphs(facts, citations=narrative_citations(numbering))
+    undefined = undefined_abbreviations([t for _, t in paragraphs], Vocabulary.from_labels(results.config.labels))
     if undefined:
         progress("narrative", f"abbreviations without a long form (add them to study.toml [labels]): "
                  f"{', '.join(undefined)}")
-    if "html" in formats:
-        path = folder / "report.html"
-        path.write_text(_html(results, tables, figures, folder, facts), encoding="utf-8")
-        written.append(path)
-    if "docx" in formats or "pdf" in formats:
-        path = folder / "report.docx"
-        _docx(results, tables, figures, folder, facts, path)
-        written.append(path)
-        if "pdf" in formats:
-            written.append(docx_to_pdf(path, folder))
-            if "docx" not in formats:
+    sections = plan_sections(paragraphs, numbering, placed)
+    study = facts["study"]
+    document = {"title": results.title, "banner": SYNTHETIC_BANNER if results.synthetic else None,
+                "intro": f"Data cutoff {study['data_cutoff']}; {study['n_included']} patients analysed. Every "
+                         "number below is in results.json with its method.",
+                "methods": methods_paragraph(facts), "sections": sections, "tables": tables,
+                "figure_captions": {f.key: strip_label(f.caption) for f in figures}, "folder": folder,
+                "paper": options.paper}
+    html_path = folder / "report.html"
+    docx_path = folder / "report.docx"
+    if "html" in formats or options.pdf_engine in ("weasyprint", "chromium"):
+        portrait = PAPER_SIZES[options.paper][0] - 2 * MARGIN  # the DOCX rule: landscape when numbers would wrap
+        wide = {key for key, table in tables.items() if needs_landscape(table, portrait)}
+        html_path.write_text(report_html(numbering=numbering, wide_tables=wide, **document), encoding="utf-8")
+        written.append(html_path)
+    if "docx" in formats or options.pdf_engine == "libreoffice":
+        written.append(write_report_docx(docx_path, **document))
+    if "pdf" in formats:
+        try:
+            written.append(write_pdf(options.pdf_engine, html_path, docx_path, folder / "report.pdf"))
+        except PdfUnavailable as error:
+            raise ReportError(str(error)) from None
+        for path, fmt in ((html_path, "html"), (docx_path, "docx")):
+            if fmt not in formats and path in written:  # made only as the PDF's source
                 written.remove(path)
                 path.unlink()
-    for figure in figures:
-        plt.close(figure.figure)
-    progress("report", ", ".join(f"report.{f}" for f in formats))
+    engine = f" (PDF by {options.pdf_engine})" if "pdf" in formats else ""
+    progress("report", ", ".join(f"report.{f}" for f in formats) + engine + f"; style {options.style}, "
+             f"{options.paper.upper() if options.paper == 'a4' else 'US Letter'}")
     return written

@@ -73,6 +73,10 @@ class _Writer:
         self.vocabulary = Vocabulary.from_labels(r["settings"].get("labels", {}).items())
         self.cite = {**DEFAULT_CITATIONS, **(citations or {})}
 
+    def ref(self, key: str) -> str:
+        """" (Table 2)" citing the item ``key``, or "" when the report has no such item."""
+        return f" ({self.cite[key]})" if self.cite.get(key) else ""
+
     def one(self, value) -> str:
         return number(value, 1, style=self.style)
 
@@ -117,7 +121,8 @@ def _methods(w: _Writer) -> str:
     r, s = w.r, w.r["settings"]
     level = f"{general(100 * s['conf_level'], w.style)}%"
     criteria = {"recist1.1": "Response Evaluation Criteria in Solid Tumours version 1.1 (RECIST 1.1)",
-                "irecist": "immune Response Evaluation Criteria in Solid Tumours (iRECIST)", "choi": "the Choi criteria",
+                "irecist": "immune Response Evaluation Criteria in Solid Tumours (iRECIST)",
+                "choi": "the Choi criteria",
                 "recorded": "the responses recorded by the investigators"}[s["response_criteria"]]
     response = r["response"]
     ci_name = CI_METHOD_NAMES.get(s["ci_method"], s["ci_method"])
@@ -133,7 +138,8 @@ def _methods(w: _Writer) -> str:
         "(or the chi-square test when every expected count was at least 5).")
     if benefit is not None:
         text += f" The CBR counts CR or PR, or SD lasting at least {benefit['weeks']} weeks."
-    text += (" Progression-free survival (PFS; progression by imaging or death) and OS were measured from the first dose and estimated by the "
+    text += (" Progression-free survival (PFS; progression by imaging or death) and OS were measured from the first "
+             "dose and estimated by the "
              "Kaplan–Meier method; patients without an event were censored at their last evaluable assessment (PFS) "
              "or last known alive date (OS). DoR was measured among responders from the first CR or PR to "
              "progression or death and estimated by the Kaplan–Meier method, and TTR from the first dose to the "
@@ -175,7 +181,7 @@ def _patients(w: _Writer) -> str:
     text = (f"{when}, {plural(study['n_screened'], 'patient', zero=None)} {_was(study['n_screened'])} screened and "
             f"{study['n_included']} {_was(study['n_included'])} included; "
             + (f"{excluded} {_was(excluded)} excluded" if excluded else "none was excluded")
-            + f" ({w.cite['flow']}).")
+            + w.ref("flow") + ".")
     baseline = {b["variable"]: b for b in r["baseline"]}
     if "age" in baseline and baseline["age"]["n"]:
         age = baseline["age"]
@@ -201,7 +207,7 @@ def _patients(w: _Writer) -> str:
         text += " The patient " + _join([p.split(") ", 1)[1] for p in parts]) + "."
     elif parts:
         text += f" Of the {plural(study['n_included'], 'patient', zero=None)}, {_join(parts)}."
-    return text + f" Baseline characteristics are shown in {w.cite['baseline']}."
+    return text + (f" Baseline characteristics are shown in {w.cite['baseline']}." if w.cite["baseline"] else "")
 
 
 RESPONSE_WORDS = (("CR", "a complete response"), ("PR", "a partial response"), ("SD", "stable disease"),
@@ -236,7 +242,7 @@ def _efficacy(w: _Writer) -> str:
     measured = response["n_with_measurement"]
     if measured:
         text += (f" Target lesions shrank in {_of(response['n_with_shrinkage'], measured)} with a post-baseline "
-                 f"measurement ({w.cite['waterfall']})")
+                 f"measurement{w.ref('waterfall')}")
         change = response.get("best_pct_change")
         if change and change["n"] == 1:
             text += f"; the best change was {w.one(change['median'])}%"
@@ -262,7 +268,6 @@ def _efficacy(w: _Writer) -> str:
 
 def _survival(w: _Writer) -> str:
     r = w.r
-    pfs, os_ = r["survival"]["PFS"], r["survival"]["OS"]
     ongoing = r["exposure"]["ongoing_at_cutoff"]
     text = (f"At the data cutoff ({_day_month_year(r['study']['data_cutoff'])}), "
             + (f"{plural(ongoing, 'patient', zero=None)} {_was(ongoing)} still on treatment." if ongoing else
@@ -291,7 +296,7 @@ def _survival(w: _Writer) -> str:
         horizon = general(rmst[0][1]["horizon"], w.style)
         text += (f" The RMST to {horizon} {w.unit} was "
                  + _join([f"{w.one(v['estimate'])} {w.unit} ({w.ci(v, scale=1)}) for {name}" for name, v in rmst])
-                 + f" ({w.cite['km']}).")
+                 + w.ref("km") + ".")
     return text
 
 
@@ -321,7 +326,8 @@ def _subgroups(w: _Writer) -> str:
         return ""
     cox = [name for name in ("PFS", "OS") if name in r["cox"]]
     if cox:
-        where = _join([f"for {name} in {w.cite['subgroups_' + name.lower()]}" for name in cox])
+        where = _join([f"for {name}" + (f" in {w.cite['subgroups_' + name.lower()]}"
+                                        if w.cite["subgroups_" + name.lower()] else "") for name in cox])
         sentences.append(f"Univariable and multivariable Cox models are shown {where}, each with its test of "
                          "proportional hazards.")
     return " ".join(sentences)
@@ -362,8 +368,8 @@ def _safety(w: _Writer) -> str:
     common = sorted((row for row in ae["rows"] if row["level"] == "term"),
                     key=lambda row: (-row["any_grade"], row["term"]))[:5]
     if common:
-        text += (f" The most common ({w.cite['adverse_events']}) were " if len(common) > 1 else
-                 f" The only one ({w.cite['adverse_events']}) was ") + _join(
+        text += (f" The most common{w.ref('adverse_events')} were " if len(common) > 1 else
+                 f" The only one{w.ref('adverse_events')} was ") + _join(
             [f"{row['term'].lower()} ({w.pct(row['percent']['any_grade'] / 100)})" for row in common]) + "."
     return text
 
