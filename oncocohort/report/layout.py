@@ -16,11 +16,13 @@ from .numbering import Item, Numbering, number_items
 # in key order
 SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Patients", (("figure", "flow"), ("table", "baseline"))),
-    ("Efficacy", (("table", "efficacy"), ("figure", "waterfall"), ("figure", "spider"), ("figure", "swimmer"))),
+    ("Efficacy", (("table", "efficacy"), ("table", "response_detail"), ("figure", "waterfall"), ("figure", "spider"),
+                  ("figure", "swimmer"))),
     ("Survival", (("table", "survival"), ("figure", "km_pfs"), ("figure", "km_os"))),
-    ("Subgroups", (("table", "subgroups_pfs"), ("figure", "km_pfs_by_*"), ("figure", "orr_by_subgroup"),
-                   ("figure", "forest_pfs"))),
-    ("Safety", (("table", "adverse_events"), ("table", "adverse_events_related"), ("table", "exposure"))),
+    ("Subgroups", (("table", "subgroups_pfs"), ("table", "subgroups_os"), ("figure", "km_pfs_by_*"),
+                   ("figure", "orr_by_subgroup"), ("figure", "forest_pfs"), ("figure", "forest_pfs_subgroups"))),
+    ("Safety", (("table", "adverse_events"), ("table", "adverse_event_categories"),
+                ("table", "adverse_events_related"), ("table", "exposure"))),
 )
 OTHER = "Additional tables and figures"
 

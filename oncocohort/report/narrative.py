@@ -27,8 +27,8 @@ LABELS = ("RECIST 1.1", "iRECIST", "grade 1–2", "grade 3–4", "grade 5", "gra
           "PD-1", "Cox", "k − 1", "1.96", "0.55", "0.45")
 
 # where the text points the reader; the report's numbering (report/build.py) may pass its own
-DEFAULT_CITATIONS = {"flow": "Figure 1", "baseline": "Table 1", "waterfall": "Figure 2", "km": "Figure 4",
-                     "subgroups_pfs": "Table 2", "subgroups_os": "the OS subgroup table", "adverse_events": "Table 3"}
+# the items the text cites; the report passes their numbers ("Figure 1"); without them the references are left out
+CITATION_KEYS = ("flow", "baseline", "waterfall", "km", "subgroups_pfs", "subgroups_os", "adverse_events")
 
 
 def _month_year(iso: str | None) -> str:
@@ -71,7 +71,7 @@ class _Writer:
         self.r, self.style = r, style
         self.unit = r["study"]["time_unit"]
         self.vocabulary = Vocabulary.from_labels(r["settings"].get("labels", {}).items())
-        self.cite = {**DEFAULT_CITATIONS, **(citations or {})}
+        self.cite = {**dict.fromkeys(CITATION_KEYS, ""), **(citations or {})}
 
     def ref(self, key: str) -> str:
         """" (Table 2)" citing the item ``key``, or "" when the report has no such item."""

@@ -204,7 +204,7 @@ def test_spss_mode_says_what_spss_does_and_keeps_negative_limits(demo_study, tmp
                 if lv.median.lower is not None and lv.median.lower < 0]
     assert negative, "the demo's SPSS intervals include a lower limit below zero"
     tables = build_tables(results)
-    table2 = tables["table2_subgroups_pfs"]
+    table2 = tables["subgroups_pfs"]
     cells = [c for row in table2.rows for c in row.cells]
     assert any(" to " in c and "−" in c for c in cells) and not any("(-" in c for c in cells)
     assert any("does not truncate it at zero" in note for note in table2.footnotes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from oncocohort.report.build import narrative_citations
 from oncocohort.report.layout import OTHER, plan_items, plan_sections
 from oncocohort.report.narrative import results_paragraphs
 from oncocohort.report.numbering import cited_numbers, number_items
@@ -64,7 +65,7 @@ def test_demo_narrative_cites_by_the_numbering(demo_results):
     numbering = number_items([("figure", "flow", ""), ("table", "baseline", ""), ("figure", "waterfall", ""),
                               ("figure", "km_pfs", ""), ("figure", "km_os", ""), ("table", "subgroups_pfs", ""),
                               ("table", "adverse_events", "")])
-    text = " ".join(t for _, t in results_paragraphs(facts, numbering))
+    text = " ".join(t for _, t in results_paragraphs(facts, citations=narrative_citations(numbering)))
     assert numbering.uncited(text) == []
     assert "Figures 3 and 4" in text and "Table 3" in text
     plain = " ".join(t for _, t in results_paragraphs(facts))  # without a numbering: no invented numbers

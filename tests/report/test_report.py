@@ -22,7 +22,7 @@ from tests.study_builder import example_tables, write_study
 
 def test_report_files(report_dir):
     for name in ("report.html", "report.docx", "results.json", "tables/table_01_baseline.csv",
-                 "tables/table_05_adverse_events.docx", "figures/figure_02_waterfall.png",
+                 "tables/table_07_adverse_events.docx", "figures/figure_02_waterfall.png",
                  "figures/figure_05_km_pfs.svg",
                  "figures/figure_01_flow.pdf", "datasets/adsl.csv", "datasets/attrition.csv"):
         assert (report_dir / name).exists(), name
@@ -112,7 +112,7 @@ def test_small_study_and_escaping(tmp_path):
 @pytest.mark.skipif(libreoffice() is None, reason="LibreOffice not installed (apt-get install "
                     "libreoffice-writer-nogui)")
 def test_docx_opens_in_libreoffice(report_dir, tmp_path):
-    shutil.copy(report_dir / "tables" / "table_05_adverse_events.docx", tmp_path / "t3.docx")
+    shutil.copy(report_dir / "tables" / "table_07_adverse_events.docx", tmp_path / "t3.docx")
     run = subprocess.run([libreoffice(), f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "t3.docx")],
                          capture_output=True, text=True, timeout=300)
