@@ -55,3 +55,114 @@ def test_one_covariate_hand_check():
     best = penalized.value(np.array([fit.terms[0].coef]))
     for limit in (fit.terms[0].lower, fit.terms[0].upper):
         assert 2 * (best - penalized.value(np.array([np.log(limit)]))) == pytest.approx(3.841459, abs=1e-6)
+
+
+# ---------------------------------------------------------------- an independent Python check
+# The penalised likelihood written plainly, one event time at a time (no per-time sums, no shared code with
+# oncocohort.stats.cox), maximised with scipy's Nelder–Mead: the estimate and the profile limits must agree.
+
+def naive_penalised(beta, x, time, event, ties="efron"):
+    """l(β) + ½ log|I(β)| by direct loops over the distinct event times (Efron or Breslow ties)."""
+    eta = x @ beta
+    w = np.exp(eta)
+    loglik, info = 0.0, np.zeros((x.shape[1], x.shape[1]))
+    for t in np.unique(time[event == 1]):
+        at_risk = time >= t
+        dead = (time == t) & (event == 1)
+        d = int(dead.sum())
+        loglik += eta[dead].sum()
+        for j in range(d):
+            f = j / d if ties == "efron" else 0.0
+            weights = w * at_risk - f * w * dead
+            s0 = weights.sum()
+            mean = weights @ x / s0
+            loglik -= np.log(s0)
+            info += (x * weights[:, None]).T @ x / s0 - np.outer(mean, mean)
+    sign, logdet = np.linalg.slogdet(info)
+    return loglik + 0.5 * logdet if sign > 0 else -np.inf
+
+
+def small_study(seed, n=7):
+    rng = np.random.default_rng(seed)
+    while True:
+        frame = pd.DataFrame({"time": rng.integers(1, 30, n).astype(float), "event": rng.integers(0, 2, n),
+                              "treated": rng.integers(0, 2, n).astype(float), "age": rng.normal(60, 10, n).round()})
+        if frame["event"].sum() >= 2 and frame["treated"].nunique() == 2:
+            return frame
+
+
+@pytest.mark.parametrize("seed", [1, 2, 5, 7])
+def test_seven_patients_two_covariates_match_direct_maximisation(seed):
+    """The issue's trap: --firth with two covariates on 7 patients raised LinAlgError in the profile search."""
+    from scipy import optimize
+
+    frame = small_study(seed)
+    fit = firth_cox_model(frame, "time", "event", ["treated", "age"], ties="efron")
+    x, t, e = frame[["treated", "age"]].to_numpy(float), frame["time"].to_numpy(float), frame["event"].to_numpy()
+    x = x - x.mean(axis=0)
+
+    def negative(b):
+        value = naive_penalised(b, x, t, e)
+        return -value if np.isfinite(value) else 1e10
+
+    direct = optimize.minimize(negative, np.zeros(2), method="Nelder-Mead",
+                               options={"xatol": 1e-11, "fatol": 1e-14, "maxiter": 20000})
+    np.testing.assert_allclose([term.coef for term in fit.terms], direct.x, rtol=1e-5, atol=1e-7)
+    best = -direct.fun
+    for k, term in enumerate(fit.terms):
+        if term.ci_method != "profile penalised-likelihood CI":
+            continue
+        for limit in (np.log(term.lower), np.log(term.upper)):
+            def fixed(other, k=k, limit=limit):
+                b = np.empty(2)
+                b[k], b[1 - k] = limit, other
+                return negative(b)
+            inner = optimize.minimize_scalar(fixed, bracket=(direct.x[1 - k] - 1, direct.x[1 - k] + 1),
+                                             tol=1e-12)
+            assert 2 * (best + inner.fun) == pytest.approx(3.841459, abs=1e-5)
+
+
+def test_the_linalg_error_study_of_the_issue_gives_a_finite_fit():
+    """On commit 3202bc4 this raised LinAlgError (singular matrix) in the profile-CI search."""
+    frame = pd.DataFrame({"time": [25, 19, 15, 8, 9, 2, 3], "event": [0, 0, 1, 1, 1, 1, 1],
+                          "treated": [1, 1, 1, 1, 1, 1, 0], "age": [60, 37, 58, 48, 53, 55, 57]})
+    fit = firth_cox_model(frame, "time", "event", ["treated", "age"], ties="efron")
+    assert [t.ci_method for t in fit.terms] == ["profile penalised-likelihood CI"] * 2
+    assert all(0 < t.lower < t.hr < t.upper < np.inf for t in fit.terms)
+
+
+def test_firth_on_a_few_patients_is_quick_and_quiet(recwarn):
+    import time as clock
+
+    frame = small_study(3, n=10)
+    start = clock.perf_counter()
+    fit = firth_cox_model(frame, "time", "event", ["treated", "age"], ties="efron")
+    assert clock.perf_counter() - start < 1.5  # typically 0.1–0.3 s
+    assert all(np.isfinite([t.coef, t.lower, t.upper, t.p_value]).all() for t in fit.terms)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_profile_that_does_not_cross_falls_back_to_wald_and_says_so():
+    """Three events, two covariates: the profile of ``age`` is flat beyond the computable range, so its limit is
+    Wald-type on the penalised fit, named per term, in the method and in the notes."""
+    frame = pd.DataFrame({"time": [10, 11, 29, 6, 28, 21, 17], "event": [0, 1, 1, 0, 0, 0, 1],
+                          "treated": [0, 1, 1, 0, 1, 1, 0], "age": [67, 54, 51, 68, 52, 52, 69]})
+    fit = firth_cox_model(frame, "time", "event", ["treated", "age"], ties="efron")
+    wald = [t for t in fit.terms if t.ci_method != "profile penalised-likelihood CI"]
+    assert wald and all("Wald" in t.ci_method for t in wald)
+    assert "Wald CI on the penalised fit for" in fit.method
+    assert any("did not reach the 95% bound" in note for note in fit.notes)
+    for t in wald:
+        z = 1.959963984540054
+        assert np.log(t.lower) == pytest.approx(t.coef - z * t.se) and np.log(t.upper) == pytest.approx(t.coef + z * t.se)
+
+
+def test_covariate_without_information_is_refused_in_words():
+    from oncocohort.stats.cox import ModelNotEstimable
+
+    frame = pd.DataFrame({"time": [17, 4, 14, 5, 23, 19, 21], "event": [0, 0, 0, 0, 1, 1, 1],
+                          "treated": [0, 1, 0, 1, 1, 1, 1], "age": [80, 52, 52, 72, 68, 73, 70]})
+    with pytest.raises(ModelNotEstimable, match="treated: no information"):
+        firth_cox_model(frame, "time", "event", ["treated", "age"])
+    with pytest.raises(ModelNotEstimable, match="treated: no information"):
+        cox_model(frame, "time", "event", ["treated", "age"])
