@@ -9,7 +9,9 @@ import sys
 import pandas as pd
 import pytest
 
-from tests.stats.reference import close, r_reference
+from pathlib import Path
+
+from tests.stats.reference import close, r_reference, r_reference_na
 
 
 def run(*args):
@@ -41,6 +43,50 @@ def test_survival_json_matches_r(lung_csv):
     close([t["hr"] for t in doc["cox"]["terms"]], cox["hr"])
     close([doc["cox"]["lr_test"], doc["cox"]["concordance"]], [cox["lr"], cox["concordance"]])
     assert set(doc["cox"]["terms"][0]) == {"name", "coef", "se", "hr", "lower", "upper", "p"}
+
+
+LUNG_NA = Path(__file__).resolve().parent / "reference" / "lung_na.csv"  # written by R's write.csv, with NAs
+
+
+def test_csv_written_by_r_with_nas_matches_survfit_survdiff_coxph():
+    """Each analysis on the rows R's na.omit keeps for that call: survfit ~ 1 (time, status), survfit ~ sex and
+    survdiff (also sex), coxph (complete cases of age, wt.loss, sex)."""
+    ref = r_reference_na()
+    result = run("survival", str(LUNG_NA), "--time", "time", "--event", "status", "--by", "sex",
+                 "--covariates", "age,wt.loss,sex", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    doc = json.loads(result.stdout)
+    assert (doc["km"]["n"], doc["km"]["events"]) == (ref["km"]["n"], ref["km"]["events"])
+    close([doc["km"]["median"], doc["km"]["lower"], doc["km"]["upper"]],
+          [ref["km"]["median"], ref["km"]["lower"], ref["km"]["upper"]])
+    groups = ref["km_by_sex"]
+    assert list(doc["groups"]) == groups["groups"]
+    assert [doc["groups"][g]["n"] for g in groups["groups"]] == groups["n"]
+    for key in ("median", "lower", "upper"):
+        close([doc["groups"][g][key] for g in groups["groups"]], groups[key])
+    assert doc["logrank"]["n"] == ref["logrank"]["n"]
+    close([doc["logrank"]["chisq"], *doc["logrank"]["observed"], *doc["logrank"]["expected"]],
+          [ref["logrank"]["chisq"], *ref["logrank"]["observed"], *ref["logrank"]["expected"]])
+    cox = ref["cox"]
+    assert (doc["cox"]["n"], doc["cox"]["events"]) == (cox["n"], cox["events"]) == (doc["rows"]["cox"]["n"], 147)
+    assert [t["name"] for t in doc["cox"]["terms"]] == ["age", "wt.loss", "sex[male]"]
+    for key in ("coef", "se", "hr", "lower", "upper", "p"):
+        close([t[key] for t in doc["cox"]["terms"]], cox[key])
+    close([doc["cox"]["lr_test"], doc["cox"]["concordance"]], [cox["lr"], cox["concordance"]])
+    assert doc["input"]["missing"] == {"time": 2, "status": 1, "sex": 2, "age": 0, "wt.loss": 14}
+
+
+def test_csv_written_by_r_with_nas_stratified():
+    ref = r_reference_na()
+    doc = json.loads(run("survival", str(LUNG_NA), "--time", "time", "--event", "status", "--by", "sex",
+                         "--strata", "ph.ecog", "--covariates", "age,wt.loss", "--json").stdout)
+    assert doc["logrank"]["n"] == ref["logrank_strata"]["n"]
+    close(doc["logrank"]["chisq"], ref["logrank_strata"]["chisq"])
+    cox = ref["cox_strata"]
+    assert doc["cox"]["n"] == cox["n"] and doc["cox"]["events"] == cox["events"]
+    for key in ("coef", "se", "hr", "lower", "upper", "p"):
+        close([t[key] for t in doc["cox"]["terms"]], cox[key])
+    close([doc["cox"]["lr_test"], doc["cox"]["concordance"]], [cox["lr"], cox["concordance"]])
 
 
 def test_survival_reports_bad_rows_all_at_once(tmp_path):

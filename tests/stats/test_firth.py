@@ -3,13 +3,15 @@ installable here): l(β) and I(β) from survival::coxph(init = β, iter.max = 0)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from oncocohort.stats.cox import cox_model
 from oncocohort.stats.firth import firth_cox_model
-from tests.stats.reference import close, r_reference
+from tests.stats.reference import close, r_reference, r_reference_na
 
 D = r_reference()["data"]
 MODELS = {
@@ -166,3 +168,20 @@ def test_covariate_without_information_is_refused_in_words():
         firth_cox_model(frame, "time", "event", ["treated", "age"])
     with pytest.raises(ModelNotEstimable, match="treated: no information"):
         cox_model(frame, "time", "event", ["treated", "age"])
+
+
+@pytest.mark.parametrize("case", ["seven_efron", "lung_na_efron"])
+def test_matches_direct_maximisation_in_r_small_and_with_missing_values(case):
+    """make_reference_na.R: the issue's 7-patient study, and survival::lung (complete cases of age and sex)."""
+    ref = r_reference_na()["firth"][case]
+    if case == "seven_efron":
+        frame, covariates = pd.DataFrame(r_reference_na()["data"]["seven"]), ["treated", "age"]
+    else:
+        lung_na = Path(__file__).resolve().parents[1] / "reference" / "lung_na.csv"
+        frame, covariates = pd.read_csv(lung_na, index_col=0), ["age", "sex"]
+    fit = firth_cox_model(frame, "time", "status", covariates, ties="efron")
+    close([t.coef for t in fit.terms], ref["coef"])
+    close([t.lower for t in fit.terms], ref["lower"])
+    close([t.upper for t in fit.terms], ref["upper"])
+    close([t.p_value for t in fit.terms], ref["p"])
+    close([fit.penalized_loglik, fit.lr_test, fit.lr_p], [ref["penalized_loglik"], ref["lr"], ref["lr_p"]])
