@@ -9,7 +9,7 @@ Method (hand-written: there is no Python implementation of Firth's Cox model; R'
 * **Estimate.** Newton–Raphson on l* with step-halving. The gradient is the modified score
   U* = U + ½ ∂log|I|/∂β, the derivative of log|I| taken by central differences of the exact I(β) (step 1e-5,
   error O(1e-10)); the Newton matrix is I(β) − ½ ∂²log|I|/∂β² (second differences; mixed terms only when at most
-  two coefficients are free, the diagonal always), falling back to I(β) (coxphf's step) where that is not
+  three coefficients are free, the diagonal always), falling back to I(β) (coxphf's step) where that is not
   positive definite. Steps are capped at ``MAX_STEP`` per coefficient (coxphf's ``maxstep``). The fixed point
   is coxphf's; the second-derivative term only speeds convergence. At most ``MAX_NEWTON`` iterations.
   Covariates are standardised to unit SD inside the fit (results are on the original scale).
@@ -52,7 +52,7 @@ MAX_LINEAR_PREDICTOR = 30.0   # |Δβ_k| · range(x_k) never searched beyond thi
 _TOLERANCE = 1e-9             # Newton stops when the largest step is below this (standardised β units)
 MAX_STEP = 0.5                # largest Newton step per coefficient (standardised units), as coxphf's maxstep
 _INFORMATION_FLOOR = 1e-12
-_MIXED_UP_TO = 2              # mixed second derivatives of log|I| only for up to this many free coefficients
+_MIXED_UP_TO = 3              # mixed second derivatives of log|I| only for up to this many free coefficients
 
 PROFILE_CI = "profile penalised-likelihood CI"
 WALD_CI = "Wald CI from the penalised fit (profile did not reach the bound)"
