@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from pathlib import Path
 
 from tests.stats.reference import close, r_reference, r_reference_na
 

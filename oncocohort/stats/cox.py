@@ -83,7 +83,7 @@ class ModelNotEstimable(np.linalg.LinAlgError):
     """The model's coefficients cannot be estimated from these rows; the message says why in words."""
 
 
-def check_estimable(likelihood: "_PartialLikelihood", names) -> None:
+def check_estimable(likelihood: _PartialLikelihood, names) -> None:
     """Raise :class:`ModelNotEstimable` when the information at β = 0 is singular — then it is singular at every β
     (each risk set's weighted covariance of x is zero in the same directions whatever the positive weights):
     no events, a covariate that never varies within a risk set at an event time, or covariates that are
