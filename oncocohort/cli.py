@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .cli_import import add_import_parser
-from .io.analysis_table import read_analysis_table
+from .io.analysis_table import read_analysis_table, row_list
 from .io.problems import problems_to_json, problems_to_text, sort_problems
 from .io.study import validate_study
 from .io.template import write_template
@@ -66,8 +66,44 @@ def _print_km(label: str, km: dict) -> None:
               f"at risk {m['n_risk']}")
 
 
+def _survival_usage_problem(args: argparse.Namespace, covariates: list[str]) -> str | None:
+    """A column named in two roles that cannot share it, in words (a usage error, exit 2)."""
+    roles = [("--time", args.time), ("--event", args.event), ("--by", args.by), ("--strata", args.strata),
+             ("--id", args.id)]
+    named = [(flag, column) for flag, column in roles if column]
+    for i, (flag, column) in enumerate(named):
+        for other, same in named[i + 1:]:
+            if column == same:
+                if {flag, other} == {"--by", "--strata"}:
+                    return (f"--by and --strata both name {column}: within each stratum there would be one group "
+                            "only, so the log-rank test compares nothing; use one of them")
+                return f"{flag} and {other} both name {column}; each needs its own column"
+    repeated = sorted({c for c in covariates if covariates.count(c) > 1})
+    if repeated:
+        return f"--covariates names {', '.join(repeated)} more than once"
+    for flag, column in named:
+        if column in covariates and flag != "--by":
+            if flag == "--strata":
+                return (f"--strata {column} is also in --covariates: a Cox model stratified by {column} has no "
+                        f"coefficient for it (R reports NA); keep {column} in one of the two")
+            return f"{flag} {column} cannot also be a covariate"
+    stray = [c for c in _list(args.categorical) if c not in covariates]
+    if stray:
+        return f"--categorical names {', '.join(stray)}, which {'is' if len(stray) == 1 else 'are'} not in --covariates"
+    return None
+
+
+def _print_rows(label: str, rows: dict) -> None:
+    if rows["dropped"]:
+        why = ", ".join(f"{column} {n}" for column, n in rows["dropped_missing"].items())
+        print(f"    {label}: n = {rows['n']}; {rows['dropped']} row(s) left out for a missing value ({why}): "
+              f"{row_list(rows['dropped_rows'])}")
+    else:
+        print(f"    {label}: n = {rows['n']}; no row left out")
+
+
 def _cmd_survival(args: argparse.Namespace) -> int:
-    from .stats.survival_summary import summarise_survival
+    from .stats.survival_summary import AnalysisNotPossible, ModelNotEstimable, summarise_survival
 
     covariates = _list(args.covariates)
     others = [c for c in (args.by, args.strata) if c] + covariates
@@ -77,19 +113,40 @@ def _cmd_survival(args: argparse.Namespace) -> int:
         print(f"oncocohort survival: --landmarks must be numbers separated by commas, got {args.landmarks!r}",
               file=sys.stderr)
         return 2
-    frame, log = read_analysis_table(args.data, args.time, args.event, others)
+    usage = _survival_usage_problem(args, covariates)
+    if usage:
+        print(f"oncocohort survival: {usage}", file=sys.stderr)
+        return 2
+    table, log = read_analysis_table(args.data, args.time, args.event, others, args.id)
     problems = sort_problems(log.problems)
-    if frame is None:
+    if table is None:
         print(problems_to_json(problems) if args.json else problems_to_text(problems))
         return 1
-    result = summarise_survival(frame, args.time, args.event, args.by, args.strata, covariates,
-                                _list(args.categorical), args.ties, args.conf_type, landmark_times, args.firth)
+    try:
+        result = summarise_survival(table.frame, args.time, args.event, args.by, args.strata, covariates,
+                                    _list(args.categorical), args.ties, args.conf_type, landmark_times, args.firth)
+    except (AnalysisNotPossible, ModelNotEstimable) as exc:
+        analysis = "Cox model" if isinstance(exc, ModelNotEstimable) else "analysis"
+        log.error("model.not_estimable", f"the {analysis} cannot be done: {exc}", source=table.source)
+        problems = sort_problems(log.problems)
+        print(problems_to_json(problems) if args.json else problems_to_text(problems))
+        return 1
+    result["input"] = {"file": table.source, "rows_read": len(table.frame), "missing": table.missing,
+                       "patient_id_column": table.id_column}
     result["warnings"] = [p.describe() for p in problems]
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True))
         return 0
     if problems:
         print(problems_to_text(problems))
+    print(f"{table.source}: {len(table.frame)} rows read; "
+          + (f"one row per patient checked by column {table.id_column}" if table.id_column else
+             "no patient id column (give --id to check one row per patient)"))
+    print("Rows used (missing values left out per analysis, as R):")
+    labels = {"km": "Kaplan–Meier, all", "groups": f"Kaplan–Meier by {args.by}", "logrank": "log-rank test",
+              "cox": "Cox model"}
+    for key, rows in result["rows"].items():
+        _print_rows(labels[key], rows)
     _print_km("All", result["km"])
     for level, km in result.get("groups", {}).items():
         _print_km(f"{args.by} = {level}", km)
@@ -98,14 +155,17 @@ def _cmd_survival(args: argparse.Namespace) -> int:
         print(f"{lr['method']}: chi-square = {_fmt(lr['chisq'], 4)}, df = {lr['df']}, p = {_fmt(lr['p'], 4)}")
     if "cox" in result:
         cox = result["cox"]
-        print(cox["method"])
+        print(f"{cox['method']} (n = {cox['n']}, events = {cox['events']})")
         for t in cox["terms"]:
-            print(f"    {t['name']}: HR = {_fmt(t['hr'])} (95% CI {_fmt(t['lower'])}–{_fmt(t['upper'])}), "
+            wald = " [Wald CI]" if t.get("ci_method", "profile").startswith("Wald") else ""
+            print(f"    {t['name']}: HR = {_fmt(t['hr'])} (95% CI {_fmt(t['lower'])}–{_fmt(t['upper'])}{wald}), "
                   f"p = {_fmt(t['p'])}")
         print(f"    likelihood-ratio test = {_fmt(cox['lr_test'], 4)}, p = {_fmt(cox['lr_p'], 4)}"
               + (f"; concordance = {_fmt(cox['concordance'])}" if "concordance" in cox else ""))
         for name in cox.get("monotone_likelihood", []):
             print(f"    WARNING: monotone likelihood for {name} (its coefficient runs to infinity); use --firth")
+    for note in result["notes"]:
+        print(f"Note: {note}")
     return 0
 
 
@@ -283,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     derive.set_defaults(run=_cmd_derive)
 
     survival = commands.add_parser("survival", help="Kaplan–Meier, log-rank and Cox from a one-row-per-patient CSV")
-    survival.add_argument("data", help="CSV file, one row per patient")
+    survival.add_argument("data", help="CSV file, one row per patient (NA, N/A, NaN, . or blank = missing)")
     survival.add_argument("--time", required=True, help="column with the time to event or censoring (>= 0)")
     survival.add_argument("--event", required=True, help="column with 1 = event, 0 = censored")
     survival.add_argument("--by", help="column defining groups: KM per group and a log-rank test")
@@ -295,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="pointwise CI type of the KM curve (log = R default, log-log = SAS default)")
     survival.add_argument("--landmarks", help="comma-separated landmark times, in the data's unit")
     survival.add_argument("--firth", action="store_true", help="Firth-penalised Cox model (small samples)")
+    survival.add_argument("--id", help="column identifying the patient: a patient on several rows is an error "
+                          "(default: a column named patient_id, usubjid, subjid, id, ... if there is one)")
     survival.add_argument("--json", action="store_true", help="print the results as JSON (docs/cli.md)")
     survival.set_defaults(run=_cmd_survival)
 

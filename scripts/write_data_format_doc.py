@@ -65,7 +65,9 @@ RULES = {
     "file.binary": "a CSV file contains NUL bytes",
     "file.csv_syntax": "a CSV file is not valid CSV",
     "file.missing": "(analysis tables, `oncocohort survival`) the file named does not exist",
-    "rows.incomplete": "(warning; analysis tables) rows with a blank in a used column are left out — and listed",
+    "rows.missing_values": "(warning; analysis tables) missing values (`NA`, `N/A`, `NaN`, `.`, blank) in a used "
+                           "column, counted with their rows; each analysis leaves out the rows it cannot use",
+    "column.mixed_types": "(warning; analysis tables) a mostly numeric column with some text: read as categories",
     "table.missing": "a required table (or the table the response criteria need) is missing",
     "table.empty_sheet": "a sheet has no rows at all",
     "table.no_header": "row 1 is blank",
@@ -102,6 +104,9 @@ RULES = {
     "patient.duplicate_id": "a patient_id used twice in patients (the first row is named)",
     "patient.unknown_id": "a row whose patient_id is not in patients",
     "patient.no_age": "neither age nor birth_date",
+    "patient.several_rows": "(analysis tables) a patient on several rows (`--id` column, or one named patient_id, "
+                            "usubjid, id, ...)",
+    "patient.blank_id": "(analysis tables) a row without a patient id in the `--id` column",
     "followup.missing": "a treated patient without a followup row",
     "followup.duplicate": "a second followup row for a patient",
     "lesions.duplicate": "the same lesion measured twice on one date",

@@ -79,6 +79,36 @@ class CoxModel:
         return f"Cox proportional-hazards model ({self.ties.capitalize()} ties), Wald CI"
 
 
+class ModelNotEstimable(np.linalg.LinAlgError):
+    """The model's coefficients cannot be estimated from these rows; the message says why in words."""
+
+
+def check_estimable(likelihood: _PartialLikelihood, names) -> None:
+    """Raise :class:`ModelNotEstimable` when the information at β = 0 is singular — then it is singular at every β
+    (each risk set's weighted covariance of x is zero in the same directions whatever the positive weights):
+    no events, a covariate that never varies within a risk set at an event time, or covariates that are
+    linear combinations of each other. Checked on the correlation scale so covariate units do not matter."""
+    names = list(names)
+    if likelihood.d.sum() == 0:
+        raise ModelNotEstimable("there are no events among the rows used")
+    if not names:
+        return
+    with np.errstate(all="ignore"):
+        info = likelihood.evaluate(np.zeros(len(names)))[2]
+    spread = np.maximum(likelihood.x.var(axis=0) * likelihood.d.sum(), np.finfo(float).tiny)
+    silent = [n for n, v, s in zip(names, np.diag(info), spread) if not v > 1e-10 * s]
+    if silent:
+        raise ModelNotEstimable(f"{', '.join(silent)}: no information — the value never differs between the "
+                                "patients at risk at any event time (e.g. one value only, or all events in one "
+                                "group)")
+    scale = 1 / np.sqrt(np.diag(info))
+    eigenvalues, vectors = np.linalg.eigh(info * np.outer(scale, scale))
+    if eigenvalues[0] < 1e-10:
+        involved = [n for n, w in zip(names, vectors[:, 0]) if abs(w) > 0.05]
+        raise ModelNotEstimable(f"{', '.join(involved)}: these terms cannot be separated (one is a linear "
+                                "combination of the others among the patients at risk at the event times)")
+
+
 def design_matrix(frame: pd.DataFrame, covariates, categorical=()) -> tuple[np.ndarray, list[str]]:
     """Numeric columns as they are; text columns (and those named in ``categorical``) as treatment-coded
     indicators against the first level in sorted order, named ``variable[level]``."""
@@ -227,6 +257,7 @@ def cox_regression(time, event, x, names=None, stratum=None, ties: str = "efron"
     names = list(names) if names is not None else [f"x{j + 1}" for j in range(x.shape[1])]
     stratum = np.zeros(len(time), int) if stratum is None else pd.factorize(np.asarray(stratum), sort=True)[0]
     likelihood = _PartialLikelihood(x, time, event, stratum, ties)
+    check_estimable(likelihood, names)
     p = x.shape[1]
     beta, loglik, score, info, (loglik0, score0, info0), iterations = _fit_newton(likelihood, p)
     covariance = np.linalg.inv(info)

@@ -1,4 +1,5 @@
-"""Access to the R reference values (tests/reference/r_reference.json, made by make_reference.R)."""
+"""Access to the R reference values (tests/reference/r_reference.json, made by make_reference.R, and
+r_reference_na.json, made by make_reference_na.R)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ RTOL = 1e-6
 @cache
 def r_reference() -> dict:
     return json.loads((Path(__file__).resolve().parents[1] / "reference" / "r_reference.json").read_text())
+
+
+@cache
+def r_reference_na() -> dict:
+    """R's results on tests/reference/lung_na.csv (a write.csv file with NAs), made by make_reference_na.R."""
+    return json.loads((Path(__file__).resolve().parents[1] / "reference" / "r_reference_na.json").read_text())
 
 
 def close(actual, expected, rtol: float = RTOL) -> None:

@@ -3,13 +3,15 @@ installable here): l(β) and I(β) from survival::coxph(init = β, iter.max = 0)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from oncocohort.stats.cox import cox_model
 from oncocohort.stats.firth import firth_cox_model
-from tests.stats.reference import close, r_reference
+from tests.stats.reference import close, r_reference, r_reference_na
 
 D = r_reference()["data"]
 MODELS = {
@@ -55,3 +57,150 @@ def test_one_covariate_hand_check():
     best = penalized.value(np.array([fit.terms[0].coef]))
     for limit in (fit.terms[0].lower, fit.terms[0].upper):
         assert 2 * (best - penalized.value(np.array([np.log(limit)]))) == pytest.approx(3.841459, abs=1e-6)
+
+
+# ---------------------------------------------------------------- an independent Python check
+# The penalised likelihood written plainly, one event time at a time (no per-time sums, no shared code with
+# oncocohort.stats.cox), maximised with scipy's Nelder–Mead: the estimate and the profile limits must agree.
+
+def naive_penalised(beta, x, time, event, ties="efron"):
+    """l(β) + ½ log|I(β)| by direct loops over the distinct event times (Efron or Breslow ties)."""
+    eta = x @ beta
+    w = np.exp(eta)
+    loglik, info = 0.0, np.zeros((x.shape[1], x.shape[1]))
+    for t in np.unique(time[event == 1]):
+        at_risk = time >= t
+        dead = (time == t) & (event == 1)
+        d = int(dead.sum())
+        loglik += eta[dead].sum()
+        for j in range(d):
+            f = j / d if ties == "efron" else 0.0
+            weights = w * at_risk - f * w * dead
+            s0 = weights.sum()
+            mean = weights @ x / s0
+            loglik -= np.log(s0)
+            info += (x * weights[:, None]).T @ x / s0 - np.outer(mean, mean)
+    sign, logdet = np.linalg.slogdet(info)
+    return loglik + 0.5 * logdet if sign > 0 else -np.inf
+
+
+def small_study(seed, n=7):
+    rng = np.random.default_rng(seed)
+    while True:
+        frame = pd.DataFrame({"time": rng.integers(1, 30, n).astype(float), "event": rng.integers(0, 2, n),
+                              "treated": rng.integers(0, 2, n).astype(float), "age": rng.normal(60, 10, n).round()})
+        if frame["event"].sum() >= 2 and frame["treated"].nunique() == 2:
+            return frame
+
+
+@pytest.mark.parametrize("seed", [1, 2, 5, 7])
+def test_seven_patients_two_covariates_match_direct_maximisation(seed):
+    """The issue's trap: --firth with two covariates on 7 patients raised LinAlgError in the profile search."""
+    from scipy import optimize
+
+    frame = small_study(seed)
+    fit = firth_cox_model(frame, "time", "event", ["treated", "age"], ties="efron")
+    x, t, e = frame[["treated", "age"]].to_numpy(float), frame["time"].to_numpy(float), frame["event"].to_numpy()
+    x = x - x.mean(axis=0)
+
+    def negative(b):
+        value = naive_penalised(b, x, t, e)
+        return -value if np.isfinite(value) else 1e10
+
+    direct = optimize.minimize(negative, np.zeros(2), method="Nelder-Mead",
+                               options={"xatol": 1e-11, "fatol": 1e-14, "maxiter": 20000})
+    np.testing.assert_allclose([term.coef for term in fit.terms], direct.x, rtol=1e-5, atol=1e-7)
+    best = -direct.fun
+    for k, term in enumerate(fit.terms):
+        if term.ci_method != "profile penalised-likelihood CI":
+            continue
+        for limit in (np.log(term.lower), np.log(term.upper)):
+            def fixed(other, k=k, limit=limit):
+                b = np.empty(2)
+                b[k], b[1 - k] = limit, other
+                return negative(b)
+            inner = optimize.minimize_scalar(fixed, bracket=(direct.x[1 - k] - 1, direct.x[1 - k] + 1),
+                                             tol=1e-12)
+            assert 2 * (best + inner.fun) == pytest.approx(3.841459, abs=1e-5)
+
+
+def test_the_linalg_error_study_of_the_issue_gives_a_finite_fit():
+    """On commit 3202bc4 this raised LinAlgError (singular matrix) in the profile-CI search."""
+    frame = pd.DataFrame({"time": [25, 19, 15, 8, 9, 2, 3], "event": [0, 0, 1, 1, 1, 1, 1],
+                          "treated": [1, 1, 1, 1, 1, 1, 0], "age": [60, 37, 58, 48, 53, 55, 57]})
+    fit = firth_cox_model(frame, "time", "event", ["treated", "age"], ties="efron")
+    assert [t.ci_method for t in fit.terms] == ["profile penalised-likelihood CI"] * 2
+    assert all(0 < t.lower < t.hr < t.upper < np.inf for t in fit.terms)
+
+
+def test_firth_on_a_few_patients_is_quick_and_quiet(recwarn):
+    import time as clock
+
+    frame = small_study(3, n=10)
+    start = clock.perf_counter()
+    fit = firth_cox_model(frame, "time", "event", ["treated", "age"], ties="efron")
+    assert clock.perf_counter() - start < 1.5  # typically 0.1–0.3 s
+    assert all(np.isfinite([t.coef, t.lower, t.upper, t.p_value]).all() for t in fit.terms)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_profile_that_does_not_cross_falls_back_to_wald_and_says_so():
+    """Three events, two covariates: the profile of ``age`` is flat beyond the computable range, so its limit is
+    Wald-type on the penalised fit, named per term, in the method and in the notes."""
+    frame = pd.DataFrame({"time": [10, 11, 29, 6, 28, 21, 17], "event": [0, 1, 1, 0, 0, 0, 1],
+                          "treated": [0, 1, 1, 0, 1, 1, 0], "age": [67, 54, 51, 68, 52, 52, 69]})
+    fit = firth_cox_model(frame, "time", "event", ["treated", "age"], ties="efron")
+    wald = [t for t in fit.terms if t.ci_method != "profile penalised-likelihood CI"]
+    assert wald and all("Wald" in t.ci_method for t in wald)
+    assert "Wald CI on the penalised fit for" in fit.method
+    assert any("did not reach the 95% bound" in note for note in fit.notes)
+    for t in wald:
+        z = 1.959963984540054
+        assert np.log(t.lower) == pytest.approx(t.coef - z * t.se)
+        assert np.log(t.upper) == pytest.approx(t.coef + z * t.se)
+
+
+def test_covariate_without_information_is_refused_in_words():
+    from oncocohort.stats.cox import ModelNotEstimable
+
+    frame = pd.DataFrame({"time": [17, 4, 14, 5, 23, 19, 21], "event": [0, 0, 0, 0, 1, 1, 1],
+                          "treated": [0, 1, 0, 1, 1, 1, 1], "age": [80, 52, 52, 72, 68, 73, 70]})
+    with pytest.raises(ModelNotEstimable, match="treated: no information"):
+        firth_cox_model(frame, "time", "event", ["treated", "age"])
+    with pytest.raises(ModelNotEstimable, match="treated: no information"):
+        cox_model(frame, "time", "event", ["treated", "age"])
+
+
+@pytest.mark.parametrize("case", ["seven_efron", "lung_na_efron"])
+def test_matches_direct_maximisation_in_r_small_and_with_missing_values(case):
+    """make_reference_na.R: the issue's 7-patient study, and survival::lung (complete cases of age and sex)."""
+    ref = r_reference_na()["firth"][case]
+    if case == "seven_efron":
+        frame, covariates = pd.DataFrame(r_reference_na()["data"]["seven"]), ["treated", "age"]
+    else:
+        lung_na = Path(__file__).resolve().parents[1] / "reference" / "lung_na.csv"
+        frame, covariates = pd.read_csv(lung_na, index_col=0), ["age", "sex"]
+    fit = firth_cox_model(frame, "time", "status", covariates, ties="efron")
+    close([t.coef for t in fit.terms], ref["coef"])
+    close([t.lower for t in fit.terms], ref["lower"])
+    close([t.upper for t in fit.terms], ref["upper"])
+    close([t.p_value for t in fit.terms], ref["p"])
+    close([fit.penalized_loglik, fit.lr_test, fit.lr_p], [ref["penalized_loglik"], ref["lr"], ref["lr_p"]])
+
+
+def test_early_cutoff_study_with_a_monotone_subgroup_is_bounded_in_time():
+    """Issue 14: Firth "auto" on a 38-patient study with an early cutoff took 12 minutes (profile-CI search); on
+    commit 3202bc4 this study raises LinAlgError. Two events, four terms, one subgroup without events."""
+    import time as clock
+
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"time": rng.integers(10, 200, 38).astype(float), "event": (rng.random(38) < 0.18).astype(int),
+                          "asps": (rng.random(38) < 0.25).astype(int), "ecog": rng.integers(0, 3, 38),
+                          "age": rng.normal(55, 12, 38).round()})
+    frame.loc[frame["asps"] == 1, "event"] = 0
+    start = clock.perf_counter()
+    fit = firth_cox_model(frame, "time", "event", ["asps", "ecog", "age"], categorical=["asps", "ecog"],
+                          ties="efron")
+    assert clock.perf_counter() - start < 20  # about 1.3 s on one free core
+    assert [t.name for t in fit.terms] == ["asps[1]", "ecog[1]", "ecog[2]", "age"]
+    assert all(0 < t.lower < t.hr < t.upper < np.inf for t in fit.terms)
