@@ -190,6 +190,11 @@ class StudyConfig:
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     adverse_events: AdverseEventSettings = field(default_factory=AdverseEventSettings)
     endpoints: EndpointSettings = field(default_factory=EndpointSettings)
+    key_lines: tuple[tuple[str, int], ...] = ()  # ("section.key", line in study.toml) of the keys written
+
+    def line(self, section: str, key: str) -> int | None:
+        """The study.toml line of ``[section] key``, for messages about it; None when it is not written."""
+        return dict(self.key_lines).get(f"{section}.{key}")
 
 
 # Key specifications: section -> key -> (python types, allowed values or None, required).
@@ -511,7 +516,15 @@ class _ConfigReader:
             analysis=self.analysis(study_settings.time_unit),
             adverse_events=self.adverse_events(),
             endpoints=self.endpoints(),
+            key_lines=self.key_lines(),
         )
+
+    def key_lines(self) -> tuple[tuple[str, int], ...]:
+        """Lines of the keys the later checks against the data point at."""
+        wanted = (("study", "data_cutoff"), ("analysis", "cox_covariates"))
+        found = ((f"{section}.{key}", self.lines.locate((section, key))[2]) for section, key in wanted
+                 if isinstance(self.data.get(section), dict) and key in self.data[section])
+        return tuple((name, line) for name, line in found if line is not None)
 
     def not_collected(self, names: list) -> tuple[str, ...]:
         """Required patients columns declared as not collected: they may be absent or blank."""
