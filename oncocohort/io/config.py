@@ -257,6 +257,23 @@ _TYPE_WORDS = {str: "text in quotes", int: "a whole number", float: "a number", 
                dt.date: "a date written YYYY-MM-DD (no quotes)", list: "a list [...]", dict: "a table"}
 
 
+_SHORT_ESCAPES = {"\b": "b", "\t": "t", "\n": "n", "\f": "f", "\r": "r"}
+
+
+def _key_pattern(key: str) -> str:
+    """A regular expression for ``key`` as it may be written in TOML: characters literally or, for control
+    characters, as escapes (\\u001b, \\U0000001b, \\t ...)."""
+    parts = []
+    for char in key:
+        if not _control_characters(char):
+            parts.append(re.escape(char))
+            continue
+        forms = [rf"(?i:\\u{ord(char):04x})", rf"(?i:\\U{ord(char):08x})"] + (
+            [rf"\\{_SHORT_ESCAPES[char]}"] if char in _SHORT_ESCAPES else [])
+        parts.append("(?:" + "|".join(forms) + "|" + re.escape(char) + ")")
+    return "".join(parts)
+
+
 class _LineFinder:
     """Finds the line of a key in study.toml text, so problems point at a line (tomllib gives none)."""
 
@@ -272,7 +289,7 @@ class _LineFinder:
         start = self.section(section, occurrence)
         if start is None:
             return None
-        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        pattern = re.compile(rf"^\s*\"?{_key_pattern(key)}\"?\s*=")
         for number in range(start + 1, len(self.lines) + 1):
             line = self.lines[number - 1]
             if re.match(r"^\s*\[", line):
@@ -296,7 +313,7 @@ class _LineFinder:
 
     def anywhere(self, key) -> int | None:
         """The first line assigning ``key`` anywhere in the file (dotted keys, inline tables)."""
-        pattern = re.compile(rf"(^|[\s{{,.]){re.escape(str(key))}\"?\s*=")
+        pattern = re.compile(rf"(^|[\s{{,.]){_key_pattern(str(key))}\"?\s*=")
         return next((i for i, line in enumerate(self.lines, start=1) if pattern.search(line)), None)
 
 
@@ -765,7 +782,7 @@ def _syntax_problem(text: str, error: tomllib.TOMLDecodeError) -> tuple[int | No
     match = re.search(r"line (\d+)", str(error))
     number = int(match[1]) if match else None
     reason = str(error).split(" (at ")[0]
-    if number is None and reason == "Cannot overwrite a value":
+    if reason == "Cannot overwrite a value":
         seen: set[tuple[str, str]] = set()
         section = ""
         for i, line in enumerate(lines, start=1):
