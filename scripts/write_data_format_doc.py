@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from oncocohort.io.cells import DATE_FORMATS, MISSING_MARKERS  # noqa: E402
-from oncocohort.io.schema import DERIVED_FIELDS, EXAMPLE_ROWS, TABLES  # noqa: E402
 from oncocohort.io.config import EARLIEST_DATE, INTEGER_BOUNDS, MAX_FOLLOW_UP_YEARS  # noqa: E402
+from oncocohort.io.schema import DERIVED_FIELDS, EXAMPLE_ROWS, TABLES  # noqa: E402
 from oncocohort.io.template import BLANK_STUDY_TOML, EXAMPLE_STUDY_TOML  # noqa: E402
 
 INTRO = """\

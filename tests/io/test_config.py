@@ -242,7 +242,8 @@ def test_subgroup_value_in_two_groups_and_unknown_historical_rate(tmp_path):
     text = text.replace("orr = 0.13", "orr = 0.13\npfs = 0.5")
     _, problems = read(tmp_path, text)
     got = {(p.rule, p.table, p.column, p.row) for p in problems}
-    ecog_subgroup = [i for i, line in enumerate(text.splitlines(), start=1) if line.startswith("[[analysis.subgroups]]")][1]
+    ecog_subgroup = [i for i, line in enumerate(text.splitlines(), start=1)
+                     if line.startswith("[[analysis.subgroups]]")][1]
     assert got == {("config.duplicate", "analysis.subgroups", "groups", ecog_subgroup),
                    ("config.not_allowed", "analysis.historical_rates", "pfs", line_of(text, "pfs = 0.5"))}
 

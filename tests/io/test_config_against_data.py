@@ -77,7 +77,8 @@ def test_covariate_columns_take_their_kind_from_the_data(tmp_path):
 
 
 def subgroup_toml(block: str) -> str:
-    old = '[[analysis.subgroups]]\nfield = "ecog"\nlabel = "ECOG performance status"\ngroups = { "0-1" = [0, 1], "2" = [2] }'
+    old = ('[[analysis.subgroups]]\nfield = "ecog"\nlabel = "ECOG performance status"\n'
+           'groups = { "0-1" = [0, 1], "2" = [2] }')
     first = '[[analysis.subgroups]]{}\nfield = "histology_group"\nlabel = "Histological subtype"\n'
     first = first.format(STUDY_TOML.split("[[analysis.subgroups]]", 1)[1].split("\n", 1)[0])
     assert old in STUDY_TOML and first in STUDY_TOML

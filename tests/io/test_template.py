@@ -129,7 +129,8 @@ def test_init_prints_what_to_edit_next(tmp_path):
     assert result.returncode == 0
     text = BLANK_STUDY_TOML
     for needle, key in (("title =", "[study] title"), ("data_cutoff =", "[study] data_cutoff"),
-                        ("cox_covariates =", "[analysis] cox_covariates"), ("orr =", "[analysis.historical_rates] orr")):
+                        ("cox_covariates =", "[analysis] cox_covariates"),
+                        ("orr =", "[analysis.historical_rates] orr")):
         assert f"line {line_of(text, needle):>3}  {key}: " in result.stdout
     assert "e.g. data_cutoff = 2023-12-31" in result.stdout
     assert f"Run: oncocohort validate {tmp_path / 's'}" in result.stdout
