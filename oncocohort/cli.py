@@ -16,7 +16,7 @@ from .cli_import import add_import_parser
 from .io.analysis_table import read_analysis_table, row_list
 from .io.problems import problems_to_json, problems_to_text, sort_problems
 from .io.study import validate_study
-from .io.template import write_template
+from .io.template import settings_to_edit, write_template
 
 # The statistics modules (scipy) are imported inside the commands that use them, to keep start-up quick.
 CI_METHODS = ("clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull")
@@ -30,8 +30,16 @@ def _cmd_init(args: argparse.Namespace) -> int:
         return 1
     for path in written:
         print(f"wrote {path}")
-    hint = "" if args.example else " Fill in the sheets,"
-    print(f"Next:{hint} then run: oncocohort validate {args.dir}")
+    if args.example:
+        print(f"The folder holds a complete worked example (two patients). Next: oncocohort validate {args.dir}")
+        return 0
+    print("Next:\n1. In study.toml, replace each placeholder written \"<...>\" with your study's own setting "
+          "(validate refuses the study until you do):")
+    for problem in sorted(settings_to_edit(), key=lambda p: p.row or 0):
+        print(f"   line {problem.row:>3}  [{problem.table}]{' ' + problem.column if problem.column else ''}: "
+              + problem.message.split("write ", 1)[1])
+    data = "the sheets of study.xlsx" if args.layout == "xlsx" else "the CSV files, one per table"
+    print(f"2. Fill in {data} (column help: docs/data-format.md).\n3. Run: oncocohort validate {args.dir}")
     return 0
 
 

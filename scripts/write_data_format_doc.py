@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from oncocohort.io.cells import DATE_FORMATS, MISSING_MARKERS  # noqa: E402
+from oncocohort.io.config import EARLIEST_DATE, INTEGER_BOUNDS, MAX_FOLLOW_UP_YEARS  # noqa: E402
 from oncocohort.io.schema import DERIVED_FIELDS, EXAMPLE_ROWS, TABLES  # noqa: E402
-from oncocohort.io.template import STUDY_TOML  # noqa: E402
+from oncocohort.io.template import BLANK_STUDY_TOML, EXAMPLE_STUDY_TOML  # noqa: E402
 
 INTRO = """\
 # The study data format
@@ -28,8 +29,9 @@ A study is a folder with
 - **either** `study.xlsx` with one sheet per table **or** one `<table>.csv` file per table (UTF-8; comma,
   semicolon or tab separated). Not both: a folder with both is an error, so it is always clear what was analysed.
 
-`oncocohort init DIR` writes a template of both (`--example` fills in two example patients, `--layout csv`
-writes CSV files); `oncocohort validate DIR` checks everything in one pass.
+`oncocohort init DIR` writes a template of both — study.toml with placeholders for what the study must decide
+(`--example` writes a complete worked example with two example patients instead, `--layout csv` writes CSV
+files); `oncocohort validate DIR` checks everything in one pass.
 
 Table and column names are the contract. Sheet and column names are matched ignoring case, spaces and
 punctuation (`Patient ID` is `patient_id`). Row 1 of each sheet holds the column names. Rows that are
@@ -144,6 +146,18 @@ RULES = {
     "config.unknown_key": "(warning) an unknown key (a close key is suggested)",
     "config.unknown_field": "a field named in eligibility, subgroups or cox_covariates that is neither a patients "
                             "column nor a derived field",
+    "config.placeholder": "a template placeholder (`\"<...>\"`) left in study.toml; the message says what to write",
+    "config.control_character": "a control character (tab, escape, U+0000–U+001F, U+007F–U+009F) in any study.toml "
+                                "text: title, labels, categories, keys",
+    "config.duplicate": "a Cox covariate, subgroup, landmark, drug of a component or subgroup value listed twice",
+    "config.cutoff_after_today": "a data cutoff after today's date",
+    "config.field_type": "a criterion, subgroup or covariate that does not suit its field: `>=` or `between` on "
+                         "text, a date compared with a number, a number in quotes, text compared with a number, a "
+                         "date as subgroup or covariate, a continuous number as subgroup without groups",
+    "config.group_unmatched": "(warning) a subgroup group none of whose values any patient has (a misspelling?)",
+    "date.cutoff_before_data": "a data cutoff before every date of the tables",
+    "date.cutoff_early": "a data cutoff before more than half of the tables' dates, unless "
+                         "`[study] early_cutoff_intended = true`",
 }
 
 OUTRO = """
@@ -156,12 +170,44 @@ covariate columns) or one of these fields derived from the other tables:
 
 ## study.toml
 
-Every key, with the defaults `oncocohort init` writes. Criteria are data — field, operator, value — and are
-never evaluated as code. Operators: `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `not in`, `between` (inclusive
-`[low, high]`), `is missing`, `is not missing`.
+Every key, as `oncocohort init` writes it. What a study must decide — title, data cutoff, regimen name, cycle
+length and components, eligibility criteria, Cox covariates, historical rates, subgroups — is a placeholder
+written `"<like this>"`: `validate` refuses each one, naming its line and what to write, until it is replaced by
+the study's own value (or deleted where the comment says so); `init` prints the list. Criteria are data — field,
+operator, value — and are never evaluated as code. Operators: `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`,
+`not in`, `between` (inclusive `[low, high]`, numbers), `is missing`, `is not missing`.
 
 ```toml
 {toml}```
+
+What is checked beyond types and options:
+
+- **Bounds.** Whole numbers: {bounds}. Landmarks: positive, finite, at most {max_years} years in `time_unit`,
+  each once. `conf_level` between 0.5 and 1. Dates in criteria between {earliest} and 2100-12-31.
+- **Data cutoff.** Between {earliest} and today; an error when it is before every date of the tables, and when
+  more than half of the tables' dates lie after it (a cutoff left from a template or another study) unless
+  `early_cutoff_intended = true` in `[study]` says an earlier cutoff is wanted.
+- **Criteria against their field.** `<`, `<=`, `>`, `>=` and `between` need a number or date field; a number
+  field is compared with numbers (not `"48"`), a date field with dates written YYYY-MM-DD without quotes, a text
+  field with text in quotes; `==`/`!=` take one value (several: `in`); `in` a non-empty list; `between` `[low,
+  high]` with low ≤ high; values inside the column's range (`ecog` 0–4, whole numbers where the column has them).
+- **Subgroups and Cox covariates.** Never `patient_id`; each listed once; no date; a number field with more than
+  10 values needs groups (or a grouped column); group values of the field's kind, each value in one group; a
+  group none of whose values any patient has is warned about. A drug belongs to one regimen component.
+  Historical rates are for `orr` or `dcr`.
+- **Text.** No control characters anywhere (they break the DOCX report, file names and terminals). Labels may
+  hold any other character: file names made from them go through `oncocohort.present.file_names.slug`.
+- **Syntax.** A TOML syntax error names its line and what was probably meant (`data_cutoff = 31/12/2023`: write
+  dates as YYYY-MM-DD without quotes; `time_unit = months`: text in double quotes); nothing else is checked until
+  study.toml reads, so no knock-on errors follow.
+
+### A worked example
+
+`oncocohort init DIR --example` writes this complete study.toml (a sarcoma study) with two example patients;
+together they validate without a problem. Its settings are the example's, never defaults for another study.
+
+```toml
+{example}```
 
 ## Validation rules
 
@@ -215,7 +261,9 @@ def render() -> str:
         parts.append("")
     derived = "\n".join(f"- `{name}` — {text}" for name, text in DERIVED_FIELDS.items())
     rules = "\n".join(f"| `{rule}` | {text} |" for rule, text in RULES.items())
-    parts.append(OUTRO.format(derived=derived, toml=STUDY_TOML, rules=rules))
+    bounds = ", ".join(f"`{key}` {low}–{high} {unit}" for (_, key), (low, high, unit) in INTEGER_BOUNDS.items())
+    parts.append(OUTRO.format(derived=derived, toml=BLANK_STUDY_TOML, example=EXAMPLE_STUDY_TOML, rules=rules,
+                              bounds=bounds, max_years=MAX_FOLLOW_UP_YEARS, earliest=EARLIEST_DATE.isoformat()))
     return "\n".join(parts)
 
 

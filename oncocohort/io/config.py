@@ -3,14 +3,21 @@
 Nothing in study.toml is ever evaluated as code: eligibility criteria are data (field, operator, value).
 Every problem names the section, the line and the key. Sections later stages consume:
 ``[study]``, ``[regimen]``, ``[eligibility]``, ``[response]``, ``[analysis]``, ``[adverse_events]``.
+
+What is checked here, without the data: types and allowed options; numbers finite and inside stated bounds
+(windows in days, landmarks, dates between 1900 and today); criterion values of the shape their operator needs;
+no control characters in any text; no template placeholder (``"<...>"``) left unedited. Checks that need the
+data (does the field exist, is it text or a number) are in ``io/checks/config_fields.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +39,47 @@ OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "between", "is mi
 MISSING_POLICIES = ("exclude", "include", "error")
 UNKNOWN_TERM_POLICIES = ("error", "warning")
 CTCAE_VERSIONS = ("5.0", "6.0")
+RATE_NAMES = ("orr", "dcr")  # historical rates the response summary tests against
+
+# Bounds of the whole numbers of study.toml (inclusive), in the key's unit. They keep every window a real
+# clinical period and every date sum inside what pandas can hold (1e15 days would overflow).
+MAX_WINDOW_DAYS = 3653  # ten years
+INTEGER_BOUNDS: dict[tuple[str, str], tuple[int, int, str]] = {
+    ("regimen", "cycle_days"): (1, 365, "days"),
+    ("response", "confirmation_min_days"): (0, MAX_WINDOW_DAYS, "days"),
+    ("response", "sd_min_days"): (0, MAX_WINDOW_DAYS, "days"),
+    ("response", "baseline_window_days"): (0, MAX_WINDOW_DAYS, "days"),
+    ("response", "max_ne_between"): (0, 100, "assessments"),
+    ("endpoints", "death_window_days"): (0, MAX_WINDOW_DAYS, "days"),
+    ("endpoints", "missed_assessments"): (1, 100, "assessments"),
+    ("endpoints", "assessment_interval_days"): (1, MAX_WINDOW_DAYS, "days"),
+    ("endpoints", "clinical_benefit_weeks"): (0, 520, "weeks"),
+    ("adverse_events", "treatment_emergent_days"): (0, MAX_WINDOW_DAYS, "days"),
+}
+EARLIEST_DATE = dt.date(1900, 1, 1)  # no study record is older; TOML itself allows year 1
+MAX_FOLLOW_UP_YEARS = 100  # landmarks longer than this, in any time_unit, are refused
+DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}
+
+# A template placeholder: a text written <like this> (`oncocohort init` writes them for what a study must decide).
+PLACEHOLDER = re.compile(r"^\s*<[^<>]*>\s*$")
+# What to write in place of a placeholder, by section and key.
+PLACEHOLDER_HINTS = {
+    ("study", "title"): 'your study\'s title, in quotes, e.g. title = "Drug A plus drug B in metastatic X"',
+    ("study", "data_cutoff"): "the date of data cutoff as YYYY-MM-DD without quotes, e.g. data_cutoff = 2023-12-31",
+    ("regimen", "name"): 'the regimen\'s name in quotes, e.g. name = "Drug A + drug B" (or delete the line)',
+    ("regimen", "cycle_days"): "the days per treatment cycle, e.g. cycle_days = 21 (or delete the line if the "
+                               "regimen has no cycles)",
+    ("regimen.components", None): 'one line per component: its label = the drug names that count for it, as '
+                                  'written in treatments.drug, e.g. "PD-1 inhibitor" = ["sintilimab", "camrelizumab"]',
+    ("eligibility.criteria", None): "your protocol's criterion (kind, label, field, operator, value; examples in the "
+                                    "comments above it), or delete the whole [[eligibility.criteria]] block",
+    ("analysis", "cox_covariates"): 'the fields of the multivariable Cox model, e.g. cox_covariates = ["ecog", '
+                                    '"histology_group"], or cox_covariates = [] for none',
+    ("analysis.historical_rates", None): "the historical rate as a proportion, e.g. orr = 0.13 for 13 % (or delete "
+                                         "the line if there is none)",
+    ("analysis.subgroups", None): 'a patients column or derived field, e.g. field = "histology_group" with its '
+                                  "label, or delete the whole [[analysis.subgroups]] block",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +90,7 @@ class StudySettings:
     date_format: str | None = None
     synthetic: bool = False
     not_collected: tuple[str, ...] = ()  # required patients columns the source never held (e.g. an SDTM import)
+    early_cutoff_intended: bool = False  # the cutoff is before most records on purpose (an earlier analysis)
 
 
 @dataclass(frozen=True)
@@ -144,6 +193,11 @@ class StudyConfig:
     endpoints: EndpointSettings = field(default_factory=EndpointSettings)
     # [labels]: words for abbreviations, codes and field names used in tables and text, e.g. SS = "synovial sarcoma"
     labels: tuple[tuple[str, str], ...] = ()
+    key_lines: tuple[tuple[str, int], ...] = ()  # ("section.key", line in study.toml) of the keys written
+
+    def line(self, section: str, key: str) -> int | None:
+        """The study.toml line of ``[section] key``, for messages about it; None when it is not written."""
+        return dict(self.key_lines).get(f"{section}.{key}")
 
 
 # Key specifications: section -> key -> (python types, allowed values or None, required).
@@ -155,6 +209,7 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "date_format": ((str,), tuple(DATE_FORMATS), False),
         "synthetic": ((bool,), None, False),
         "not_collected": ((list,), None, False),
+        "early_cutoff_intended": ((bool,), None, False),
     },
     "regimen": {
         "name": ((str,), None, False),
@@ -206,6 +261,23 @@ _TYPE_WORDS = {str: "text in quotes", int: "a whole number", float: "a number", 
                dt.date: "a date written YYYY-MM-DD (no quotes)", list: "a list [...]", dict: "a table"}
 
 
+_SHORT_ESCAPES = {"\b": "b", "\t": "t", "\n": "n", "\f": "f", "\r": "r"}
+
+
+def _key_pattern(key: str) -> str:
+    """A regular expression for ``key`` as it may be written in TOML: characters literally or, for control
+    characters, as escapes (\\u001b, \\U0000001b, \\t ...)."""
+    parts = []
+    for char in key:
+        if not _control_characters(char):
+            parts.append(re.escape(char))
+            continue
+        forms = [rf"(?i:\\u{ord(char):04x})", rf"(?i:\\U{ord(char):08x})"] + (
+            [rf"\\{_SHORT_ESCAPES[char]}"] if char in _SHORT_ESCAPES else [])
+        parts.append("(?:" + "|".join(forms) + "|" + re.escape(char) + ")")
+    return "".join(parts)
+
+
 class _LineFinder:
     """Finds the line of a key in study.toml text, so problems point at a line (tomllib gives none)."""
 
@@ -221,7 +293,7 @@ class _LineFinder:
         start = self.section(section, occurrence)
         if start is None:
             return None
-        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        pattern = re.compile(rf"^\s*\"?{_key_pattern(key)}\"?\s*=")
         for number in range(start + 1, len(self.lines) + 1):
             line = self.lines[number - 1]
             if re.match(r"^\s*\[", line):
@@ -230,17 +302,119 @@ class _LineFinder:
                 return number
         return start
 
+    def locate(self, path: tuple) -> tuple[str, str | None, int | None]:
+        """(section, key, line) of a value given its path in the parsed TOML (table names, array indexes, keys)."""
+        if not path:
+            return "", None, None
+        section, occurrence, rest = str(path[0]), 0, path[1:]
+        if len(path) >= 2 and isinstance(path[1], str) and self.section(f"{path[0]}.{path[1]}") is not None:
+            section, rest = f"{path[0]}.{path[1]}", path[2:]
+            if rest and isinstance(rest[0], int) and self.section(section, rest[0]) is not None:
+                occurrence, rest = rest[0], rest[1:]
+        key = next((part for part in rest if isinstance(part, str)), None)
+        line = self.key(section, key, occurrence) if key else self.section(section, occurrence)
+        return section, key, line if line is not None else self.anywhere(key if key else path[-1])
+
+    def anywhere(self, key) -> int | None:
+        """The first line assigning ``key`` anywhere in the file (dotted keys, inline tables)."""
+        pattern = re.compile(rf"(^|[\s{{,.]){_key_pattern(str(key))}\"?\s*=")
+        return next((i for i, line in enumerate(self.lines, start=1) if pattern.search(line)), None)
+
+
+def is_placeholder(value: object) -> bool:
+    """True when ``value`` (or any text inside a list or table, keys included) is a template placeholder."""
+    if isinstance(value, str):
+        return bool(PLACEHOLDER.match(value))
+    if isinstance(value, dict):
+        return any(is_placeholder(k) or is_placeholder(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(is_placeholder(v) for v in value)
+    return False
+
+
+def _control_characters(text: str) -> list[str]:
+    """Control characters in ``text`` (C0/C1, DEL, lone surrogates, U+FFFE/U+FFFF), as U+XXXX: they break DOCX
+    (XML 1.0 refuses them), terminals and file names."""
+    return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in ("Cc", "Cs") or ord(c) in (0xFFFE, 0xFFFF)]
+
+
+def _visible(text: str) -> str:
+    """``text`` with control characters shown as \\uXXXX, so a message never carries them."""
+    return "".join(f"\\u{ord(c):04x}" if _control_characters(c) else c for c in text)
+
+
+def _texts(value: object, path: tuple = ()):
+    """Every text in a parsed TOML value (keys and values) with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield path + (key,), key
+            yield from _texts(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, path + (index,))
+
+
+def _finite_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
 
 def _suggest(word: str, options) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" — did you mean '{close[0]}'?" if close else ""
 
 
+LATEST_CRITERION_DATE = dt.date(2100, 12, 31)
+
+
+def _scalar_problem(value: object) -> str | None:
+    """Why ``value`` cannot be compared with one cell of a table, or None."""
+    if isinstance(value, bool):
+        return 'true/false is not a value of a study table: write "yes" or "no" in quotes'
+    if isinstance(value, (list, dict)):
+        return "must be one value here, not a list or table"
+    if isinstance(value, (dt.datetime, dt.time)):
+        return "a date is written YYYY-MM-DD without a time"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number (not inf or nan)"
+    if isinstance(value, dt.date) and not EARLIEST_DATE <= value <= LATEST_CRITERION_DATE:
+        return f"a date must lie between {EARLIEST_DATE.isoformat()} and {LATEST_CRITERION_DATE.isoformat()}"
+    return None
+
+
+def criterion_value_problem(operator: str, value: object) -> tuple[str, str] | None:
+    """(rule, message) when ``value`` has not the shape ``operator`` needs, or None. ``operator`` is a known one."""
+    if operator in ("in", "not in"):
+        if not isinstance(value, list):
+            return "config.type", f"operator '{operator}' needs a list value, e.g. [\"a\", \"b\"]"
+        if not value:
+            return "config.out_of_range", f"operator '{operator}' has an empty list, which matches nobody"
+        problem = next((p for p in map(_scalar_problem, value) if p), None)
+        return ("config.type", f"each value of the list: {problem}") if problem else None
+    if operator == "between":
+        if not (isinstance(value, list) and len(value) == 2 and all(_finite_number(v) for v in value)):
+            return "config.type", "operator 'between' needs [low, high] (two finite numbers, inclusive)"
+        if value[0] > value[1]:
+            return ("config.out_of_range", f"between [{value[0]:g}, {value[1]:g}]: the low end is above the high "
+                    f"end, so nobody matches; write [{value[1]:g}, {value[0]:g}]")
+        return None
+    problem = _scalar_problem(value)
+    if problem and isinstance(value, list) and operator in ("==", "!="):
+        return ("config.type", f"operator '{operator}' compares with one value; for several use operator = "
+                f"\"{'in' if operator == '==' else 'not in'}\" with the list")
+    if problem:
+        return "config.type", problem
+    if operator in ("<", "<=", ">", ">=") and not (_finite_number(value) or isinstance(value, dt.date)):
+        return "config.type", f"operator '{operator}' needs a number or a date (YYYY-MM-DD, no quotes)"
+    return None
+
+
 class _ConfigReader:
     """Checks the parsed TOML against the key specifications and builds :class:`StudyConfig`."""
 
-    def __init__(self, data: dict, text: str, log: ProblemLog):
-        self.data, self.lines, self.log = data, _LineFinder(text), log
+    def __init__(self, data: dict, text: str, log: ProblemLog, today: dt.date):
+        self.data, self.lines, self.log, self.today = data, _LineFinder(text), log, today
 
     def problem(self, severity, rule, message, section, key=None, value=None, line=None, occurrence=0):
         if line is None:
@@ -248,8 +422,26 @@ class _ConfigReader:
         self.log.add(severity, rule, message, source=CONFIG_NAME, table=section, row=line, column=key,
                      value=value)
 
+    def placeholder(self, section, key=None, value=None, line=None, occurrence=0):
+        """A template placeholder left in place: say what to write instead."""
+        hint = (PLACEHOLDER_HINTS.get((section, key)) or PLACEHOLDER_HINTS.get((f"{section}.{key}", None))
+                or PLACEHOLDER_HINTS.get((section, None)) or "your study's own value, or delete the line")
+        self.problem("error", "config.placeholder", f"is still a placeholder of the template: write {hint}",
+                     section, key, value, line, occurrence)
+
+    def check_texts(self) -> None:
+        """Every text of study.toml (titles, labels, categories, keys) free of control characters."""
+        for path, text in _texts(self.data):
+            bad = _control_characters(text)
+            if bad:
+                section, key, line = self.lines.locate(path)
+                self.problem("error", "config.control_character",
+                             f"contains the control character(s) {', '.join(sorted(set(bad)))}: write plain text "
+                             "on one line (they break the DOCX report, file names and terminals)",
+                             section, key, _visible(text), line=line)
+
     def section(self, name: str) -> dict:
-        """Check a section's keys (type, allowed values, required, unknown) and return the valid ones."""
+        """Check a section's keys (type, allowed values, bounds, required, unknown) and return the valid ones."""
         raw = self.data.get(name, {})
         if not isinstance(raw, dict):
             self.problem("error", "config.type", "must be a table written [" + name + "]", name)
@@ -262,6 +454,11 @@ class _ConfigReader:
                                  line=self.lines.section(name))
                 continue
             value = raw[key]
+            if isinstance(value, str) and is_placeholder(value) or (
+                isinstance(value, list) and any(isinstance(v, str) and is_placeholder(v) for v in value)
+            ):
+                self.placeholder(name, key, value)
+                continue
             if float in types and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             if dt.date in types and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
@@ -278,6 +475,8 @@ class _ConfigReader:
                 self.problem("error", "config.not_allowed",
                              f"must be one of: {', '.join(allowed)}{_suggest(str(value), allowed)}", name, key, value)
                 continue
+            if not self.within_bounds(name, key, value):
+                continue
             good[key] = value
         for key in raw:
             if key not in _KEYS[name]:
@@ -285,12 +484,34 @@ class _ConfigReader:
                              f"is not a known key of [{name}] and is ignored{_suggest(key, _KEYS[name])}", name, key)
         return good
 
-    def positive_int(self, section: str, values: dict, key: str) -> None:
-        if key in values and values[key] < 0:
-            self.problem("error", "config.out_of_range", "must be 0 or more", section, key, values[key])
-            del values[key]
+    def within_bounds(self, section: str, key: str, value) -> bool:
+        """Whole numbers inside INTEGER_BOUNDS, the data cutoff between 1900 and today, no blank title."""
+        if (section, key) in INTEGER_BOUNDS:
+            low, high, unit = INTEGER_BOUNDS[(section, key)]
+            if not low <= value <= high:
+                self.problem("error", "config.out_of_range", f"must be a whole number from {low} to {high} ({unit})",
+                             section, key, value)
+                return False
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem("error", "config.out_of_range", "must be a finite number", section, key, value)
+            return False
+        if key == "data_cutoff" and value < EARLIEST_DATE:
+            self.problem("error", "config.out_of_range", "is before 1900: write the date the data were frozen, "
+                         "YYYY-MM-DD without quotes (e.g. data_cutoff = 2023-12-31)", section, key, value)
+            return False
+        if key == "data_cutoff" and value > self.today:
+            self.problem("error", "config.cutoff_after_today",
+                         f"is after today ({self.today.isoformat()}): the data cutoff is the date the data were "
+                         "frozen, so it cannot lie in the future", section, key, value)
+            return False
+        if key == "title" and not value.strip():
+            self.problem("error", "config.missing_key", "the title is blank: write your study's title",
+                         section, key, value)
+            return False
+        return True
 
     def read(self) -> StudyConfig:
+        self.check_texts()
         for name in self.data:
             if name not in _KEYS and name != "labels":
                 self.problem("warning", "config.unknown_section",
@@ -306,16 +527,18 @@ class _ConfigReader:
             date_format=study.get("date_format"),
             synthetic=study.get("synthetic", False),
             not_collected=self.not_collected(study.get("not_collected", [])),
+            early_cutoff_intended=study.get("early_cutoff_intended", False),
         )
         return StudyConfig(
             study=study_settings,
             regimen=self.regimen(),
             eligibility=self.eligibility(),
             response=self.response(),
-            analysis=self.analysis(),
+            analysis=self.analysis(study_settings.time_unit),
             adverse_events=self.adverse_events(),
             endpoints=self.endpoints(),
             labels=self.labels(),
+            key_lines=self.key_lines(),
         )
 
     def labels(self) -> tuple[tuple[str, str], ...]:
@@ -332,6 +555,13 @@ class _ConfigReader:
                 self.problem("error", "config.type", 'a label is text, e.g. SS = "synovial sarcoma"', "labels", key,
                              words)
         return tuple(sorted(good))
+
+    def key_lines(self) -> tuple[tuple[str, int], ...]:
+        """Lines of the keys the later checks against the data point at."""
+        wanted = (("study", "data_cutoff"), ("analysis", "cox_covariates"))
+        found = ((f"{section}.{key}", self.lines.locate((section, key))[2]) for section, key in wanted
+                 if isinstance(self.data.get(section), dict) and key in self.data[section])
+        return tuple((name, line) for name, line in found if line is not None)
 
     def not_collected(self, names: list) -> tuple[str, ...]:
         """Required patients columns declared as not collected: they may be absent or blank."""
@@ -352,19 +582,32 @@ class _ConfigReader:
                          "([regimen.components])", "regimen", line=1)
             return RegimenSettings()
         values = self.section("regimen")
-        components = []
+        components, seen = [], {}
         for label, drugs in values.get("components", {}).items():
+            _, _, line = self.lines.locate(("regimen", "components", label))
+            where = dict(section="regimen.components", key=label, line=line)
+            if is_placeholder(label) or is_placeholder(drugs):
+                self.placeholder(value=label, **where)
+                continue
             if isinstance(drugs, str):
                 drugs = [drugs]
             if not isinstance(drugs, list) or not drugs or not all(isinstance(d, str) and d.strip() for d in drugs):
                 self.problem("error", "config.type", "each component must list its drug names, "
-                             'e.g. "PD-1 inhibitor" = ["sintilimab", "camrelizumab"]', "regimen.components", label,
-                             drugs)
+                             'e.g. "PD-1 inhibitor" = ["sintilimab", "camrelizumab"]', value=drugs, **where)
                 continue
-            components.append((label, tuple(d.strip().casefold() for d in drugs)))
-        if "components" in values and not components:
+            if not label.strip():
+                self.problem("error", "config.missing_key", "a component needs a label before the =", **where)
+                continue
+            names = tuple(d.strip().casefold() for d in drugs)
+            twice = [d for d in names if d in seen]
+            if twice:
+                self.problem("error", "config.duplicate", f"'{twice[0]}' is already a drug of the component "
+                             f"'{seen[twice[0]]}': a drug belongs to one component", value=twice[0], **where)
+                continue
+            seen.update({d: label for d in names})
+            components.append((label, names))
+        if "components" in values and not components and not is_placeholder(values["components"]):
             self.problem("error", "config.missing_key", "[regimen.components] lists no drugs", "regimen.components")
-        self.positive_int("regimen", values, "cycle_days")
         return RegimenSettings(values.get("name", ""), tuple(components), values.get("index_date", "first_dose"),
                                values.get("cycle_days"))
 
@@ -377,6 +620,9 @@ class _ConfigReader:
             if not isinstance(item, dict):
                 self.problem("error", "config.type", "each criterion must be a [[eligibility.criteria]] table",
                              **where)
+                continue
+            if is_placeholder(item):
+                self.placeholder(value=item.get("label"), **where)
                 continue
             for key in item:
                 if key not in _CRITERION_KEYS:
@@ -392,27 +638,16 @@ class _ConfigReader:
                 if not isinstance(item.get(key), str) or not item.get(key, "").strip():
                     self.problem("error", "config.missing_key", f"each criterion needs '{key}' (text)",
                                  "eligibility.criteria", key, item.get(key), occurrence=i)
-            if op not in OPERATORS:
+            if not isinstance(op, str) or op not in OPERATORS:
                 self.problem("error", "config.not_allowed",
                              f"operator must be one of: {', '.join(OPERATORS)}{_suggest(str(op), OPERATORS)}",
                              "eligibility.criteria", "operator", op, occurrence=i)
             elif op not in ("is missing", "is not missing") and "value" not in item:
                 self.problem("error", "config.missing_key", f"operator '{op}' needs a value",
                              "eligibility.criteria", "operator", op, occurrence=i)
-            elif op in ("in", "not in") and not isinstance(item.get("value"), list):
-                self.problem("error", "config.type", f"operator '{op}' needs a list value, e.g. [\"a\", \"b\"]",
-                             "eligibility.criteria", "value", item.get("value"), occurrence=i)
-            elif op == "between" and not (
-                isinstance(item.get("value"), list) and len(item["value"]) == 2
-                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in item["value"])
-            ):
-                self.problem("error", "config.type", "operator 'between' needs [low, high] (numbers, inclusive)",
-                             "eligibility.criteria", "value", item.get("value"), occurrence=i)
-            elif op in ("<", "<=", ">", ">=") and (
-                not isinstance(item.get("value"), (int, float, dt.date)) or isinstance(item.get("value"), bool)
-            ):
-                self.problem("error", "config.type", f"operator '{op}' needs a number or a date",
-                             "eligibility.criteria", "value", item.get("value"), occurrence=i)
+            elif op not in ("is missing", "is not missing") and (found := criterion_value_problem(op, item["value"])):
+                self.problem("error", found[0], found[1], "eligibility.criteria", "value", item["value"],
+                             occurrence=i)
             missing = item.get("missing")
             if missing is not None and missing not in MISSING_POLICIES:
                 self.problem("error", "config.not_allowed", f"missing must be one of: {', '.join(MISSING_POLICIES)}",
@@ -425,68 +660,133 @@ class _ConfigReader:
         return EligibilitySettings(tuple(criteria), values.get("missing", "exclude"))
 
     def response(self) -> ResponseSettings:
-        values = self.section("response")
-        for key in ("confirmation_min_days", "sd_min_days", "baseline_window_days", "max_ne_between"):
-            self.positive_int("response", values, key)
-        return ResponseSettings(**values)
+        return ResponseSettings(**self.section("response"))
 
-    def analysis(self) -> AnalysisSettings:
-        values = self.section("analysis")
-        subgroups = []
-        for i, item in enumerate(values.pop("subgroups", [])):
-            if isinstance(item, str):
-                subgroups.append(Subgroup(item, item, line=self.lines.key("analysis", "subgroups")))
-                continue
+    def subgroups(self, items: list) -> tuple[Subgroup, ...]:
+        """Subgroup factors: a field name, or a table with field, label and named groups of values."""
+        subgroups, fields = [], set()
+        for i, item in enumerate(items):
             line = self.lines.section("analysis.subgroups", i)
-            if not isinstance(item, dict) or not isinstance(item.get("field"), str):
+            if isinstance(item, str):
+                item, line = {"field": item}, self.lines.key("analysis", "subgroups")
+            where = dict(section="analysis.subgroups", line=line)
+            if not isinstance(item, dict) or not isinstance(item.get("field"), str) or not item["field"].strip():
                 self.problem("error", "config.type",
-                             "each subgroup is a field name or a [[analysis.subgroups]] table with 'field'",
-                             "analysis.subgroups", line=line)
+                             "each subgroup is a field name or a [[analysis.subgroups]] table with 'field'", **where)
+                continue
+            if is_placeholder(item):
+                self.placeholder(key="field", value=item.get("field"), **where)
                 continue
             for key in item:
                 if key not in _SUBGROUP_KEYS:
                     self.problem("warning", "config.unknown_key",
                                  f"is not a subgroup key and is ignored{_suggest(key, _SUBGROUP_KEYS)}",
                                  "analysis.subgroups", key, occurrence=i)
-            groups = item.get("groups", {})
-            if not isinstance(groups, dict) or not all(isinstance(v, list) for v in groups.values()):
-                self.problem("error", "config.type",
-                             'groups maps a label to the values it holds, e.g. {"0–1" = [0, 1], "2" = [2]}',
-                             "analysis.subgroups", "groups", occurrence=i)
-                groups = {}
-            subgroups.append(Subgroup(item["field"], str(item.get("label", item["field"])),
-                                      tuple((k, tuple(v)) for k, v in groups.items()), line))
-        landmarks = values.pop("landmarks", [])
-        if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0 for x in landmarks):
-            self.problem("error", "config.type", "landmarks must be positive numbers in the study's time_unit",
-                         "analysis", "landmarks", landmarks)
-            landmarks = []
-        rates = values.pop("historical_rates", {})
-        good_rates = []
+            field_name = item["field"].strip()
+            if field_name == "patient_id":
+                self.problem("error", "config.not_allowed", "patient_id identifies each patient: it cannot be a "
+                             "subgroup (one group per patient)", key="field", value=field_name, **where)
+                continue
+            if field_name in fields:
+                self.problem("error", "config.duplicate", f"'{field_name}' is already a subgroup above",
+                             key="field", value=field_name, **where)
+                continue
+            fields.add(field_name)
+            groups = self.subgroup_groups(item.get("groups", {}), where)
+            subgroups.append(Subgroup(field_name, str(item.get("label", field_name)), groups, line))
+        return tuple(subgroups)
+
+    def subgroup_groups(self, groups, where: dict) -> tuple[tuple[str, tuple[object, ...]], ...]:
+        """Named groups of a subgroup's values: each a non-empty list of single values, no value in two groups."""
+        example = 'groups maps a label to the values it holds, e.g. {"0–1" = [0, 1], "2" = [2]}'
+        if not isinstance(groups, dict) or not all(isinstance(v, list) and v for v in groups.values()):
+            self.problem("error", "config.type", example, key="groups", value=groups, **where)
+            return ()
+        owner: dict[object, str] = {}
+        for label, values in groups.items():
+            problem = next((p for p in map(_scalar_problem, values) if p), None)
+            if problem:
+                self.problem("error", "config.type", f"group '{label}': {problem}", key="groups", value=values,
+                             **where)
+                return ()
+            for value in values:
+                normal = value.strip().casefold() if isinstance(value, str) else value
+                if normal in owner:
+                    self.problem("error", "config.duplicate", f"the value {value!r} is in the groups "
+                                 f"'{owner[normal]}' and '{label}': a value belongs to one group", key="groups",
+                                 value=value, **where)
+                    return ()
+                owner[normal] = label
+        return tuple((k, tuple(v)) for k, v in groups.items())
+
+    def landmarks(self, values: list, time_unit: str) -> tuple[float, ...]:
+        """Landmark times: finite, positive, at most MAX_FOLLOW_UP_YEARS, each once."""
+        limit = MAX_FOLLOW_UP_YEARS * DAYS_PER_UNIT["years"] / DAYS_PER_UNIT.get(time_unit, DAYS_PER_UNIT["months"])
+        good: list[float] = []
+        for value in values:
+            if not _finite_number(value) or not 0 < value <= limit:
+                self.problem("error", "config.out_of_range", f"landmarks are positive numbers in the study's "
+                             f"time_unit ({time_unit}), at most {limit:g} ({MAX_FOLLOW_UP_YEARS} years)",
+                             "analysis", "landmarks", value)
+            elif float(value) in good:
+                self.problem("error", "config.duplicate", f"the landmark {value:g} is listed twice", "analysis",
+                             "landmarks", value)
+            else:
+                good.append(float(value))
+        return tuple(good)
+
+    def historical_rates(self, rates: dict) -> tuple[tuple[str, float], ...]:
+        """Historical rates to test ORR / DCR against: proportions strictly between 0 and 1."""
+        good = []
         for key, rate in rates.items():
-            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate < 1:
+            if is_placeholder(key) or is_placeholder(rate):
+                _, _, line = self.lines.locate(("analysis", "historical_rates", key))
+                self.placeholder("analysis.historical_rates", key, rate, line=line)
+            elif key.casefold() not in RATE_NAMES:
+                self.problem("error", "config.not_allowed", f"a historical rate is given for one of: "
+                             f"{', '.join(RATE_NAMES)}{_suggest(key.casefold(), RATE_NAMES)}",
+                             "analysis.historical_rates", key, key)
+            elif isinstance(rate, bool) or not _finite_number(rate) or not 0 < rate < 1:
                 self.problem("error", "config.out_of_range", "a historical rate is a proportion between 0 and 1 "
                              "(e.g. 0.13 for 13 %)", "analysis.historical_rates", key, rate)
             else:
-                good_rates.append((key, float(rate)))
-        covariates = values.pop("cox_covariates", [])
-        if not all(isinstance(c, str) for c in covariates):
+                good.append((key, float(rate)))
+        return tuple(sorted(good))
+
+    def cox_covariates(self, covariates: list) -> tuple[str, ...]:
+        """Cox covariates: field names, each once, never the patient identifier."""
+        if not all(isinstance(c, str) and c.strip() for c in covariates):
             self.problem("error", "config.type", "cox_covariates is a list of field names", "analysis",
                          "cox_covariates", covariates)
-            covariates = []
+            return ()
+        good: list[str] = []
+        for name in (c.strip() for c in covariates):
+            if name == "patient_id":
+                self.problem("error", "config.not_allowed", "patient_id identifies each patient: it cannot be a "
+                             "Cox covariate", "analysis", "cox_covariates", name)
+            elif name in good:
+                self.problem("error", "config.duplicate", f"'{name}' is listed twice", "analysis", "cox_covariates",
+                             name)
+            else:
+                good.append(name)
+        return tuple(good)
+
+    def analysis(self, time_unit: str) -> AnalysisSettings:
+        values = self.section("analysis")
+        subgroups = self.subgroups(values.pop("subgroups", []))
+        landmarks = self.landmarks(values.pop("landmarks", []), time_unit)
+        rates = self.historical_rates(values.pop("historical_rates", {}))
+        covariates = self.cox_covariates(values.pop("cox_covariates", []))
         if "rmst_horizon" in values and not 0 < values["rmst_horizon"] < float("inf"):
             self.problem("error", "config.out_of_range", "rmst_horizon is a positive time in the study's time_unit",
                          "analysis", "rmst_horizon", values.pop("rmst_horizon"))
         if "conf_level" in values and not 0.5 < values["conf_level"] < 1:
             self.problem("error", "config.out_of_range", "conf_level must be between 0.5 and 1 (e.g. 0.95)",
                          "analysis", "conf_level", values.pop("conf_level"))
-        return AnalysisSettings(tuple(subgroups), tuple(float(x) for x in landmarks), tuple(sorted(good_rates)),
-                                tuple(covariates), **values)
+        return AnalysisSettings(subgroups, landmarks, rates, covariates, **values)
 
     def endpoints(self) -> EndpointSettings:
         values = self.section("endpoints")
-        for key in ("death_window_days", "missed_assessments", "assessment_interval_days", "clinical_benefit_weeks"):
-            self.positive_int("endpoints", values, key)
         if ("missed_assessments" in values) != ("assessment_interval_days" in values):
             self.problem("error", "config.missing_key", "missed_assessments and assessment_interval_days go together",
                          "endpoints", "missed_assessments" if "missed_assessments" in values
@@ -496,28 +796,75 @@ class _ConfigReader:
         return EndpointSettings(**values)
 
     def adverse_events(self) -> AdverseEventSettings:
-        values = self.section("adverse_events")
-        self.positive_int("adverse_events", values, "treatment_emergent_days")
-        return AdverseEventSettings(**values)
+        return AdverseEventSettings(**self.section("adverse_events"))
 
 
-def read_config(folder: Path, log: ProblemLog) -> StudyConfig | None:
+def _syntax_problem(text: str, error: tomllib.TOMLDecodeError) -> tuple[int | None, str | None, str | None, str]:
+    """(line, key, value, hint in words) for a TOML syntax error: what the user probably meant."""
+    lines = text.splitlines()
+    match = re.search(r"line (\d+)", str(error))
+    number = int(match[1]) if match else None
+    reason = str(error).split(" (at ")[0]
+    if reason == "Cannot overwrite a value":
+        seen: set[tuple[str, str]] = set()
+        section = ""
+        for i, line in enumerate(lines, start=1):
+            header = re.match(r"^\s*\[\[?\s*([^\]]+?)\s*\]", line)
+            section = f"{header[1]}#{i}" if header and line.lstrip().startswith("[[") else (
+                header[1] if header else section)
+            assignment = re.match(r"^\s*\"?([\w .-]+?)\"?\s*=", line)
+            if assignment:
+                if (section, assignment[1]) in seen:
+                    return i, assignment[1], None, "this key is written twice in its section: keep one"
+                seen.add((section, assignment[1]))
+    if number is None and reason == "Unterminated string":
+        for i, line in enumerate(lines, start=1):
+            code = line.split("#")[0]
+            if code.count('"') % 2:
+                number = i
+                break
+    if number is None or number > len(lines):
+        return number, None, None, f"{reason} — check quotes and brackets"
+    assignment = re.match(r"^\s*\"?([\w .-]+?)\"?\s*=\s*(.*?)\s*(#.*)?$", lines[number - 1])
+    key, value = (assignment[1].strip(), assignment[2]) if assignment else (None, None)
+    if value is not None and re.fullmatch(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|\d{8}", value):
+        return number, key, value, (f"write dates as YYYY-MM-DD without quotes, e.g. {key} = 2023-12-31 "
+                                    f"(the TOML reader says: {reason})")
+    if value is not None and re.fullmatch(r"[^\s\"'\[\]{}=0-9+\-.][^\"'\[\]{}=]*", value) and value not in (
+            "true", "false", "inf", "nan"):
+        return number, key, value, (f'text goes in double quotes, e.g. {key} = "{value}" (the TOML reader says: '
+                                    f"{reason})")
+    if reason == "Unterminated string":
+        return number, key, value, "a text is missing its closing double quote"
+    return number, key, value, f"{reason} — check quotes and brackets on this line"
+
+
+def read_config_text(text: str, log: ProblemLog, *, today: dt.date | None = None) -> StudyConfig | None:
+    """Parse and check study.toml ``text``; problems go to ``log``. None when it is not valid TOML.
+
+    ``today`` (default: the computer's date) bounds the data cutoff; tests pass a fixed date.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, key, value, hint = _syntax_problem(text, exc)
+        log.error("config.syntax", f"is not valid TOML: {hint}. Nothing else is checked until study.toml reads.",
+                  source=CONFIG_NAME, row=line, column=key, value=value)
+        return None
+    return _ConfigReader(data, text, log, today or dt.date.today()).read()
+
+
+def read_config(folder: Path, log: ProblemLog, *, today: dt.date | None = None) -> StudyConfig | None:
     """Read and check ``study.toml`` in ``folder``; problems go to ``log``. None when it cannot be read."""
     path = folder / CONFIG_NAME
     if not path.exists():
-        log.error("config.missing_file", "the study folder needs a study.toml (run 'oncocohort init' for one)",
-                  source=CONFIG_NAME)
+        log.error("config.missing_file", "the study folder needs a study.toml (run 'oncocohort init' for one); "
+                  "the tables are checked once it is there", source=CONFIG_NAME)
         return None
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        log.error("config.encoding", "is not UTF-8 text", source=CONFIG_NAME)
+        log.error("config.encoding", "is not UTF-8 text; save it as UTF-8 (the tables are checked once it reads)",
+                  source=CONFIG_NAME)
         return None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        log.error("config.syntax", f"is not valid TOML: {exc}", source=CONFIG_NAME,
-                  row=int(match[1]) if match else None)
-        return None
-    return _ConfigReader(data, text, log).read()
+    return read_config_text(text, log, today=today)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,23 +76,29 @@ class StudyInputError(Exception):
         super().__init__(f"{folder}: {len(errors)} error(s) in the study input\n" + problems_to_text(errors))
 
 
-def validate_study(path: str | Path) -> ValidationReport:
-    """Read and check a study folder in one pass, collecting every problem. Never modifies the files."""
+def validate_study(path: str | Path, *, today: dt.date | None = None) -> ValidationReport:
+    """Read and check a study folder in one pass, collecting every problem. Never modifies the files.
+
+    A study.toml that cannot be read stops validation there: without its settings (date format, columns not
+    collected) the table checks would only report knock-on errors. ``today`` bounds the data cutoff (tests).
+    """
     folder = Path(path)
     log = ProblemLog()
     if not folder.is_dir():
         log.error("study.not_a_folder", "is not a folder; a study is a folder with study.toml and study.xlsx "
                   "(or one CSV per table)", source=str(folder))
         return ValidationReport(folder, sort_problems(log.problems), None)
-    config = read_config(folder, log)
+    config = read_config(folder, log, today=today)
+    if config is None:
+        return ValidationReport(folder, sort_problems(log.problems), None)
     raw = read_study_files(folder, log)
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
     rows_read: dict[str, int] = {}
     blank_rows: dict[str, int] = {}
     complete = raw is not None
-    date_format = config.study.date_format if config else None
-    not_collected = config.study.not_collected if config else ()
+    date_format = config.study.date_format
+    not_collected = config.study.not_collected
     for spec in TABLES:
         table = raw.tables.get(spec.name) if raw else None
         if table is None:

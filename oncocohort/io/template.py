@@ -1,8 +1,10 @@
 """``oncocohort init``: a fill-in study folder — a commented study.toml and a study.xlsx template.
 
-The workbook has one sheet per table with its column names in row 1 (bold, frozen), Excel drop-down lists
-for enumerated columns, date and number validation, date-formatted date columns, and a ``README`` sheet
-explaining every column. With ``example=True`` the tables hold two example patients that validate cleanly.
+The study.toml has placeholders (``"<...>"``) for everything a study must decide; ``validate`` refuses each until it
+is replaced, and :func:`settings_to_edit` lists them for ``init`` to print. The workbook has one sheet per table with
+its column names in row 1 (bold, frozen), Excel drop-down lists for enumerated columns, date and number validation,
+date-formatted date columns, and a ``README`` sheet explaining every column. With ``example=True`` study.toml is a
+complete worked example and the tables hold two example patients: together they validate cleanly.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .config import CONFIG_NAME
+from .config import CONFIG_NAME, read_config_text
+from .problems import Problem, ProblemLog
 from .schema import EXAMPLE_ROWS, TABLES, ColumnSpec, TableSpec
 from .sources import WORKBOOK_NAME
 
@@ -80,12 +83,14 @@ operator = "=="
 value = "active"
 '''
 
-STUDY_TOML = '''\
+EXAMPLE_STUDY_TOML = '''\
 # study.toml — settings of one oncocohort study. Lines starting with # are comments.
+# A WORKED EXAMPLE (a sarcoma study): every setting below is the example study's, not yours. For your own
+# study start from `oncocohort init DIR`, whose placeholders validate refuses until you fill them in.
 # Full reference: docs/data-format.md. Nothing here is run as code.
 
 [study]
-title = "Anlotinib plus PD-1 inhibitors in previously treated metastatic soft-tissue sarcoma"
+title = "Anlotinib plus PD-1 inhibitors in previously treated metastatic soft-tissue sarcoma (worked example)"
 data_cutoff = 2022-05-15          # a date, YYYY-MM-DD, no quotes; later records are cut and counted
 time_unit = "months"              # days | weeks | months | years (months = days / 30.4375)
 # date_format = "DD/MM/YYYY"      # only if the tables hold day/month text dates; ISO dates need nothing
@@ -145,6 +150,89 @@ ctcae_version = "5.0"             # 5.0 | 6.0
 treatment_emergent_days = 30      # TEAE window after the last dose
 unknown_terms = "error"           # error | warning for terms not in CTCAE
 '''
+
+# What `oncocohort init` writes: what a study must decide (title, cutoff, regimen, criteria, Cox covariates, historical
+# rates, subgroups) is a "<placeholder>" that validate refuses (io/config.py PLACEHOLDER) until the user writes theirs.
+BLANK_STUDY_TOML = '''\
+# study.toml — settings of one oncocohort study. Lines starting with # are comments.
+# Values written "<like this>" are placeholders: `oncocohort validate` refuses the study until each one is replaced
+# by your study's own value (or deleted where the comment says so). A complete worked example:
+# `oncocohort init DIR --example`. Full reference: docs/data-format.md. Nothing here is run as code.
+
+[study]
+title = "<title of your study>"
+data_cutoff = "<YYYY-MM-DD>"      # the date the data were frozen, e.g. data_cutoff = 2023-12-31 (no quotes)
+time_unit = "months"              # days | weeks | months | years (months = days / 30.4375)
+# date_format = "DD/MM/YYYY"      # only if the tables hold day/month text dates; ISO dates need nothing
+# not_collected = ["ecog"]        # required patients columns your source never held (imports); left blank
+
+[regimen]
+name = "<name of the regimen, e.g. Drug A + drug B>"
+index_date = "first_dose"         # first_dose | all_components_started
+cycle_days = "<days per cycle, e.g. 21; delete the line if the regimen has no cycles>"
+
+[regimen.components]              # one line per component: label = the drugs that count for it, as written in
+                                  # treatments.drug, e.g.  anlotinib = ["anlotinib"]
+                                  #                        "PD-1 inhibitor" = ["sintilimab", "camrelizumab"]
+"<component>" = ["<drug name as in treatments.drug>"]
+
+[eligibility]
+missing = "exclude"               # a patient with missing data for a criterion: exclude | include | error
+
+# One [[eligibility.criteria]] block per criterion of your protocol, in the protocol's order. Examples:
+#   kind = "include", label = "Age 18 years or older", field = "age", operator = ">=", value = 18
+#   kind = "include", label = "ECOG 0-2", field = "ecog", operator = "between", value = [0, 2]
+#   kind = "exclude", label = "Active brain metastases", field = "brain_metastases", operator = "==",
+#     value = "active"
+# field: a patients column or a derived field (docs/data-format.md); operator: == != < <= > >= in "not in"
+# between "is missing" "is not missing". Delete the block below if the study has no criteria.
+[[eligibility.criteria]]
+kind = "include"                  # include | exclude
+label = "<the criterion in words>"
+field = "<patients column or derived field>"
+operator = "<operator>"
+value = "<value>"
+
+[response]
+criteria = "recist1.1"            # recist1.1 | irecist | choi | recorded
+confirmation = false              # true: CR/PR must be confirmed by a later scan
+confirmation_min_days = 28
+sd_min_days = 42                  # SD counts as best response only this long after the index date
+baseline_window_days = 28         # baseline scan: last one on or before the index date, within this window
+
+[analysis]
+landmarks = [12, 24]              # landmark survival times, in time_unit
+cox_covariates = ["<patients column or derived field>"]   # e.g. ["ecog", "histology_group"], or [] for none
+ci_method = "clopper-pearson"     # clopper-pearson | wilson | wilson-cc | jeffreys | agresti-coull
+km_conf_type = "log-log"          # log (R default) | log-log (SAS default) | plain
+median_ci = "survfit"             # survfit (R) | spss
+ties = "efron"                    # efron | breslow
+firth = "auto"                    # auto (Firth Cox when a coefficient is infinite) | always | never
+conf_level = 0.95
+
+[analysis.historical_rates]       # exact binomial test of ORR (or DCR) against a historical rate
+orr = "<historical ORR as a proportion, e.g. 0.13; delete the line if there is none>"
+
+[[analysis.subgroups]]            # one block per subgroup: a field alone, or with named groups of its values,
+                                  # e.g. field = "ecog", label = "ECOG", groups = { "0-1" = [0, 1], "2" = [2] }
+field = "<patients column or derived field; delete the block for no subgroups>"
+label = "<label in tables>"
+
+[endpoints]                       # censoring rules (docs/endpoints.md; FDA 2018 guidance)
+censor_at_new_therapy = true      # PFS censored at the last assessment before a new anticancer therapy
+# death_window_days = 84          # death without any tumour assessment counts as PFS event only this early
+# missed_assessments = 2          # PD/death after this many missed scans is censored at the last one ...
+# assessment_interval_days = 42   # ... given the scheduled interval between scans
+clinical_benefit_weeks = 24       # clinical benefit = CR/PR, or SD lasting at least this long
+
+[adverse_events]
+ctcae_version = "5.0"             # 5.0 | 6.0
+treatment_emergent_days = 30      # TEAE window after the last dose
+unknown_terms = "error"           # error | warning for terms not in CTCAE
+'''
+
+# Kept under its former name: tests and other modules use the worked example as a complete study.toml.
+STUDY_TOML = EXAMPLE_STUDY_TOML
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -229,6 +317,13 @@ def _readme_sheet(workbook: Workbook) -> None:
     sheet.freeze_panes = "A4"
 
 
+def settings_to_edit(text: str = BLANK_STUDY_TOML) -> list[Problem]:
+    """The placeholders of a study.toml text, each a problem with its line and what to write (for ``init``)."""
+    log = ProblemLog()
+    read_config_text(text, log)
+    return [p for p in log.problems if p.rule == "config.placeholder"]
+
+
 def write_template(folder: str | Path, *, example: bool = False, layout: str = "xlsx",
                    overwrite: bool = False) -> list[Path]:
     """Write study.toml and the study workbook (or one CSV per table) into ``folder``.
@@ -243,7 +338,7 @@ def write_template(folder: str | Path, *, example: bool = False, layout: str = "
     existing = [p for p in targets if p.exists()]
     if existing and not overwrite:
         raise FileExistsError(", ".join(str(p) for p in existing))
-    (folder / CONFIG_NAME).write_text(STUDY_TOML, encoding="utf-8")
+    (folder / CONFIG_NAME).write_text(EXAMPLE_STUDY_TOML if example else BLANK_STUDY_TOML, encoding="utf-8")
     if layout == "xlsx":
         workbook = Workbook()
         _readme_sheet(workbook)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from oncocohort.io.config import read_config
 from oncocohort.io.problems import ProblemLog
 from oncocohort.io.template import STUDY_TOML
@@ -110,3 +112,166 @@ def test_endpoints_section(tmp_path):
     assert problems == [] and config.endpoints.missed_assessments == 2 and config.endpoints.clinical_benefit_weeks == 24
     _, problems = read(tmp_path, STUDY_TOML.replace("# missed_assessments = 2", "missed_assessments = 2"))
     assert [(p.rule, p.column) for p in problems] == [("config.missing_key", "missed_assessments")]
+
+
+# --- issue 13 item 9: a TOML syntax error names the line, says what to write, and stops validation -------------
+
+def test_date_written_day_first_says_write_yyyy_mm_dd_without_quotes(tmp_path):
+    text = STUDY_TOML.replace("data_cutoff = 2022-05-15", "data_cutoff = 31/12/2023")
+    config, problems = read(tmp_path, text)
+    assert config is None
+    [problem] = problems
+    assert (problem.rule, problem.row, problem.column, problem.value) == (
+        "config.syntax", line_of(text, "data_cutoff = 31/12/2023"), "data_cutoff", "31/12/2023")
+    assert "write dates as YYYY-MM-DD without quotes, e.g. data_cutoff = 2023-12-31" in problem.message
+
+
+def test_unquoted_text_and_duplicated_key_are_located(tmp_path):
+    text = STUDY_TOML.replace('time_unit = "months"', "time_unit = months")
+    _, [problem] = read(tmp_path, text)
+    assert problem.row == line_of(text, "time_unit = months") and 'time_unit = "months"' in problem.message
+    text = STUDY_TOML.replace("cycle_days = 21", "cycle_days = 21\ncycle_days = 28")
+    _, [problem] = read(tmp_path, text)
+    assert problem.row == line_of(text, "cycle_days = 28") and "written twice" in problem.message
+
+
+def test_syntax_error_stops_before_the_table_checks(tmp_path):
+    """Before: the parser's raw text and a knock-on 'ecog is required' (not_collected was lost with the file)."""
+    from oncocohort import validate_study
+    from tests.study_builder import example_tables, write_study
+
+    tables = example_tables()
+    for row in tables["patients"]:
+        row["ecog"] = None
+    toml = STUDY_TOML.replace("[study]\n", '[study]\nnot_collected = ["ecog"]\n', 1)
+    toml = toml.replace("data_cutoff = 2022-05-15", "data_cutoff = 31/12/2023")
+    report = validate_study(write_study(tmp_path / "s", tables, toml=toml))
+    assert [(p.rule, p.row) for p in report.problems] == [("config.syntax", line_of(toml, "data_cutoff ="))]
+
+
+# --- issue 13 item 1: cutoff sanity in study.toml alone ----------------------------------------------------------
+
+def test_cutoff_after_today_or_before_1900_is_refused(tmp_path):
+    (tmp_path / "study.toml").write_text(STUDY_TOML, encoding="utf-8")
+    log = ProblemLog()
+    read_config(tmp_path, log, today=dt.date(2022, 5, 14))
+    [problem] = log.problems
+    assert (problem.rule, problem.column, problem.row) == ("config.cutoff_after_today", "data_cutoff",
+                                                           line_of(STUDY_TOML, "data_cutoff"))
+    assert "2022-05-14" in problem.message
+    log = ProblemLog()
+    read_config(tmp_path, log, today=dt.date(2022, 5, 15))
+    assert log.problems == []
+    text = STUDY_TOML.replace("data_cutoff = 2022-05-15", "data_cutoff = 0001-01-01")
+    _, [problem] = read(tmp_path, text)
+    assert (problem.rule, problem.column) == ("config.out_of_range", "data_cutoff") and "1900" in problem.message
+
+
+# --- issue 14 item 2: study.toml values bounded and of the shape their use needs --------------------------------
+
+def _criterion(text, field, operator, value):
+    """STUDY_TOML with its 'Age 18 years or older' criterion replaced by (field, operator, value)."""
+    old = 'label = "Age 18 years or older"\nfield = "age"\noperator = ">="\nvalue = 18'
+    return text.replace(old, f'label = "Changed"\nfield = "{field}"\noperator = "{operator}"\nvalue = {value}')
+
+
+@pytest.mark.parametrize("operator, value, rule, words", [
+    ("==", "[48, 61]", "config.type", "for several use operator = \"in\""),
+    ("!=", "{ a = 1 }", "config.type", "one value here"),
+    ("between", "[2, 0]", "config.out_of_range", "write [0, 2]"),
+    ("between", "[0, nan]", "config.type", "two finite numbers"),
+    (">=", "inf", "config.type", "finite number"),
+    ("==", "true", "config.type", 'write "yes" or "no"'),
+    ("in", "[]", "config.out_of_range", "matches nobody"),
+    ("in", "[[1, 2], 3]", "config.type", "not a list"),
+    (">=", "0001-01-01", "config.type", "between 1900-01-01"),
+    ("<", "2021-01-01T10:00:00", "config.type", "without a time"),
+])
+def test_criterion_value_of_the_wrong_shape(tmp_path, operator, value, rule, words):
+    text = _criterion(STUDY_TOML, "age", operator, value)
+    config, problems = read(tmp_path, text)
+    assert [(p.rule, p.table, p.column, p.row) for p in problems] == [
+        (rule, "eligibility.criteria", "value", line_of(text, 'label = "Changed"') + 3)]
+    assert words in problems[0].message
+    assert "Changed" not in [c.label for c in config.eligibility.criteria]
+
+
+@pytest.mark.parametrize("old, new, key", [
+    ("baseline_window_days = 28", "baseline_window_days = 1000000000000000", "baseline_window_days"),
+    ("sd_min_days = 42", "sd_min_days = -1", "sd_min_days"),
+    ("cycle_days = 21", "cycle_days = 0", "cycle_days"),
+    ("treatment_emergent_days = 30", "treatment_emergent_days = 99999", "treatment_emergent_days"),
+    ("clinical_benefit_weeks = 24", "clinical_benefit_weeks = 100000", "clinical_benefit_weeks"),
+    ("conf_level = 0.95", "conf_level = nan", "conf_level"),
+])
+def test_windows_and_numbers_are_bounded(tmp_path, old, new, key):
+    text = STUDY_TOML.replace(old, new)
+    _, problems = read(tmp_path, text)
+    assert [(p.rule, p.column, p.row) for p in problems] == [("config.out_of_range", key, line_of(text, new))]
+
+
+@pytest.mark.parametrize("landmarks", ["[inf]", "[nan]", "[-3]", "[0]", "[1e6]", "[12, 12]"])
+def test_landmarks_finite_positive_bounded_and_once(tmp_path, landmarks):
+    text = STUDY_TOML.replace("landmarks = [12, 24]", f"landmarks = {landmarks}")
+    config, problems = read(tmp_path, text)
+    assert [(p.column, p.row) for p in problems] == [("landmarks", line_of(text, "landmarks ="))]
+    assert problems[0].rule in ("config.out_of_range", "config.duplicate")
+    assert all(0 < x <= 1200 for x in config.analysis.landmarks)
+
+
+def test_cox_covariates_and_subgroups_refuse_duplicates_and_the_patient_id(tmp_path):
+    text = (STUDY_TOML.replace('cox_covariates = ["ecog", "histology_group"]',
+                               'cox_covariates = ["ecog", "histology_group", "ecog", "patient_id"]')
+            .replace('field = "histology_group"\nlabel = "Histological subtype"',
+                     'field = "patient_id"\nlabel = "Patient"'))
+    text += '\n[[analysis.subgroups]]\nfield = "ecog"\n'
+    config, problems = read(tmp_path, text)
+    got = [(p.rule, p.table, p.column, p.value) for p in problems]
+    assert sorted(got) == sorted([
+        ("config.duplicate", "analysis", "cox_covariates", "ecog"),
+        ("config.not_allowed", "analysis", "cox_covariates", "patient_id"),
+        ("config.not_allowed", "analysis.subgroups", "field", "patient_id"),
+        ("config.duplicate", "analysis.subgroups", "field", "ecog"),
+    ])
+    assert config.analysis.cox_covariates == ("ecog", "histology_group")
+    assert [s.field for s in config.analysis.subgroups] == ["ecog"]
+
+
+def test_subgroup_value_in_two_groups_and_unknown_historical_rate(tmp_path):
+    text = STUDY_TOML.replace('groups = { "0-1" = [0, 1], "2" = [2] }', 'groups = { "0-1" = [0, 1], "1-2" = [1, 2] }')
+    text = text.replace("orr = 0.13", "orr = 0.13\npfs = 0.5")
+    _, problems = read(tmp_path, text)
+    got = {(p.rule, p.table, p.column, p.row) for p in problems}
+    ecog_subgroup = [i for i, line in enumerate(text.splitlines(), start=1)
+                     if line.startswith("[[analysis.subgroups]]")][1]
+    assert got == {("config.duplicate", "analysis.subgroups", "groups", ecog_subgroup),
+                   ("config.not_allowed", "analysis.historical_rates", "pfs", line_of(text, "pfs = 0.5"))}
+
+
+def test_drug_in_two_components_is_refused(tmp_path):
+    text = STUDY_TOML.replace('anlotinib = ["anlotinib"]', 'anlotinib = ["anlotinib", "sintilimab"]')
+    _, [problem] = read(tmp_path, text)
+    assert (problem.rule, problem.table, problem.row) == ("config.duplicate", "regimen.components",
+                                                          line_of(text, '"PD-1 inhibitor" ='))
+
+
+@pytest.mark.parametrize("old, new, section, key", [
+    ('title = "Anlotinib', 'title = "An\\u0007lotinib', "study", "title"),
+    ('label = "Histological subtype"', 'label = "Histo\\tlogical"', "analysis.subgroups", "label"),
+    ('"PD-1 inhibitor" =', '"PD-1\\u001b[31m" =', "regimen.components", "PD-1\x1b[31m"),
+    ('value = ["Gastrointestinal', 'value = ["Gastro\\u0000intestinal', "eligibility.criteria", "value"),
+    ('groups = { "0-1" = [0, 1]', 'groups = { "0-1\\u0085" = [0, 1]', "analysis.subgroups", "groups"),
+])
+def test_control_characters_are_refused_with_their_line(tmp_path, old, new, section, key):
+    text = STUDY_TOML.replace(old, new, 1)
+    assert text != STUDY_TOML
+    _, problems = read(tmp_path, text)
+    controls = [p for p in problems if p.rule == "config.control_character"]
+    assert [(p.table, p.column, p.row) for p in controls] == [(section, key, line_of(text, new))]
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in controls[0].value + controls[0].message)
+
+
+def test_quoted_placeholder_is_refused_not_taken_as_text(tmp_path):
+    text = STUDY_TOML.replace('title = "Anlotinib plus', 'title = "<title of your study>"\n# "Anlotinib plus', 1)
+    _, [problem] = read(tmp_path, text)
+    assert (problem.rule, problem.column, problem.row) == ("config.placeholder", "title", line_of(text, "title ="))

@@ -15,6 +15,7 @@ CHECKS = (
     chronology.check_period_order,
     chronology.check_death_order,
     chronology.check_vital_status,
+    chronology.check_cutoff_plausible,
     chronology.check_after_cutoff,
     treatments.check_doses,
     treatments.check_stop_reasons,

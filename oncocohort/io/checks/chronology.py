@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..config import CONFIG_NAME
 from .context import CheckContext, fmt_date
+
+EARLY_CUTOFF_SHARE = 0.5  # a cutoff before more than this share of the study's dates is refused unless intended
 
 # (table, date column, what it is) for every dated event: checked against death and the data cutoff.
 DATED_EVENTS = (
@@ -102,6 +105,8 @@ def check_after_cutoff(ctx: CheckContext) -> None:
     """Dates after the data cutoff are warned about: those records will be cut (and counted) by the analysis."""
     if ctx.config is None or ctx.config.study.data_cutoff is None:
         return
+    if any(p.rule in ("date.cutoff_before_data", "date.cutoff_early") for p in ctx.log.problems):
+        return  # the cutoff itself is refused: a warning per later date would only repeat it
     cutoff = pd.Timestamp(ctx.config.study.data_cutoff)
     for table, column, what in DATED_EVENTS:
         if not ctx.has(table):
@@ -111,3 +116,27 @@ def check_after_cutoff(ctx: CheckContext) -> None:
         ctx.flag("warning", "date.after_cutoff", table, late, column,
                  f"{what} is after the data cutoff {cutoff.date().isoformat()}; it will be cut from the analysis "
                  f"({len(late)} such date(s) in this column)")
+
+
+def check_cutoff_plausible(ctx: CheckContext) -> None:
+    """The data cutoff must not precede every date of the tables (nothing to analyse), nor most of them unless
+    ``[study] early_cutoff_intended = true`` says an earlier cutoff is wanted (e.g. a template's cutoff left in)."""
+    if ctx.config is None or ctx.config.study.data_cutoff is None:
+        return
+    study = ctx.config.study
+    cutoff = pd.Timestamp(study.data_cutoff)
+    dates = pd.concat([ctx.tables[table][column].dropna() for table, column, _ in DATED_EVENTS if ctx.has(table)])
+    if dates.empty:
+        return
+    after = int((dates > cutoff).sum())
+    where = dict(source=CONFIG_NAME, table="study", row=ctx.config.line("study", "data_cutoff"),
+                 column="data_cutoff", value=study.data_cutoff)
+    span = f"the tables' dates run from {fmt_date(dates.min())} to {fmt_date(dates.max())}"
+    if after == len(dates):
+        ctx.log.error("date.cutoff_before_data", f"the data cutoff is before every date in the tables ({span}): "
+                      "nothing would be analysed; write the date the data were frozen", **where)
+    elif after > EARLY_CUTOFF_SHARE * len(dates) and not study.early_cutoff_intended:
+        ctx.log.error("date.cutoff_early", f"the data cutoff is before {after} of the {len(dates)} dates in the "
+                      f"tables ({100 * after / len(dates):.0f} %; {span}), and every record after it would be cut: "
+                      "write the date the data were frozen, or, if this earlier cutoff is intended, add "
+                      "early_cutoff_intended = true under [study]", **where)
