@@ -162,10 +162,22 @@ class _SheetFacts:
     uncalculated: dict[tuple[int, int], str]  # (row, column), 1-based -> formula text
 
 
-def _sheet_facts(archive: zipfile.ZipFile, member: str) -> _SheetFacts:
-    """Scan a worksheet's XML once (streaming): rows/columns with ``hidden``, and cells with a formula ``<f>``
-    but no stored value ``<v>`` — openpyxl's ``data_only`` reading gives None for those, exactly as for an
-    empty cell, and a cached empty text result (``<v></v>``) cannot be told apart from them by value."""
+def _results_not_stored(archive: zipfile.ZipFile) -> bool:
+    """True when the workbook asks to be fully recalculated on opening (``fullCalcOnLoad``): programs that
+    write formulas without calculating them (openpyxl, XlsxWriter — which stores 0 as every result) set it;
+    Excel and LibreOffice store real results and drop it when they save."""
+    try:
+        xml = archive.read("xl/workbook.xml")
+    except KeyError:
+        return False
+    return re.search(rb'<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"', xml) is not None
+
+
+def _sheet_facts(archive: zipfile.ZipFile, member: str, results_not_stored: bool = False) -> _SheetFacts:
+    """Scan a worksheet's XML once (streaming): rows/columns with ``hidden``, and formula cells ``<f>``
+    without a stored result: no ``<v>``, an empty ``<v>`` on a cell that is not text (a stored empty text
+    ``t="str"`` is a result), or any formula when ``results_not_stored``. openpyxl's ``data_only`` reading
+    gives None (or XlsxWriter's 0) for those, exactly as for an empty cell."""
     hidden_rows: set[int] = set()
     hidden_columns: set[int] = set()
     uncalculated: dict[tuple[int, int], str] = {}
@@ -184,8 +196,11 @@ def _sheet_facts(archive: zipfile.ZipFile, member: str) -> _SheetFacts:
                 reference = element.get("r")
                 row, column = coordinate_to_tuple(reference) if reference else (row, column + 1)
                 formula = element.find(f"{_MAIN_NS}f")
-                if formula is not None and element.find(f"{_MAIN_NS}v") is None:
-                    uncalculated[(row, column)] = "=" + (formula.text or "…")
+                if formula is not None:
+                    stored = element.find(f"{_MAIN_NS}v")
+                    empty = stored is None or (not stored.text and element.get("t", "n") not in ("str", "s"))
+                    if empty or results_not_stored:
+                        uncalculated[(row, column)] = "=" + (formula.text or "…")
                 element.clear()
             elif tag == "col" and element.get("hidden") in ("1", "true"):
                 hidden_columns.update(range(int(element.get("min", 1)), int(element.get("max", 1)) + 1))
@@ -214,7 +229,7 @@ def _read_sheet(sheet, archive: zipfile.ZipFile | None) -> tuple[list[tuple[int,
                 number = float(m[3])
                 rows[row - 1][1][column - 1] = int(number) if number.is_integer() else number
     member = getattr(sheet, "_worksheet_path", None)  # openpyxl's read-only sheet knows its part in the zip
-    facts = _sheet_facts(archive, member) if archive is not None and member else None
+    facts = _sheet_facts(archive, member, _results_not_stored(archive)) if archive is not None and member else None
     if facts is not None:
         for (row, column), formula in facts.uncalculated.items():
             if row <= len(rows):
