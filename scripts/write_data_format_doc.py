@@ -33,10 +33,10 @@ writes CSV files); `oncocohort validate DIR` checks everything in one pass.
 
 Table and column names are the contract. Sheet and column names are matched ignoring case, spaces,
 punctuation and character width (`Patient ID` is `patient_id`, `ａｇｅ` is `age`, with a warning). Row 1 of each
-sheet holds the column names. Rows that are entirely blank are skipped. Hidden sheets, rows and columns are read like any other, with a warning. In a CSV
-file every row has one value per column (a row with fewer values is an error), and a quote must be closed in its
-cell. Sheets named README, columns, instructions, notes or lists, or starting with `_`,
-are help for people and are not read.
+sheet holds the column names. Rows that are entirely blank are skipped. Hidden sheets, rows and columns are
+read like any other, with a warning. In a CSV file every row has one value per column (a row with fewer values
+is an error), and a quote must be closed in its cell. Sheets named README, columns, instructions, notes or
+lists, or starting with `_`, are help for people and are not read.
 
 ## Cell values
 
