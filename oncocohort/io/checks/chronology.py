@@ -121,8 +121,10 @@ def check_birth_before_treatment(ctx: CheckContext) -> None:
     treatments = ctx.tables["treatments"].dropna(subset=["patient_id", "start_date"])
     first = treatments.sort_values(["start_date", "source_row"]).drop_duplicates("patient_id").set_index("patient_id")
     born = patients[patients["birth_date"].notna() & patients["patient_id"].isin(first.index)]
-    start = born["patient_id"].map(first["start_date"])
-    start_row = born["patient_id"].map(first["source_row"])
+    if born.empty:
+        return
+    start = pd.Series(first["start_date"].reindex(born["patient_id"]).to_numpy(), index=born.index)
+    start_row = pd.Series(first["source_row"].reindex(born["patient_id"]).to_numpy(), index=born.index)
     where = "sheet treatments" if ctx.sources["treatments"].endswith(".xlsx") else ctx.sources["treatments"]
     after = born[born["birth_date"] > start]
     ctx.flag("error", "date.birth_after_treatment", "patients", after, "birth_date",
