@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 
 import openpyxl
 from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
+from openpyxl.utils.escape import unescape
 
 from .cells import FormulaWithoutValue
 from .problems import ProblemLog
@@ -217,10 +218,15 @@ def _listed(numbers: list, limit: int = 10) -> str:
 def _read_sheet(sheet, archive: zipfile.ZipFile | None) -> tuple[list[tuple[int, tuple]], _SheetFacts | None]:
     """All rows of a sheet as (Excel row number, cells). Formula cells without a stored result become
     :class:`FormulaWithoutValue`; a number in a date-formatted cell that is no date (openpyxl turns it into
-    ``#VALUE!`` with a warning) is given back as the number, so that the cell reader can say what it is."""
+    ``#VALUE!`` with a warning) is given back as the number, so that the cell reader can say what it is;
+    Excel's escapes of control characters (``_x0007_``) are decoded, so that the cell reader refuses them."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # openpyxl's warnings are turned into problems here, never printed
         rows = [[number, list(row)] for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    for _, cells in rows:  # Excel stores a control character as _x0007_; openpyxl leaves the escape as text
+        for i, cell in enumerate(cells):
+            if isinstance(cell, str) and "_x" in cell:
+                cells[i] = unescape(cell)
     for warning in caught:
         m = _DATE_SERIAL_WARNING.match(str(warning.message))
         if m:

@@ -266,3 +266,19 @@ def test_full_width_sheet_names_and_workbook_headers(tmp_path):
     table = read_workbook(tmp_path / "study.xlsx", log)["patients"]
     assert table.header == ("patient_id", "age")
     assert [(p.rule, p.column) for p in log.problems] == [("column.width_normalised", "patient_id")]
+
+
+def test_control_character_in_a_workbook_cell_is_an_error_at_its_cell(tmp_path):
+    folder = write_study(tmp_path / "s", example_tables())
+    number = load_workbook(folder / "study.xlsx", read_only=True).sheetnames.index("patients") + 1
+    # Excel writes a control character as _x0007_ (and a typed '_x0041_' as '_x005F_x0041_')
+    _patch(folder / "study.xlsx", f"xl/worksheets/sheet{number}.xml",
+           lambda xml: xml.replace("<t>Synovial sarcoma</t>", "<t>Synovial_x0007_ sarcoma</t>").replace(
+               "<t>SS</t>", "<t>SS_x005F_x0041_</t>"))
+    report = validate_study(folder)
+    [problem] = report.errors
+    assert (problem.rule, problem.table, problem.row, problem.column) == ("cell.control_character", "patients", 2,
+                                                                          "histology")
+    assert "U+0007" in problem.message and problem.value == "Synovial\\x07 sarcoma"
+    raw = read_workbook(folder / "study.xlsx", ProblemLog())["patients"]
+    assert raw.rows[0][1][raw.header.index("histology_group")] == "SS_x0041_"  # an escaped '_x' is text as typed
