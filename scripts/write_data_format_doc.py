@@ -123,7 +123,7 @@ RULES = {
     "date.out_of_range": "a year outside 1900–2100",
     "date.end_before_start": "a treatment or adverse event ends before it starts",
     "date.death_before_treatment": "death before the first treatment start",
-    "date.birth_after_treatment": "a birth date after the patient's first treatment start (the treatments row is named)",
+    "date.birth_after_treatment": "a birth date after the patient's first treatment start (its treatments row named)",
     "date.birth_implausible": "a birth date giving an age above 120 years at the first treatment start",
     "date.alive_after_death": "last known alive date after the death date",
     "date.after_death": "a treatment start, assessment or adverse event after death",

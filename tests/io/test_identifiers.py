@@ -20,8 +20,8 @@ from tests.study_builder import example_tables, found, write_study
     "Patient name", "full name", "Name", "patient", "First Name", "SURNAME", "name of patient", "MRN",
     "Medical record number", "Hospital No.", "Record number", "Phone", "Telephone", "Mobile number", "E-mail",
     "email address", "Home address", "SSN", "National ID", "ID card", "ID number", "Passport", "NHS number",
-    "姓名", "患者姓名", "病历号", "住院号", "门诊号", "身份证号", "电话", "联系电话", "手机号", "地址", "家庭住址", "邮箱",
-    "患者", "ＭＲＮ",
+    "姓名", "患者姓名", "病历号", "住院号", "门诊号", "身份证号", "电话", "联系电话", "手机号", "地址", "家庭住址",
+    "邮箱", "患者", "ＭＲＮ",
 ])
 def test_identifier_headers(header):
     assert identifier_header(normalise_header(header))
