@@ -33,10 +33,12 @@ A study is a folder with
 (`--example` writes a complete worked example with two example patients instead, `--layout csv` writes CSV
 files); `oncocohort validate DIR` checks everything in one pass.
 
-Table and column names are the contract. Sheet and column names are matched ignoring case, spaces and
-punctuation (`Patient ID` is `patient_id`). Row 1 of each sheet holds the column names. Rows that are
-entirely blank are skipped. Sheets named README, columns, instructions, notes or lists, or starting with `_`,
-are help for people and are not read.
+Table and column names are the contract. Sheet and column names are matched ignoring case, spaces,
+punctuation and character width (`Patient ID` is `patient_id`, `ａｇｅ` is `age`, with a warning). Row 1 of each
+sheet holds the column names. Rows that are entirely blank are skipped. Hidden sheets, rows and columns are
+read like any other, with a warning. In a CSV file every row has one value per column (a row with fewer values
+is an error), and a quote must be closed in its cell. Sheets named README, columns, instructions, notes or
+lists, or starting with `_`, are help for people and are not read.
 
 ## Cell values
 
@@ -45,15 +47,24 @@ are help for people and are not read.
   ({formats}); without it such a date is accepted only when it can be read one way (`15/05/2022`), an ambiguous
   one is an error, and a column mixing day/month and month/day dates is an error. Two-digit years are errors.
   Years must lie in 1900–2100.
-- **Numbers** use a decimal point (`12.5`; `12,5` is an error). Whole-number columns accept `2` and `2.0`.
+- **Numbers** use a decimal point (`12.5`; `12,5` is an error), optionally with an exponent (`1.2E+05`); other
+  forms that programming languages accept (`4_8`, `inf`, `0x1A`) are errors. Whole-number columns accept `2` and
+  `2.0`. Digits typed full-width or in another script (`４８`, `٤٨`) are read as `48` with a warning. A number in
+  a date cell (`20210630`) is an error: type `2021-06-30`.
 - **Lists of values** (sex, yes/no, ...) ignore case, spaces, `-` and `_` (`Non-target` = `non_target`);
   `y/n`, `true/false`, `1/0` mean yes/no and `m/f` mean male/female.
 - **Missing**: leave the cell empty. Text typed for "missing" ({markers}) is read as empty with a warning,
-  except where it is an allowed value (`none` for brain metastases). Excel error values (`#N/A`, `#VALUE!`, ...)
-  are errors.
+  except where it is an allowed value (`none` for brain metastases); in a required column it is an error. Excel
+  error values (`#N/A`, `#VALUE!`, ...) are errors, and so is a formula whose result the workbook does not store
+  (written by a program, or saved without recalculating): open and save the workbook in Excel.
+- **Text**: tabs and line breaks inside a cell become spaces; invisible control characters are errors.
 - **Units**: days internally; months = days / 30.4375; diameters in millimetres.
-- **Identifiers**: `patient_id` is a study pseudonym. Columns that look like direct identifiers (name, MRN,
-  phone, address, ...) are flagged, ignored and never shown in any output.
+- **Identifiers**: `patient_id` is a study pseudonym. Columns whose name says they hold direct identifiers
+  (names, record / hospital numbers, phone, e-mail, national id / ID card / SSN, address — in English or
+  Chinese: `Patient name`, `patient`, `姓名`, `病历号`, `住院号`, `身份证号`, `电话`, `地址`, ...), and `patients`
+  columns holding an e-mail address, phone or national ID number in any cell, are flagged, left out of the
+  analysis and never written to any output; their values are never shown in a message. Such a value in a study
+  column (histology, cause of death, ...) is an error.
 
 ## Tables
 """
@@ -66,6 +77,9 @@ RULES = {
     "file.encoding": "a CSV file is not UTF-8 (the row of the first bad byte is given)",
     "file.binary": "a CSV file contains NUL bytes",
     "file.csv_syntax": "a CSV file is not valid CSV",
+    "table.short_row": "a CSV row with fewer values than the header (a lost separator or a quote joining cells)",
+    "table.multiline_cell": "(warning) a quoted CSV cell runs over several lines and holds the separator after a "
+                            "line break: rows may have been joined by a misplaced quote",
     "file.missing": "(analysis tables, `oncocohort survival`) the file named does not exist",
     "rows.missing_values": "(warning; analysis tables) missing values (`NA`, `N/A`, `NaN`, `.`, blank) in a used "
                            "column, counted with their rows; each analysis leaves out the rows it cannot use",
@@ -78,14 +92,26 @@ RULES = {
     "table.duplicate_sheet": "two sheets have the same (normalised) name",
     "table.unknown_sheet": "(warning) a sheet that is not a study table",
     "table.extra_cells": "a row has values beyond the last named column",
+    "table.hidden_sheet": "(warning) a study sheet is hidden in Excel; it is read",
+    "table.hidden_rows": "(warning) rows hidden or filtered out in Excel; they are read",
+    "table.hidden_columns": "(warning) columns hidden in Excel; they are read",
     "table.no_patients": "the patients table has no rows",
     "column.missing": "a required column is missing (patients: `age` or `birth_date`)",
     "column.unknown": "(warning) a column the table does not have (patients keeps extra columns as covariates)",
     "column.not_collected": "(warning) a patients column declared in `[study] not_collected`: it may be absent or "
                             "blank (imports from sources that never held it)",
     "column.direct_identifier": "(warning) a column that looks like a direct identifier; it is ignored",
+    "column.identifier_content": "(warning) a patients column holding an e-mail address, phone or national ID "
+                                 "number; the whole column is left out of the analysis and every output",
+    "column.width_normalised": "(warning) a column name in full-width (or other compatibility) characters, read in "
+                               "plain form (NFKC: `ａｇｅ` is `age`)",
     "cell.spreadsheet_error": "an Excel error value such as #N/A",
     "cell.missing_marker": "(warning) text meaning 'missing' (NA, -, ...) read as an empty cell",
+    "cell.formula_not_calculated": "a workbook formula cell without a stored result (written by a program or saved "
+                                   "without recalculating): open and save the workbook in Excel",
+    "cell.control_character": "an invisible control character in a cell (Word documents cannot hold it)",
+    "cell.non_ascii_digits": "(warning) digits written full-width or in another script (`４８`, `٤٨`), read as ASCII",
+    "value.direct_identifier": "a study text column holding an e-mail address, phone or national ID number (not shown)",
     "value.blank": "a required cell is empty",
     "value.not_allowed": "a value outside the column's list (or outside a short scale such as ECOG 0–4, grade 1–5)",
     "number.invalid": "not a number",
@@ -93,6 +119,7 @@ RULES = {
     "number.out_of_range": "a number outside the column's bounds (e.g. negative diameter, age over 120)",
     "integer.invalid": "not a whole number",
     "date.unparseable": "not a date",
+    "date.number_not_date": "a number such as 20210630 in a date cell (Excel shows it as ####)",
     "date.ambiguous": "day/month text that can be read two ways, with no `date_format`",
     "date.mixed_order": "a column mixes day/month and month/day dates",
     "date.two_digit_year": "a two-digit year",
@@ -100,6 +127,8 @@ RULES = {
     "date.out_of_range": "a year outside 1900–2100",
     "date.end_before_start": "a treatment or adverse event ends before it starts",
     "date.death_before_treatment": "death before the first treatment start",
+    "date.birth_after_treatment": "a birth date after the patient's first treatment start (its treatments row named)",
+    "date.birth_implausible": "a birth date giving an age above 120 years at the first treatment start",
     "date.alive_after_death": "last known alive date after the death date",
     "date.after_death": "a treatment start, assessment or adverse event after death",
     "date.after_cutoff": "(warning) a date after the data cutoff; the record will be cut and counted",

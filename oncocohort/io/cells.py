@@ -3,6 +3,11 @@
 Each ``compute_*`` function takes a raw cell (what openpyxl or the CSV reader gave: str, int, float,
 bool, datetime or None) and returns ``(value, issue)``: the typed value (None for blank or unreadable)
 and None or an :class:`CellIssue`. Nothing raises on bad input.
+
+Numbers are read only in the forms a spreadsheet user writes (``12``, ``-3.5``, ``1.2E+05``): Python's
+``float()`` also takes ``4_8`` (as 48), ``inf`` and ``nan``, which are refused here. Digits of other scripts
+(full-width ``４８``, Arabic-Indic ``٤٨``) are read as ASCII digits with a warning. Control characters (which
+Word documents cannot hold and terminals act on) are errors; tabs and line breaks in text become spaces.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .schema import ColumnSpec
@@ -44,6 +50,17 @@ _SEX_SYNONYMS = {"m": "male", "f": "female"}
 
 
 @dataclass(frozen=True)
+class FormulaWithoutValue:
+    """A workbook cell holding a formula whose result was never stored (the workbook was written by a program,
+    or saved without recalculating). The reader puts this in place of the blank openpyxl gives for it."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+@dataclass(frozen=True)
 class CellIssue:
     """Why a cell could not be read (or was read with a caveat)."""
 
@@ -61,9 +78,24 @@ def _error(rule: str, message: str) -> tuple[None, CellIssue]:
     return None, CellIssue("error", rule, message)
 
 
+def control_characters(text: str) -> list[str]:
+    """The control characters in ``text`` other than tab and line breaks, as ``U+0007`` codes."""
+    return sorted({f"U+{ord(c):04X}" for c in text if c not in "\t\n\r" and unicodedata.category(c) == "Cc"})
+
+
 def _common(value: object, allowed: tuple[str, ...] = ()) -> tuple[bool, CellIssue | None]:
-    """Checks every kind shares: blank, Excel error values, missing-value markers (unless the marker is itself
-    an allowed value, like 'none' for brain_metastases). Returns (stop, issue)."""
+    """Checks every kind shares: blank, a formula without a stored result, control characters, Excel error
+    values, missing-value markers (unless the marker is itself an allowed value, like 'none' for
+    brain_metastases). Returns (stop, issue)."""
+    if isinstance(value, FormulaWithoutValue):
+        return True, CellIssue("error", "cell.formula_not_calculated",
+                               "holds a formula whose result was never calculated and stored (the workbook was "
+                               "written by a program or saved without recalculating): open and save the workbook "
+                               "in Excel so that every formula's result is stored, or type the value")
+    if isinstance(value, str) and (codes := control_characters(value)):
+        return True, CellIssue("error", "cell.control_character",
+                               f"contains the invisible control character(s) {', '.join(codes)}, which Word "
+                               "documents cannot hold; delete them (retype the value)")
     if is_blank(value):
         return True, None
     if isinstance(value, str):
@@ -86,7 +118,39 @@ def _make_date(year: int, month: int, day: int) -> tuple[dt.date | None, CellIss
         return _error("date.invalid", f"there is no such calendar date (year {year}, month {month}, day {day})")
 
 
+_DIGIT_PUNCTUATION = str.maketrans({"\u2212": "-", "\u066b": ".", "\u066c": ","})  # minus sign; Arabic
+# decimal and thousands separators
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def _ascii_digits(value: object) -> tuple[object, CellIssue | None]:
+    """Text with full-width (NFKC) or other-script decimal digits (Arabic-Indic, Devanagari, ...) rewritten in
+    ASCII, with a warning saying so; anything else unchanged."""
+    if not isinstance(value, str) or value.isascii():
+        return value, None
+    text = unicodedata.normalize("NFKC", value).translate(_DIGIT_PUNCTUATION)
+    text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
+    if "".join(text.split()) == "".join(value.split()):
+        return value, None
+    return text, CellIssue("warning", "cell.non_ascii_digits",
+                           f"is written with full-width or non-Latin digits or signs; read as '{text.strip()}'")
+
+
+def _noting(read, value: object, *args):
+    """``read(value, *args)`` on the ASCII form of ``value``; the digits warning is kept when the read succeeds."""
+    value, note = _ascii_digits(value)
+    result, issue = read(value, *args)
+    if note is not None and issue is None and result is not None:
+        return result, note
+    return result, issue
+
+
 def compute_date(value: object, date_format: str | None = None) -> tuple[dt.date | None, CellIssue | None]:
+    """Read a date; see :func:`_read_date` (digits of other scripts are read as ASCII, with a warning)."""
+    return _noting(_read_date, value, date_format)
+
+
+def _read_date(value: object, date_format: str | None = None) -> tuple[dt.date | None, CellIssue | None]:
     """Read a date: an Excel date cell, an Excel serial number, ISO text (YYYY-MM-DD), YYYYMMDD, text with a
     month name (15 May 2022, 15-MAY-2022, May 15, 2022), or day/month text.
 
@@ -106,6 +170,10 @@ def compute_date(value: object, date_format: str | None = None) -> tuple[dt.date
         if isinstance(value, float) and not math.isfinite(value):
             return _error("date.unparseable", "is not a date")
         serial = int(value)
+        if serial == value and (m := _COMPACT.match(str(serial))):
+            return _error("date.number_not_date",
+                          f"is the number {serial}, not a date (Excel cannot show it as one); type the date as "
+                          f"{m[1]}-{m[2]}-{m[3]} in a cell formatted as a date or as text")
         if serial != value or not 1 <= serial <= 73050:
             return _error("date.unparseable",
                           "is a number, not a date; format the cell as a date or type it as YYYY-MM-DD")
@@ -174,13 +242,22 @@ def _number_text(value: object) -> tuple[float | None, CellIssue | None]:
         text = str(value).strip()
         if re.fullmatch(r"[+-]?\d+,\d+", text):
             return _error("number.decimal_comma", "uses a decimal comma; write the number with a decimal point")
-        try:
-            number = float(text)
-        except ValueError:
-            return _error("number.invalid", "is not a number")
+        if not _NUMBER.fullmatch(text):  # float() alone would take '4_8' as 48, and 'inf'
+            return _error("number.invalid", "is not a number (write digits with a decimal point, e.g. 12.5)")
+        number = float(text)
     if not math.isfinite(number):
         return _error("number.invalid", "is not a finite number")
     return number, None
+
+
+def read_plain_number(value: object) -> tuple[float | None, CellIssue | None]:
+    """A cell as a number when it is one in a form a spreadsheet user writes (see module notes), else None;
+    with the warning when its digits were not ASCII."""
+    value, note = _ascii_digits(value)
+    if is_blank(value) or isinstance(value, FormulaWithoutValue):
+        return None, None
+    number, issue = _number_text(value)
+    return (None, None) if issue else (number, note)
 
 
 def _range_issue(number: float, spec: ColumnSpec) -> CellIssue | None:
@@ -195,6 +272,10 @@ def _range_issue(number: float, spec: ColumnSpec) -> CellIssue | None:
 
 def compute_number(value: object, spec: ColumnSpec) -> tuple[float | None, CellIssue | None]:
     """Read a number (decimal point), checking the column's minimum and maximum."""
+    return _noting(_read_number, value, spec)
+
+
+def _read_number(value: object, spec: ColumnSpec) -> tuple[float | None, CellIssue | None]:
     stop, issue = _common(value)
     if stop:
         return None, issue
@@ -207,6 +288,10 @@ def compute_number(value: object, spec: ColumnSpec) -> tuple[float | None, CellI
 
 def compute_integer(value: object, spec: ColumnSpec) -> tuple[int | None, CellIssue | None]:
     """Read a whole number (2 and 2.0 are fine, 2.5 is not), checking the column's bounds."""
+    return _noting(_read_integer, value, spec)
+
+
+def _read_integer(value: object, spec: ColumnSpec) -> tuple[int | None, CellIssue | None]:
     stop, issue = _common(value)
     if stop:
         return None, issue

@@ -188,14 +188,6 @@ DERIVED_FIELDS = {
     "component_drug": "which drug of the regimen component named after the colon was given",
 }
 
-# Column names that look like direct identifiers: kept out of every report and flagged on input.
-IDENTIFIER_COLUMN_HINTS = (
-    "name", "first_name", "last_name", "surname", "full_name", "mrn", "medical_record_number",
-    "record_number", "hospital_number", "phone", "telephone", "email", "address", "ssn", "national_id",
-    "id_card", "passport",
-)
-
-
 # Example rows: two patients of a small but coherent study (used by `oncocohort init --example` and in
 # docs/data-format.md). P001 responds (PR at -33 %), P002 has stable disease and dies.
 EXAMPLE_ROWS: dict[str, list[dict[str, object]]] = {

@@ -3,6 +3,12 @@
 A study folder holds ``study.toml`` and either ``study.xlsx`` (one sheet per table) or one ``<table>.csv``
 per table. Reading never modifies a file. Every data row keeps the row number the user sees in Excel
 (header = row 1). Rows that are entirely blank are skipped and counted.
+
+The reader is strict, because what it lets through silently is lost silently: CSV syntax errors (an unclosed
+quote that would swallow the following rows, text after a closing quote, rows with fewer values than the
+header) are errors naming the row; a workbook's formula cells without a stored result are marked so that the
+cell is reported (openpyxl gives None for them); hidden sheets, rows and columns are warned about; encrypted
+and old-format (.xls) workbooks get a plain message.
 """
 
 from __future__ import annotations
@@ -10,11 +16,18 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
+from openpyxl.utils.escape import unescape
 
+from .cells import FormulaWithoutValue
 from .problems import ProblemLog
 from .schema import TABLES_BY_NAME
 
@@ -45,8 +58,16 @@ class RawStudy:
 
 
 def normalise_header(text: object) -> str:
-    """Header text to a column name: 'Patient ID ' -> 'patient_id'."""
-    return re.sub(r"[^0-9a-z]+", "_", str(text).strip().casefold()).strip("_")
+    """Header text to a column name: 'Patient ID ' -> 'patient_id', full-width 'ａｇｅ' -> 'age' (Unicode NFKC),
+    '姓名' -> '姓名' (letters of any script are kept; spaces and punctuation become '_')."""
+    text = unicodedata.normalize("NFKC", str(text)).strip().casefold()
+    return re.sub(r"[\W_]+", "_", text).strip("_")
+
+
+def _normalised_by_width(text: object) -> bool:
+    """True when NFKC (full-width or other compatibility characters) changed how a header reads."""
+    plain = re.sub(r"[\W_]+", "_", str(text).strip().casefold()).strip("_")
+    return plain != normalise_header(text)
 
 
 def _header_and_rows(
@@ -65,6 +86,12 @@ def _header_and_rows(
         return None
     name_of = normalise_header if normalise else (lambda c: str(c).strip())
     header = [name_of(c) if c is not None and str(c).strip() else "" for c in header_cells]
+    for i, cell in enumerate(header_cells):
+        if normalise and header[i] and _normalised_by_width(cell):
+            log.warning("column.width_normalised",
+                        f"column {_excel_letter(i)} is named with full-width or compatibility characters "
+                        f"('{str(cell).strip()}'); it is read as '{header[i]}'",
+                        source=source, table=name, row=header_row_number, column=header[i])
     data = rows[1:]
     seen: dict[str, int] = {}
     for i, col in enumerate(header):
@@ -104,17 +131,156 @@ def _excel_letter(index: int) -> str:
     return letters
 
 
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file keeps
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DATE_SERIAL_WARNING = re.compile(r"Cell ([A-Z]+)(\d+) is marked as a date but the serial value (\S+) is outside")
+
+
+def _not_a_workbook(path: Path) -> str | None:
+    """Why ``path`` cannot be an .xlsx workbook, in words, when its first bytes say so (else None)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+            if head != _CFB_MAGIC:
+                return None
+            data = head + handle.read()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if _ENCRYPTED_PACKAGE in data:
+        return ("is protected with a password (encrypted), so it cannot be read; in Excel remove the password "
+                "(File > Info > Protect Workbook > Encrypt with Password: clear it) and save the workbook again")
+    return ("is an old-format Excel 97–2003 workbook (.xls) or another Office file, not .xlsx; "
+            "open it in Excel and save it as 'Excel Workbook (.xlsx)'")
+
+
+@dataclass(frozen=True)
+class _SheetFacts:
+    """What openpyxl's values do not show: hidden rows and columns, formulas without a stored result."""
+
+    hidden_rows: frozenset[int]
+    hidden_columns: frozenset[int]  # 1-based
+    uncalculated: dict[tuple[int, int], str]  # (row, column), 1-based -> formula text
+
+
+def _results_not_stored(archive: zipfile.ZipFile) -> bool:
+    """True when the workbook asks to be fully recalculated on opening (``fullCalcOnLoad``): programs that
+    write formulas without calculating them (openpyxl, XlsxWriter — which stores 0 as every result) set it;
+    Excel and LibreOffice store real results and drop it when they save."""
+    try:
+        xml = archive.read("xl/workbook.xml")
+    except KeyError:
+        return False
+    return re.search(rb'<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"', xml) is not None
+
+
+def _sheet_facts(archive: zipfile.ZipFile, member: str, results_not_stored: bool = False) -> _SheetFacts:
+    """Scan a worksheet's XML once (streaming): rows/columns with ``hidden``, and formula cells ``<f>``
+    without a stored result: no ``<v>``, an empty ``<v>`` on a cell that is not text (a stored empty text
+    ``t="str"`` is a result), or any formula when ``results_not_stored``. openpyxl's ``data_only`` reading
+    gives None (or XlsxWriter's 0) for those, exactly as for an empty cell."""
+    hidden_rows: set[int] = set()
+    hidden_columns: set[int] = set()
+    uncalculated: dict[tuple[int, int], str] = {}
+    row, column = 0, 0
+    with archive.open(member) as handle:
+        for event, element in ElementTree.iterparse(handle, events=("start", "end")):
+            tag = element.tag.removeprefix(_MAIN_NS)
+            if event == "start":
+                if tag == "row":
+                    row = int(element.get("r") or row + 1)
+                    column = 0
+                    if element.get("hidden") in ("1", "true"):
+                        hidden_rows.add(row)
+                continue
+            if tag == "c":
+                reference = element.get("r")
+                row, column = coordinate_to_tuple(reference) if reference else (row, column + 1)
+                formula = element.find(f"{_MAIN_NS}f")
+                if formula is not None:
+                    stored = element.find(f"{_MAIN_NS}v")
+                    empty = stored is None or (not stored.text and element.get("t", "n") not in ("str", "s"))
+                    if empty or results_not_stored:
+                        uncalculated[(row, column)] = "=" + (formula.text or "…")
+                element.clear()
+            elif tag == "col" and element.get("hidden") in ("1", "true"):
+                hidden_columns.update(range(int(element.get("min", 1)), int(element.get("max", 1)) + 1))
+            elif tag == "row":
+                element.clear()
+    return _SheetFacts(frozenset(hidden_rows), frozenset(hidden_columns), uncalculated)
+
+
+def _listed(numbers: list, limit: int = 10) -> str:
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    return shown + (f" … and {len(numbers) - limit} more" if len(numbers) > limit else "")
+
+
+def _read_sheet(sheet, archive: zipfile.ZipFile | None) -> tuple[list[tuple[int, tuple]], _SheetFacts | None]:
+    """All rows of a sheet as (Excel row number, cells). Formula cells without a stored result become
+    :class:`FormulaWithoutValue`; a number in a date-formatted cell that is no date (openpyxl turns it into
+    ``#VALUE!`` with a warning) is given back as the number, so that the cell reader can say what it is;
+    Excel's escapes of control characters (``_x0007_``) are decoded, so that the cell reader refuses them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # openpyxl's warnings are turned into problems here, never printed
+        rows = [[number, list(row)] for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    for _, cells in rows:  # Excel stores a control character as _x0007_; openpyxl leaves the escape as text
+        for i, cell in enumerate(cells):
+            if isinstance(cell, str) and "_x" in cell:
+                cells[i] = unescape(cell)
+    for warning in caught:
+        m = _DATE_SERIAL_WARNING.match(str(warning.message))
+        if m:
+            row, column = int(m[2]), column_index_from_string(m[1])
+            if row <= len(rows) and column <= len(rows[row - 1][1]):
+                number = float(m[3])
+                rows[row - 1][1][column - 1] = int(number) if number.is_integer() else number
+    member = getattr(sheet, "_worksheet_path", None)  # openpyxl's read-only sheet knows its part in the zip
+    facts = _sheet_facts(archive, member, _results_not_stored(archive)) if archive is not None and member else None
+    if facts is not None:
+        for (row, column), formula in facts.uncalculated.items():
+            if row <= len(rows):
+                cells = rows[row - 1][1]
+                cells.extend([None] * (column - len(cells)))
+                cells[column - 1] = FormulaWithoutValue(formula)
+    return [(number, tuple(cells)) for number, cells in rows], facts
+
+
+def _warn_hidden(raw: RawTable, sheet, facts: _SheetFacts | None, log: ProblemLog) -> None:
+    where = dict(source=raw.source, table=raw.name)
+    if sheet.sheet_state != "visible":
+        log.warning("table.hidden_sheet", f"sheet '{sheet.title}' is hidden in Excel; it is read like any other "
+                    "sheet — unhide it (right-click a sheet tab > Unhide) to check what it holds", **where)
+    if facts is None:
+        return
+    hidden = [number for number, _ in raw.rows if number in facts.hidden_rows]
+    if hidden:
+        log.warning("table.hidden_rows", f"row(s) {_listed(hidden)} are hidden or filtered out in Excel; they are "
+                    "read like every other row — unhide them (or clear the filter) to check them", row=hidden[0],
+                    **where)
+    names = [name for i, name in enumerate(raw.header, start=1) if name and i in facts.hidden_columns]
+    if names:
+        log.warning("table.hidden_columns", f"column(s) {', '.join(names)} are hidden in Excel; they are read like "
+                    "every other column — unhide them to check them", row=1, column=names[0], **where)
+
+
 def read_workbook(path: Path, log: ProblemLog) -> dict[str, RawTable]:
     """Read every data sheet of study.xlsx. Sheet names match table names, case-insensitively."""
     source = path.name
+    reason = _not_a_workbook(path)
+    if reason:
+        log.error("file.unreadable", reason, source=source)
+        return {}
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "Data Validation extension is not supported": reading is fine
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a truncated or non-Excel file: report it, never a traceback
         log.error("file.unreadable", f"cannot be opened as an Excel workbook ({type(exc).__name__}); "
                   "save it again from Excel as .xlsx", source=source)
         return {}
     tables: dict[str, RawTable] = {}
     try:
+        archive = getattr(workbook, "_archive", None)
         for sheet in workbook.worksheets:
             name = normalise_header(sheet.title)
             if name in HELP_SHEETS or sheet.title.startswith("_"):
@@ -127,10 +293,11 @@ def read_workbook(path: Path, log: ProblemLog) -> dict[str, RawTable]:
             if name in tables:
                 log.error("table.duplicate_sheet", f"two sheets are named '{name}'", source=source, table=name)
                 continue
-            rows = [(number, tuple(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            rows, facts = _read_sheet(sheet, archive if isinstance(archive, zipfile.ZipFile) else None)
             raw = _header_and_rows(name, source, rows, log)
             if raw is not None:
                 tables[name] = raw
+                _warn_hidden(raw, sheet, facts, log)
     except Exception as exc:
         log.error("file.unreadable", f"could not be read to the end ({type(exc).__name__}: {exc}); "
                   "the file may be truncated or damaged — save it again from Excel", source=source)
@@ -150,9 +317,65 @@ def _decode(data: bytes, source: str, log: ProblemLog) -> str | None:
         return None
 
 
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}–{last}"
+
+
+def read_csv_text(text: str, log: ProblemLog, *, source: str, table: str | None = None
+                  ) -> list[tuple[int, tuple[str | None, ...]]] | None:
+    """Parse CSV text strictly into (row number as a spreadsheet shows it, cells) records, header = row 1.
+
+    The delimiter is the most frequent of ``,`` ``;`` and tab in the first line. Cells are text, or None when
+    blank. Reported to ``log`` (errors unless said): a quote that is never closed (it would swallow every
+    following row into one cell) or text after a closing quote (``file.csv_syntax``; nothing is returned);
+    a row with fewer values than the header (``table.short_row``; the row is returned padded with blanks);
+    a quoted cell that spans lines and holds the delimiter after a line break — rows joined by a misplaced
+    quote, or a deliberate line break (``table.multiline_cell``, a warning).
+    Rows longer than the header are left to the caller (see ``table.extra_cells``).
+    """
+    where = dict(source=source, table=table)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, tuple[str | None, ...]]] = []
+    width, last_line = 0, 0
+    try:
+        for number, record in enumerate(reader, start=1):
+            first, last = last_line + 1, reader.line_num
+            last_line = last
+            cells = tuple(cell if cell.strip() else None for cell in record)
+            if number == 1:
+                width = len(record)
+            elif any(c is not None for c in cells):
+                if len(record) < width:
+                    log.error("table.short_row",
+                              f"has {len(record)} value(s) but the header names {width} columns ({_lines(first, last)}"
+                              " of the file); a separator is missing or a quote joined two cells — every row needs "
+                              "one value per column (an empty cell is nothing between two separators)",
+                              row=number, **where)
+                joined = [c for c in record if "\n" in c or "\r" in c]
+                if any(delimiter in c.split("\n", 1)[-1] for c in joined):
+                    log.warning("table.multiline_cell",
+                                f"a quoted cell runs over {_lines(first, last)} of the file and holds the separator "
+                                f"'{delimiter}' after a line break: if that is not a deliberate line break, a quote "
+                                "is misplaced and rows were joined", row=number, **where)
+            rows.append((number, cells))
+    except csv.Error as exc:
+        number, first = len(rows) + 1, last_line + 1
+        if "unexpected end of data" in str(exc):
+            what = (f"a quoted cell opened in this row (line {first} of the file) is never closed, so every row "
+                    "after it would be read as one cell; add the closing quote (\")")
+        else:
+            what = (f"is not valid CSV near line {reader.line_num} of the file ({exc}); a quote inside a cell must be "
+                    "doubled (\"\") and a quoted cell must end at its closing quote")
+        log.error("file.csv_syntax", what, row=number, **where)
+        return None
+    return rows
+
+
 def read_csv_table(path: Path, log: ProblemLog, normalise_headers: bool = True) -> RawTable | None:
-    """Read one ``<table>.csv`` (UTF-8; comma, semicolon or tab separated). Cells are text or None; header
-    names normalised unless ``normalise_headers`` is False."""
+    """Read one ``<table>.csv`` (UTF-8; comma, semicolon or tab separated; parsed by :func:`read_csv_text`).
+    Cells are text or None; header names normalised unless ``normalise_headers`` is False."""
     source = path.name
     name = path.stem.casefold()
     try:
@@ -166,16 +389,8 @@ def read_csv_table(path: Path, log: ProblemLog, normalise_headers: bool = True) 
     if "\x00" in text:
         log.error("file.binary", "contains NUL bytes: it is not a text CSV file", source=source, table=name)
         return None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    rows: list[tuple[int, tuple]] = []
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        for number, record in enumerate(reader, start=1):
-            rows.append((number, tuple(cell if cell.strip() else None for cell in record)))
-    except csv.Error as exc:
-        log.error("file.csv_syntax", f"is not valid CSV near this row ({exc}); an unclosed quote is typical",
-                  source=source, table=name, row=len(rows) + 1)
+    rows = read_csv_text(text, log, source=source, table=name)
+    if rows is None:
         return None
     return _header_and_rows(name, source, rows, log, normalise_headers)
 

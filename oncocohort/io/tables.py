@@ -3,15 +3,18 @@
 The result is a pandas DataFrame with the schema's columns in order (missing optional columns added as
 blank), extra columns kept (patients: as covariates, read as numbers when every value is numeric), and
 ``source_row`` — the row number the user sees — so that every later message can point back to the input.
+Columns that hold direct identifiers (by name or by content, :mod:`oncocohort.io.identifiers`) are left out
+of the frame with a warning, so that they cannot reach any output; their values are never shown in a message.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .cells import compute_cell, compute_text, day_month_order
+from .cells import compute_cell, compute_text, control_characters, day_month_order, read_plain_number
+from .identifiers import identifier_content, identifier_header
 from .problems import ProblemLog
-from .schema import IDENTIFIER_COLUMN_HINTS, TableSpec
+from .schema import TableSpec
 from .sources import RawTable
 
 SOURCE_ROW = "source_row"
@@ -27,8 +30,19 @@ def empty_table(spec: TableSpec) -> pd.DataFrame:
     return frame
 
 
+def shown_value(cell: object) -> object:
+    """A cell as a message may show it: None when it looks like a direct identifier (never printed), control
+    characters written as ``\\x07`` (never sent raw to a terminal)."""
+    if identifier_content(cell):
+        return None
+    if isinstance(cell, str) and control_characters(cell):
+        return "".join(f"\\x{ord(c):02x}" if control_characters(c) else c for c in cell)
+    return cell
+
+
 def check_columns(raw: RawTable, spec: TableSpec, log: ProblemLog, not_collected: tuple[str, ...] = ()) -> bool:
-    """Report missing required columns (error) and unknown columns (warning, except patients covariates).
+    """Report missing required columns (error), direct-identifier columns and unknown columns (warnings; patients
+    keeps other extra columns as covariates).
 
     Columns in ``not_collected`` (study.toml ``[study] not_collected``, patients only) may be absent or blank;
     each gives one warning. Returns False when a required column is missing, so that the table's cells are not
@@ -52,10 +66,13 @@ def check_columns(raw: RawTable, spec: TableSpec, log: ProblemLog, not_collected
     for name in raw.header:
         if not name or spec.column(name) is not None:
             continue
-        if name in IDENTIFIER_COLUMN_HINTS:
+        if identifier_header(name):
+            hint = (" (if it holds the study pseudonym, name it patient_id)"
+                    if name in ("patient", "patients", "患者", "病人") and "patient_id" not in raw.header else "")
             log.warning("column.direct_identifier",
-                        "looks like a direct identifier (name, record number, contact); it is ignored and never "
-                        "shown in reports — better remove it from the study file", column=name, **where)
+                        "looks like a direct identifier (name, record number, contact, national id, address); it is "
+                        f"left out of the analysis and never written to any output — better remove it from the "
+                        f"study file{hint}", column=name, **where)
         elif spec.keeps_extra_columns:
             continue
         else:
@@ -68,7 +85,9 @@ def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str
                not_collected: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read every cell of ``raw`` by ``spec``; each unreadable cell is one problem. Returns the typed frame.
 
-    A blank in a required column is an error unless the column is one of ``not_collected`` (patients).
+    A blank in a required column — or a missing-value marker such as ``n/a`` there — is an error unless the
+    column is one of ``not_collected`` (patients). A text cell of a study column that looks like an e-mail
+    address, phone or national ID number is an error (the column cannot be dropped; the value is not shown).
     """
     optional = set(not_collected) if spec.name == "patients" else set()
     positions = {name: i for i, name in enumerate(raw.header) if name}
@@ -80,15 +99,22 @@ def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str
         if index is None:  # column absent: reported once by check_columns, not once per row
             data[col.name] = [None] * len(raw.rows)
             continue
+        required = col.required and col.name not in optional
         for row_number, cells in raw.rows:
             cell = cells[index]
+            where = dict(source=raw.source, table=raw.name, row=row_number, column=col.name)
             value, issue = compute_cell(cell, col, date_format)
-            if issue is not None:
-                log.add(issue.severity, issue.rule, issue.message, source=raw.source, table=raw.name,
-                        row=row_number, column=col.name, value=cell)
-            elif value is None and col.required and col.name not in optional:
-                log.error("value.blank", f"{col.name} is required and the cell is blank",
-                          source=raw.source, table=raw.name, row=row_number, column=col.name)
+            if issue is not None and issue.rule == "cell.missing_marker" and required:
+                log.error("value.blank", f"{col.name} is required; '{str(cell).strip()}' means missing — enter "
+                          "the value", value=cell, **where)
+            elif issue is not None:
+                log.add(issue.severity, issue.rule, issue.message, value=shown_value(cell), **where)
+            elif value is None and required:
+                log.error("value.blank", f"{col.name} is required and the cell is blank", **where)
+            elif col.kind in ("id", "text") and (what := identifier_content(value)):
+                log.error("value.direct_identifier", f"looks like {what}: a direct identifier must not be in the "
+                          "study data (the value is not shown); remove it", **where)
+                value = None
             if col.kind == "date" and date_format is None and (order := day_month_order(cell)):
                 orders.setdefault(order, row_number)
             values.append(value)
@@ -101,17 +127,37 @@ def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str
     frame = pd.DataFrame({c.name: pd.Series(data[c.name], dtype=_DTYPES[c.kind]) for c in spec.columns})
     if spec.keeps_extra_columns:
         for name, index in positions.items():
-            if spec.column(name) is None and name not in IDENTIFIER_COLUMN_HINTS:
-                frame[name] = _covariate([cells[index] for _, cells in raw.rows])
+            if spec.column(name) is None and not identifier_header(name):
+                covariate = _covariate(raw, index, name, log)
+                if covariate is not None:
+                    frame[name] = covariate
     frame[SOURCE_ROW] = pd.Series([number for number, _ in raw.rows], dtype="int64")
     return frame
 
 
-def _covariate(cells: list) -> pd.Series:
-    """An extra patients column: numbers when every non-blank value is numeric, else trimmed text."""
-    texts = [compute_text(c)[0] for c in cells]
-    numbers = pd.to_numeric(pd.Series([t for t in texts], dtype="object"), errors="coerce")
-    present = [t is not None for t in texts]
-    if any(present) and all(not p or pd.notna(n) for p, n in zip(present, numbers)):
-        return numbers.astype("float64")
+def _covariate(raw: RawTable, index: int, name: str, log: ProblemLog) -> pd.Series | None:
+    """An extra patients column: numbers when every non-blank value is a number, else trimmed text; None (and
+    a warning) when a cell looks like a direct identifier — the whole column is left out."""
+    cells = [(row_number, cells[index]) for row_number, cells in raw.rows]
+    for row_number, cell in cells:
+        if what := identifier_content(cell):
+            log.warning("column.identifier_content",
+                        f"holds what looks like {what} (row {row_number}; not shown): the column is treated as a "
+                        "direct identifier, left out of the analysis and never written to any output — better "
+                        "remove it from the study file", source=raw.source, table=raw.name, row=1, column=name)
+            return None
+    texts = []
+    for row_number, cell in cells:
+        text, issue = compute_text(cell)
+        if issue is not None:
+            log.add(issue.severity, issue.rule, issue.message, source=raw.source, table=raw.name, row=row_number,
+                    column=name, value=shown_value(cell))
+        texts.append(text)
+    numbers = [read_plain_number(t) for t in texts]
+    if any(t is not None for t in texts) and all(t is None or n is not None for t, (n, _) in zip(texts, numbers)):
+        for (row_number, cell), (_, note) in zip(cells, numbers):
+            if note is not None:
+                log.add(note.severity, note.rule, note.message, source=raw.source, table=raw.name, row=row_number,
+                        column=name, value=cell)
+        return pd.Series([float("nan") if n is None else n for n, _ in numbers], dtype="float64")
     return pd.Series(texts, dtype="object")

@@ -132,3 +132,72 @@ def test_text():
     assert compute_text(7.0) == ("7", None)
     assert compute_text("  Synovial   sarcoma ") == ("Synovial sarcoma", None)
     assert compute_text(dt.datetime(2022, 1, 2)) == ("2022-01-02", None)
+
+
+# ---- strict reading (issue 14): numbers as a spreadsheet user writes them, digits of other scripts, control
+# characters, formula cells without a stored result, a number in a date cell.
+
+@pytest.mark.parametrize("raw", ["4_8", "1_000", "inf", "-Infinity", "0x1A", "4 8", "12.5.1", "e5", "+"])
+def test_numbers_python_accepts_but_a_spreadsheet_user_does_not_write(raw):
+    value, issue = compute_number(raw, PATIENTS.column("age"))
+    assert value is None and issue.rule == "number.invalid"
+    assert compute_integer(raw, PATIENTS.column("ecog"))[1].rule == "integer.invalid"
+
+
+@pytest.mark.parametrize("raw, expected", [("48", 48.0), ("+48", 48.0), ("48.", 48.0), (".5", 0.5),
+                                           ("4.8E+01", 48.0), ("1e1", 10.0), (" 48 ", 48.0)])
+def test_numbers_in_spreadsheet_forms(raw, expected):
+    assert compute_number(raw, PATIENTS.column("age")) == (expected, None)
+
+
+@pytest.mark.parametrize("raw, expected, read_as", [
+    ("４８", 48.0, "48"),            # full-width
+    ("٤٨", 48.0, "48"),              # Arabic-Indic
+    ("۴۸", 48.0, "48"),              # Extended Arabic-Indic (Persian)
+    ("४८", 48.0, "48"),              # Devanagari
+    ("٤٨٫٥", 48.5, "48.5"),          # with the Arabic decimal separator
+    ("１２．５", 12.5, "12.5"),       # full-width full stop
+])
+def test_non_ascii_digits_are_read_with_a_warning(raw, expected, read_as):
+    value, issue = compute_number(raw, PATIENTS.column("age"))
+    assert value == expected
+    assert (issue.severity, issue.rule) == ("warning", "cell.non_ascii_digits") and f"'{read_as}'" in issue.message
+
+
+def test_non_ascii_digits_in_dates_and_whole_numbers():
+    value, issue = compute_date("２０２１-０６-３０")
+    assert value == D(2021, 6, 30) and issue.rule == "cell.non_ascii_digits"
+    value, issue = compute_integer("٢", PATIENTS.column("ecog"))
+    assert value == 2 and issue.rule == "cell.non_ascii_digits"
+    value, issue = compute_integer("٧", PATIENTS.column("ecog"))  # 7 is out of range: the error wins
+    assert value is None and issue.rule == "value.not_allowed"
+
+
+@pytest.mark.parametrize("raw", ["Sarcoma\x07", "\x1b[31mLMS", "a\x00b", "x\x7f", "\x1f", "y\x85"])
+def test_control_characters_are_errors(raw):
+    for reader in (compute_text, compute_date, lambda v: compute_enum(v, PATIENTS.column("sex"))):
+        value, issue = reader(raw)
+        assert value is None and issue.rule == "cell.control_character"
+    assert "U+" in compute_text(raw)[1].message
+
+
+def test_tabs_and_line_breaks_in_text_become_spaces():
+    assert compute_text("Disease\tprogression\r\nand sepsis") == ("Disease progression and sepsis", None)
+
+
+def test_formula_without_a_stored_result():
+    from oncocohort.io.cells import FormulaWithoutValue
+
+    cell = FormulaWithoutValue("=C2+121")
+    for reader in (compute_text, compute_date, lambda v: compute_number(v, PATIENTS.column("age"))):
+        value, issue = reader(cell)
+        assert value is None and issue.rule == "cell.formula_not_calculated"
+        assert "open and save the workbook in Excel" in issue.message
+    assert str(cell) == "=C2+121"
+
+
+def test_a_number_that_looks_like_a_compact_date_says_so():
+    value, issue = compute_date(20210630)
+    assert value is None and issue.rule == "date.number_not_date"
+    assert "is the number 20210630, not a date" in issue.message and "2021-06-30" in issue.message
+    assert compute_date("20210630") == (D(2021, 6, 30), None)  # typed as text it is a date

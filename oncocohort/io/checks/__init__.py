@@ -14,6 +14,7 @@ CHECKS = (
     integrity.check_age_or_birth_date,
     chronology.check_period_order,
     chronology.check_death_order,
+    chronology.check_birth_before_treatment,
     chronology.check_vital_status,
     chronology.check_cutoff_plausible,
     chronology.check_after_cutoff,

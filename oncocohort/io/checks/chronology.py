@@ -140,3 +140,27 @@ def check_cutoff_plausible(ctx: CheckContext) -> None:
                       f"tables ({100 * after / len(dates):.0f} %; {span}), and every record after it would be cut: "
                       "write the date the data were frozen, or, if this earlier cutoff is intended, add "
                       "early_cutoff_intended = true under [study]", **where)
+
+
+def check_birth_before_treatment(ctx: CheckContext) -> None:
+    """A birth date must come before the patient's first treatment start (else age would be negative and the
+    patient silently excluded), and give an age of at most 120 years there. The error sits on the patients row
+    and names the treatments row."""
+    patients = ctx.tables["patients"]
+    treatments = ctx.tables["treatments"].dropna(subset=["patient_id", "start_date"])
+    first = treatments.sort_values(["start_date", "source_row"]).drop_duplicates("patient_id").set_index("patient_id")
+    born = patients[patients["birth_date"].notna() & patients["patient_id"].isin(first.index)]
+    if born.empty:
+        return
+    start = pd.Series(first["start_date"].reindex(born["patient_id"]).to_numpy(), index=born.index)
+    start_row = pd.Series(first["source_row"].reindex(born["patient_id"]).to_numpy(), index=born.index)
+    where = "sheet treatments" if ctx.sources["treatments"].endswith(".xlsx") else ctx.sources["treatments"]
+    after = born[born["birth_date"] > start]
+    ctx.flag("error", "date.birth_after_treatment", "patients", after, "birth_date",
+             [f"the birth date is after the first treatment start {fmt_date(start[i])} ({where}, row "
+              f"{int(start_row[i])}); age would be negative — check both dates" for i in after.index])
+    age = (start - born["birth_date"]).dt.days / 365.25
+    old = born[age > 120]
+    ctx.flag("error", "date.birth_implausible", "patients", old, "birth_date",
+             [f"gives an age of {int(age[i])} years at the first treatment start {fmt_date(start[i])} ({where}, row "
+              f"{int(start_row[i])}); ages above 120 are not plausible — check both dates" for i in old.index])
