@@ -42,6 +42,7 @@ class StudySettings:
     date_format: str | None = None
     synthetic: bool = False
     not_collected: tuple[str, ...] = ()  # required patients columns the source never held (e.g. an SDTM import)
+    strict_categories: bool = False  # spellings differing only by case/spaces/width: error instead of merged
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "date_format": ((str,), tuple(DATE_FORMATS), False),
         "synthetic": ((bool,), None, False),
         "not_collected": ((list,), None, False),
+        "strict_categories": ((bool,), None, False),
     },
     "regimen": {
         "name": ((str,), None, False),
@@ -302,6 +304,7 @@ class _ConfigReader:
             date_format=study.get("date_format"),
             synthetic=study.get("synthetic", False),
             not_collected=self.not_collected(study.get("not_collected", [])),
+            strict_categories=study.get("strict_categories", False),
         )
         return StudyConfig(
             study=study_settings,
