@@ -49,6 +49,12 @@ are help for people and are not read.
 - **Missing**: leave the cell empty. Text typed for "missing" ({markers}) is read as empty with a warning,
   except where it is an allowed value (`none` for brain metastases). Excel error values (`#N/A`, `#VALUE!`, ...)
   are errors.
+- **Categories** a person types — `histology`, `histology_group`, every text covariate of `patients`,
+  `treatments.drug`, `adverse_events.term` — are compared ignoring case, spaces and character width (Unicode
+  NFKC: full-width `ＬＭＳ` = `LMS`). Spellings of one category (`LMS`, `lms`, `L MS`) give one warning naming
+  each spelling and its rows and are merged to the most frequent spelling (a tie goes to the spelling whose first
+  row comes first in the table); the report lists the merges. With `strict_categories = true` in `[study]` of
+  study.toml they are an error instead. AE terms that CTCAE resolves to one term are matched by the dictionary.
 - **Units**: days internally; months = days / 30.4375; diameters in millimetres.
 - **Identifiers**: `patient_id` is a study pseudonym. Columns that look like direct identifiers (name, MRN,
   phone, address, ...) are flagged, ignored and never shown in any output.
@@ -83,6 +89,9 @@ RULES = {
     "cell.spreadsheet_error": "an Excel error value such as #N/A",
     "cell.missing_marker": "(warning) text meaning 'missing' (NA, -, ...) read as an empty cell",
     "value.blank": "a required cell is empty",
+    "value.spelling_variants": "(warning; an error with `[study] strict_categories = true`) spellings of one "
+                               "category that differ only by case, spaces or character width; merged to the most "
+                               "frequent spelling",
     "value.not_allowed": "a value outside the column's list (or outside a short scale such as ECOG 0–4, grade 1–5)",
     "number.invalid": "not a number",
     "number.decimal_comma": "a number written with a decimal comma",
@@ -113,6 +122,8 @@ RULES = {
     "treatments.reason_without_end": "a stop reason on an ongoing (no end date) period",
     "treatments.overlap": "(warning) overlapping dose periods of the same drug",
     "treatments.not_in_regimen": "(warning) a drug that is not in `[regimen.components]` (first row shown)",
+    "lesions.target_nodal_blank": "a target lesion without `nodal` (blank is allowed on non-target and new lesions: "
+                                  "read from `site`)",
     "lesions.status_for_kind": "a status the lesion's kind does not have",
     "lesions.diameter_with_status": "a diameter with status absent or not_evaluated",
     "lesions.target_without_diameter": "a present target lesion without a diameter",

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .checks import CheckContext, run_checks
 from .checks.categories import CategoryMerge, merge_spelling_variants
+from .checks.lesions import complete_nodal
 from .config import StudyConfig, read_config
 from .problems import Problem, ProblemLog, problems_to_text, sort_problems
 from .schema import TABLES, TABLES_BY_NAME
@@ -115,6 +116,8 @@ def validate_study(path: str | Path) -> ValidationReport:
         tables[spec.name] = type_table(table, spec, log, date_format, not_collected)
     if raw is not None and "patients" in raw.tables and not raw.tables["patients"].rows:
         log.error("table.no_patients", "has no patient rows", source=sources["patients"], table="patients")
+    if "lesions" in tables:  # nodal may be blank on non-target and new lesions: read from site
+        tables["lesions"] = complete_nodal(tables["lesions"])
     tables, merges = merge_spelling_variants(
         tables, sources, log, strict=config.study.strict_categories if config else False,
         ctcae_version=config.adverse_events.ctcae_version if config else "5.0")
