@@ -244,7 +244,7 @@ def problems_to_text(problems: tuple[Problem, ...] | list[Problem]) -> str:
         for p in severity_group:
             groups.setdefault(_group_key(p), []).append(p)
         lines.append(f"{title} ({len(severity_group)}" + (
-            f" on {len(groups)} lines)" if len(groups) < len(severity_group) else ")"))
+            f" on {len(groups)} line{'s' if len(groups) > 1 else ''})" if len(groups) < len(severity_group) else ")"))
         lines.extend(f"  {i}. {_describe_group(g)}" for i, g in enumerate(groups.values(), start=1))
         lines.append("")
     return "\n".join(escape_control(line) for line in lines)
