@@ -162,8 +162,9 @@ def sort_problems(problems: list[Problem]) -> tuple[Problem, ...]:
     )
 
 
-def problems_to_json(problems: tuple[Problem, ...] | list[Problem]) -> str:
-    """Problems as a JSON document: counts and one object per problem (keys as in :class:`Problem`)."""
+def problems_to_json(problems: tuple[Problem, ...] | list[Problem], cohort: dict | None = None) -> str:
+    """Problems as a JSON document: counts and one object per problem (keys as in :class:`Problem`); ``cohort``
+    (validate: patients screened and included by eligibility) is added when given."""
     errors = sum(p.severity == "error" for p in problems)
     doc = {
         "valid": errors == 0,
@@ -171,6 +172,8 @@ def problems_to_json(problems: tuple[Problem, ...] | list[Problem]) -> str:
         "n_warnings": len(problems) - errors,
         "problems": [asdict(p) for p in problems],
     }
+    if cohort is not None:
+        doc["cohort"] = cohort
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 
