@@ -54,7 +54,7 @@ class AnalysisDatasets:
 
 def _age_at_index(patients: pd.DataFrame, index: pd.Series) -> pd.Series:
     """Age in completed years at the index date when only the birth date is given."""
-    start = patients["patient_id"].map(index)
+    start = pd.to_datetime(index.reindex(patients["patient_id"].to_numpy())).set_axis(patients.index)  # none: NaT
     birth = patients["birth_date"]
     years = start.dt.year - birth.dt.year - ((start.dt.month < birth.dt.month) | (
         (start.dt.month == birth.dt.month) & (start.dt.day < birth.dt.day))).astype(int)
