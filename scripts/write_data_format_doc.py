@@ -135,6 +135,10 @@ RULES = {
     "lesions.baseline_target_not_measured": "a target lesion not present/measured at baseline",
     "lesions.new_at_baseline": "a 'new' lesion at the baseline assessment",
     "lesions.target_without_baseline": "a target lesion first seen after baseline",
+    "eligibility.nobody_included": "(valid studies) the eligibility criteria would include nobody: names the first "
+                                   "criterion that leaves nobody — or the regimen, when no remaining patient "
+                                   "received a regimen drug before the cutoff — and what the data hold",
+    "eligibility.missing_value": "(valid studies) a criterion with `missing = \"error\"` meets a blank value",
     "ae.unknown_term": "a term that is not in the CTCAE version used (closest terms suggested); error or warning "
                        "by `[adverse_events] unknown_terms`",
     "ae.grade_not_defined": "a grade CTCAE does not define for the term ('-' in the NCI workbook)",
@@ -174,8 +178,11 @@ never evaluated as code. Operators: `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `not
 `oncocohort validate DIR` reads everything once and reports every problem it finds, errors apart from warnings,
 each with the file, the sheet/table, the row number as seen in Excel (header = row 1; study.toml: the line), the
 column (or key), the value and the rule in words. It exits 0 when there are no errors (warnings allowed) and 1
-otherwise, and never modifies the input. `--json` gives the same problems as JSON (docs/cli.md). Rules (their
-identifiers appear in the JSON as `rule`):
+otherwise, and never modifies the input. Problems of one rule in the same table and column are one line with
+their count and first rows (`--json` keeps every occurrence); control characters in the data are shown escaped
+(`\\x1b`). On a study without errors, `validate` then runs the eligibility criteria as `report` will and says how
+many patients would be included; nobody included is an error. `--json` gives the same problems as JSON
+(docs/cli.md). Rules (their identifiers appear in the JSON as `rule`):
 
 | rule | what it reports |
 |---|---|
