@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .cli_import import add_import_parser
 from .io.analysis_table import read_analysis_table
-from .io.problems import problems_to_json, problems_to_text, sort_problems
+from .io.problems import escape_control, problems_to_json, problems_to_text, sort_problems
 from .io.study import validate_study
 from .io.template import write_template
 
@@ -50,7 +50,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         if text:
             print(text)
         if cohort is not None:
-            print(cohort.summary())
+            print(escape_control(cohort.summary()))
         rows = ", ".join(f"{name} {n}" for name, n in report.rows_read.items())
         verdict = "valid" if not errors else "NOT valid"
         print(f"{args.dir}: {verdict} — {errors} error(s), {len(problems) - errors} warning(s)"
@@ -192,8 +192,8 @@ def _run_report(study_dir, out, formats, adam: dict | None = None) -> int:
         for problem in error.problems:
             print(f"  - {problem}")
         return 1
-    except ReportError as error:
-        print(str(error))
+    except ReportError as error:  # may quote the data: control characters escaped line by line
+        print("\n".join(escape_control(line) for line in str(error).splitlines()))
         return 1
     return 0
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from oncocohort import validate_study
+from oncocohort.derive.analysis_datasets import derive_study
 from oncocohort.io.checks.categories import category_key, merge_spelling_variants
 from oncocohort.io.problems import ProblemLog
 from oncocohort.io.template import STUDY_TOML
@@ -44,6 +45,8 @@ def test_variants_are_merged_to_the_most_frequent_spelling_with_one_warning(tmp_
     assert (merge.table, merge.column, merge.kept) == ("patients", "histology_group", "SS")
     assert dict(merge.spellings) == {"SS": (2, 6), "ss": (4,), "ＳＳ": (5,), "S S": (7,)}
     assert merge.describe().startswith("histology_group (patients): 'ss' (row 4), ")
+    # one group in every analysis that reads the subject-level data set
+    assert derive_study(study).adsl["histology_group"].value_counts().to_dict() == {"SS": 5, "ASPS": 1}
 
 
 def test_a_tie_goes_to_the_spelling_first_in_the_table():

@@ -72,12 +72,14 @@ def _rows(rows: tuple[int, ...]) -> str:
 
 
 def _spellings(values: pd.Series, rows: pd.Series) -> dict[str, dict[str, list[int]]]:
-    """key → spelling → rows, for the non-blank values of one column."""
-    found: dict[str, dict[str, list[int]]] = {}
-    for value, row in zip(values.tolist(), rows.tolist()):
+    """key → spelling → rows, for the keys that several spellings share in one column (the key is computed once
+    per distinct value, so a large table costs one pass of pandas comparisons)."""
+    by_key: dict[str, list[str]] = {}
+    for value in values.dropna().unique():
         if isinstance(value, str):
-            found.setdefault(category_key(value), {}).setdefault(value, []).append(int(row))
-    return found
+            by_key.setdefault(category_key(value), []).append(value)
+    return {key: {s: rows[values == s].astype(int).tolist() for s in spellings}
+            for key, spellings in by_key.items() if len(spellings) > 1}
 
 
 def _same_ctcae_term(spellings, ctcae) -> bool:
