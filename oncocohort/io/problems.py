@@ -21,6 +21,7 @@ Severity = Literal["error", "warning"]
 
 _MAX_VALUE_CHARS = 60
 ROWS_SHOWN = 5  # rows named on a grouped line of the text rendering; the JSON keeps every occurrence
+MESSAGES_APART = 3  # a rule's problems in one column with up to this many different messages: a line per message
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Unicode bidirectional controls (could reorder a terminal line, "Trojan source") are escaped like control codes.
 _BIDI_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -231,7 +232,8 @@ def _summary(errors: list[Problem], warnings: list[Problem]) -> str:
 
 def problems_to_text(problems: tuple[Problem, ...] | list[Problem]) -> str:
     """Problems as plain text for a terminal: a one-paragraph summary, then errors and warnings, one numbered line
-    per (file, table, column, rule) with the count and the first rows (:func:`_describe_group`).
+    per (file, table, column, rule) with the count and the first rows (:func:`_describe_group`) — or one per
+    message when the rule says up to :data:`MESSAGES_APART` different things there.
 
     Control characters from the data are escaped (:func:`escape_control`), so nothing the input holds can drive
     the terminal."""
@@ -243,9 +245,17 @@ def problems_to_text(problems: tuple[Problem, ...] | list[Problem]) -> str:
     for title, severity_group in (("ERRORS", errors), ("WARNINGS", warnings)):
         if not severity_group:
             continue
-        groups: dict[tuple, list[Problem]] = {}
+        by_rule: dict[tuple, list[Problem]] = {}
         for p in severity_group:
-            groups.setdefault(_group_key(p), []).append(p)
+            by_rule.setdefault(_group_key(p), []).append(p)
+        groups: dict[tuple, list[Problem]] = {}
+        for key, members in by_rule.items():
+            messages = list(dict.fromkeys(p.message for p in members))
+            if len(messages) > MESSAGES_APART:  # many row-specific details: one line (the JSON has each)
+                groups[key] = members
+            else:  # a few different findings (e.g. two categories' spellings): one line each
+                for message in messages:
+                    groups[key + (message,)] = [p for p in members if p.message == message]
         lines.append(f"{title} ({len(severity_group)}" + (
             f" on {len(groups)} line{'s' if len(groups) > 1 else ''})" if len(groups) < len(severity_group) else ")"))
         lines.extend(f"  {i}. {_describe_group(g)}" for i, g in enumerate(groups.values(), start=1))

@@ -46,14 +46,21 @@ def test_json_keeps_every_occurrence():
     assert sorted(p["row"] for p in doc["problems"] if p["column"] == "status") == list(range(5, 181, 4))
 
 
-def test_different_messages_in_a_group_show_the_first_and_say_so():
+def test_a_few_different_messages_are_a_line_each_many_are_one_line():
     log = ProblemLog()
     for row, lesion in ((3, "T1"), (9, "T2")):
         log.error("lesions.kind_changed", f"lesion {lesion} changed kind", source="lesions.csv", table="lesions",
                   row=row, column="kind")
+    lines = problems_to_text(sort_problems(log.problems)).splitlines()
+    assert "  1. lesions.csv, row 3, column kind: lesion T1 changed kind" in lines
+    assert "  2. lesions.csv, row 9, column kind: lesion T2 changed kind" in lines
+    for row, lesion in ((12, "T3"), (15, "T4"), (20, "T5")):
+        log.error("lesions.kind_changed", f"lesion {lesion} changed kind", source="lesions.csv", table="lesions",
+                  row=row, column="kind")
     text = problems_to_text(sort_problems(log.problems))
-    assert ("lesions.csv, column kind — 2 rows: 3, 9: lesion T1 changed kind (row 3; the details differ by row — "
-            "validate --json lists each)") in text
+    assert ("  1. lesions.csv, column kind — 5 rows: 3, 9, 12, 15, 20: lesion T1 changed kind (row 3; the details "
+            "differ by row — validate --json lists each)") in text.splitlines()
+    assert "ERRORS (5 on 1 line)" in text
 
 
 def test_control_characters_never_reach_the_terminal():
