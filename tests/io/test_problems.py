@@ -32,7 +32,8 @@ def test_one_line_per_table_column_and_rule_with_count_and_first_rows():
     assert "ERRORS (47 on 4 lines)" in lines
     assert ("  4. study.xlsx, sheet lesions, column status — 44 rows: 5, 9, 13, 17, 21 … and 39 more: status is "
             "required and the cell is blank") in lines
-    assert "  3. study.xlsx, sheet patients, row 4, column ecog — value '5': ecog must be one of: 0, 1, 2, 3, 4" in lines
+    assert ("  3. study.xlsx, sheet patients, row 4, column ecog — value '5': ecog must be one of: 0, 1, 2, 3, "
+            "4") in lines
     # study.toml problems are one line each (each names its own key)
     assert sum(line.startswith("  ") and "study.toml" in line for line in lines) == 2
     assert ("  1. study.xlsx, sheet treatments, column end_date — 2 rows: 7, 8, values '2023-01-02', '2023-02-03': "

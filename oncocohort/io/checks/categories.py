@@ -27,7 +27,7 @@ from ..schema import TABLES_BY_NAME
 from ..tables import SOURCE_ROW
 
 RULE = "value.spelling_variants"
-ROWS_IN_MESSAGE = 10  # rows named per spelling in the message; CategoryMerge keeps them all
+ROWS_IN_MESSAGE = 10  # rows of the kept spelling named in the message (changed ones: all); CategoryMerge has all
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,10 @@ def grouping_columns(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     return [(t, c) for t, c in columns if t in tables and c in tables[t].columns]
 
 
-def _rows(rows: tuple[int, ...]) -> str:
-    shown = ", ".join(str(r) for r in rows[:ROWS_IN_MESSAGE])
-    if len(rows) > ROWS_IN_MESSAGE:
+def _rows(rows: tuple[int, ...], limit: int | None = None) -> str:
+    """``rows 2, 5, 9`` — beyond ``limit`` rows: ``rows 2, 5, … (25 rows)``."""
+    shown = ", ".join(str(r) for r in rows[:limit])
+    if limit is not None and len(rows) > limit:
         shown += f" … ({len(rows)} rows)"
     return f"row{'s' if len(rows) > 1 else ''} {shown}"
 
@@ -114,7 +115,9 @@ def merge_spelling_variants(tables: dict[str, pd.DataFrame], sources: dict[str, 
             merge = CategoryMerge(sources[table], table, column, kept,
                                   tuple((s, tuple(sorted(r))) for s, r in ordered))
             first_other = min(ordered[1:], key=lambda item: min(item[1]))
-            listed = ", ".join(f"'{s}' ({_rows(tuple(sorted(r)))})" for s, r in ordered)
+            # every row of a spelling that is changed; the kept spelling's first rows
+            listed = ", ".join(f"'{s}' ({_rows(tuple(sorted(r)), ROWS_IN_MESSAGE if i == 0 else None)})"
+                               for i, (s, r) in enumerate(ordered))
             if strict:
                 log.error(RULE, f"{listed} differ only by case, spaces or character width; write one spelling "
                           "for one category ([study] strict_categories = true makes this an error)",
@@ -129,6 +132,6 @@ def merge_spelling_variants(tables: dict[str, pd.DataFrame], sources: dict[str, 
             replacement.update({s: kept for s, _ in ordered[1:]})
         if replacement:
             frame = frame.copy()
-            frame[column] = frame[column].map(lambda v: replacement.get(v, v) if isinstance(v, str) else v)
+            frame[column] = frame[column].replace(replacement)
             tables[table] = frame
     return tables, tuple(merges)
