@@ -47,8 +47,18 @@ class CohortPreview:
                 "excluded_by": [{"criterion": label, "n_excluded": n} for label, n in self.excluded_by]}
 
 
+def _toml_value(value: object) -> str:
+    """A criterion's value as written in study.toml: 'text', 18, 2021-01-01, [0, 2]."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _criterion_text(criterion: Criterion) -> str:
-    value = "" if criterion.operator in ("is missing", "is not missing") else f" {criterion.value!r}"
+    """``age >= 18``, ``ecog between [0, 2]``, ``histology_group in ['SS', 'LMS']``."""
+    value = "" if criterion.operator in ("is missing", "is not missing") else f" {_toml_value(criterion.value)}"
     return f"{criterion.field} {criterion.operator}{value}"
 
 
