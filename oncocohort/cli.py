@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .cli_import import add_import_parser
 from .io.analysis_table import read_analysis_table, row_list
-from .io.problems import problems_to_json, problems_to_text, sort_problems
+from .io.problems import escape_control, problems_to_json, problems_to_text, sort_problems
 from .io.study import validate_study
 from .io.template import settings_to_edit, write_template
 
@@ -44,18 +44,26 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .derive.preview import preview_cohort
+
     report = validate_study(args.dir)
+    # validate predicts the report: on a valid study, eligibility runs and nobody included is an error
+    cohort = preview_cohort(report.study) if report.study is not None else None
+    problems = sort_problems(list(report.problems) + list(cohort.problems if cohort else ()))
+    errors = sum(p.severity == "error" for p in problems)
     if args.json:
-        print(problems_to_json(report.problems))
+        print(problems_to_json(problems, cohort=cohort.as_dict() if cohort else None))
     else:
-        text = problems_to_text(report.problems)
+        text = problems_to_text(problems)
         if text:
             print(text)
+        if cohort is not None:
+            print(escape_control(cohort.summary()))
         rows = ", ".join(f"{name} {n}" for name, n in report.rows_read.items())
-        verdict = "valid" if report.ok else "NOT valid"
-        print(f"{args.dir}: {verdict} — {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        verdict = "valid" if not errors else "NOT valid"
+        print(f"{args.dir}: {verdict} — {errors} error(s), {len(problems) - errors} warning(s)"
               + (f"; rows read: {rows}" if rows else ""))
-    return 0 if report.ok else 1
+    return 0 if not errors else 1
 
 
 def _list(text: str | None) -> list[str]:
@@ -252,8 +260,8 @@ def _run_report(study_dir, out, formats, adam: dict | None = None, document: dic
         for problem in error.problems:
             print(f"  - {problem}")
         return 1
-    except ReportError as error:
-        print(str(error))
+    except ReportError as error:  # may quote the data: control characters escaped line by line
+        print("\n".join(escape_control(line) for line in str(error).splitlines()))
         return 1
     return 0
 

@@ -58,6 +58,12 @@ lists, or starting with `_`, are help for people and are not read.
   error values (`#N/A`, `#VALUE!`, ...) are errors, and so is a formula whose result the workbook does not store
   (written by a program, or saved without recalculating): open and save the workbook in Excel.
 - **Text**: tabs and line breaks inside a cell become spaces; invisible control characters are errors.
+- **Categories** a person types — `histology`, `histology_group`, every text covariate of `patients`,
+  `treatments.drug`, `adverse_events.term` — are compared ignoring case, spaces and character width (Unicode
+  NFKC: full-width `ＬＭＳ` = `LMS`). Spellings of one category (`LMS`, `lms`, `L MS`) give one warning naming
+  each spelling and its rows and are merged to the most frequent spelling (a tie goes to the spelling whose first
+  row comes first in the table); the report lists the merges. With `strict_categories = true` in `[study]` of
+  study.toml they are an error instead. AE terms that CTCAE resolves to one term are matched by the dictionary.
 - **Units**: days internally; months = days / 30.4375; diameters in millimetres.
 - **Identifiers**: `patient_id` is a study pseudonym. Columns whose name says they hold direct identifiers
   (names, record / hospital numbers, phone, e-mail, national id / ID card / SSN, address — in English or
@@ -113,6 +119,9 @@ RULES = {
     "cell.non_ascii_digits": "(warning) digits written full-width or in another script (`４８`, `٤٨`), read as ASCII",
     "value.direct_identifier": "a study text column holding an e-mail address, phone or national ID number (not shown)",
     "value.blank": "a required cell is empty",
+    "value.spelling_variants": "(warning; an error with `[study] strict_categories = true`) spellings of one "
+                               "category that differ only by case, spaces or character width; merged to the most "
+                               "frequent spelling",
     "value.not_allowed": "a value outside the column's list (or outside a short scale such as ECOG 0–4, grade 1–5)",
     "number.invalid": "not a number",
     "number.decimal_comma": "a number written with a decimal comma",
@@ -149,6 +158,8 @@ RULES = {
     "treatments.reason_without_end": "a stop reason on an ongoing (no end date) period",
     "treatments.overlap": "(warning) overlapping dose periods of the same drug",
     "treatments.not_in_regimen": "(warning) a drug that is not in `[regimen.components]` (first row shown)",
+    "lesions.target_nodal_blank": "a target lesion without `nodal` (blank is allowed on non-target and new lesions: "
+                                  "read from `site`)",
     "lesions.status_for_kind": "a status the lesion's kind does not have",
     "lesions.diameter_with_status": "a diameter with status absent or not_evaluated",
     "lesions.target_without_diameter": "a present target lesion without a diameter",
@@ -160,6 +171,10 @@ RULES = {
     "lesions.baseline_target_not_measured": "a target lesion not present/measured at baseline",
     "lesions.new_at_baseline": "a 'new' lesion at the baseline assessment",
     "lesions.target_without_baseline": "a target lesion first seen after baseline",
+    "eligibility.nobody_included": "(valid studies) the eligibility criteria would include nobody: names the first "
+                                   "criterion that leaves nobody — or the regimen, when no remaining patient "
+                                   "received a regimen drug before the cutoff — and what the data hold",
+    "eligibility.missing_value": "(valid studies) a criterion with `missing = \"error\"` meets a blank value",
     "ae.unknown_term": "a term that is not in the CTCAE version used (closest terms suggested); error or warning "
                        "by `[adverse_events] unknown_terms`",
     "ae.grade_not_defined": "a grade CTCAE does not define for the term ('-' in the NCI workbook)",
@@ -243,8 +258,11 @@ together they validate without a problem. Its settings are the example's, never 
 `oncocohort validate DIR` reads everything once and reports every problem it finds, errors apart from warnings,
 each with the file, the sheet/table, the row number as seen in Excel (header = row 1; study.toml: the line), the
 column (or key), the value and the rule in words. It exits 0 when there are no errors (warnings allowed) and 1
-otherwise, and never modifies the input. `--json` gives the same problems as JSON (docs/cli.md). Rules (their
-identifiers appear in the JSON as `rule`):
+otherwise, and never modifies the input. Problems of one rule in the same table and column are one line with
+their count and first rows (`--json` keeps every occurrence); control characters in the data are shown escaped
+(`\\x1b`). On a study without errors, `validate` then runs the eligibility criteria as `report` will and says how
+many patients would be included; nobody included is an error. `--json` gives the same problems as JSON
+(docs/cli.md). Rules (their identifiers appear in the JSON as `rule`):
 
 | rule | what it reports |
 |---|---|

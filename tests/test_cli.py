@@ -41,7 +41,8 @@ def test_validate_json_of_a_clean_study(tmp_path):
     folder = write_study(tmp_path / "s", example_tables())
     result = run("validate", str(folder), "--json")
     assert result.returncode == 0
-    assert json.loads(result.stdout) == {"valid": True, "n_errors": 0, "n_warnings": 0, "problems": []}
+    assert json.loads(result.stdout) == {"valid": True, "n_errors": 0, "n_warnings": 0, "problems": [],
+                                         "cohort": {"screened": 2, "included": 2, "excluded_by": []}}
 
 
 def test_warnings_only_exit_zero(tmp_path):

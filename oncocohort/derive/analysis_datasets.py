@@ -15,7 +15,9 @@ import pandas as pd
 
 from ..io.baseline import baseline_records
 from ..io.config import Criterion, EligibilitySettings
+from ..io.schema import LESIONS
 from ..io.study import Study
+from ..io.tables import empty_table
 from .adverse_events import flag_adverse_events
 from .best_response import best_overall_response
 from .choi import choi_visit_responses
@@ -52,7 +54,7 @@ class AnalysisDatasets:
 
 def _age_at_index(patients: pd.DataFrame, index: pd.Series) -> pd.Series:
     """Age in completed years at the index date when only the birth date is given."""
-    start = patients["patient_id"].map(index)
+    start = pd.to_datetime(index.reindex(patients["patient_id"].to_numpy())).set_axis(patients.index)  # none: NaT
     birth = patients["birth_date"]
     years = start.dt.year - birth.dt.year - ((start.dt.month < birth.dt.month) | (
         (start.dt.month == birth.dt.month) & (start.dt.day < birth.dt.day))).astype(int)
@@ -67,7 +69,7 @@ def subject_fields(tables: dict[str, pd.DataFrame], starts: pd.DataFrame, study:
     fields = fields.join(starts[["index_date", "received_regimen"]]).join(
         component_drugs(tables["treatments"], study.config.regimen))
     fields["received_regimen"] = fields["received_regimen"].fillna("no")
-    lesions = tables["lesions"]
+    lesions = tables["lesions"] if "lesions" in tables else empty_table(LESIONS)  # recorded responses only
     baseline = baseline_records(lesions, starts["index_date"].dropna(), study.config.response.baseline_window_days)
     nodal = baseline["nodal"].eq("yes")
     measurable = baseline["kind"].eq("target") & baseline["status"].eq("present") & (
@@ -77,17 +79,39 @@ def subject_fields(tables: dict[str, pd.DataFrame], starts: pd.DataFrame, study:
     return fields
 
 
+# the automatic last eligibility step: a patient without an index date has no regimen start to analyse from
+REGIMEN_STEP = Criterion("include", "Started the regimen (index date known)", "index_date", "is not missing")
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The first steps of the pipeline — data cutoff, index date, subject fields, eligibility — shared by
+    :func:`derive_study` and the cohort preview of ``validate`` (derive.preview), so both include the same patients."""
+
+    tables: dict[str, pd.DataFrame]  # after the data cutoff
+    cutoff_listing: pd.DataFrame
+    starts: pd.DataFrame
+    fields: pd.DataFrame
+    eligibility: EligibilityResult
+
+
+def screen_patients(study: Study) -> Screening:
+    """Cutoff → index date → subject fields → eligibility (the study's criteria, then :data:`REGIMEN_STEP`)."""
+    config = study.config
+    tables, cutoff_listing = apply_cutoff(study.tables, pd.Timestamp(config.study.data_cutoff))
+    starts = regimen_starts(tables["treatments"], config.regimen)
+    fields = subject_fields(tables, starts, study)
+    settings = EligibilitySettings(config.eligibility.criteria + (REGIMEN_STEP,), config.eligibility.missing)
+    return Screening(tables, cutoff_listing, starts, fields, apply_eligibility(fields, settings))
+
+
 def derive_study(study: Study) -> AnalysisDatasets:
     """All analysis datasets of a study (see module docstring)."""
     config = study.config
     cutoff = pd.Timestamp(config.study.data_cutoff)
-    tables, cutoff_listing = apply_cutoff(study.tables, cutoff)
-    starts = regimen_starts(tables["treatments"], config.regimen)
-    fields = subject_fields(tables, starts, study)
-    settings = EligibilitySettings(config.eligibility.criteria + (
-        Criterion("include", "Started the regimen (index date known)", "index_date", "is not missing"),),
-        config.eligibility.missing)
-    eligibility = apply_eligibility(fields, settings)
+    screening = screen_patients(study)
+    tables, cutoff_listing, fields, eligibility = (screening.tables, screening.cutoff_listing, screening.fields,
+                                                   screening.eligibility)
     included = list(eligibility.included)
     index = fields.loc[included, "index_date"]
     response = config.response

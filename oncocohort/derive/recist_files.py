@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..io.checks.lesions import TARGET_NODAL_MESSAGE, complete_nodal, target_nodal_blank
 from ..io.problems import Problem, ProblemLog, sort_problems
 from ..io.schema import LESIONS, RESPONSES, ColumnSpec, TableSpec
 from ..io.sources import read_csv_table
@@ -44,6 +45,11 @@ def run_recist(*, lesions: str | None, responses: str | None, starts: str, out: 
     log = ProblemLog()
     start_table = _read(starts, STARTS, log)
     data = _read(lesions, LESIONS, log) if lesions else _read(responses, RESPONSES, log)
+    if lesions and data is not None:  # nodal may be blank on non-target and new lesions (read from site)
+        data = complete_nodal(data)
+        for row in target_nodal_blank(data)["source_row"]:
+            log.error("lesions.target_nodal_blank", TARGET_NODAL_MESSAGE, source=Path(lesions).name,
+                      table="lesions", row=int(row), column="nodal")
     if log.has_errors or start_table is None or data is None:
         return sort_problems(log.problems), []
     index = start_table.drop_duplicates("patient_id").set_index("patient_id")["treatment_start"]

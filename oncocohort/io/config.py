@@ -91,6 +91,7 @@ class StudySettings:
     synthetic: bool = False
     not_collected: tuple[str, ...] = ()  # required patients columns the source never held (e.g. an SDTM import)
     early_cutoff_intended: bool = False  # the cutoff is before most records on purpose (an earlier analysis)
+    strict_categories: bool = False  # spellings differing only by case/spaces/width: error instead of merged
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "synthetic": ((bool,), None, False),
         "not_collected": ((list,), None, False),
         "early_cutoff_intended": ((bool,), None, False),
+        "strict_categories": ((bool,), None, False),
     },
     "regimen": {
         "name": ((str,), None, False),
@@ -528,6 +530,7 @@ class _ConfigReader:
             synthetic=study.get("synthetic", False),
             not_collected=self.not_collected(study.get("not_collected", [])),
             early_cutoff_intended=study.get("early_cutoff_intended", False),
+            strict_categories=study.get("strict_categories", False),
         )
         return StudyConfig(
             study=study_settings,

@@ -119,7 +119,9 @@ LESIONS = TableSpec(
         _c("kind", "enum", True, "Target, non-target or new lesion (RECIST 1.1).",
            allowed=("target", "non_target", "new")),
         _c("site", "text", True, "Organ (e.g. lung, liver, lymph node); at most 2 targets per organ."),
-        _c("nodal", "enum", True, "Lymph node lesion (measured by short axis).", allowed=YES_NO),
+        _c("nodal", "enum", False, "Lymph node lesion (measured by short axis). Required for target lesions; "
+           "may be blank for non-target and new lesions, then read as `yes` when `site` names a lymph node "
+           "(lymph, node, nodal, LN, 淋巴) and `no` otherwise.", allowed=YES_NO),
         _c("diameter_mm", "number", False,
            "Longest diameter (short axis for nodal lesions); blank for absent / not evaluated.",
            unit="mm", minimum=0),

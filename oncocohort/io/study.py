@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from .checks import CheckContext, run_checks
+from .checks.categories import CategoryMerge, merge_spelling_variants
+from .checks.lesions import complete_nodal
 from .config import StudyConfig, read_config
 from .problems import Problem, ProblemLog, problems_to_text, sort_problems
 from .schema import TABLES, TABLES_BY_NAME
@@ -22,6 +24,7 @@ class Study:
 
     Each table has the columns of docs/data-format.md plus ``source_row`` (the row the user sees);
     absent optional tables are empty frames with those columns. Treat the frames as read-only.
+    ``category_merges`` lists the spellings read as one category (io.checks.categories), for the report to state.
     """
 
     folder: Path
@@ -30,6 +33,7 @@ class Study:
     sources: dict[str, str]
     warnings: tuple[Problem, ...] = ()
     blank_rows: dict[str, int] = field(default_factory=dict)
+    category_merges: tuple[CategoryMerge, ...] = ()
 
     @property
     def patients(self) -> pd.DataFrame:
@@ -119,13 +123,18 @@ def validate_study(path: str | Path, *, today: dt.date | None = None) -> Validat
         tables[spec.name] = type_table(table, spec, log, date_format, not_collected)
     if raw is not None and "patients" in raw.tables and not raw.tables["patients"].rows:
         log.error("table.no_patients", "has no patient rows", source=sources["patients"], table="patients")
+    if "lesions" in tables:  # nodal may be blank on non-target and new lesions: read from site
+        tables["lesions"] = complete_nodal(tables["lesions"])
+    tables, merges = merge_spelling_variants(
+        tables, sources, log, strict=config.study.strict_categories if config else False,
+        ctcae_version=config.adverse_events.ctcae_version if config else "5.0")
     if raw is not None and not raw.unreadable:  # cross-table checks on half-read data would only mislead
         run_checks(CheckContext(tables, sources, config, log))
     problems = sort_problems(log.problems)
     study = None
     if complete and config is not None and not any(p.severity == "error" for p in problems):
         study = Study(folder, config, tables, sources, tuple(p for p in problems if p.severity == "warning"),
-                      blank_rows)
+                      blank_rows, merges)
     return ValidationReport(folder, problems, study, rows_read)
 
 

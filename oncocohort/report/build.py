@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ..derive.analysis_datasets import derive_study
+from ..derive.preview import nobody_included_message
 from ..derive.writer import write_datasets
 from ..io.config import CONFIG_NAME, read_config
 from ..io.problems import ProblemLog, problems_to_text
@@ -229,12 +230,11 @@ def analyse_folder(study_dir, progress: Progress | None = None):
         raise ReportError("\n".join(f"eligibility: {e}" for e in datasets.eligibility.errors))
     progress("derive", f"{len(datasets.eligibility.screened)} screened, {len(datasets.eligibility.included)} "
              "included")
-    if not len(datasets.eligibility.included):
+    if not len(datasets.eligibility.included):  # the message `validate` gives (derive.preview)
         steps = "; ".join(f"{row.criterion}: {row.n_excluded} excluded" for row in datasets.attrition.itertuples()
                           if row.n_excluded)
-        raise ReportError(f"no patient is included, so there is nothing to analyse ({steps}). Check the eligibility "
-                          "criteria in study.toml: a criterion on a blank field excludes the patient when "
-                          "[eligibility] missing = \"exclude\"; no report written")
+        raise ReportError(f"{nobody_included_message(report.study)} ({steps}); nothing to analyse, no report "
+                          "written")
     results = analyse_study(datasets, report.study.config)
     progress("statistics", "response, survival, subgroups, Cox, adverse events, exposure")
     return report.study, datasets, results

@@ -140,3 +140,37 @@ def test_not_collected_columns_may_be_absent_or_blank_and_criteria_on_them_are_e
     bad = STUDY_TOML.replace("[study]\n", '[study]\nnot_collected = ["patient_id"]\n', 1)
     report = validate_study(write_study(tmp_path / "t", example_tables(), toml=bad))
     assert [p for p in report.errors if p.rule == "config.not_allowed" and p.column == "not_collected"]
+
+
+def _lesion(**values) -> dict:
+    row = dict(patient_id="P001", assessment_date="2021-02-20", method="CT", status="present")
+    row.update(values)
+    return row
+
+
+def test_nodal_may_be_blank_on_non_target_and_new_lesions(tmp_path):
+    tables = example_tables()
+    for row in tables["lesions"]:
+        if row["kind"] == "non_target":
+            row["nodal"] = None  # pleura: read as "no"
+    tables["lesions"] += [
+        _lesion(lesion_id="NT2", kind="non_target", site="Lymph node, mediastinal", nodal=None),  # row 10
+        _lesion(lesion_id="NT3", kind="non_target", site="淋巴结", nodal=None),  # row 11
+        _lesion(lesion_id="NT4", kind="non_target", site="lung nodules", nodal=None),  # row 12
+        _lesion(lesion_id="N1", kind="new", site="LN 4R", nodal=None, assessment_date="2021-04-20"),  # row 13
+    ]
+    for layout in ("xlsx", "csv"):
+        report = validate_study(write_study(tmp_path / layout, tables, layout=layout))
+        assert report.ok, report.problems
+        lesions = report.study.tables["lesions"].set_index("source_row")
+        assert lesions.loc[[3, 5, 10, 11, 12, 13], "nodal"].tolist() == ["no", "no", "yes", "yes", "no", "yes"]
+
+
+def test_a_target_lesion_still_needs_nodal(tmp_path):
+    tables = example_tables()
+    tables["lesions"][0]["nodal"] = None  # row 2, target T1
+    for layout in ("xlsx", "csv"):
+        report = validate_study(write_study(tmp_path / layout, tables, layout=layout))
+        assert [(p.rule, p.table, p.row, p.column) for p in report.errors] == [
+            ("lesions.target_nodal_blank", "lesions", 2, "nodal")]
+        assert "short axis" in report.errors[0].message

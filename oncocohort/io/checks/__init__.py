@@ -26,6 +26,7 @@ CHECKS = (
     config_fields.check_response_source,
 )
 LESION_CHECKS = (
+    lesions.check_target_nodal,
     lesions.check_status_for_kind,
     lesions.check_kind_is_stable,
     lesions.check_baseline_targets,

@@ -6,6 +6,9 @@ Baseline for these checks = each lesion's last record on or before the first reg
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pandas as pd
 
 from ..baseline import baseline_records
@@ -16,6 +19,8 @@ MAX_TARGETS = 5
 MAX_TARGETS_PER_ORGAN = 2
 MIN_NON_NODAL_MM = 10.0
 MIN_NODAL_SHORT_AXIS_MM = 15.0
+# a site naming a lymph node (after NFKC and case folding): "lymph node", "LN 4R", "nodes", "淋巴结" — not "nodule"
+LYMPH_NODE_SITE = re.compile(r"lymph|\bnodes?\b|\bnodal\b|\bln\b|淋巴")
 STATUS_BY_KIND = {
     "target": ("present", "absent", "too_small", "not_evaluated"),
     "non_target": ("present", "absent", "progression", "not_evaluated"),
@@ -29,6 +34,39 @@ def _baseline(ctx: CheckContext) -> pd.DataFrame:
     drugs = ctx.config.regimen.drugs if ctx.config else ()
     window = ctx.config.response.baseline_window_days if ctx.config else 28
     return baseline_records(lesions, regimen_start_dates(ctx.tables["treatments"], drugs), window)
+
+
+def names_lymph_node(site: object) -> bool:
+    """True when a ``site`` text names a lymph node (:data:`LYMPH_NODE_SITE`)."""
+    return isinstance(site, str) and bool(LYMPH_NODE_SITE.search(unicodedata.normalize("NFKC", site).casefold()))
+
+
+def complete_nodal(lesions: pd.DataFrame) -> pd.DataFrame:
+    """``nodal`` filled in where investigators naturally leave it blank: on non-target and new lesions it is read
+    from ``site`` ("yes" when the site names a lymph node, else "no"). Target lesions keep a blank (an error:
+    :func:`check_target_nodal`). Returns a copy; the input frame is not changed."""
+    blank = lesions["nodal"].isna() & lesions["kind"].isin(["non_target", "new"])
+    if not blank.any():
+        return lesions
+    lesions = lesions.copy()
+    lesions.loc[blank, "nodal"] = ["yes" if names_lymph_node(s) else "no" for s in lesions.loc[blank, "site"]]
+    return lesions
+
+
+def target_nodal_blank(lesions: pd.DataFrame) -> pd.DataFrame:
+    """Target lesion rows without ``nodal`` (the target's measure — longest diameter or short axis — depends on it)."""
+    return lesions[(lesions["kind"] == "target") & lesions["nodal"].isna()]
+
+
+TARGET_NODAL_MESSAGE = ("a target lesion needs nodal (yes/no): a nodal target is measured by its short axis "
+                        "(RECIST 1.1); nodal may be blank for non-target and new lesions only")
+
+
+def check_target_nodal(ctx: CheckContext) -> None:
+    """A target lesion says whether it is a lymph node (blank is allowed on non-target and new lesions)."""
+    blank = target_nodal_blank(ctx.tables["lesions"])
+    blank = blank[~blank["source_row"].isin(ctx.unreadable("lesions", "nodal"))]
+    ctx.flag("error", "lesions.target_nodal_blank", "lesions", blank, "nodal", TARGET_NODAL_MESSAGE)
 
 
 def check_status_for_kind(ctx: CheckContext) -> None:
