@@ -29,7 +29,7 @@ def test_closed_pipe_ends_quietly(tmp_path):
 def _numerical_command(args):
     np.log(np.array([0.0]))  # RuntimeWarning: divide by zero encountered in log
     np.log(np.array([0.0]))
-    warnings.warn("old API", DeprecationWarning)
+    warnings.warn("old API", DeprecationWarning, stacklevel=2)
     print("result printed")
     return 0
 
