@@ -172,6 +172,8 @@ def _cmd_derive(args: argparse.Namespace) -> int:
         for error in data.eligibility.errors:
             print(f"eligibility: {error}")
         return 1
+    for warning in data.warnings:
+        print(f"warning: {warning}")
     steps = data.attrition
     print(f"eligibility: {len(data.eligibility.screened)} screened, {len(data.eligibility.included)} included, "
           f"{int(steps['n_excluded'].sum())} excluded in {len(steps)} steps")

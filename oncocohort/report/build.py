@@ -54,6 +54,8 @@ from .reconcile import ReconciliationError, reconcile
 from .results_json import json_text, results_dict
 
 FORMATS = ("html", "docx", "pdf")
+CRITERIA_NAMES = {"recist1.1": "RECIST 1.1", "irecist": "iRECIST", "choi": "Choi criteria",
+                  "recorded": "as recorded by the investigators"}
 SYNTHETIC_BANNER = ("SYNTHETIC DATA — reconstructed from published aggregates, not patient data. For demonstration "
                     "only.")
 
@@ -89,7 +91,8 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
     tables = {
         "table1_baseline": baseline_table(results.baseline, results.n_included),
         "table_efficacy": efficacy_table(results.response, results.response_subgroups,
-                                         title="Table. Best overall response and response rates (RECIST 1.1)"),
+                                         title="Table. Best overall response and response rates "
+                                         f"({CRITERIA_NAMES[results.config.response.criteria]})"),
         "table_survival": survival_table(results.survival, unit),
         "table2_subgroups_pfs": subgroup_table(tuple(g for g in results.subgroup_survival if g.endpoint == "PFS"),
                                                pfs_cox, unit),
@@ -119,13 +122,14 @@ def build_figures(results: StudyResults) -> list[Figure]:
     figures.append(Figure("figure1_flow", "Figure 1. Study flow: patients screened, excluded (with reasons) and "
                           "analysed.", consort.figure))
     orr = dict(results.response.rates).get("ORR")
-    waterfall = waterfall_figure(results.patients, orr)
-    figures.append(Figure("figure2_waterfall", "Figure 2. Best change in the sum of target lesions from baseline "
-                          f"per patient, coloured by best overall response (RECIST 1.1). {waterfall.caption}",
-                          waterfall.figure))
-    spider = spider_figure(results.visits, results.patients, days, unit)
-    figures.append(Figure("figure_spider", "Figure. Change in the sum of target lesions from baseline over time, one "
-                          "line per patient (no interpolation over missing scans).", spider.figure))
+    if results.has_lesion_measurements:  # recorded responses: no target-lesion sums to draw (said in the text)
+        waterfall = waterfall_figure(results.patients, orr)
+        figures.append(Figure("figure2_waterfall", "Figure 2. Best change in the sum of target lesions from baseline "
+                              f"per patient, coloured by best overall response (RECIST 1.1). {waterfall.caption}",
+                              waterfall.figure))
+        spider = spider_figure(results.visits, results.patients, days, unit)
+        figures.append(Figure("figure_spider", "Figure. Change in the sum of target lesions from baseline over time, "
+                              "one line per patient (no interpolation over missing scans).", spider.figure))
     swimmer = swimmer_figure(results.patients, days, unit)
     figures.append(Figure("figure_swimmer", "Figure. Time on treatment per patient with first response, "
                           "progression and death; arrows: on treatment at the data cutoff.", swimmer.figure))
@@ -267,6 +271,8 @@ def analyse_folder(study_dir, progress: Progress | None = None):
         raise ReportError("\n".join(f"eligibility: {e}" for e in datasets.eligibility.errors))
     progress("derive", f"{len(datasets.eligibility.screened)} screened, {len(datasets.eligibility.included)} "
              "included")
+    for warning in datasets.warnings:
+        progress("warning", warning)
     if not len(datasets.eligibility.included):
         steps = "; ".join(f"{row.criterion}: {row.n_excluded} excluded" for row in datasets.attrition.itertuples()
                           if row.n_excluded)

@@ -46,8 +46,10 @@ def methods_paragraph(r: dict) -> str:
     ci = response["orr"]["method"] if response["orr"] else s["ci_method"]
     surv = r["survival"]["PFS"]
     ties = s["ties"].capitalize()
+    source = (f"Tumour response was taken from {criteria}" if s["response_criteria"] == "recorded" else
+              f"Tumour response was derived from the lesion measurements by {criteria}")
     text = (
-        f"Tumour response was derived from the lesion measurements by {criteria} "
+        f"{source} "
         f"({'with' if response['confirmation'] else 'without'} confirmation of responses); the best overall response "
         f"counted each patient once. ORR (complete plus partial response) and DCR (plus stable disease) are given with "
         f"{ci} confidence intervals; ORR was compared with a historical rate by the exact binomial test and between "
@@ -99,8 +101,12 @@ def results_paragraphs(r: dict) -> list[tuple[str, str]]:
                  f"(p = {p_value(test['p'])}, {test['method']})." if test["p"] is not None and test["p"] < 0.05 else
                  f" The {name.upper()} did not differ significantly from the historical rate of {percent(test['p0'])}% "
                  f"(p = {p_value(test['p'])}, {test['method']}).")
-    text += (f" Target lesions shrank in {response['n_with_shrinkage']} of the {response['n_with_measurement']} "
-             "patients with a post-baseline measurement (Figure 2).")
+    if r["settings"]["response_criteria"] == "recorded":
+        text += (" Response was taken as recorded, without lesion measurements, so the waterfall and spider plots "
+                 "of target-lesion change are not shown.")
+    else:
+        text += (f" Target lesions shrank in {response['n_with_shrinkage']} of the {response['n_with_measurement']} "
+                 "patients with a post-baseline measurement (Figure 2).")
     out.append(("Efficacy", text))
 
     pfs, os_ = r["survival"]["PFS"], r["survival"]["OS"]
