@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -221,10 +222,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"{SYNTHETIC_LABEL}.\nwrote the demo study folder {folder} (run: oncocohort report {folder} --out DIR)")
         return 0
     out = Path(args.out)
-    study = write_demo_study(out / "study")
-    print(f"{SYNTHETIC_LABEL}.\ndemo study written to {study}")
-    code = _run_report(study, out, _formats(args.format))
+    print(f"{SYNTHETIC_LABEL}.")
+    # the report replaces --out whole, so the study is analysed from a temporary copy and written into the new
+    # report folder afterwards (the demo study is the same every time)
+    with tempfile.TemporaryDirectory(prefix="oncocohort-demo-") as temporary:
+        code = _run_report(write_demo_study(Path(temporary) / "study"), out, _formats(args.format))
     if code == 0:
+        print(f"demo study written to {write_demo_study(out / 'study')}")
         print(f"open {out / 'report.html'}")
     return code
 

@@ -2,8 +2,9 @@
 
 Stages (each reported on the terminal): validate → derive → statistics → reconcile → tables and figures →
 narrative → write. Refuses to go on after validation errors; stops if the numbers do not reconcile
-(:mod:`oncocohort.report.reconcile`). Everything is written into a hidden staging folder first and moved into place
-only when complete, so a failed run never leaves a report that looks finished.
+(:mod:`oncocohort.report.reconcile`). Everything is written into a hidden staging folder beside ``--out`` and
+swapped in whole only when complete (:mod:`oncocohort.report.output_folder`), so a failed run never leaves a report
+that looks finished, nor anything else, and a rerun never mixes old files with new ones.
 
 Outputs: ``report.html`` (self-contained: figures embedded as PNG data, every data string escaped), ``report.docx``
 (tables in three-line style, figures with captions, methods and results text), ``report.pdf`` (the DOCX converted
@@ -50,6 +51,7 @@ from ..present.table import Table
 from ..present.waterfall_figure import waterfall_figure
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study
 from .narrative import methods_paragraph, results_paragraphs
+from .output_folder import OutputFolderRefused, check_replaceable, staged_output
 from .reconcile import ReconciliationError, reconcile
 from .results_json import json_text, results_dict
 
@@ -325,6 +327,10 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
         raise ReportError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
     if "pdf" in formats and libreoffice() is None:
         raise ReportError(NO_LIBREOFFICE)  # before any work
+    try:  # before any work, too
+        check_replaceable(Path(out_dir), keep=(Path(study_dir),))
+    except OutputFolderRefused as exc:
+        raise ReportError(f"{exc}; no report written") from None
     if adam is not None:
         datasets, results = analyse_adam(study_dir, progress=progress, **adam)
     else:
@@ -334,18 +340,12 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
         raise ReconciliationError(problems)
     progress("reconcile", "response categories, AE grades, attrition and subgroups add up")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = out / ".oncocohort-staging"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        written = _write_all(results, datasets, staging, formats, progress)
-        for path in written:
-            target = out / path.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            path.replace(target)
-        final = [out / p.relative_to(staging) for p in written]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    try:  # written in a staging folder, swapped in whole (output_folder.py)
+        with staged_output(out, keep=(Path(study_dir),)) as staging:
+            written = [p.relative_to(staging) for p in _write_all(results, datasets, staging, formats, progress)]
+    except OutputFolderRefused as exc:
+        raise ReportError(f"{exc}; no report written") from None
+    final = [out / p for p in written]
     progress("done", f"{len(final)} files in {out}")
     return final
 
