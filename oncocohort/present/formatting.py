@@ -2,7 +2,10 @@
 
 - counts with percentages: ``11 (34.4)``, one decimal, percentage of the stated n;
 - estimates with confidence intervals: ``7.6 (3.3–11.9)``; an unreachable or inestimable value is ``NR``/``NE``;
-- p-values: three decimals, ``< 0.001`` below that (as journals ask).
+- p-values: three decimals, ``< 0.001`` below that (as journals ask);
+- a measured value or count summary (median, range) as results.json holds it, to three significant digits: whole
+  numbers without decimals (``48``), a median of counts between two counts as it is (``9.5``, never rounded to
+  ``10``), small values not flattened to zero (``0.85``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,17 @@ def number(value: float | None, digits: int = 1, missing: str = NOT_ESTIMABLE) -
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return missing
     return f"{value:.{digits}f}"
+
+
+def measured(value: float | None, missing: str = NOT_ESTIMABLE) -> str:
+    """A summary of measured values or counts (median, minimum, maximum): whole numbers as they are, others to
+    three significant digits with at least one decimal, without trailing zeros and never in exponent form."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return missing
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    decimals = max(1, 2 - math.floor(math.log10(abs(value))))
+    return f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals > 1 else f"{value:.1f}"
 
 
 def interval(lower: float | None, upper: float | None, digits: int = 1, missing: str = NOT_ESTIMABLE,
