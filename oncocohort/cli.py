@@ -1,14 +1,22 @@
 """The ``oncocohort`` command line: a thin shell over the Python API.
 
 Exit codes: 0 success (warnings allowed), 1 invalid input (every problem printed), 2 usage error or an
-internal error (reported in one line; ``--debug`` shows the traceback).
+internal error (reported in one line; ``--debug`` shows the traceback), 141 when the reader of the output went away
+(``oncocohort validate X | head -1``: the command stops quietly, as a process ended by SIGPIPE).
+
+Warnings of numpy, pandas and other libraries never reach the terminal as they are (with file names and source
+lines): they are collected while the command runs and summed up after it in one plain sentence on stderr
+(``--debug`` shows them as Python prints them). Deprecation notices meant for developers are dropped.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
+import warnings
 from pathlib import Path
 
 from . import __version__
@@ -241,6 +249,8 @@ def _cmd_derive(args: argparse.Namespace) -> int:
         for error in data.eligibility.errors:
             print(f"eligibility: {error}")
         return 1
+    for warning in data.warnings:
+        print(f"warning: {warning}")
     steps = data.attrition
     print(f"eligibility: {len(data.eligibility.screened)} screened, {len(data.eligibility.included)} included, "
           f"{int(steps['n_excluded'].sum())} excluded in {len(steps)} steps")
@@ -305,10 +315,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"{SYNTHETIC_LABEL}.\nwrote the demo study folder {folder} (run: oncocohort report {folder} --out DIR)")
         return 0
     out = Path(args.out)
-    study = write_demo_study(out / "study")
-    print(f"{SYNTHETIC_LABEL}.\ndemo study written to {study}")
-    code = _run_report(study, out, _formats(args.format), document=_document(args))
+    print(f"{SYNTHETIC_LABEL}.")
+    # the report replaces --out whole, so the study is analysed from a temporary copy and written into the new
+    # report folder afterwards (the demo study is the same every time)
+    with tempfile.TemporaryDirectory(prefix="oncocohort-demo-") as temporary:
+        code = _run_report(write_demo_study(Path(temporary) / "study"), out, _formats(args.format),
+                           document=_document(args))
     if code == 0:
+        print(f"demo study written to {write_demo_study(out / 'study')}")
         print(f"open {out / 'report.html'}")
     return code
 
@@ -430,12 +444,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+DEVELOPER_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE, what the shell shows for a process ended by a closed pipe
+
+
+def warnings_sentence(caught: list[warnings.WarningMessage]) -> str | None:
+    """The warnings a command raised, in one plain sentence (no file names, no source lines); None when there are
+    none worth saying (deprecation notices are for developers)."""
+    shown = [w for w in caught if not issubclass(w.category, DEVELOPER_WARNINGS)]
+    if not shown:
+        return None
+    counts: dict[str, int] = {}
+    for w in shown:
+        text = " ".join(str(w.message).split())
+        counts[text] = counts.get(text, 0) + 1
+    listed = "; ".join(text + (f" ({n} times)" if n > 1 else "") for text, n in sorted(counts.items())[:5])
+    more = f"; and {len(counts) - 5} other kind(s)" if len(counts) > 5 else ""
+    numerical = all(issubclass(w.category, RuntimeWarning) for w in shown)
+    return ((f"note: the computation met {len(shown)} numerical warning(s) from numpy/pandas" if numerical else
+             f"note: {len(shown)} warning(s) from the libraries used") + f" ({listed}{more}). They did not stop the "
+            "command; every result above is as computed (values that could not be estimated are shown as NE or "
+            "NR). Rerun with --debug to see where they arose.")
+
+
+def _quiet_stdout() -> None:
+    """After the reader of stdout went away: point stdout at /dev/null, so that Python's final flush does not
+    print a second BrokenPipeError."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (e.g. captured in tests)
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``oncocohort`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        if args.debug:
+            return args.run(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = args.run(args)
+        sentence = warnings_sentence(caught)
+        if sentence:
+            print(f"oncocohort {args.command}: {sentence}", file=sys.stderr)
+        sys.stdout.flush()  # a closed pipe shows here, not in Python's shutdown
+        return code
+    except BrokenPipeError:  # `oncocohort validate X | head -1`: the reader has all it wanted
+        _quiet_stdout()
+        return SIGPIPE_EXIT
     except KeyboardInterrupt:
         print("oncocohort: interrupted", file=sys.stderr)
         return 130

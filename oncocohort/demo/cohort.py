@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..io.csv_output import csv_writer
 from ..io.schema import TABLES_BY_NAME
 from ..io.template import ELIGIBILITY_CRITERIA_TOML
 
@@ -373,7 +374,7 @@ def write_demo_study(folder: str | Path) -> Path:
     for name, rows in build_tables().items():
         columns = [c.name for c in TABLES_BY_NAME[name].columns]
         with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv_writer(handle)
             writer.writerow(columns)
             for row in sorted(rows, key=lambda r: (r["patient_id"], str(r.get("assessment_date", "")),
                                                    str(r.get("lesion_id", "")), str(r.get("drug", "")),

@@ -1,6 +1,6 @@
 """From a validated Study to analysis datasets: subject level (ADSL-like), time to event (ADTTE-like), adverse
-events (ADAE-like), with the attrition table, the data-cutoff listing and an accounting of every lesion and
-adverse-event row (used, or why not).
+events (ADAE-like), with the attrition table, the data-cutoff listing and an accounting of every lesion, response
+and adverse-event row (used, or why not).
 
 Order: data cutoff → index date → subject fields → eligibility (+ an automatic last step: the regimen was
 started) → response (engine by ``[response] criteria``) → endpoints → exposure → adverse events.
@@ -15,9 +15,7 @@ import pandas as pd
 
 from ..io.baseline import baseline_records
 from ..io.config import Criterion, EligibilitySettings
-from ..io.schema import LESIONS
 from ..io.study import Study
-from ..io.tables import empty_table
 from .adverse_events import flag_adverse_events
 from .best_response import best_overall_response
 from .choi import choi_visit_responses
@@ -50,6 +48,7 @@ class AnalysisDatasets:
     eligibility: EligibilityResult
     cutoff_listing: pd.DataFrame
     row_accounting: pd.DataFrame
+    warnings: tuple[str, ...] = ()  # input the derivation did not use, in words (printed by derive and report)
 
 
 def _age_at_index(patients: pd.DataFrame, index: pd.Series) -> pd.Series:
@@ -69,7 +68,10 @@ def subject_fields(tables: dict[str, pd.DataFrame], starts: pd.DataFrame, study:
     fields = fields.join(starts[["index_date", "received_regimen"]]).join(
         component_drugs(tables["treatments"], study.config.regimen))
     fields["received_regimen"] = fields["received_regimen"].fillna("no")
-    lesions = tables["lesions"] if "lesions" in tables else empty_table(LESIONS)  # recorded responses only
+    if "lesions" not in tables:  # criteria = "recorded" without lesion data: not known, not zero
+        fields["baseline_target_lesions"] = pd.array([pd.NA] * len(fields), dtype="Int64")
+        return fields
+    lesions = tables["lesions"]
     baseline = baseline_records(lesions, starts["index_date"].dropna(), study.config.response.baseline_window_days)
     nodal = baseline["nodal"].eq("yes")
     measurable = baseline["kind"].eq("target") & baseline["status"].eq("present") & (
@@ -156,7 +158,20 @@ def derive_study(study: Study) -> AnalysisDatasets:
     adsl = _subject_level(fields, eligibility, bor, exposed)
     accounting = _row_accounting(study, tables, cutoff_listing, included, visits, adae)
     return AnalysisDatasets(adsl, adtte, adae.reset_index(drop=True), visits.reset_index(drop=True),
-                            eligibility.attrition_table(), eligibility, cutoff_listing, accounting)
+                            eligibility.attrition_table(), eligibility, cutoff_listing, accounting,
+                            _unused_tables(study))
+
+
+def _unused_tables(study: Study) -> tuple[str, ...]:
+    """A responses table beside lesion data is not used when response is derived from the lesions: say so."""
+    criteria = study.config.response.criteria
+    responses = study.tables.get("responses")
+    if criteria == "recorded" or responses is None or not len(responses) or "lesions" not in study.tables:
+        return ()
+    return (f"the responses table ({len(responses)} rows, {study.sources.get('responses', 'responses')}) is not "
+            f"used: [response] criteria = '{criteria}' derives response from the lesions table (set criteria = "
+            "'recorded' to use the recorded responses instead); datasets/row_accounting.csv lists its rows as not "
+            "used",)
 
 
 def _subject_level(fields, eligibility: EligibilityResult, bor: pd.DataFrame, exposed: pd.DataFrame) -> pd.DataFrame:
@@ -176,10 +191,14 @@ def _subject_level(fields, eligibility: EligibilityResult, bor: pd.DataFrame, ex
 
 
 def _row_accounting(study: Study, tables, cutoff_listing, included, visits, adae) -> pd.DataFrame:
-    """For every input lesion and adverse-event row: used, or the reason it is not."""
+    """For every input lesion, response and adverse-event row: used, or the reason it is not. Response comes from
+    one table: under ``criteria = "recorded"`` the lesion rows are not used, otherwise the response rows."""
     rows = []
     removed = cutoff_listing[cutoff_listing["action"] == "removed"]
-    for name in ("lesions", "adverse_events"):
+    criteria = study.config.response.criteria
+    for name in ("lesions", "responses", "adverse_events"):
+        if name not in study.tables:
+            continue
         source = study.tables[name][["source_row", "patient_id"]].copy()
         status = pd.Series("used", index=source.index, dtype=object)
         cut = set(removed.loc[removed["table"] == name, "source_row"])
@@ -188,14 +207,17 @@ def _row_accounting(study: Study, tables, cutoff_listing, included, visits, adae
         if name == "adverse_events" and len(adae):
             not_teae = set(adae.loc[~adae["teae"], "source_row"])
             status[(status == "used") & source["source_row"].isin(not_teae)] = "not treatment-emergent"
-        if name == "lesions" and "baseline_date" not in visits:  # response taken from the responses table
+        if name == "lesions" and criteria == "recorded":
             status[status == "used"] = "not used (response criteria = recorded)"
+        elif name == "responses" and criteria != "recorded":
+            status[status == "used"] = f"not used (response derived from the lesions by {criteria})"
         elif name == "lesions":
-            first = visits.groupby("patient_id")["baseline_date"].first()
             lesions = study.tables[name]
-            before = lesions["assessment_date"] < lesions["patient_id"].map(first)
-            status[(status == "used") & before] = "before the baseline assessment"
-            no_baseline = ~lesions["patient_id"].isin(first.index)
-            status[(status == "used") & no_baseline] = "no baseline assessment"
+            if "baseline_date" in visits:  # (nobody included: no visits, every row is "patient not included")
+                first = visits.groupby("patient_id")["baseline_date"].first()
+                before = lesions["assessment_date"] < lesions["patient_id"].map(first)
+                status[(status == "used") & before] = "before the baseline assessment"
+                no_baseline = ~lesions["patient_id"].isin(first.index)
+                status[(status == "used") & no_baseline] = "no baseline assessment"
         rows.append(source.assign(table=name, status=status.to_numpy()))
     return pd.concat(rows, ignore_index=True)[["table", "source_row", "patient_id", "status"]]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..io.checks.lesions import TARGET_NODAL_MESSAGE, complete_nodal, target_nodal_blank
+from ..io.csv_output import write_frame_csv
 from ..io.problems import Problem, ProblemLog, sort_problems
 from ..io.schema import LESIONS, RESPONSES, ColumnSpec, TableSpec
 from ..io.sources import read_csv_table
@@ -83,4 +84,4 @@ def run_recist(*, lesions: str | None, responses: str | None, starts: str, out: 
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
-    csv_ready(frame).to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+    write_frame_csv(csv_ready(frame), path, float_format="%.6g")

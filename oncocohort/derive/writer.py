@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..io.csv_output import write_frame_csv
 from .analysis_datasets import AnalysisDatasets
 
 # column -> (label, derivation rule); columns not listed are patients columns or covariates (described as such)
@@ -63,20 +64,27 @@ def _dictionary(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _text(value) -> str | None:
+    """A cell of a text column as str; every kind of missing (None, NaN, NA, NaT) as None."""
+    return None if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
+
+
 def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for CSV/Parquet output: dates as YYYY-MM-DD, text columns as str (missing stays missing)."""
+    """A copy for CSV/Parquet output: dates as YYYY-MM-DD, text columns as str; every missing value is None, so that
+    CSV writes an empty cell and Parquet a null (never the text ``nan``, which R and pandas read as a category)."""
     frame = frame.copy()
     for column in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-        elif frame[column].dtype == object:
-            frame[column] = frame[column].map(lambda v: None if v is None or v is pd.NA else str(v))
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object)
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(_text).astype(object)
     return frame
 
 
 def write_datasets(data: AnalysisDatasets, folder: str | Path, parquet: bool = True) -> list[Path]:
     """Write adsl, adtte, adae (CSV, and Parquet when pyarrow is installed), attrition, cutoff listing, row
-    accounting and the data dictionary. Deterministic: same study, same bytes (CSV)."""
+    accounting and the data dictionary. Deterministic: same study, same bytes (CSV). CSV cells are neutralised
+    against spreadsheet formulas (:mod:`oncocohort.io.csv_output`); Parquet keeps the values as they are."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -85,7 +93,7 @@ def write_datasets(data: AnalysisDatasets, folder: str | Path, parquet: bool = T
               "row_accounting": data.row_accounting}
     for name, frame in {**datasets, **extras}.items():
         path = folder / f"{name}.csv"
-        csv_ready(frame).to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+        write_frame_csv(csv_ready(frame), path, float_format="%.10g")
         written.append(path)
         if parquet and name in datasets:
             try:
@@ -94,6 +102,6 @@ def write_datasets(data: AnalysisDatasets, folder: str | Path, parquet: bool = T
             except ImportError:  # pyarrow not installed: CSV only
                 pass
     dictionary = pd.concat([_dictionary(n, f) for n, f in datasets.items()], ignore_index=True)
-    dictionary.to_csv(folder / "data_dictionary.csv", index=False, lineterminator="\n")
+    write_frame_csv(dictionary, folder / "data_dictionary.csv")
     written.append(folder / "data_dictionary.csv")
     return written

@@ -19,12 +19,18 @@ and for any other files (SPSS, SAS, Stata, Excel, CSV) whose names are not ours.
 
 The mapping is data: names and values are looked up, never evaluated. Unknown tables, columns or keys are
 errors that name the line's section, so a typo cannot silently drop a column.
+
+``import tables`` matches same-named columns by default: a study column the mapping does not name (in
+``columns`` or ``constants``) is taken from the source column of the same name (case and surrounding spaces
+ignored), so a file already in the study format needs only ``file = "..."``; the report lists each such match.
+A source column the mapping names that the file does not have, and a required study column nothing makes, are
+input errors (all listed at once).
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -52,8 +58,11 @@ class TableMapping:
     event: str | None = None
 
 
-def read_mapping(path: str | Path) -> dict[str, TableMapping]:
-    """The mapping file → one :class:`TableMapping` per study table; raises ImportFailed listing every problem."""
+def read_mapping(path: str | Path, same_named: bool = False) -> dict[str, TableMapping]:
+    """The mapping file → one :class:`TableMapping` per study table; raises ImportFailed listing every problem.
+
+    ``same_named``: columns may come from same-named source columns (:func:`match_same_named`), so ``patient_id``
+    need not be named here (:func:`unmade_columns` checks it once the source is read)."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -76,7 +85,7 @@ def read_mapping(path: str | Path) -> dict[str, TableMapping]:
             if spec.column(column) is None:
                 problems.append(f"{path}: [tables.{name}]: '{column}' is not a column of {name} "
                                 f"(columns: {', '.join(spec.column_names)})")
-        if "patient_id" not in columns:
+        if "patient_id" not in columns and not same_named:
             problems.append(f"{path}: [tables.{name}.columns] needs patient_id = \"<source column>\"")
         if entry.get("covariates") and name != "patients":
             problems.append(f"{path}: [tables.{name}] covariates: only the patients table keeps covariates")
@@ -97,6 +106,47 @@ def _fold(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+def match_same_named(mapping: TableMapping, source_columns) -> tuple[TableMapping, dict[str, str]]:
+    """``mapping`` with every study column it does not name taken from the source column of the same name (case
+    and surrounding spaces ignored; a source column already mapped is not taken twice) → (mapping, the matches
+    as study column → source column)."""
+    spec = TABLES_BY_NAME[mapping.table]
+    named = set(mapping.columns) | set(mapping.constants)
+    used = {_fold(c) for c in mapping.columns.values()} | {_fold(c) for c in mapping.covariates}
+    by_name = {}
+    for column in source_columns:
+        if column != ROW and _fold(column) not in used:
+            by_name.setdefault(_fold(column), column)
+    matches = {c: by_name[c] for c in spec.column_names if c not in named and c in by_name}
+    if not matches:
+        return mapping, {}
+    return replace(mapping, columns={**mapping.columns, **matches}), matches
+
+
+def unmade_columns(mapping: TableMapping, source_columns) -> list[str]:
+    """Problems that stop the table from being made: source columns the mapping names that the source lacks,
+    and required study columns nothing makes (:func:`_required`)."""
+    present = set(source_columns) - {ROW}
+    listed = f" (columns: {', '.join(c for c in source_columns if c != ROW)})"
+    problems = [f"[tables.{mapping.table}.columns] {column} = \"{source}\": no such column in the file{listed}"
+                for column, source in mapping.columns.items() if source not in present]
+    problems += [f"[tables.{mapping.table}] covariates: '{c}': no such column in the file{listed}"
+                 for c in mapping.covariates if c not in present]
+    problems += [f"[tables.{mapping.table}]: the study column '{column}' is required and nothing makes it: add "
+                 f"{column} = \"<source column>\" under [tables.{mapping.table}.columns] (or a constant)"
+                 for column in _required(mapping.table)
+                 if column not in mapping.columns and column not in mapping.constants]
+    return problems
+
+
+def _required(table: str) -> list[str]:
+    """Study columns an import must make: the table's required columns; for patients only ``patient_id`` and
+    ``sex`` (its other required columns become ``not_collected`` in study.toml when absent)."""
+    if table == "patients":
+        return ["patient_id", "sex"]
+    return [c.name for c in TABLES_BY_NAME[table].columns if c.required]
+
+
 def apply_mapping(frame: pd.DataFrame, mapping: TableMapping, report: ImportReport, input_name: str,
                   choices: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
     """Source rows (text cells, ``ROW`` = row as the user sees it) → rows of the study table.
@@ -105,6 +155,11 @@ def apply_mapping(frame: pd.DataFrame, mapping: TableMapping, report: ImportRepo
     choices, joined by "; ". Values are mapped by ``mapping.values`` (case and spacing ignored); a value with no
     entry is kept as it is, for validation to judge. Rows with nothing mapped in them are reported, not used.
     """
+    unmade = [c for c in _required(mapping.table) if c not in mapping.columns and c not in mapping.constants]
+    if unmade:
+        raise ImportFailed(f"{report.inputs[input_name].file}: [tables.{mapping.table}]: the study column(s) "
+                           f"{', '.join(unmade)} are required and nothing makes them: map a source column under "
+                           f"[tables.{mapping.table}.columns] (or give a constant)")
     out = pd.DataFrame(index=frame.index)
     for column, source in mapping.columns.items():
         values = _source_values(frame, source, choices, report, input_name, f"{mapping.table}.{column}")

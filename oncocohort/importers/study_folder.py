@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..io.config import CONFIG_NAME
+from ..io.csv_output import write_frame_csv
 from ..io.schema import PATIENTS, TABLES, TABLES_BY_NAME
 from ..io.study import ValidationReport, validate_study
 from .mapping_report import REPORT_JSON, REPORT_MD, ImportReport
@@ -111,7 +112,7 @@ def write_study_folder(out: str | Path, tables: dict[str, pd.DataFrame], setting
             if spec.name not in tables:
                 continue
             frame = _csv_table(spec.name, tables[spec.name])
-            frame.to_csv(staging / f"{spec.name}.csv", index=False, lineterminator="\n")
+            write_frame_csv(frame, staging / f"{spec.name}.csv")
             report.tables[spec.name] = len(frame)
         validation = validate_study(staging)
         report.validation = {"ok": validation.ok, "errors": len(validation.errors),

@@ -4,11 +4,12 @@ missing shown. Reads the analysis-results data of :func:`oncocohort.stats.descri
 from __future__ import annotations
 
 from ..stats.descriptive import BaselineSummary, ContinuousSummary
+from .formatting import measured
 from .table import Column, Row, Table
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    return measured(value)
 
 
 def baseline_table(summaries: tuple[BaselineSummary, ...], n: int, title: str | None = None) -> Table:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..stats.descriptive import ContinuousSummary
 from ..stats.study_analysis import ExposureSummary
-from .formatting import count_percent, number
+from .formatting import count_percent, measured, number
 from .table import Column, Row, Table
 from .vocabulary import Vocabulary
 
@@ -16,6 +16,11 @@ def _median_range(s: ContinuousSummary, scale: float = 1.0, digits: int = 1) -> 
         return "—"
     return (f"{number(scale * s.median, digits)} ({number(scale * s.minimum, digits)}–"
             f"{number(scale * s.maximum, digits)})")
+
+
+def _count_median_range(s: ContinuousSummary) -> str:
+    """Median (range) of counts: the median as results.json holds it (9.5 between 9 and 10 cycles, not 10)."""
+    return "—" if s.n == 0 else f"{measured(s.median)} ({measured(s.minimum)}–{measured(s.maximum)})"
 
 
 def _sentence_case(text: str) -> str:
@@ -29,7 +34,7 @@ def exposure_table(summary: ExposureSummary, title: str | None = None, vocabular
     n = summary.n
     rows = [Row((f"Treatment duration, {summary.time_unit}, median (range)", _median_range(summary.duration)))]
     if summary.cycles is not None:
-        rows.append(Row(("Cycles, median (range)", _median_range(summary.cycles, digits=0))))
+        rows.append(Row(("Cycles, median (range)", _count_median_range(summary.cycles))))
     rows += [Row(("Dose reduction, n (%)", count_percent(summary.dose_reduction, n))),
              Row(("Treatment interruption, n (%)", count_percent(summary.interruption, n))),
              Row(("Treatment ongoing at the data cutoff, n (%)", count_percent(summary.ongoing_at_cutoff, n)))]

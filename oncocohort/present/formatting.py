@@ -5,6 +5,9 @@
 - estimates with confidence intervals: ``7.6 (3.3–11.9)``; an unreachable or inestimable value is ``NR``/``NE``;
   an interval with a negative limit is written with "to" (``−3.7 to 13.6``) so the minus is not read as a dash;
 - p-values: three decimals, ``< 0.001`` below that (as journals ask), or the journal style's rule;
+- a measured value or count summary (median, range) as results.json holds it, to three significant digits: whole
+  numbers without decimals (``48``), a median of counts between two counts as it is (``9.5``, never rounded to
+  ``10``), small values not flattened to zero (``0.85``).
 - counts in words: ``1 patient``, ``2 patients``, ``no complete responses``.
 
 Every function takes a :class:`~oncocohort.present.journal_style.Style` (default: :data:`DEFAULT_STYLE`), which
@@ -54,6 +57,17 @@ def percent_sign(style: Style = DEFAULT_STYLE) -> str:
 def count_percent(x: int, n: int, style: Style = DEFAULT_STYLE) -> str:
     """``11 (34.4)``: a count and its percentage of ``n`` (the count alone when n is 0)."""
     return f"{x} ({number(100 * x / n, 1, style=style)})" if n else str(x)
+
+
+def measured(value: float | None, missing: str = NOT_ESTIMABLE, style: Style = DEFAULT_STYLE) -> str:
+    """A summary of measured values or counts (median, minimum, maximum): whole numbers as they are, others to
+    three significant digits with at least one decimal, without trailing zeros and never in exponent form."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return missing
+    if float(value).is_integer():
+        return _styled(f"{value:.0f}", style)
+    decimals = max(1, 2 - math.floor(math.log10(abs(value))))
+    return _styled(f"{value:.{decimals}f}".rstrip("0").rstrip(".") if decimals > 1 else f"{value:.1f}", style)
 
 
 def interval(lower: float | None, upper: float | None, digits: int = 1, missing: str = NOT_ESTIMABLE,

@@ -1,4 +1,5 @@
-"""Renderers of the table model: HTML (every data string escaped), Markdown, CSV and DOCX.
+"""Renderers of the table model: HTML (every data string escaped), Markdown (HTML in the data escaped, ``|``
+escaped), CSV (cells neutralised against spreadsheet formulas, :mod:`oncocohort.io.csv_output`) and DOCX.
 
 DOCX follows the journal three-line style: rules above and below the header and below the last row only, no
 vertical rules; the header row repeats on every page; columns are as wide as their text needs within the page, and a
@@ -7,7 +8,6 @@ table whose numbers would wrap on a portrait page goes on a landscape page (:mod
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import re
@@ -19,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
+from ..io.csv_output import csv_writer
 from .docx_layout import (
     CELL_PADDING,
     TABLE_PT,
@@ -73,9 +74,16 @@ def to_html(table: Table, anchor: str | None = None) -> str:
     return "\n".join(out)
 
 
+def _markdown_text(text: str) -> str:
+    """Data text for a Markdown table cell: HTML characters as entities (Markdown passes raw HTML through to the
+    page), ``|`` escaped (a column separator) and line breaks as spaces (a row is one line)."""
+    text = html.escape(text, quote=False).replace("|", "\\|")
+    return " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
+
+
 def to_markdown(table: Table) -> str:
-    def clean(text: str) -> str:
-        return text.replace("|", "\\|")
+    """A GitHub-flavoured Markdown table with the title in bold, footnotes and abbreviations below."""
+    clean = _markdown_text
 
     lines = [f"**{clean(table.title)}**", ""]
     lines.append("| " + " | ".join(clean(c.label) for c in table.columns) + " |")
@@ -89,14 +97,15 @@ def to_markdown(table: Table) -> str:
         lines.append("")
         lines.append(clean(note))
     if table.abbreviations:
-        lines += ["", "Abbreviations: " + "; ".join(table.abbreviations) + "."]
+        lines += ["", "Abbreviations: " + clean("; ".join(table.abbreviations)) + "."]
     return "\n".join(lines) + "\n"
 
 
 def to_csv(table: Table) -> str:
-    """Header row (spanner-prefixed labels), then the rows; indentation as leading spaces."""
+    """Header row (spanner-prefixed labels), then the rows; indentation as leading spaces; every cell neutralised
+    against spreadsheet formulas."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     writer.writerow([f"{c.spanner}: {c.label}" if c.spanner else c.label for c in table.columns])
     for row in table.rows:
         writer.writerow(["  " * row.indent + row.cells[0], *row.cells[1:]])

@@ -2,8 +2,9 @@
 
 Stages (each reported on the terminal): validate → derive → statistics → reconcile → tables and figures →
 narrative → write. Refuses to go on after validation errors; stops if the numbers do not reconcile
-(:mod:`oncocohort.report.reconcile`). Everything is written into a hidden staging folder first and moved into place
-only when complete, so a failed run never leaves a report that looks finished.
+(:mod:`oncocohort.report.reconcile`). Everything is written into a hidden staging folder beside ``--out`` and
+swapped in whole only when complete (:mod:`oncocohort.report.output_folder`), so a failed run never leaves a report
+that looks finished, nor anything else, and a rerun never mixes old files with new ones.
 
 Outputs: ``report.html`` (:mod:`.html_document`: table of contents, figures embedded as PNG data up to a size,
 every data string escaped, print stylesheet), ``report.docx`` (:mod:`.docx_document`: three-line tables fitted to
@@ -18,7 +19,6 @@ are written.
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -58,12 +58,15 @@ from .docx_document import write_report_docx
 from .html_document import report_html
 from .layout import plan_items, plan_sections
 from .narrative import methods_paragraph, results_paragraphs
+from .output_folder import OutputFolderRefused, check_replaceable, staged_output
 from .pdf import PdfUnavailable, choose_engine, libreoffice, write_pdf  # noqa: F401 (libreoffice: API)
 from .reconcile import ReconciliationError, reconcile
 from .results_json import json_text, results_dict
 
 FORMATS = ("html", "docx", "pdf")
 PAPERS = ("a4", "letter")
+CRITERIA_NAMES = {"recist1.1": "RECIST 1.1", "irecist": "iRECIST", "choi": "Choi criteria",
+                  "recorded": "as recorded by the investigators"}
 SYNTHETIC_BANNER = ("SYNTHETIC DATA — reconstructed from published aggregates, not patient data. For demonstration "
                     "only.")
 
@@ -111,7 +114,8 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
     tables = {
         "baseline": baseline_table(results.baseline, results.n_included),
         "efficacy": efficacy_table(results.response, results.response_subgroups,
-                                   title="Table. Best overall response and response rates (RECIST 1.1)"),
+                                   title="Table. Best overall response and response rates "
+                                   f"({CRITERIA_NAMES[results.config.response.criteria]})"),
         "response_detail": response_detail_table(results.response_detail, results.n_included, unit),
         "survival": survival_table(results.survival, unit, follow_up=results.follow_up),
         "subgroups_pfs": subgroup_table(tuple(g for g in results.subgroup_survival if g.endpoint == "PFS"),
@@ -147,14 +151,15 @@ def build_figures(results: StudyResults) -> list[Figure]:
     figures.append(Figure("flow", "Study flow: patients screened, excluded (with reasons) and analysed.",
                           consort.figure, "the study flow"))
     orr = dict(results.response.rates).get("ORR")
-    waterfall = waterfall_figure(results.patients, orr)
-    figures.append(Figure("waterfall", "Best change in the sum of target lesions from baseline per patient, "
-                          f"coloured by best overall response (RECIST 1.1). {waterfall.caption}",
-                          waterfall.figure, "the best change in target lesions per patient"))
-    spider = spider_figure(results.visits, results.patients, days, unit)
-    figures.append(Figure("spider", "Change in the sum of target lesions from baseline over time, one line per "
-                          f"patient (no interpolation over missing scans). {spider.caption}", spider.figure,
-                          "the change in target lesions over time"))
+    if results.has_lesion_measurements:  # recorded responses: no target-lesion sums to draw (said in the text)
+        waterfall = waterfall_figure(results.patients, orr)
+        figures.append(Figure("waterfall", "Best change in the sum of target lesions from baseline per patient, "
+                              f"coloured by best overall response (RECIST 1.1). {waterfall.caption}",
+                              waterfall.figure, "the best change in target lesions per patient"))
+        spider = spider_figure(results.visits, results.patients, days, unit)
+        figures.append(Figure("spider", "Change in the sum of target lesions from baseline over time, one line per "
+                              f"patient (no interpolation over missing scans). {spider.caption}", spider.figure,
+                              "the change in target lesions over time"))
     swimmer = swimmer_figure(results.patients, days, unit)
     figures.append(Figure("swimmer", "Time on treatment per patient with first response, progression and death; "
                           f"arrows: on treatment at the data cutoff. {swimmer.caption}", swimmer.figure,
@@ -230,6 +235,8 @@ def analyse_folder(study_dir, progress: Progress | None = None):
         raise ReportError("\n".join(f"eligibility: {e}" for e in datasets.eligibility.errors))
     progress("derive", f"{len(datasets.eligibility.screened)} screened, {len(datasets.eligibility.included)} "
              "included")
+    for warning in datasets.warnings:
+        progress("warning", warning)
     if not len(datasets.eligibility.included):  # the message `validate` gives (derive.preview)
         steps = "; ".join(f"{row.criterion}: {row.n_excluded} excluded" for row in datasets.attrition.itertuples()
                           if row.n_excluded)
@@ -309,6 +316,10 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
     progress = progress or Progress(None)
     formats = tuple(formats)
     options = document_options(formats, style, paper, pdf_engine)  # before any work
+    try:  # before any work, too
+        check_replaceable(Path(out_dir), keep=(Path(study_dir),))
+    except OutputFolderRefused as exc:
+        raise ReportError(f"{exc}; no report written") from None
     if adam is not None:
         datasets, results = analyse_adam(study_dir, progress=progress, **adam)
     else:
@@ -318,18 +329,13 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
         raise ReconciliationError(problems)
     progress("reconcile", "response categories, AE grades, attrition and subgroups add up")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = out / ".oncocohort-staging"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        written = _write_all(results, datasets, staging, formats, progress, options)
-        for path in written:
-            target = out / path.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            path.replace(target)
-        final = [out / p.relative_to(staging) for p in written]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    try:  # written in a staging folder, swapped in whole (output_folder.py)
+        with staged_output(out, keep=(Path(study_dir),)) as staging:
+            written = [p.relative_to(staging) for p in _write_all(results, datasets, staging, formats, progress,
+                                                                         options)]
+    except OutputFolderRefused as exc:
+        raise ReportError(f"{exc}; no report written") from None
+    final = [out / p for p in written]
     progress("done", f"{len(final)} files in {out}")
     return final
 

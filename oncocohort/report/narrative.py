@@ -127,8 +127,10 @@ def _methods(w: _Writer) -> str:
     response = r["response"]
     ci_name = CI_METHOD_NAMES.get(s["ci_method"], s["ci_method"])
     benefit = response.get("clinical_benefit")
+    source = (f"Tumour response was taken from {criteria}" if s["response_criteria"] == "recorded" else
+              f"Tumour response was derived from the lesion measurements by {criteria}")
     text = (
-        f"Tumour response was derived from the lesion measurements by {criteria} "
+        f"{source} "
         f"({'with' if response['confirmation'] else 'without'} confirmation of responses); the best overall response "
         "counted each patient once. The objective response rate (ORR) is the proportion of patients with a complete "
         "response (CR) or partial response (PR) as best overall response, and the disease control rate (DCR) adds "
@@ -214,6 +216,11 @@ RESPONSE_WORDS = (("CR", "a complete response"), ("PR", "a partial response"), (
                   ("NON-CR/NON-PD", "non-CR/non-PD"), ("PD", "progressive disease"), ("NE", "not evaluable"))
 
 
+def _response_recorded(r: dict) -> bool:
+    """Whether response was taken as recorded (no lesion measurements behind it)."""
+    return r["settings"]["response_criteria"] == "recorded"
+
+
 def _efficacy(w: _Writer) -> str:
     response, n = w.r["response"], w.r["response"]["n"]
     counts = response["counts"]
@@ -240,7 +247,10 @@ def _efficacy(w: _Writer) -> str:
         verdict = "differed from" if test["p"] is not None and test["p"] < 0.05 else "did not differ significantly from"
         text += f" The {name.upper()} {verdict} the historical rate of {rate} ({p_text(test['p'], w.style)})."
     measured = response["n_with_measurement"]
-    if measured:
+    if _response_recorded(w.r):
+        text += (" Response was taken as recorded, without lesion measurements, so the waterfall and spider plots "
+                 "of target-lesion change are not shown.")
+    elif measured:
         text += (f" Target lesions shrank in {_of(response['n_with_shrinkage'], measured)} with a post-baseline "
                  f"measurement{w.ref('waterfall')}")
         change = response.get("best_pct_change")

@@ -174,6 +174,13 @@ class ExposureSummary:
     time_unit: str
 
 
+# the spider plot's visits when response is taken as recorded (no lesion measurements): empty, typed
+NO_LESION_VISITS = pd.DataFrame({"patient_id": pd.Series(dtype=object),
+                                 "assessment_date": pd.Series(dtype="datetime64[ns]"),
+                                 "baseline_date": pd.Series(dtype="datetime64[ns]"),
+                                 "pct_from_baseline": pd.Series(dtype=float)})
+
+
 @dataclass(frozen=True)
 class StudyResults:
     title: str
@@ -198,6 +205,12 @@ class StudyResults:
     patients: pd.DataFrame  # per included patient: best response, best % change, times — for figures
     visits: pd.DataFrame  # per included patient and assessment: % change from baseline — for the spider plot
     config: StudyConfig
+
+    @property
+    def has_lesion_measurements(self) -> bool:
+        """Whether response was derived from lesion measurements (not ``criteria = "recorded"``), so that the
+        figures of target-lesion change (waterfall, spider) can be drawn."""
+        return self.config.response.criteria != "recorded"
 
     def endpoint(self, name: str) -> EndpointSurvival:
         return next(s for s in self.survival if s.endpoint == name)
@@ -409,8 +422,7 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
     related = summarise_adverse_events(worst_grade(adae, related_only=True), len(included), True, ctcae)
     visits = datasets.visits
     spider = visits[["patient_id", "assessment_date", "baseline_date", "pct_from_baseline"]].copy() \
-        if "pct_from_baseline" in visits else pd.DataFrame(columns=["patient_id", "assessment_date", "baseline_date",
-                                                                  "pct_from_baseline"])
+        if "pct_from_baseline" in visits else NO_LESION_VISITS.copy()  # criteria = "recorded": no measurements
     return StudyResults(
         config.study.title, config.study.synthetic, unit, settings.conf_level, len(adsl), len(included),
         datasets.attrition, summarise_baseline(included, baseline_variables(included)), response, response_subgroups,

@@ -45,7 +45,8 @@ def test_reconciliations(tmp_path):
     assert status == {("adverse_events", "after the data cutoff"): 1, ("adverse_events", "not treatment-emergent"): 1,
                       ("adverse_events", "used"): 2, ("lesions", "after the data cutoff"): 1,
                       ("lesions", "before the baseline assessment"): 1, ("lesions", "patient not included"): 2,
-                      ("lesions", "used"): 8}
+                      ("lesions", "used"): 8,
+                      ("responses", "not used (response derived from the lesions by recist1.1)"): 2}
     listing = data.cutoff_listing
     assert sorted(zip(listing["table"], listing["action"])) == [
         ("adverse_events", "removed"), ("followup", "set to the cutoff"), ("lesions", "removed")]

@@ -187,3 +187,59 @@ def test_row_numbers_are_the_ones_the_user_sees_across_blank_rows(tmp_path):
     (tmp_path / "bad.csv").write_text("ID,Value\nA,1,extra\n", encoding="utf-8")
     with pytest.raises(DatasetError, match="row 2"):
         read_dataset(tmp_path / "bad.csv")
+
+
+def _study_format_files(tmp_path, tables=None, drop_columns=None):
+    """The example study as CSV files in the study format, and a mapping file that names only the files."""
+    write_study(tmp_path, tables or example_tables(), layout="csv", drop_columns=drop_columns)
+    (tmp_path / "study.toml").unlink()
+    text = "".join(f'[tables.{name}]\nfile = "{name}.csv"\n\n' for name in
+                   ("patients", "treatments", "lesions", "responses", "adverse_events", "followup"))
+    (tmp_path / "map.toml").write_text(text, encoding="utf-8")
+    return tmp_path / "map.toml"
+
+
+def test_same_named_columns_are_matched_without_a_columns_section(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    map_file = _study_format_files(source)
+    out = tmp_path / "study"
+    assert main(["import", "tables", "--map", str(map_file), "--out", str(out), "--data-cutoff", "2022-05-15"]) == 0
+    imported = load_study(out)
+    expected = load_study(write_study(tmp_path / "expected", example_tables(), layout="csv"))
+    for name in ("patients", "treatments", "lesions", "responses", "adverse_events", "followup"):
+        ours, theirs = (s.table(name).drop(columns="source_row") for s in (imported, expected))
+        keys = [c for c in ("patient_id", "assessment_date", "start_date", "drug", "lesion_id", "onset_date")
+                if c in ours]
+        pd.testing.assert_frame_equal(ours.sort_values(keys).reset_index(drop=True),
+                                      theirs.sort_values(keys).reset_index(drop=True), check_dtype=False, obj=name)
+    report = (out / "import-report.md").read_text()
+    assert "treatments: 7 column(s) taken from the same-named column of treatments.csv" in report
+
+
+def test_a_named_column_overrides_the_same_named_one(tmp_path):
+    tables = example_tables()
+    for row in tables["patients"]:
+        row["Gender"] = row["sex"]
+        row["sex"] = "unknown"
+    map_file = _study_format_files(tmp_path, tables)
+    map_file.write_text(map_file.read_text().replace('file = "patients.csv"\n',
+                                                     'file = "patients.csv"\ncolumns = { sex = "Gender" }\n'))
+    assert main(["import", "tables", "--map", str(map_file), "--out", str(tmp_path / "study")]) == 0
+    assert load_study(tmp_path / "study").patients["sex"].tolist() == ["male", "female"]
+
+
+def test_missing_columns_are_input_errors_all_at_once(tmp_path, capsys):
+    tables = example_tables()
+    for row in tables["treatments"]:
+        row["medication"] = row.pop("drug")
+    map_file = _study_format_files(tmp_path, tables, drop_columns={"treatments": ("drug",)})
+    map_file.write_text(map_file.read_text().replace('file = "followup.csv"\n',
+                                                     'file = "followup.csv"\ncolumns = { death_date = "died" }\n'))
+    code = main(["import", "tables", "--map", str(map_file), "--out", str(tmp_path / "study")])
+    err = capsys.readouterr().err
+    assert code == 1 and "internal error" not in err and not (tmp_path / "study").exists()
+    assert (f"{tmp_path / 'treatments.csv'}: [tables.treatments]: the study column 'drug' is required and nothing "
+            "makes it: add drug = \"<source column>\" under [tables.treatments.columns]") in err
+    assert (f"{tmp_path / 'followup.csv'}: [tables.followup.columns] death_date = \"died\": no such column in the "
+            "file (columns: patient_id, last_known_alive_date, death_date, cause_of_death") in err

@@ -58,6 +58,22 @@ def test_markdown_and_csv():
     assert csv_text.splitlines()[2] == "  <script>alert(1)</script>,3,60.0"  # CSV is data: not escaped
 
 
+def test_markdown_escapes_html_from_the_data():
+    md = to_markdown(EVIL)
+    assert "<script>" not in md and "<b>" not in md and "<A>" not in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md and "**Results &lt;b&gt;**" in md
+    table = Table("T", (Column("a"), Column("b")), (Row(("x|<img src=x onerror=alert(1)>", "line\nbreak")),))
+    row = to_markdown(table).splitlines()[4]
+    assert row == "| x\\|&lt;img src=x onerror=alert(1)&gt; | line break |"
+
+
+def test_csv_cells_that_spreadsheets_would_run_are_neutralised():
+    table = Table("T", (Column("=label"), Column("v")),
+                  (Row(("=HYPERLINK(\"http://x\")", "@SUM(A1)")), Row(("+cmd|x", "-12.5")), Row(("-", "\t=1")),))
+    assert to_csv(table).splitlines() == ["'=label,v", "\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(A1)", "'+cmd|x,-12.5",
+                                          "-,'\t=1"]
+
+
 def test_docx_three_line_table_with_repeating_header(tmp_path):
     path = to_docx(EVIL, tmp_path / "t.docx")
     document = docx.Document(path)
