@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import mimetypes
+import shlex
 import tempfile
 import threading
 import zipfile
@@ -489,9 +490,11 @@ async def page_how(request: Request) -> Response:
               for p in sorted(built.iterdir()) if p.is_file()] if built.is_dir() else []
     formats = sorted({Path(f).suffix.lstrip(".") for f in web.outputs(study_id) if f.startswith("report.")},
                      key=FORMATS.index)
+    commands = [shlex.join(["oncocohort", "validate", str(built)]),
+                shlex.join(["oncocohort", "report", str(built), "--out", str(web.workspace.report_dir(study_id)),
+                            "--format", ",".join(formats) or "html,docx"])]
     return _page(request, "how.html", **_study_context(web, study_id), toml_text=toml_text, inputs=inputs,
-                 study_folder=str(built), out_folder=str(web.workspace.report_dir(study_id)),
-                 formats=",".join(formats) or "html,docx", current=web.report_is_current(study_id))
+                 commands=commands, current=web.report_is_current(study_id))
 
 
 async def page_study(request: Request) -> Response:
@@ -513,7 +516,7 @@ async def _refused(request: Request, exc: UploadRefused) -> Response:
 async def _too_large(request: Request, exc: Exception) -> Response:
     web = _state(request)
     return PlainTextResponse(f"413: the upload is larger than this server's limit of "
-                             f"{web.max_upload_bytes / 2**20:g} MB (oncocohort serve --max-upload-mb)", status_code=413)
+                             f"{web.max_upload_bytes / 2**20:.3g} MB (oncocohort serve --max-upload-mb)", status_code=413)
 
 
 async def _bad_json(request: Request, exc: Exception) -> Response:

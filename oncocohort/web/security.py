@@ -109,5 +109,5 @@ class SecurityMiddleware:
                 await PlainTextResponse(self._too_large(), status_code=413)(scope, receive, send_with_headers)
 
     def _too_large(self) -> str:
-        return (f"413: the upload is larger than this server's limit of {self.max_body_bytes / 2**20:g} MB "
+        return (f"413: the upload is larger than this server's limit of {self.max_body_bytes / 2**20:.3g} MB "
                 "(oncocohort serve --max-upload-mb)")
