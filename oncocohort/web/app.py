@@ -38,7 +38,7 @@ from ..io.template import write_template
 from ..report.build import FORMATS, libreoffice
 from . import sheet_view
 from .jobs import STAGES, AlreadyRunning, ReportRunner
-from .security import BodyTooLarge, SecurityMiddleware, new_token
+from .security import BodyTooLarge, SecurityMiddleware, new_token, too_large_message
 from .settings_form import CHOICES, form_from_post, form_from_toml, save_toml, toml_from_form
 from .workspace import UnknownStudy, UploadRefused, Workspace, files_from_upload
 
@@ -472,11 +472,14 @@ async def page_report(request: Request) -> Response:
                                     f"{_quote('A report of this study is already running.')}", status_code=303)
         return RedirectResponse(f"/studies/{study_id}/report", status_code=303)
     files = web.outputs(study_id)
-    groups = []
+    groups, placed = [], set()
     for title, prefixes in DOWNLOAD_GROUPS:
         members = [f for f in files if any(f == p or (p.endswith("/") and f.startswith(p)) for p in prefixes)]
+        placed.update(members)
         if members:
             groups.append((title, members))
+    if others := [f for f in files if f not in placed]:  # every file is offered, also ones added later
+        groups.append(("Other files", others))
     return _page(request, "report.html", **_study_context(web, study_id), files=files, groups=groups,
                  current=web.report_is_current(study_id), stages=STAGES, formats=FORMATS,
                  has_libreoffice=libreoffice() is not None)
@@ -514,9 +517,7 @@ async def _refused(request: Request, exc: UploadRefused) -> Response:
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:
-    web = _state(request)
-    return PlainTextResponse(f"413: the upload is larger than this server's limit of "
-                             f"{web.max_upload_bytes / 2**20:.3g} MB (oncocohort serve --max-upload-mb)", status_code=413)
+    return PlainTextResponse(too_large_message(_state(request).max_upload_bytes), status_code=413)
 
 
 async def _bad_json(request: Request, exc: Exception) -> Response:

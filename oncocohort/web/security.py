@@ -109,5 +109,9 @@ class SecurityMiddleware:
                 await PlainTextResponse(self._too_large(), status_code=413)(scope, receive, send_with_headers)
 
     def _too_large(self) -> str:
-        return (f"413: the upload is larger than this server's limit of {self.max_body_bytes / 2**20:.3g} MB "
-                "(oncocohort serve --max-upload-mb)")
+        return too_large_message(self.max_body_bytes)
+
+
+def too_large_message(max_bytes: int) -> str:
+    return (f"413: the upload is larger than this server's limit of {max_bytes / 2**20:.3g} MB "
+            "(oncocohort serve --max-upload-mb)")
