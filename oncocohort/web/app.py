@@ -362,6 +362,9 @@ async def page_create(request: Request) -> Response:
         else:
             files, unused, _, name = await _uploaded_files(request, web, form)
             study_id = web.workspace.create_from_files(str(form.get("name") or name or "study"), files, "an upload")
+            if unused:  # nothing dropped silently
+                return RedirectResponse(f"/studies/{study_id}/validation?message="
+                                        + _quote(f"Not used from the zip: {', '.join(unused)}."), status_code=303)
     except UploadRefused as refused:
         return _page(request, "start.html", status_code=400, studies=[e.as_dict() for e in web.workspace.studies()],
                      folders=web.workspace.user_folders(), max_upload_mb=web.max_upload_bytes / 2**20,

@@ -99,6 +99,10 @@ def test_zip_uploads(client, demo_study):
     assert created.json()["unused_zip_entries"] == ["demo/README.txt"]
     assert created.json()["layout"] == "csv"
 
+    page = client.post("/studies", data={"source": "upload"},
+                       files={"file": ("demo.zip", good.getvalue(), "application/zip")})
+    assert "Not used from the zip: demo/README.txt." in page.text
+
     slip = io.BytesIO()
     with zipfile.ZipFile(slip, "w") as archive:
         archive.writestr("demo/study.toml", "x")
@@ -110,7 +114,7 @@ def test_zip_uploads(client, demo_study):
     assert page.status_code == 400 and "outside its folder" in page.text
     root = client.web.workspace.root
     assert not list(root.parent.rglob("escaped.csv"))
-    assert len(client.get("/api/studies").json()["studies"]) == 1
+    assert len(client.get("/api/studies").json()["studies"]) == 2
 
 
 def test_uploads_beyond_the_limit_are_413(tmp_path):
