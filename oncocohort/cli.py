@@ -347,6 +347,15 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return 1 if mismatches else 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .web.server import serve
+
+    if args.max_upload_mb <= 0:
+        print("oncocohort serve: --max-upload-mb must be more than 0", file=sys.stderr)
+        return 2
+    return serve(args.host, args.port, args.workspace, not args.no_browser, args.max_upload_mb)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oncocohort", description="Oncology treatment-cohort studies from "
                                      "patient-level data.")
@@ -439,6 +448,17 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("claims", help="claims file (TOML), e.g. examples/seed-paper-claims.toml")
     audit.add_argument("--json", action="store_true", help="print the findings as JSON")
     audit.set_defaults(run=_cmd_audit)
+
+    serve = commands.add_parser("serve", help="the local web app: upload, check, settings, report in the browser "
+                                "(docs/web.md)")
+    serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer "
+                       "only)")
+    serve.add_argument("--workspace", default="oncocohort-workspace", help="folder for the app's studies (default "
+                       "./oncocohort-workspace; created if absent)")
+    serve.add_argument("--no-browser", action="store_true", help="do not open the browser")
+    serve.add_argument("--max-upload-mb", type=float, default=50, help="largest upload taken, in MB (default 50)")
+    serve.set_defaults(run=_cmd_serve)
 
     add_import_parser(commands)
     return parser
