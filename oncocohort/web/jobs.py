@@ -67,7 +67,8 @@ class _JobProgress(Progress):
 
     def __call__(self, stage: str, detail: str = "") -> None:
         super().__call__(stage, detail)
-        self.job.stages.append(stage)
+        if stage in STAGES and stage not in self.job.stages:  # "warning", "narrative": lines, not stages
+            self.job.stages.append(stage)
 
 
 class ReportRunner:

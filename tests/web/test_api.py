@@ -244,7 +244,7 @@ def test_outputs_are_listed_downloaded_and_zipped(reported):
     study = reported.study["id"]
     files = reported.get(f"/api/studies/{study}/outputs").json()
     assert files["current"] is True
-    assert {"report.html", "report.docx", "results.json", "tables/table1_baseline.csv"} <= set(files["files"])
+    assert {"report.html", "report.docx", "results.json", "tables/table_01_baseline.csv"} <= set(files["files"])
     docx = reported.get(f"/api/studies/{study}/outputs/report.docx")
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     assert 'attachment; filename="report.docx"' in docx.headers["content-disposition"]

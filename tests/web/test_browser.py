@@ -119,9 +119,14 @@ def _screenshot(driver, folder: Path, name: str) -> Path:
 
 
 def _wait(condition, timeout: float = 60, what: str = ""):
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     end = time.time() + timeout
     while time.time() < end:
-        value = condition()
+        try:
+            value = condition()
+        except (NoSuchElementException, StaleElementReferenceException):  # the page is still loading
+            value = None
         if value:
             return value
         time.sleep(0.2)
