@@ -48,7 +48,8 @@ STYLES = {
     "default": Style(),
     "lancet": Style("lancet", decimal_mark="·", p_equals="=", p_less="<", p_rule="significant", p_floor=0.0001),
     "jama": Style("jama", p_symbol="P", p_decimals=2, p_extra_below=0.01, p_leading_zero=False),
-    "nejm": Style("nejm", ci_separator=" to ", p_symbol="P", p_equals="=", p_less="<", p_decimals=2, p_extra_below=0.01),
+    "nejm": Style("nejm", ci_separator=" to ", p_symbol="P", p_equals="=", p_less="<", p_decimals=2,
+                  p_extra_below=0.01),
 }
 
 

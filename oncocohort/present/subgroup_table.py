@@ -78,9 +78,9 @@ def subgroup_table(subgroups: tuple[SubgroupSurvival, ...], cox: CoxAnalysis | N
         ordinary = next((m for m in models if m is not None and not isinstance(m, (NotEstimable, FirthCoxModel))),
                         None)
         if ordinary is not None:
+            factors = ", ".join(labels.get(f, f) for f, _ in cox.univariable)
             notes.append(f"Hazard ratios from the {ordinary.method}; p by the Wald test. Multivariable model: "
-                         f"{', '.join(labels.get(f, f) for f, _ in cox.univariable)} together ({cox.n_complete} patients with "
-                         "complete data).")
+                         f"{factors} together ({cox.n_complete} patients with complete data).")
         if firth:
             notes.append("† Firth-penalised Cox model (the ordinary likelihood is monotone: an infinite estimate); "
                          "profile penalised-likelihood CI and p.")

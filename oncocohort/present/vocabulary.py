@@ -32,7 +32,8 @@ ABBREVIATIONS = {
     "PFS": "progression-free survival", "OS": "overall survival", "DoR": "duration of response",
     "TTR": "time to response", "CI": "confidence interval", "HR": "hazard ratio",
     "RMST": "restricted mean survival time", "ECOG": "Eastern Cooperative Oncology Group",
-    "RECIST": "Response Evaluation Criteria in Solid Tumours", "CTCAE": "Common Terminology Criteria for Adverse Events",
+    "RECIST": "Response Evaluation Criteria in Solid Tumours",
+    "CTCAE": "Common Terminology Criteria for Adverse Events",
     "CR": "complete response", "PR": "partial response", "SD": "stable disease", "PD": "progressive disease",
     "NE": "not evaluable", "NR": "not reached", "SOC": "system organ class", "SE": "standard error",
     "iRECIST": "immune RECIST", "PD-1": "programmed cell death protein 1", "AE": "adverse event",
@@ -94,7 +95,7 @@ class Vocabulary:
         for text in paragraphs:
             earlier = " ".join(out).lower()
 
-            def first_use(match: re.Match) -> str:
+            def first_use(match: re.Match, text: str = text, earlier: str = earlier) -> str:
                 short = match.group(0)
                 if short in seen or short in NOT_ABBREVIATIONS:
                     return short
