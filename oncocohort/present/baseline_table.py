@@ -4,7 +4,7 @@ missing shown. Reads the analysis-results data of :func:`oncocohort.stats.descri
 from __future__ import annotations
 
 from ..stats.descriptive import BaselineSummary, ContinuousSummary
-from .formatting import measured
+from .formatting import measured, number
 from .table import Column, Row, Table
 
 
@@ -25,7 +25,7 @@ def baseline_table(summaries: tuple[BaselineSummary, ...], n: int, title: str | 
             continue
         else:
             rows.append(Row((item.label, ""), group=True))
-            rows += [Row((level.level, f"{level.n} ({level.percent:.1f})"), indent=1) for level in s.levels]
+            rows += [Row((level.level, f"{level.n} ({number(level.percent, 1)})"), indent=1) for level in s.levels]
         if s.missing:
             rows.append(Row(("Missing", str(s.missing)), indent=1))
     return Table(

@@ -50,8 +50,9 @@ def exclusion_reasons(attrition: pd.DataFrame, vocabulary: Vocabulary | None = N
 
 
 def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
-                  vocabulary: Vocabulary | None = None) -> tuple[ConsortBox, ...]:
-    """The boxes' numbers and words, checked to add up (module docstring)."""
+                  vocabulary: Vocabulary | None = None, criteria: str = "RECIST 1.1") -> tuple[ConsortBox, ...]:
+    """The boxes' numbers and words, checked to add up (module docstring); ``criteria`` names how response was
+    assessed ("RECIST 1.1", "Choi criteria", "as recorded by the investigators")."""
     steps = attrition.sort_values("step").reset_index(drop=True)
     problems = attrition_problems(steps)
     screened, included = int(steps["n_at_step"].iloc[0]), int(steps["n_remaining"].iloc[-1])
@@ -64,16 +65,17 @@ def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
     return (ConsortBox("screened", screened, (f"Patients screened (n = {screened})",)),
             ConsortBox("excluded", screened - included, (f"Excluded (n = {screened - included})", *reasons)),
             ConsortBox("included", included, (f"Included and treated (n = {included})",)),
-            ConsortBox("evaluable", n_evaluable, (f"Evaluable for response, RECIST 1.1 (n = {n_evaluable})",)),
+            ConsortBox("evaluable", n_evaluable, (f"Evaluable for response, {criteria} (n = {n_evaluable})",)),
             ConsortBox("analysed", n_analysed, (f"Analysed for PFS and OS (n = {n_analysed})",)))
 
 
 def consort_figure(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
-                   title: str | None = None) -> ConsortFigure:
+                   title: str | None = None, criteria: str = "RECIST 1.1") -> ConsortFigure:
     """Draw the boxes (laid out in inches from their measured text: the exclusions box beside the arrow from
-    screened to included, as tall as it needs; evaluable and analysed side by side below)."""
+    screened to included, as tall as it needs; evaluable and analysed side by side below). ``criteria``: how
+    response was assessed, named in the evaluable box (:func:`consort_boxes`)."""
     apply_style()
-    boxes = consort_boxes(attrition, n_evaluable, n_analysed)
+    boxes = consort_boxes(attrition, n_evaluable, n_analysed, criteria=criteria)
     by_key = {b.key: b for b in boxes}
     figure = plt.figure(figsize=(WIDTH, 5.0))
     top = add_title(figure, title)

@@ -4,7 +4,7 @@ historical rate, and ORR by subgroup. Reads :mod:`oncocohort.stats.response_summ
 from __future__ import annotations
 
 from ..stats.response_summary import ResponseSummary, SubgroupResponse
-from .formatting import count_percent, p_text, p_value, percent_ci, percent_text
+from .formatting import count_percent, number, p_text, p_value, percent_ci, percent_text
 from .journal_style import DEFAULT_STYLE, Style
 from .table import Column, Row, Table
 
@@ -36,7 +36,10 @@ def efficacy_table(summary: ResponseSummary, subgroups: tuple[SubgroupResponse, 
                  for level, e in group.levels]
         if group.test is not None:
             rows.append(Row((f"p ({group.test.method})", p_value(group.test.p_value, style), ""), indent=1))
-            notes.append(f"ORR by {group.factor}: {group.test.rule}.")
+            # the rule's expected count in the journal style (stats writes it with a full stop)
+            rule = group.test.rule.replace(f"{group.test.expected_min:.2f}",
+                                           number(group.test.expected_min, 2, style=style))
+            notes.append(f"ORR by {group.factor}: {rule}.")
     return Table(title, (Column(f"N = {summary.n}"), Column("n (%)", align="right"), Column("95% CI", align="right")),
                  tuple(rows), tuple(notes),
                  ("ORR, objective response rate", "DCR, disease control rate", "CI, confidence interval"))

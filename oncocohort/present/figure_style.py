@@ -16,6 +16,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, no screen
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 from matplotlib.transforms import Bbox, offset_copy  # noqa: E402
 
 DPI = 300
@@ -224,3 +225,32 @@ __all__ = ["DPI", "GAP", "MARGIN", "MAX_PATIENTS", "TITLE_SIZE", "WIDTH", "add_l
            "apply_style", "decorations", "evenly_spaced_sample", "extent", "from_top_left", "layout_panel",
            "place_axes", "plt", "renderer", "save_figure", "text_size", "thin_ticks", "wrap_axis_labels",
            "wrap_text"]
+
+
+class _DecimalMarkFormatter(matplotlib.ticker.Formatter):
+    """Tick labels of another formatter with the journal style's decimal mark (``0·2`` for the Lancet)."""
+
+    def __init__(self, inner: matplotlib.ticker.Formatter, mark: str):
+        self.inner, self.mark = inner, mark
+
+    def set_axis(self, axis) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x, pos=None) -> str:
+        return self.inner(x, pos).replace(".", self.mark)
+
+
+def use_decimal_mark(figure: plt.Figure, mark: str) -> None:
+    """Write every tick label of ``figure`` with the decimal ``mark`` (the active journal style's, e.g. ``·``);
+    the texts the figure functions write themselves are already styled by :mod:`.formatting`."""
+    if mark == ".":
+        return
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            formatter = axis.get_major_formatter()
+            if not isinstance(formatter, _DecimalMarkFormatter):
+                axis.set_major_formatter(_DecimalMarkFormatter(formatter, mark))

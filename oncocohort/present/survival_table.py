@@ -58,7 +58,7 @@ def survival_table(endpoints: tuple[EndpointSurvival, ...], time_unit: str = "mo
              f"and {first.fit.conf_type} confidence intervals ({general(100 * first.fit.conf_level, style)}%)."]
     if horizons:
         notes.append("RMST: restricted mean survival time, the area under the Kaplan–Meier curve up to the stated "
-                     "horizon; standard error as R survfit, CI estimate ± 1.96·SE.")
+                     f"horizon; standard error as R survfit, CI estimate ± {general(1.96, style)} × SE.")
     if follow_up is not None:
         notes.append(f"Median follow-up: one number for the study, by the {follow_up.method} method for overall "
                      "survival (censoring as the event).")

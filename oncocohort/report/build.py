@@ -39,9 +39,10 @@ from ..present.docx_layout import MARGIN
 from ..present.docx_layout import PAPERS as PAPER_SIZES
 from ..present.efficacy_table import efficacy_table
 from ..present.exposure_table import exposure_table
-from ..present.figure_style import plt, save_figure
+from ..present.figure_style import plt, save_figure, use_decimal_mark
 from ..present.forest_figure import forest_figure, forest_rows, subgroup_forest_rows
-from ..present.journal_style import get_style, use_style
+from ..present.formatting import number
+from ..present.journal_style import active_style, get_style, use_style
 from ..present.km_figure import km_figure
 from ..present.orr_bars_figure import orr_bars_figure
 from ..present.render import needs_landscape, strip_label, to_csv, to_docx, to_html, to_markdown
@@ -147,14 +148,15 @@ def build_figures(results: StudyResults) -> list[Figure]:
     unit, days = results.time_unit, DAYS_PER_UNIT[results.time_unit]
     figures = []
     n_evaluable = int(results.patients["best_overall_response"].ne("NE").sum())
-    consort = consort_figure(results.attrition, n_evaluable, results.endpoint("PFS").n)
+    criteria = CRITERIA_NAMES[results.config.response.criteria]
+    consort = consort_figure(results.attrition, n_evaluable, results.endpoint("PFS").n, criteria=criteria)
     figures.append(Figure("flow", "Study flow: patients screened, excluded (with reasons) and analysed.",
                           consort.figure, "the study flow"))
     orr = dict(results.response.rates).get("ORR")
     if results.has_lesion_measurements:  # recorded responses: no target-lesion sums to draw (said in the text)
         waterfall = waterfall_figure(results.patients, orr)
         figures.append(Figure("waterfall", "Best change in the sum of target lesions from baseline per patient, "
-                              f"coloured by best overall response (RECIST 1.1). {waterfall.caption}",
+                              f"coloured by best overall response ({criteria}). {waterfall.caption}",
                               waterfall.figure, "the best change in target lesions per patient"))
         spider = spider_figure(results.visits, results.patients, days, unit)
         figures.append(Figure("spider", "Change in the sum of target lesions from baseline over time, one line per "
@@ -167,7 +169,7 @@ def build_figures(results: StudyResults) -> list[Figure]:
     for e in results.survival:
         curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=f"Time ({unit})",
                           ylabel=f"{e.label} (probability)",
-                          annotation=f"Median {e.median.estimate:.1f} {unit}; {e.events} events / {e.n} patients"
+                          annotation=f"Median {number(e.median.estimate, 1)} {unit}; {e.events} events / {e.n} patients"
                           if np.isfinite(e.median.estimate) else f"{e.events} events / {e.n} patients")
         figures.append(Figure(f"km_{e.endpoint.lower()}",
                               f"Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the number at "
@@ -204,6 +206,8 @@ def build_figures(results: StudyResults) -> list[Figure]:
             figures.append(Figure("forest_pfs_subgroups", "Hazard ratios for progression-free survival by subgroup "
                                   "(univariable Cox model per factor; p: likelihood-ratio test of the factor).",
                                   forest.figure, "the hazard ratio of each subgroup level"))
+    for figure in figures:  # tick labels in the journal style's decimal mark, as the figures' own texts
+        use_decimal_mark(figure.figure, active_style().decimal_mark)
     return figures
 
 

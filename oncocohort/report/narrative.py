@@ -147,14 +147,15 @@ def _methods(w: _Writer) -> str:
              "progression or death and estimated by the Kaplan–Meier method, and TTR from the first dose to the "
              "first CR or PR.")
     if s["median_ci"] == "spss":
-        text += (f" Medians are given with {level} CIs computed as SPSS computes them: the median ± 1.96 × SE, the "
-                 "SE being the Greenwood standard error of the survival estimate at the median divided by the "
-                 "density of the survival times (estimated between the times at which survival crosses 0.55 and "
-                 "0.45), without transformation; limits are reported as computed, and a lower limit below zero "
-                 "is kept, as SPSS does not truncate it (noted under the tables).")
+        text += (f" Medians are given with {level} CIs computed as SPSS computes them: the median ± "
+                 f"{general(1.96, w.style)} × SE, the SE being the Greenwood standard error of the survival estimate "
+                 "at the median divided by the density of the survival times (estimated between the times at which "
+                 f"survival crosses {general(0.55, w.style)} and {general(0.45, w.style)}), without "
+                 "transformation; limits are reported as computed, and a lower limit below zero is kept, as SPSS "
+                 "does not truncate it (noted under the tables).")
     else:
         text += (f" Medians are given with {level} CIs read from the {s['km_conf_type']}-transformed pointwise "
-                 "confidence band (the times at which the band crosses 0.5, as R survfit).")
+                 f"confidence band (the times at which the band crosses {general(0.5, w.style)}, as R survfit).")
     text += (f" Landmark rates are given with Greenwood variance and {s['km_conf_type']}-transformed CIs. The "
              "median follow-up is one number for the study: the reverse Kaplan–Meier estimate for OS (deaths "
              "censored, censoring as the event).")

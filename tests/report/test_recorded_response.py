@@ -70,3 +70,21 @@ def test_unused_responses_table_is_reported(tmp_path, capsys):
     accounting = _accounting(tmp_path / "out", folder="")
     assert accounting[("responses", "2")] == accounting[("responses", "3")] == (
         "not used (response derived from the lesions by recist1.1)")
+
+
+def test_flow_figure_names_the_response_criteria_in_force(tmp_path):
+    """Under criteria = "recorded" the CONSORT box does not claim RECIST 1.1 (it did at commit 3202bc4)."""
+    from matplotlib.text import Text
+
+    from oncocohort.report.build import analyse_folder, build_figures
+
+    def flow_texts(toml):
+        study = write_study(tmp_path / str(len(toml)), example_tables(), toml=toml)
+        _, _, results = analyse_folder(study)
+        flow = next(f for f in build_figures(results) if f.key == "flow")
+        return " ".join(t.get_text() for t in flow.figure.findobj(Text)).replace("\n", " ")
+
+    recorded = flow_texts(RECORDED)
+    assert "Evaluable for response, as recorded by the investigators (n = 2)" in recorded
+    assert "RECIST" not in recorded
+    assert "Evaluable for response, RECIST 1.1" in flow_texts(STUDY_TOML)
