@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..stats.firth import FirthCoxModel
 from ..stats.study_analysis import CoxAnalysis, NotEstimable, SubgroupSurvival
-from .formatting import estimate_ci, p_text, p_value
+from .formatting import estimate_ci, p_text, p_value, plural
 from .journal_style import DEFAULT_STYLE, Style
 from .survival_table import SPSS_NEGATIVE_NOTE, negative_limit
 from .table import Column, Row, Table
@@ -82,12 +82,20 @@ def subgroup_table(subgroups: tuple[SubgroupSurvival, ...], cox: CoxAnalysis | N
             notes.append(f"Hazard ratios from the {ordinary.method}; p by the Wald test. Multivariable model: "
                          f"{factors} together ({cox.n_complete} patients with complete data).")
         if firth:
-            notes.append("† Firth-penalised Cox model (the ordinary likelihood is monotone: an infinite estimate); "
-                         "profile penalised-likelihood CI and p.")
+            penalised = [m for m in models if isinstance(m, FirthCoxModel)]
+            methods = "; ".join(dict.fromkeys(m.method for m in penalised))
+            notes.append("† Firth-penalised Cox model (the ordinary likelihood is monotone: an infinite estimate): "
+                         f"{methods}.")
+            notes += list(dict.fromkeys(n for m in penalised for n in m.notes))
         for name, model in [*cox.univariable, ("multivariable", multivariable)]:
             if isinstance(model, NotEstimable):
                 notes.append(f"NE ({labels.get(name, name)}): not estimable — {model.reason}.")
         notes += proportional_hazards_notes(cox, labels, style)
+    for group in subgroups:
+        if group.ungrouped:
+            values = ", ".join(f"'{value}' ({plural(n, 'patient')})" for value, n in group.ungrouped)
+            notes.append(f"{group.factor}: values in no group of study.toml [[analysis.subgroups]] — {values} — "
+                         "are counted as missing and not analysed for this factor.")
     if negative_limit(*(level.median for group in subgroups for level in group.levels)):
         notes.append(SPSS_NEGATIVE_NOTE)
     spanner_u, spanner_m = "Univariable Cox", "Multivariable Cox"

@@ -55,6 +55,7 @@ from ..present.table import Table
 from ..present.vocabulary import Vocabulary, undefined_abbreviations
 from ..present.waterfall_figure import waterfall_figure
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study
+from .data_notes import data_notes, subgroup_notes
 from .docx_document import write_report_docx
 from .html_document import report_html
 from .layout import plan_items, plan_sections
@@ -324,10 +325,14 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
         check_replaceable(Path(out_dir), keep=(Path(study_dir),))
     except OutputFolderRefused as exc:
         raise ReportError(f"{exc}; no report written") from None
+    study = None
     if adam is not None:
         datasets, results = analyse_adam(study_dir, progress=progress, **adam)
     else:
-        _, datasets, results = analyse_folder(study_dir, progress)
+        study, datasets, results = analyse_folder(study_dir, progress)
+    for note in subgroup_notes(results):
+        progress("warning", note)
+    notes = data_notes(study, datasets, results)
     problems = reconcile(results)
     if problems:
         raise ReconciliationError(problems)
@@ -336,7 +341,7 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
     try:  # written in a staging folder, swapped in whole (output_folder.py)
         with staged_output(out, keep=(Path(study_dir),)) as staging:
             written = [p.relative_to(staging) for p in _write_all(results, datasets, staging, formats, progress,
-                                                                         options)]
+                                                                         options, notes)]
     except OutputFolderRefused as exc:
         raise ReportError(f"{exc}; no report written") from None
     final = [out / p for p in written]
@@ -344,13 +349,14 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
     return final
 
 
-def _write_all(results, datasets, folder: Path, formats, progress, options: DocumentOptions = DocumentOptions()
-               ) -> list[Path]:
+def _write_all(results, datasets, folder: Path, formats, progress, options: DocumentOptions = DocumentOptions(),
+               notes: list[str] = ()) -> list[Path]:
     with use_style(options.style):
-        return _write_documents(results, datasets, folder, formats, progress, options)
+        return _write_documents(results, datasets, folder, formats, progress, options, notes)
 
 
-def _write_documents(results, datasets, folder: Path, formats, progress, options: DocumentOptions) -> list[Path]:
+def _write_documents(results, datasets, folder: Path, formats, progress, options: DocumentOptions,
+                     notes: list[str] = ()) -> list[Path]:
     (folder / "tables").mkdir(parents=True)
     (folder / "figures").mkdir()
     written = []
@@ -390,7 +396,7 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
                          "number below is in results.json with its method.",
                 "methods": methods_paragraph(facts), "sections": sections, "tables": tables,
                 "figure_captions": {f.key: strip_label(f.caption) for f in figures}, "folder": folder,
-                "paper": options.paper}
+                "paper": options.paper, "data_notes": tuple(notes)}
     html_path = folder / "report.html"
     docx_path = folder / "report.docx"
     if "html" in formats or options.pdf_engine in ("weasyprint", "chromium"):

@@ -67,7 +67,8 @@ def _add_figure(document, item, caption: str, png: Path) -> None:
 
 
 def write_report_docx(path: Path, *, title: str, banner: str | None, intro: str, methods: str, sections, tables: dict,
-                      figure_captions: dict[str, str], folder: Path, paper: str = "a4") -> Path:
+                      figure_captions: dict[str, str], folder: Path, paper: str = "a4",
+                      data_notes: tuple[str, ...] = ()) -> Path:
     """Write report.docx (arguments as :func:`oncocohort.report.html_document.report_html`)."""
     document = new_document(paper)
     document.core_properties.title = title
@@ -94,4 +95,9 @@ def write_report_docx(path: Path, *, title: str, banner: str | None, intro: str,
                 add_to_docx(document, tables[item.key], item.number)
             else:
                 _add_figure(document, item, figure_captions[item.key], folder / "figures" / f"{item.file_stem}.png")
+    if data_notes:
+        ensure_orientation(document, landscape=False)
+        document.add_heading("Data notes", level=2)
+        for note in data_notes:
+            document.add_paragraph(note, style="List Bullet")
     return save_docx(document, path)

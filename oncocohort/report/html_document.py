@@ -71,12 +71,14 @@ def _figure_html(item: Item, caption: str, png: Path, relative: str) -> str:
 
 
 def report_html(*, title: str, banner: str | None, intro: str, methods: str, sections, numbering, tables: dict,
-                figure_captions: dict[str, str], wide_tables: set[str], folder: Path, paper: str = "a4") -> str:
+                figure_captions: dict[str, str], wide_tables: set[str], folder: Path, paper: str = "a4",
+                data_notes: tuple[str, ...] = ()) -> str:
     """The whole report.html text.
 
     ``sections``: :class:`oncocohort.report.layout.Section` list; ``tables``: key → numbered Table; ``figure_captions``:
     key → caption without its label; ``wide_tables``: keys of tables printed on landscape pages; ``folder``: the
-    report folder (figures are read from ``figures/<file stem>.png``)."""
+    report folder (figures are read from ``figures/<file stem>.png``); ``data_notes``: sentences for the closing
+    "Data notes" section (:mod:`.data_notes`; none: no section)."""
     from ..present.render import to_html
 
     e = html.escape
@@ -99,6 +101,8 @@ def report_html(*, title: str, banner: str | None, intro: str, methods: str, sec
                     f"{item.label}. {figure_captions[item.key]}"
                 toc.append(f'<li><a href="#{item.anchor}">{e(_first_sentence(caption))}</a></li>')
             toc.append("</ol></li>")
+    if data_notes:
+        toc.append('<li><a href="#data-notes">Data notes</a></li>')
     toc.append("</ol></nav>")
     parts += toc
     parts += ['<h2 id="methods">Statistical methods</h2>', f"<p>{link_citations(e(methods))}</p>",
@@ -115,6 +119,10 @@ def report_html(*, title: str, banner: str | None, intro: str, methods: str, sec
                 relative = f"figures/{item.file_stem}.png"
                 parts.append(_figure_html(item, figure_captions[item.key], folder / relative, relative))
         parts.append("</section>")
+    if data_notes:
+        parts.append('<h2 id="data-notes">Data notes</h2><ul class="data-notes">')
+        parts += [f"<li>{e(note)}</li>" for note in data_notes]
+        parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

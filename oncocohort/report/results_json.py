@@ -58,10 +58,10 @@ def _model(model) -> dict:
     if isinstance(model, NotEstimable):
         return {"not_estimable": model.reason}
     terms = [{"term": t.name, "hr": t.hr, "lower": t.lower, "upper": t.upper, "p": t.p_value,
-              "coef": t.coef} for t in model.terms]
+              "coef": t.coef, "ci_method": getattr(t, "ci_method", "Wald")} for t in model.terms]
     if isinstance(model, FirthCoxModel):
         return {"method": model.method, "terms": terms, "lr_test": model.lr_test, "lr_p": model.lr_p,
-                "ph_tests": []}
+                "ph_tests": [], "notes": list(model.notes)}
     return {"method": model.method, "n": model.n, "events": model.events, "terms": terms,
             "lr_test": model.lr_test, "lr_p": model.lr_p, "concordance": model.concordance,
             "ph_tests": [{"term": z.term, "chisq": z.chisq, "df": z.df, "p": z.p_value}
@@ -98,6 +98,7 @@ def _results(results: StudyResults) -> dict:
     for g in results.subgroup_survival:
         subgroups.setdefault(g.endpoint, []).append({
             "factor": g.factor, "field": g.field, "n_missing": g.n_missing,
+            "ungrouped": [{"value": value, "n": n} for value, n in g.ungrouped],
             "levels": [{"level": lv.level, "n": lv.n, "events": lv.events, "median": _quantile(lv.median)}
                        for lv in g.levels],
             "logrank": None if g.logrank is None else {"chisq": g.logrank.chisq, "df": g.logrank.df,

@@ -113,7 +113,8 @@ class SubgroupSurvival:
     field: str
     levels: tuple[LevelSurvival, ...]
     logrank: LogRankTest | None
-    n_missing: int
+    n_missing: int  # patients not analysed for this factor: no value, or a value in no named group
+    ungrouped: tuple[tuple[str, int], ...] = ()  # of those, (value, patients) for values in no named group
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,14 @@ def subgroup_values(values: pd.Series, subgroup: Subgroup) -> pd.Series:
     return text.map(label)
 
 
+def ungrouped_values(values: pd.Series, subgroup: Subgroup) -> tuple[tuple[str, int], ...]:
+    """The values recorded but in none of the subgroup's named groups, with their numbers of patients (sorted by
+    value): those patients are left out of the subgroup's analysis, so the report says so."""
+    text = as_levels(values)
+    dropped = text[text.notna() & subgroup_values(values, subgroup).isna()]
+    return tuple((str(value), int(n)) for value, n in sorted(dropped.value_counts().items()))
+
+
 def baseline_variables(adsl: pd.DataFrame) -> tuple[BaselineVariable, ...]:
     """Table 1 variables: the defaults, then the regimen's choices (which drug of a component, starting doses)
     when patients differ in them."""
@@ -323,8 +332,10 @@ def _adverse_event_categories(adae: pd.DataFrame) -> tuple[AdverseEventCategory,
 
 
 def _subgroup_survival(frame, adsl, subgroup: Subgroup, name, settings) -> SubgroupSurvival:
-    groups = subgroup_values(adsl.set_index("patient_id")[subgroup.field], subgroup)
+    values = adsl.set_index("patient_id")[subgroup.field]
+    groups = subgroup_values(values, subgroup)
     data = frame.assign(group=frame["patient_id"].map(groups))
+    ungrouped = ungrouped_values(values[values.index.isin(frame["patient_id"])], subgroup)
     missing = int(data["group"].isna().sum())
     data = data.dropna(subset=["group"])
     levels = []
@@ -333,7 +344,7 @@ def _subgroup_survival(frame, adsl, subgroup: Subgroup, name, settings) -> Subgr
                            conf_level=settings.conf_level)
         levels.append(LevelSurvival(str(level), fit.n, fit.events, _median(fit, settings.median_ci), fit))
     test = logrank_test(data["time"], data["event"], data["group"]) if len(levels) > 1 else None
-    return SubgroupSurvival(name, subgroup.label, subgroup.field, tuple(levels), test, missing)
+    return SubgroupSurvival(name, subgroup.label, subgroup.field, tuple(levels), test, missing, ungrouped)
 
 
 def _cox_model(data, covariates, settings):
