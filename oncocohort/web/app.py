@@ -35,7 +35,8 @@ from ..io.problems import Problem, problems_to_json
 from ..io.schema import TABLES_BY_NAME
 from ..io.study import ValidationReport, validate_study
 from ..io.template import write_template
-from ..report.build import FORMATS, libreoffice
+from ..present.journal_style import STYLE_NAMES
+from ..report.build import FORMATS, PAPERS, libreoffice
 from . import sheet_view
 from .jobs import STAGES, AlreadyRunning, ReportRunner
 from .security import BodyTooLarge, SecurityMiddleware, new_token, too_large_message
@@ -261,8 +262,12 @@ async def api_report(request: Request) -> Response:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         return _error(400, f"formats must be some of {', '.join(FORMATS)}")
+    options = body if isinstance(body, dict) else {}
+    style, paper = options.get("style", "default"), options.get("paper", "a4")
+    if style not in STYLE_NAMES or paper not in PAPERS:
+        return _error(400, f"style must be one of {', '.join(STYLE_NAMES)}; paper one of {', '.join(PAPERS)}")
     try:
-        job = web.runner.start(study_id, web.workspace.folder(study_id), formats)
+        job = web.runner.start(study_id, web.workspace.folder(study_id), formats, style, paper)
     except AlreadyRunning:
         return _error(409, "a report of this study is already queued or running; wait for it to end "
                            f"(GET /api/studies/{study_id}/report)")

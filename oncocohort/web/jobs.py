@@ -33,6 +33,8 @@ class ReportJob:
 
     study_id: str
     formats: tuple[str, ...]
+    style: str = "default"  # journal style and paper of the documents (report.build.build_report)
+    paper: str = "a4"
     state: str = "queued"
     stages: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
@@ -53,7 +55,8 @@ class ReportJob:
         return int(100 * len(known) / len(STAGES))
 
     def as_dict(self) -> dict:
-        return {"study": self.study_id, "state": self.state, "formats": list(self.formats),
+        return {"study": self.study_id, "state": self.state, "formats": list(self.formats), "style": self.style,
+                "paper": self.paper,
                 "stages_done": list(self.stages), "stages": list(STAGES), "percent": self.percent,
                 "log": list(self.lines), "error": self.error, "files": self.files}
 
@@ -82,13 +85,15 @@ class ReportRunner:
     def job(self, study_id: str) -> ReportJob | None:
         return self._jobs.get(study_id)
 
-    def start(self, study_id: str, study_folder: Path, formats: tuple[str, ...]) -> ReportJob:
-        """Queue a report of the study in ``study_folder`` (its ``input``); AlreadyRunning if one is active."""
+    def start(self, study_id: str, study_folder: Path, formats: tuple[str, ...], style: str = "default",
+              paper: str = "a4") -> ReportJob:
+        """Queue a report of the study in ``study_folder`` (its ``input``) in the journal ``style`` on ``paper``;
+        AlreadyRunning if one is active."""
         with self._lock:
             current = self._jobs.get(study_id)
             if current is not None and current.active:
                 raise AlreadyRunning(study_id)
-            job = ReportJob(study_id, tuple(formats))
+            job = ReportJob(study_id, tuple(formats), style, paper)
             self._jobs[study_id] = job
         self._pool.submit(self._run, job, study_folder)
         return job
@@ -102,7 +107,8 @@ class ReportRunner:
         shutil.rmtree(work, ignore_errors=True)
         try:
             shutil.copytree(folder / "input", work / "input", symlinks=False)
-            written = build_report(work / "input", work / "output", job.formats, _JobProgress(job))
+            written = build_report(work / "input", work / "output", job.formats, _JobProgress(job), style=job.style,
+                                   paper=job.paper)
             for name, source in (("report", work / "output"), ("report-input", work / "input")):
                 old = folder / f".{name}-old"
                 shutil.rmtree(old, ignore_errors=True)

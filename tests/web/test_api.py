@@ -282,3 +282,16 @@ def test_a_report_with_errors_fails_with_the_validation_text(client, seeded_work
     assert job.state == "failed" and "NOT valid — no report written" in job.error
     assert client.get(f"/api/studies/{study['id']}/outputs").json()["files"] == []
     assert client.post(f"/api/studies/{study['id']}/report", json={"formats": ["rtf"]}).status_code == 400
+    assert client.post(f"/api/studies/{study['id']}/report", json={"style": "vancouver"}).status_code == 400
+    assert client.post(f"/api/studies/{study['id']}/report", json={"paper": "a5"}).status_code == 400
+
+
+def test_the_report_job_passes_journal_style_and_paper(client):
+    example = client.get("/api/template/study.xlsx?example=1").content
+    study = _upload(client, example, name="styled.xlsx").json()
+    started = client.post(f"/api/studies/{study['id']}/report",
+                          json={"formats": ["html"], "style": "lancet", "paper": "letter"})
+    assert started.status_code == 202 and started.json()["style"] == "lancet"
+    job = client.web.runner.wait(study["id"])
+    assert job.state == "done", job.error
+    assert any(line.endswith("style lancet, US Letter") for line in job.lines)
