@@ -93,6 +93,10 @@ TABLE_TOPICS = {"baseline": "the baseline characteristics", "efficacy": "the bes
                 "rates", "survival": "the survival outcomes", "subgroups_pfs": "progression-free survival by "
                 "subgroup with the Cox models", "adverse_events": "the treatment-emergent adverse events by maximum "
                 "grade", "adverse_events_related": "the treatment-related adverse events",
+                "response_detail": "confirmed and unconfirmed response rates, duration of response and time to "
+                "response", "subgroups_os": "overall survival by subgroup with the Cox models",
+                "adverse_event_categories": "serious adverse events and adverse events leading to a change of "
+                "treatment",
                 "exposure": "treatment exposure and dose modifications"}
 
 

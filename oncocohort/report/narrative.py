@@ -357,7 +357,7 @@ def _safety(w: _Writer) -> str:
         worst.append(f"grade 3–4 in {any_row['grade_3_4']} ({w.pct_of(any_row['grade_3_4'], n)})")
     if any_row["grade_5"]:
         worst.append(f"grade 5 in {any_row['grade_5']} ({w.pct_of(any_row['grade_5'], n)})")
-    text += (_join(worst) if worst else "grade 1–2 in every patient with an event") + "."
+    text += (_join(worst) if worst else "grade 1–2" + ("" if n == 1 else " in every patient with an event")) + "."
     if any_row["grade_3_4"] and not any_row["grade_5"]:
         text += " No patient had a grade 5 event."
     categories = {c["label"]: c for c in w.r.get("adverse_event_categories", [])}
@@ -379,8 +379,8 @@ def _safety(w: _Writer) -> str:
     common = sorted((row for row in ae["rows"] if row["level"] == "term"),
                     key=lambda row: (-row["any_grade"], row["term"]))[:5]
     if common:
-        text += (f" The most common{w.ref('adverse_events')} were " if len(common) > 1 else
-                 f" The only one{w.ref('adverse_events')} was ") + _join(
+        text += (f" The most common events{w.ref('adverse_events')} were " if len(common) > 1 else
+                 f" The only event{w.ref('adverse_events')} was ") + _join(
             [f"{row['term'].lower()} ({w.pct(row['percent']['any_grade'] / 100)})" for row in common]) + "."
     return text
 

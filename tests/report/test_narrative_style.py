@@ -95,14 +95,24 @@ def bad_sentences(paragraphs: list[str]) -> list[str]:
     return bad
 
 
-def check_style(facts) -> dict[str, list]:
-    paragraphs = _text(facts)
+def bare_citations(paragraphs: list[str]) -> list[str]:
+    """A table or figure cited without saying what it shows ("see Table 6;"), or a pronoun with nothing to stand
+    for ("The only one (Table 7) was fatigue")."""
+    text = " ".join(paragraphs)
+    return re.findall(r"\b[Ss]ee (?:Table|Figure)s? \d+(?: and \d+)?[;.]", text) + re.findall(
+        r"\bThe (?:only one|most common) \(", text)
+
+
+def check_style(facts, paragraphs: list[str] | None = None) -> dict[str, list]:
+    """Every rule's violations in the narrative of ``facts`` (or in the ``paragraphs`` given, read from a report)."""
+    paragraphs = _text(facts) if paragraphs is None else paragraphs
     labels = facts["settings"].get("labels", {})
     problems = {"plural": plural_disagreements(paragraphs), "raw names": raw_names(paragraphs),
                 "abbreviations": undefined_abbreviations(paragraphs, labels),
                 "percent styles": sorted(percent_styles(paragraphs)) if len(percent_styles(paragraphs)) > 1 else [],
                 "doubled methods": doubled_methods(paragraphs),
-                "negative limits": unexplained_negative_limits(paragraphs), "sentences": bad_sentences(paragraphs)}
+                "negative limits": unexplained_negative_limits(paragraphs), "sentences": bad_sentences(paragraphs),
+                "bare citations": bare_citations(paragraphs)}
     return {rule: found for rule, found in problems.items() if found}
 
 
@@ -131,11 +141,24 @@ LABELS_TOML = '\n[labels]\nSS = "synovial sarcoma"\nASPS = "alveolar soft part s
 
 
 @pytest.fixture(scope="module")
-def small_studies(tmp_path_factory):
+def small_study_folders(tmp_path_factory):
     folder = tmp_path_factory.mktemp("styles")
-    return {name: _facts(write_study(folder / name, change(example_tables()), toml=STUDY_TOML + LABELS_TOML))
+    return {name: write_study(folder / name, change(example_tables()), toml=STUDY_TOML + LABELS_TOML)
             for name, change in (("one patient", _one_patient), ("all censored", _all_censored),
                                  ("no responder", _no_responder))}
+
+
+@pytest.fixture(scope="module")
+def small_studies(small_study_folders):
+    return {name: _facts(folder) for name, folder in small_study_folders.items()}
+
+
+def report_paragraphs(page: str) -> list[str]:
+    """The text paragraphs of a written report.html (methods and results sections; tables, captions left out)."""
+    import html
+
+    paragraphs = re.findall(r"<h[23][^>]*>[^<]*</h[23]>\s*<p>(.*?)</p>", page, flags=re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in paragraphs]
 
 
 def test_demo_narrative_reads_like_a_manuscript(demo_results):
@@ -150,6 +173,20 @@ def test_demo_narrative_reads_like_a_manuscript(demo_results):
 def test_small_study_narrative_reads_like_a_manuscript(small_studies, case):
     facts = small_studies[case]
     assert check_style(facts) == {}
+
+
+@pytest.mark.parametrize("case", ["one patient", "all censored", "no responder"])
+def test_small_study_report_reads_like_a_manuscript(small_study_folders, tmp_path, case):
+    """The whole report is built (tables, figures, numbering, citations) and its written text is checked."""
+    import json
+
+    from oncocohort.report.build import build_report
+
+    build_report(small_study_folders[case], tmp_path / "out", ("html",))
+    facts = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    paragraphs = report_paragraphs((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    assert len(paragraphs) >= 5 and paragraphs[0].startswith("Tumour response")
+    assert check_style(facts, paragraphs) == {}
 
 
 def test_the_small_studies_are_what_their_names_say(small_studies):
@@ -183,6 +220,8 @@ def test_each_rule_catches_its_fault():
     assert doubled_methods(["The DCR was 84.4% (95% CI 67.2–94.7%; 95% CI, Clopper–Pearson exact)."])
     assert unexplained_negative_limits(["The median was 5.0 months (95% CI −3.7 to 13.6)."])
     assert bad_sentences(["0-1 9.1; 2 5.1 months. fine"])
+    assert bare_citations(["See Table 8; Table 9 shows the rest.", "The only one (Table 7) was fatigue."]) == [
+        "See Table 8;", "The only one ("]
 
 
 def test_spss_mode_says_what_spss_does_and_keeps_negative_limits(demo_study, tmp_path):
@@ -209,3 +248,12 @@ def test_spss_mode_says_what_spss_does_and_keeps_negative_limits(demo_study, tmp
     cells = [c for row in table2.rows for c in row.cells]
     assert any(" to " in c and "−" in c for c in cells) and not any("(-" in c for c in cells)
     assert any("does not truncate it at zero" in note for note in table2.footnotes)
+
+
+def test_demo_report_text_reads_like_a_manuscript(report_dir):
+    """The demo's text as the report writes it (citations and "Table N shows …" sentences included)."""
+    import json
+
+    facts = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
+    paragraphs = report_paragraphs((report_dir / "report.html").read_text(encoding="utf-8"))
+    assert len(paragraphs) >= 6 and check_style(facts, paragraphs) == {}
