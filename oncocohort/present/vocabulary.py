@@ -48,6 +48,13 @@ def is_abbreviation(text: str) -> bool:
     return bool(ABBREVIATION_PATTERN.fullmatch(text)) and text not in NOT_ABBREVIATIONS
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a sentence ("by histological subtype"): first letter lower-case unless the first word is an
+    abbreviation or starts with two capitals (ECOG performance status, PD-1 inhibitor)."""
+    first = label.split(" ", 1)[0]
+    return label if is_abbreviation(first) or first[:2].isupper() else label[:1].lower() + label[1:]
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """Words for codes, field names and abbreviations: the built-ins overridden by study.toml ``[labels]``."""

@@ -52,7 +52,7 @@ from ..present.subgroup_table import subgroup_table
 from ..present.survival_table import survival_table
 from ..present.swimmer_figure import swimmer_figure
 from ..present.table import Table
-from ..present.vocabulary import Vocabulary, undefined_abbreviations
+from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviations
 from ..present.waterfall_figure import waterfall_figure
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study
 from .data_notes import data_notes, subgroup_notes
@@ -185,12 +185,13 @@ def build_figures(results: StudyResults) -> list[Figure]:
         fits = {f"{lv.level}": lv.fit for lv in group.levels}
         curve = km_figure(fits, _risk_times(fits.values()), xlabel=f"Time ({unit})",
                           ylabel="Progression-free survival", title=f"PFS by {group.factor}", test=group.logrank)
-        figures.append(Figure(f"km_pfs_by_{_slug(group.field)}", f"Progression-free survival by {group.factor}.",
-                              curve.figure, f"progression-free survival by {group.factor}"))
+        figures.append(Figure(f"km_pfs_by_{_slug(group.field)}",
+                              f"Progression-free survival by {in_sentence(group.factor)}.", curve.figure,
+                              f"progression-free survival by {in_sentence(group.factor)}"))
     if results.response_subgroups:
         bars = orr_bars_figure(results.response_subgroups)
-        figures.append(Figure("orr_by_subgroup", "Objective response rate by subgroup with 95% "
-                              f"CIs ({orr.method_label if orr else ''}); labels: responders/patients; p by "
+        figures.append(Figure("orr_by_subgroup", "Objective response rate by subgroup"
+                              f"{f' ({orr.method_label})' if orr else ''}; labels: responders/patients; p by "
                               + "; ".join(sorted({f"{g.factor}: {g.test.method}" for g in results.response_subgroups
                                                   if g.test})) + ".", bars.figure,
                               "the objective response rate by subgroup"))

@@ -129,5 +129,8 @@ def report_html(*, title: str, banner: str | None, intro: str, methods: str, sec
 
 def _first_sentence(caption: str) -> str:
     """A caption's first sentence (its label and title) for the table of contents."""
-    match = re.match(r"(.+?\.\s.+?[.;:])(\s|$)", caption)
-    return match.group(1).rstrip(".;:") if match else caption
+    for match in re.finditer(r"[.;:](?=\s|$)", caption):
+        head = caption[:match.start()]
+        if re.search(r"\.\s", head) and head.count("(") == head.count(")"):  # past the label, outside brackets
+            return head
+    return caption

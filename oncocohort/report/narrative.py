@@ -19,7 +19,7 @@ import datetime as dt
 
 from ..present.formatting import general, interval, number, p_text, percent_sign, percent_text, plural
 from ..present.journal_style import DEFAULT_STYLE, Style
-from ..present.vocabulary import Vocabulary, is_abbreviation
+from ..present.vocabulary import Vocabulary, in_sentence
 from ..stats.proportions import CI_METHOD_NAMES
 
 # words containing digits that name things rather than report results
@@ -60,8 +60,7 @@ def _of(x: int, n: int, noun: str = "patient") -> str:
 
 def _factor_words(label: str) -> str:
     """A subgroup label inside a sentence: first letter lower-case unless it starts an abbreviation (ECOG)."""
-    first = label.split(" ", 1)[0]
-    return label if is_abbreviation(first) or first[:2].isupper() else label[:1].lower() + label[1:]
+    return in_sentence(label)
 
 
 class _Writer:
