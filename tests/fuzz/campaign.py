@@ -3,7 +3,8 @@ promises every run must keep, whatever the input:
 
 - exit 0 or 1 only — never 2 (internal error) nor a traceback;
 - every exit 1 names at least one located problem (file or table, row/line or column, and the rule);
-- no warning from numpy/pandas/matplotlib reaches stderr (``main`` turns them into a "note:" line);
+- no warning from numpy/pandas/matplotlib reaches stderr (``main`` turns them into a "note:" line), nor
+  anything else (a stray log line);
 - a study ``validate`` calls valid is not refused by ``report`` for its data;
 - the output folder is complete (every file the report links and every format of each table and figure) or absent,
   and no staging folder is left behind;
@@ -65,6 +66,8 @@ def check_common(run: Run, what: str) -> None:
     assert run.code in (0, 1), f"{what}: exit {run.code}\nstdout:\n{run.out[-3000:]}\nstderr:\n{run.err[-3000:]}"
     assert "Traceback" not in run.out + run.err, f"{what}: traceback\n{run.err[-3000:]}"
     assert not WARNING_NOTE.search(run.err), f"{what}: library warnings reached stderr:\n{run.err[-3000:]}"
+    # validate and report write nothing else on stderr: anything there is a stray warning or log line
+    assert not run.err.strip(), f"{what}: unexpected stderr:\n{run.err[-3000:]}"
 
 
 def check_validate(run: Run) -> dict:

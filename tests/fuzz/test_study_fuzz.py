@@ -39,7 +39,7 @@ def test_validate_any_mutant_exits_0_or_1_with_located_problems(mutant):
         assert folder_hashes(study) == before, "validate modified the input files"
 
 
-@settings(FAST, max_examples=5)
+@settings(FAST, max_examples=6)
 @given(mutant=mutants(max_edits=2), rerun=st.sampled_from([False, False, False, False, True]))
 def test_report_any_mutant_is_complete_or_absent(mutant, rerun):
     with tempfile.TemporaryDirectory() as temp:
@@ -67,7 +67,7 @@ def _tally(counts: dict, validation, report) -> None:
 def test_long_validate_fuzz():
     counts: dict = {}
 
-    @settings(LONG, max_examples=50)
+    @settings(LONG, max_examples=20)
     @given(mutant=mutants(bases=("example", "demo"), max_edits=6))
     def batch(mutant):
         with tempfile.TemporaryDirectory() as temp:
@@ -86,7 +86,7 @@ def test_long_validate_fuzz():
 def test_long_report_fuzz():
     counts: dict = {}
 
-    @settings(LONG, max_examples=10)
+    @settings(LONG, max_examples=3)
     @given(mutant=mutants(bases=("example", "example", "demo"), max_edits=4), rerun=st.integers(0, 9))
     def batch(mutant, rerun):
         with tempfile.TemporaryDirectory() as temp:
