@@ -152,6 +152,16 @@ def _set(document, path: tuple[str, ...], value) -> None:
     table[path[-1]] = value
 
 
+def with_settings(base: str, layout: str, settings: dict[tuple[str, ...], object]) -> Mutant:
+    """The base study with the study.toml ``settings`` (key path → value) changed: an explicit example."""
+    tables, toml = base_study(base)
+    document = tomlkit.parse(toml)
+    for path, value in settings.items():
+        _set(document, path, value)
+    return Mutant(base, layout, tables, tomlkit.dumps(document),
+                  edits=[f"toml {'.'.join(k)} = {v!r}" for k, v in settings.items()])
+
+
 # ---------------------------------------------------------------- the strategy
 @st.composite
 def mutants(draw, bases=("example",), max_edits: int = 4) -> Mutant:
