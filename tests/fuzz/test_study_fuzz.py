@@ -89,7 +89,7 @@ def test_long_report_fuzz():
     counts: dict = {}
 
     @settings(LONG, max_examples=6)
-    @given(mutant=mutants(bases=("example", "example", "demo"), max_edits=4), rerun=st.integers(0, 9))
+    @given(mutant=mutants(bases=("example", "example", "demo"), max_edits=2), rerun=st.integers(0, 9))
     def batch(mutant, rerun):
         with tempfile.TemporaryDirectory() as temp:
             study = write_mutant(mutant, Path(temp) / "study")
