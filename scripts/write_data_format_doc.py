@@ -227,7 +227,7 @@ operator, value — and are never evaluated as code. Operators: `==`, `!=`, `<`,
 What is checked beyond types and options:
 
 - **Bounds.** Whole numbers: {bounds}. Landmarks: positive, finite, at most {max_years} years in `time_unit`,
-  each once. `conf_level` between 0.5 and 1. Dates in criteria between {earliest} and 2100-12-31.
+  each once. `conf_level` more than 0.5 and less than 1. Dates in criteria between {earliest} and 2100-12-31.
 - **Data cutoff.** Between {earliest} and today; an error when it is before every date of the tables, and when
   more than half of the tables' dates lie after it (a cutoff left from a template or another study) unless
   `early_cutoff_intended = true` in `[study]` says an earlier cutoff is wanted.

@@ -784,7 +784,7 @@ class _ConfigReader:
             self.problem("error", "config.out_of_range", "rmst_horizon is a positive time in the study's time_unit",
                          "analysis", "rmst_horizon", values.pop("rmst_horizon"))
         if "conf_level" in values and not 0.5 < values["conf_level"] < 1:
-            self.problem("error", "config.out_of_range", "conf_level must be between 0.5 and 1 (e.g. 0.95)",
+            self.problem("error", "config.out_of_range", "conf_level must be more than 0.5 and less than 1 (e.g. 0.95)",
                          "analysis", "conf_level", values.pop("conf_level"))
         return AnalysisSettings(subgroups, landmarks, rates, covariates, **values)
 

@@ -210,6 +210,15 @@ def test_windows_and_numbers_are_bounded(tmp_path, old, new, key):
     assert [(p.rule, p.column, p.row) for p in problems] == [("config.out_of_range", key, line_of(text, new))]
 
 
+@pytest.mark.parametrize("level", ["0.5", "1.0"])
+def test_conf_level_message_states_the_bounds_it_applies(tmp_path, level):
+    """Found by the fuzz campaign: conf_level = 0.5 was refused with "must be between 0.5 and 1"."""
+    text = STUDY_TOML.replace("conf_level = 0.95", f"conf_level = {level}")
+    _, problems = read(tmp_path, text)
+    assert [(p.rule, p.column) for p in problems] == [("config.out_of_range", "conf_level")]
+    assert "more than 0.5 and less than 1" in problems[0].message
+
+
 @pytest.mark.parametrize("landmarks", ["[inf]", "[nan]", "[-3]", "[0]", "[1e6]", "[12, 12]"])
 def test_landmarks_finite_positive_bounded_and_once(tmp_path, landmarks):
     text = STUDY_TOML.replace("landmarks = [12, 24]", f"landmarks = {landmarks}")
