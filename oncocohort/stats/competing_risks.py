@@ -79,6 +79,7 @@ class GrayTest:
     rho: float
     stratified: bool
     method: str = GRAY_METHOD
+    note: str = ""  # why the statistic is NaN (a singular variance, where R cuminc reports stat = −1)
 
 
 @dataclass(frozen=True)
@@ -238,8 +239,12 @@ def gray_test(time, status, group, cause, strata=None, rho: float = 0.0) -> Gray
         sc, v = _gray_stratum(time[rows][order], m[rows][order], group_codes[rows][order], n_groups, rho)
         score += sc
         var += v
-    statistic = float(score @ np.linalg.solve(var, score))
     df = n_groups - 1
+    if not np.isfinite(var).all() or np.linalg.matrix_rank(var) < df:
+        return GrayTest(str(cause), np.nan, df, np.nan, float(rho), strata is not None,
+                        note="not computable: the variance of the scores is singular (too few patients or events "
+                             "in some group; R cuminc reports stat = -1)")
+    statistic = float(score @ np.linalg.solve(var, score))
     return GrayTest(str(cause), statistic, df, float(stats.chi2.sf(statistic, df)), float(rho), strata is not None)
 
 
@@ -475,3 +480,24 @@ def fine_gray(time, status, x, names=None, cause=1, conf_level: float = 0.95, ma
     return FineGrayModel(str(cause), terms, len(time), int((code == 1).sum()), int((code == 2).sum()),
                          int((code == 0).sum()), float(loglik0), float(loglik), iterations, conf_level, covariance,
                          info)
+
+
+def competing_risk_table(time, status, times, group=None) -> pd.DataFrame:
+    """The table under a cumulative-incidence plot: per group and time, the number at risk (time ≥ t) and the
+    cumulative number of events of each cause (time ≤ t) — R ``summary.survfit`` conventions, as
+    :mod:`oncocohort.stats.risk_table`. Columns: group, time, at_risk, events_<cause> per cause."""
+    time = np.asarray(time, float)
+    status = _event_string(status)
+    labels = np.full(len(time), "all", dtype=object) if group is None else pd.Series(group).astype(str).to_numpy()
+    causes = sorted(set(status) - {"0"}, key=lambda s: (len(s), s))
+    times = np.asarray(times, float)
+    rows = []
+    for g in sorted(set(labels)):
+        t = np.sort(time[labels == g])
+        row = {"group": np.repeat(g, len(times)), "time": times,
+               "at_risk": len(t) - np.searchsorted(t, times, side="left")}
+        for cause in causes:
+            own = np.sort(time[(labels == g) & (status == cause)])
+            row[f"events_{cause}"] = np.searchsorted(own, times, side="right")
+        rows.append(pd.DataFrame(row))
+    return pd.concat(rows, ignore_index=True)

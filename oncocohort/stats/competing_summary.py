@@ -79,7 +79,8 @@ def _analyses(frame, time, status, by, strata, covariates, categorical, ties, ti
                                               data[strata].map(level_label) if strata else None)
             result["groups"] = _curves(summary, times)
             result["gray"] = [{"cause": t.cause, "chisq": t.statistic, "df": t.df, "p": t.p_value, "rho": t.rho,
-                               "stratified": t.stratified, "method": t.method, "n": int(len(data))}
+                               "stratified": t.stratified, "method": t.method, "n": int(len(data)),
+                               "note": t.note}
                               for t in summary.tests]
     if covariates:
         data, rows["regression"] = complete_rows(frame, [time, status, *covariates] + ([strata] if strata else []))

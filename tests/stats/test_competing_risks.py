@@ -146,3 +146,12 @@ def test_tidy_frames(by_sex):
     fg = fine_gray(MGUS2.etime, MGUS2.event, COVARIATES, ["age", "male"]).to_frame()
     assert fg.term.tolist() == ["age", "male"] and fg.method.str.contains("crr").all()
     assert (fg.conf_low < fg.hazard_ratio).all() and (fg.hazard_ratio < fg.conf_high).all()
+
+
+def test_gray_test_with_singular_variance_is_nan_with_a_note():
+    # one patient per group. R: cuminc(c(1,2,3), c(1,2,1), c("a","b","c"))$Tests gives stat 2 (p 0.3678794) for
+    # cause 1 and stat = -1 (its mark of a singular variance) for cause 2
+    first = gray_test([1, 2, 3], [1, 2, 1], ["a", "b", "c"], 1)
+    close([first.statistic, first.p_value], [2.0, 0.3678794], rtol=1e-6)
+    test = gray_test([1, 2, 3], [1, 2, 1], ["a", "b", "c"], 2)
+    assert np.isnan(test.statistic) and np.isnan(test.p_value) and "singular" in test.note
