@@ -93,13 +93,14 @@ def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *,
     axes.spines[["top", "right"]].set_visible(False)
 
     at_risk = table.pivot(index="group", columns="time", values="at_risk").reindex(groups)
+    row_name = {g: ("All patients" if g == "all" else g) for g in groups}
     header = "Number at risk"
     y_left, x_bottom, y_right, y_top = decorations(axes)
     numbers = [text_size(figure, str(int(v)), fontsize=TABLE_SIZE)[0] for v in at_risk.to_numpy().ravel()]
     tick_widths = [t.get_window_extent().width / figure.dpi for t in axes.get_xticklabels()]
     widest = max(numbers + tick_widths + [0.0])
     label_gap = widest / 2 + GAP
-    row_labels = [text_size(figure, g, fontsize=TABLE_SIZE)[0] for g in groups]
+    row_labels = [text_size(figure, row_name[g], fontsize=TABLE_SIZE)[0] for g in groups]
     inline = max(row_labels, default=0.0) <= INLINE_LABEL_LIMIT  # else each group's label on a line above it
     left = MARGIN + max([y_left] + ([w + label_gap for w in row_labels] if inline else []))
     right = MARGIN + max(y_right, widest / 2)
@@ -131,10 +132,10 @@ def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *,
         for number, group in enumerate(groups):
             y = header_height + ROW * (number * rows_per_group + 0.5)
             if inline:
-                risk_axes.text(0, y, group, transform=label_at, ha="right", va="center", fontsize=TABLE_SIZE,
+                risk_axes.text(0, y, row_name[group], transform=label_at, ha="right", va="center", fontsize=TABLE_SIZE,
                                color=colour[group])
             else:
-                risk_axes.text(MARGIN, y, wrap_text(figure, group, WIDTH - 2 * MARGIN, fontsize=TABLE_SIZE),
+                risk_axes.text(MARGIN, y, wrap_text(figure, row_name[group], WIDTH - 2 * MARGIN, fontsize=TABLE_SIZE),
                                transform=from_left, ha="left", va="center", fontsize=TABLE_SIZE, color=colour[group])
                 y += ROW
             for t, value in zip(shown, shown_table.loc[group]):

@@ -318,22 +318,24 @@ def _gray_stratum(y, m, ig, ng, rho):
     return s, v
 
 
-def competing_risks_summary(time, status, group=None, strata=None, rho: float = 0.0, conf_level: float = 0.95
-                            ) -> CompetingRisksSummary:
+def competing_risks_summary(time, status, group=None, strata=None, rho: float = 0.0, conf_level: float = 0.95,
+                            causes=None) -> CompetingRisksSummary:
     """Cumulative incidence of every cause (status codes other than 0) in every group, and Gray's test per
-    cause when there are two or more groups, as R ``cuminc(time, status, group, strata, rho, cencode = 0)``."""
+    cause when there are two or more groups, as R ``cuminc(time, status, group, strata, rho, cencode = 0)``.
+    ``causes``: the cause codes to report even when a cause has no event (its incidence is then 0)."""
     time = np.asarray(time, float)
     status = _event_string(status)
     if np.isnan(time).any() or (time < 0).any():
         raise ValueError("times must be present and >= 0")
-    causes = tuple(sorted(set(status) - {"0"}, key=lambda s: (len(s), s)))
+    observed = set(status) - {"0"}
+    causes = tuple(sorted(observed | {str(c) for c in (causes or ())}, key=lambda s: (len(s), s)))
     labels = np.full(len(time), "all", dtype=object) if group is None else pd.Series(group).astype(str).to_numpy()
     groups = tuple(sorted(set(labels)))
     curves = tuple(cumulative_incidence_curve(time[labels == g], status[labels == g], cause, g, conf_level)
                    for g in groups for cause in causes)
     tests = ()
     if len(groups) > 1:
-        tests = tuple(gray_test(time, status, labels, cause, strata, rho) for cause in causes)
+        tests = tuple(gray_test(time, status, labels, cause, strata, rho) for cause in causes if cause in observed)
     return CompetingRisksSummary(curves, tests, causes, groups)
 
 
