@@ -94,7 +94,8 @@ TABLE_TOPICS = {"baseline": "the baseline characteristics", "efficacy": "the bes
                 "rates", "survival": "the survival outcomes", "subgroups_pfs": "progression-free survival by "
                 "subgroup with the Cox models", "adverse_events": "the treatment-emergent adverse events by maximum "
                 "grade", "adverse_events_related": "the treatment-related adverse events",
-                "exposure": "treatment exposure and dose modifications"}
+                "exposure": "treatment exposure and dose modifications",
+                "competing_pfs": "progression and death without progression as competing risks"}
 
 
 @dataclass

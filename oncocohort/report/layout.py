@@ -18,12 +18,12 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Patients", (("figure", "flow"), ("table", "baseline"))),
     ("Efficacy", (("table", "efficacy"), ("table", "response_detail"), ("figure", "waterfall"), ("figure", "spider"),
                   ("figure", "swimmer"))),
-    ("Survival", (("table", "survival"), ("figure", "km_pfs"), ("figure", "km_os"), ("table", "competing_pfs"),
-                  ("figure", "cif_pfs"))),
+    ("Survival", (("table", "survival"), ("figure", "km_pfs"), ("figure", "km_os"))),
     ("Subgroups", (("table", "subgroups_pfs"), ("table", "subgroups_os"), ("figure", "km_pfs_by_*"),
                    ("figure", "orr_by_subgroup"), ("figure", "forest_pfs"), ("figure", "forest_pfs_subgroups"))),
     ("Safety", (("table", "adverse_events"), ("table", "adverse_event_categories"),
                 ("table", "adverse_events_related"), ("table", "exposure"))),
+    ("Competing risks", (("table", "competing_pfs"), ("figure", "cif_pfs"))),
 )
 OTHER = "Additional tables and figures"
 
