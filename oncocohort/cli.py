@@ -129,6 +129,9 @@ def _print_rows(label: str, rows: dict) -> None:
 def _cmd_survival(args: argparse.Namespace) -> int:
     from .stats.survival_summary import AnalysisNotPossible, ModelNotEstimable, summarise_survival
 
+    if args.competing is not None:
+        return _cmd_competing(args)
+
     covariates = _list(args.covariates)
     others = [c for c in (args.by, args.strata) if c] + covariates
     try:
@@ -188,6 +191,91 @@ def _cmd_survival(args: argparse.Namespace) -> int:
               + (f"; concordance = {_fmt(cox['concordance'])}" if "concordance" in cox else ""))
         for name in cox.get("monotone_likelihood", []):
             print(f"    WARNING: monotone likelihood for {name} (its coefficient runs to infinity); use --firth")
+    for note in result["notes"]:
+        print(f"Note: {note}")
+    return 0
+
+
+def _competing_codes(text: str) -> list[int] | str:
+    """--competing 2,3 → [2, 3]; a usage problem in words otherwise."""
+    try:
+        codes = [int(c) for c in _list(text)]
+    except ValueError:
+        return f"--competing must be whole numbers separated by commas, got {text!r}"
+    if not codes or any(c in (0, 1) for c in codes) or len(set(codes)) < len(codes):
+        return (f"--competing names the codes of competing events (not 0 = censored or 1 = the event, each once), "
+                f"got {text!r}")
+    return codes
+
+
+def _cmd_competing(args: argparse.Namespace) -> int:
+    """`survival --competing`: cumulative incidence, Gray's test, Fine–Gray and cause-specific Cox."""
+    from numpy.linalg import LinAlgError
+
+    from .stats.competing_summary import default_times, summarise_competing_risks
+    from .stats.cox import ModelNotEstimable
+    from .stats.survival_summary import AnalysisNotPossible
+
+    codes = _competing_codes(args.competing)
+    covariates = _list(args.covariates)
+    usage = codes if isinstance(codes, str) else _survival_usage_problem(args, covariates)
+    if usage is None and args.firth:
+        usage = "--firth is not available with --competing (the Fine–Gray model is not penalised)"
+    try:
+        times = [float(t) for t in _list(args.landmarks)]
+    except ValueError:
+        usage = usage or f"--landmarks must be numbers separated by commas, got {args.landmarks!r}"
+    if usage:
+        print(f"oncocohort survival: {usage}", file=sys.stderr)
+        return 2
+    others = [c for c in (args.by, args.strata) if c] + covariates
+    table, log = read_analysis_table(args.data, args.time, args.event, others, args.id, competing_codes=codes)
+    problems = sort_problems(log.problems)
+    if table is None:
+        print(problems_to_json(problems) if args.json else problems_to_text(problems))
+        return 1
+    times = times or default_times(table.frame[args.time].dropna())
+    try:
+        result = summarise_competing_risks(table.frame, args.time, args.event, args.by, args.strata, covariates,
+                                           _list(args.categorical), args.ties, times)
+    except (AnalysisNotPossible, ModelNotEstimable, LinAlgError) as exc:
+        log.error("model.not_estimable", f"the competing-risks analysis cannot be done: {exc}", source=table.source)
+        problems = sort_problems(log.problems)
+        print(problems_to_json(problems) if args.json else problems_to_text(problems))
+        return 1
+    result["input"] = {"file": table.source, "rows_read": len(table.frame), "missing": table.missing,
+                       "patient_id_column": table.id_column}
+    result["warnings"] = [p.describe() for p in problems]
+    if args.json:
+        print(json.dumps({"competing_risks": result}, indent=2, sort_keys=True))
+        return 0
+    if problems:
+        print(problems_to_text(problems))
+    counts = result["counts"]
+    print(f"{table.source}: {len(table.frame)} rows read; {args.event}: "
+          + ", ".join(f"{code} = {'censored' if code == '0' else 'event' if code == '1' else 'competing'} "
+                      f"({n})" for code, n in counts.items()))
+    labels = {"cuminc": "cumulative incidence, all", "groups": f"by {args.by} and Gray's test",
+              "regression": "Fine–Gray and cause-specific Cox"}
+    print("Rows used (missing values left out per analysis, as R):")
+    for key, rows in result["rows"].items():
+        _print_rows(labels[key], rows)
+    print(f"Cumulative incidence ({result['method']}):")
+    for curve in result["cuminc"] + result.get("groups", []):
+        where = "all" if curve["group"] == "all" else f"{args.by} = {curve['group']}"
+        values = "; ".join(f"F({_fmt(a['time'])}) = {_fmt(a['estimate'])} (95% CI {_fmt(a['lower'])}–"
+                           f"{_fmt(a['upper'])})" for a in curve["at"])
+        print(f"    cause {curve['cause']}, {where}: n = {curve['n']}, events = {curve['events']}: {values}")
+    for test in result.get("gray", []):
+        print(f"{test['method']}, cause {test['cause']}: chi-square = {_fmt(test['chisq'], 4)}, df = {test['df']}, "
+              f"p = {_fmt(test['p'], 4)}")
+    models = ([("Fine–Gray, cause 1", result["fine_gray"])] if "fine_gray" in result else []) + [
+        (f"cause-specific Cox, cause {m['cause']}", m) for m in result.get("cause_specific_cox", [])]
+    for label, model in models:
+        print(f"{label}: {model['method']} (n = {model['n']}, events = {model['events']})")
+        for t in model["terms"]:
+            print(f"    {t['name']}: HR = {_fmt(t['hr'])} (95% CI {_fmt(t['lower'])}–{_fmt(t['upper'])}), "
+                  f"p = {_fmt(t['p'])}")
     for note in result["notes"]:
         print(f"Note: {note}")
     return 0
@@ -396,6 +484,9 @@ def build_parser() -> argparse.ArgumentParser:
     survival.add_argument("--firth", action="store_true", help="Firth-penalised Cox model (small samples)")
     survival.add_argument("--id", help="column identifying the patient: a patient on several rows is an error "
                           "(default: a column named patient_id, usubjid, subjid, id, ... if there is one)")
+    survival.add_argument("--competing", metavar="CODE[,CODE]",
+                          help="competing-risks analysis: --event holds 0 censored, 1 the event, these codes "
+                               "competing events (cumulative incidence, Gray's test, Fine–Gray, cause-specific Cox)")
     survival.add_argument("--json", action="store_true", help="print the results as JSON (docs/cli.md)")
     survival.set_defaults(run=_cmd_survival)
 

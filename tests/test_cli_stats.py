@@ -233,3 +233,54 @@ def test_cli_method_choices_match_the_statistics_module():
     from oncocohort.stats.proportions import CI_METHOD_NAMES
 
     assert CI_METHODS == tuple(CI_METHOD_NAMES)
+
+
+MGUS2 = Path(__file__).resolve().parent / "reference" / "mgus2_competing.csv"
+
+
+def test_competing_risks_json_matches_cmprsk():
+    ref = json.loads((MGUS2.parent / "competing_risks_reference.json").read_text())
+    result = run("survival", str(MGUS2), "--time", "etime", "--event", "event", "--competing", "2", "--by", "male",
+                 "--covariates", "age,male", "--landmarks", "12,60,120,240,360", "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)["competing_risks"]
+    assert doc["counts"] == {"0": 409, "1": 115, "2": 860} and doc["causes"] == ["1", "2"]
+    cuminc = ref["cuminc_by_sex"]
+    for i, name in enumerate(cuminc["curve_names"]):
+        group, cause = name.split()
+        curve = next(c for c in doc["groups"] if c["group"] == group and c["cause"] == cause)
+        close([a["estimate"] for a in curve["at"]], cuminc["est"][i])
+        close([a["variance"] for a in curve["at"]], cuminc["var"][i])
+    close([t["chisq"] for t in doc["gray"]], cuminc["tests"]["stat"])
+    close([t["coef"] for t in doc["fine_gray"]["terms"]], ref["crr_pcm"]["coef"])
+    close([t["se"] for t in doc["fine_gray"]["terms"]], ref["crr_pcm"]["se"])
+    close([t["coef"] for t in doc["cause_specific_cox"][1]["terms"]], ref["cause_specific_death"]["coef"])
+    assert set(doc["rows"]) == {"cuminc", "groups", "regression"}
+
+
+def test_competing_codes_are_checked_per_row(tmp_path):
+    path = tmp_path / "cr.csv"
+    path.write_text("id,t,e\n1,3,0\n2,4,5\n3,5,1\n4,6,2\n5,7,1.5\n")
+    result = run("survival", str(path), "--time", "t", "--event", "e", "--competing", "2")
+    assert result.returncode == 1
+    assert "3, 6, values '5', '1.5': e must be 0 (censored), 1 (the event) or a competing-event code" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--competing", "1"], "not 0 = censored or 1 = the event"),
+    (["--competing", "2,x"], "whole numbers"),
+    (["--competing", "2", "--firth"], "--firth is not available"),
+])
+def test_competing_usage_errors(tmp_path, flags, message):
+    path = tmp_path / "cr.csv"
+    path.write_text("t,e\n3,0\n4,2\n5,1\n")
+    result = run("survival", str(path), "--time", "t", "--event", "e", *flags)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_competing_text_output_names_methods(tmp_path):
+    result = run("survival", str(MGUS2), "--time", "etime", "--event", "event", "--competing", "2", "--by", "male")
+    assert result.returncode == 0, result.stderr
+    assert "Gray's test (R cmprsk::cuminc), cause 1: chi-square = 1.195" in result.stdout
+    assert "Aalen–Johansen" in result.stdout

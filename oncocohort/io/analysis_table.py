@@ -68,10 +68,12 @@ def row_list(rows, shown: int = _SHOWN_ROWS) -> str:
     return f"row{'s' if len(rows) > 1 else ''} {text}{more}"
 
 
-def read_analysis_table(path: str | Path, time: str, event: str, others=(), id_column: str | None = None
-                        ) -> tuple[AnalysisTable | None, ProblemLog]:
+def read_analysis_table(path: str | Path, time: str, event: str, others=(), id_column: str | None = None,
+                        competing_codes=()) -> tuple[AnalysisTable | None, ProblemLog]:
     """Read ``path`` (CSV) and check the named columns. Returns (the table or None when there are errors,
-    problems). ``others`` are further columns that must exist (group, strata, covariates)."""
+    problems). ``others`` are further columns that must exist (group, strata, covariates). With
+    ``competing_codes`` (whole numbers other than 0 and 1) the event column holds 0 censored, 1 the event or one
+    of those codes (a competing event), kept as that integer."""
     log = ProblemLog()
     path = Path(path)
     if not path.is_file():
@@ -112,11 +114,16 @@ def read_analysis_table(path: str | Path, time: str, event: str, others=(), id_c
             log.add(issue.severity, issue.rule, f"{time} {issue.message}", source=source, row=number, column=time,
                     value=value)
         value = cell(cells, event)
-        status, issue = compute_enum(value, _EVENT) if value is not None else (None, None)
+        if competing_codes:
+            record[event] = _event_code(value, competing_codes, event, source, number, log)
+            status, issue = None, None
+        else:
+            status, issue = compute_enum(value, _EVENT) if value is not None else (None, None)
         if issue:
             log.add(issue.severity, issue.rule, f"{event} must be 1/0, yes/no or true/false", source=source,
                     row=number, column=event, value=value)
-        record[event] = None if status is None else int(status == "yes")
+        if not competing_codes:
+            record[event] = None if status is None else int(status == "yes")
         for name in columns[2:]:
             value = cell(cells, name)
             record[name] = None if value is None else str(value).strip()
@@ -140,6 +147,20 @@ def read_analysis_table(path: str | Path, time: str, event: str, others=(), id_c
     for name in (time, event):
         frame[name] = pd.to_numeric(frame[name])
     return AnalysisTable(frame, source, counts, id_column), log
+
+
+def _event_code(value, competing_codes, event: str, source: str, number: int, log: ProblemLog) -> int | None:
+    """An event cell of a competing-risks table: 0, 1 or one of ``competing_codes`` (an error otherwise)."""
+    if value is None:
+        return None
+    allowed = [0, 1, *competing_codes]
+    code, _ = compute_number(value, _ANY_NUMBER)
+    if code is None or code != int(code) or int(code) not in allowed:
+        log.error("value.not_allowed", f"{event} must be 0 (censored), 1 (the event) or a competing-event code "
+                  f"given by --competing ({', '.join(str(c) for c in competing_codes)})", source=source,
+                  row=number, column=event, value=value)
+        return None
+    return int(code)
 
 
 def _typed(frame: pd.DataFrame, name: str, source: str, log: ProblemLog) -> pd.Series:

@@ -50,6 +50,9 @@ from ..present.response_detail_table import response_detail_table
 from ..present.spider_figure import spider_figure
 from ..present.subgroup_table import subgroup_table
 from ..present.survival_table import survival_table
+from ..present.competing_risks_table import competing_risks_table
+from ..present.cif_figure import cif_figure
+from ..stats.study_competing import CAUSE_LABELS
 from ..present.swimmer_figure import swimmer_figure
 from ..present.table import Table
 from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviations
@@ -97,7 +100,8 @@ TABLE_TOPICS = {"baseline": "the baseline characteristics", "efficacy": "the bes
                 "response", "subgroups_os": "overall survival by subgroup with the Cox models",
                 "adverse_event_categories": "serious adverse events and adverse events leading to a change of "
                 "treatment",
-                "exposure": "treatment exposure and dose modifications"}
+                "exposure": "treatment exposure and dose modifications",
+                "competing_pfs": "progression and death without progression as competing risks"}
 
 
 @dataclass
@@ -135,6 +139,8 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
         "adverse_events_related": adverse_event_table(results.related_adverse_events),
         "exposure": exposure_table(results.exposure, vocabulary=Vocabulary.from_labels(results.config.labels)),
     }
+    if results.competing_pfs is not None:
+        tables["competing_pfs"] = competing_risks_table(results.competing_pfs, unit)
     if results.synthetic:
         tables = {name: _mark_synthetic(t) for name, t in tables.items()}
     return tables
@@ -179,6 +185,8 @@ def build_figures(results: StudyResults) -> list[Figure]:
         figures.append(Figure(f"km_{e.endpoint.lower()}",
                               f"Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the number at "
                               "risk.", curve.figure, f"the Kaplan–Meier estimate of {e.label.lower()}"))
+    if results.competing_pfs is not None:
+        figures.append(_cif_pfs(results.competing_pfs, unit))
     for group in results.subgroup_survival:
         if group.endpoint != "PFS" or len(group.levels) < 2:
             continue
@@ -215,6 +223,16 @@ def build_figures(results: StudyResults) -> list[Figure]:
     for figure in figures:  # tick labels in the journal style's decimal mark, as the figures' own texts
         use_decimal_mark(figure.figure, active_style().decimal_mark)
     return figures
+
+
+def _cif_pfs(result, unit: str) -> Figure:
+    """The cumulative incidence of progression and of death without progression (stats/study_competing.py)."""
+    times = sorted(result.risk_table["time"].unique())
+    drawn = cif_figure(list(result.summary.curves), result.risk_table, times, cause_labels=CAUSE_LABELS,
+                       xlabel=f"Time ({unit})", ci_bands=True)
+    return Figure("cif_pfs", "Cumulative incidence of progression and of death without progression, each the "
+                  "other's competing event (Aalen–Johansen; shaded: pointwise 95% CI), with the number at risk.",
+                  drawn.figure, "the cumulative incidence of progression and of death without progression")
 
 
 def narrative_citations(numbering) -> dict[str, str]:

@@ -14,9 +14,10 @@ import pandas as pd
 from .. import __version__
 from ..stats.descriptive import ContinuousSummary
 from ..stats.firth import FirthCoxModel
-from ..stats.json_values import json_ready
+from ..stats.json_values import json_number, json_ready
 from ..stats.kaplan_meier import Quantile
 from ..stats.proportions import ProportionEstimate
+from ..stats.study_competing import CAUSE_LABELS
 from ..stats.study_analysis import EndpointSurvival, NotEstimable, RestrictedMean, StudyResults, rmst_horizon
 
 SCHEMA = "oncocohort-results/1"
@@ -163,6 +164,7 @@ def _results(results: StudyResults) -> dict:
                       "definition": "median follow-up by the reverse Kaplan–Meier method for overall survival "
                                     "(censoring as the event)"},
         "subgroup_survival": subgroups,
+        "competing_risks_pfs": _competing_pfs(results.competing_pfs),
         "cox": cox,
         "adverse_events": adverse(results.adverse_events),
         "related_adverse_events": adverse(results.related_adverse_events),
@@ -184,6 +186,20 @@ def _results(results: StudyResults) -> dict:
                      "rmst_horizon": rmst_horizon(config.analysis),
                      "labels": dict(config.labels)},
     }
+
+
+def _competing_pfs(result) -> dict | None:
+    """PFS events by cause and each cause's cumulative incidence at the landmarks (stats/study_competing.py)."""
+    if result is None:
+        return None
+    return {"n": result.n, "progression": result.progression,
+            "death_without_progression": result.death_without_progression, "censored": result.censored,
+            "classification": result.rule, "method": result.summary.curves[0].method,
+            "cumulative_incidence": [
+                {"cause": CAUSE_LABELS[c.cause].lower(), "events": c.events,
+                 "at": [{"time": float(r.time), "estimate": json_number(r.estimate),
+                         "lower": json_number(r.lower), "upper": json_number(r.upper)}
+                        for r in c.at(result.times).itertuples()]} for c in result.summary.curves]}
 
 
 def json_text(facts: dict) -> str:

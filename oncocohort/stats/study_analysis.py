@@ -28,6 +28,7 @@ from ..derive.time_to_event import DAYS_PER_MONTH
 from ..io.config import StudyConfig, Subgroup
 from .adverse_event_summary import AdverseEventSummary, summarise_adverse_events
 from .cox import CoxModel, cox_model
+from .study_competing import CompetingPfs, competing_pfs
 from .descriptive import (
     DEFAULT_BASELINE,
     BaselineSummary,
@@ -206,6 +207,7 @@ class StudyResults:
     patients: pd.DataFrame  # per included patient: best response, best % change, times — for figures
     visits: pd.DataFrame  # per included patient and assessment: % change from baseline — for the spider plot
     config: StudyConfig
+    competing_pfs: CompetingPfs | None = None  # PFS events split: progression / death without progression
 
     @property
     def has_lesion_measurements(self) -> bool:
@@ -439,4 +441,5 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
         datasets.attrition, summarise_baseline(included, baseline_variables(included)), response, response_subgroups,
         _response_detail(included, datasets.adtte, unit_days, config), survival, follow_up, subgroup_survival, cox,
         adverse, related, _adverse_event_categories(adae), _exposure(included, unit_days, unit),
-        _patients(included, frames), spider.reset_index(drop=True), config)
+        _patients(included, frames), spider.reset_index(drop=True), config,
+        competing_pfs(datasets.adtte, unit_days, settings.landmarks))

@@ -1,0 +1,57 @@
+"""The cumulative-incidence figure: curves drawn are the estimates, the table is the counts at the ticks, the
+tests are written with their method, and the layout holds (no overlapping or clipped text) over a grid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from oncocohort.present.cif_figure import cif_figure
+from oncocohort.stats.competing_risks import competing_risk_table, competing_risks_summary
+from tests.present.test_figure_layout import check
+
+MGUS2 = pd.read_csv(Path(__file__).resolve().parents[1] / "reference" / "mgus2_competing.csv")
+LABELS = {1: "Progression", 2: "Death without progression"}
+
+
+def test_curves_and_table_are_the_results():
+    summary = competing_risks_summary(MGUS2.etime, MGUS2.event, MGUS2.male.map({0: "F", 1: "M"}))
+    times = [0, 120, 240, 360]
+    table = competing_risk_table(MGUS2.etime, MGUS2.event, times, MGUS2.male.map({0: "F", 1: "M"}))
+    result = cif_figure(list(summary.curves), table, times, cause_labels=LABELS, tests=summary.tests)
+    x, y = result.curves["M: Progression"]
+    curve = summary.curve(1, "M")
+    np.testing.assert_array_equal(y[1:-1], curve.estimate)
+    np.testing.assert_array_equal(x[1:-1], curve.time)
+    # at risk = patients with follow-up ≥ t, in each group
+    males = MGUS2[MGUS2.male == 1]
+    assert result.risk_table.loc["M"].tolist() == [int((males.etime >= t).sum()) for t in times]
+    assert "Progression: Gray's test χ²(1) = 1.19, p = 0.274" in result.annotation
+    check(result.figure)
+
+
+def test_hand_counts_in_the_table():
+    table = competing_risk_table([1, 2, 2, 3, 5], [1, 2, 0, 1, 0], [0, 2, 4])
+    assert table.at_risk.tolist() == [5, 4, 1]
+    assert table.events_1.tolist() == [0, 1, 2] and table.events_2.tolist() == [0, 1, 1]
+
+
+@pytest.mark.parametrize("groups", [1, 2, 6])
+@pytest.mark.parametrize("long", [False, True], ids=["short", "long"])
+@pytest.mark.parametrize("patients", [6, 3000])
+def test_layout(groups, long, patients):
+    rng = np.random.default_rng(3)
+    time = np.round(rng.exponential(300, patients)) + 1
+    status = rng.choice([0, 1, 2], patients, p=[0.3, 0.4, 0.3])
+    names = [f"{'Starting dose level with a long descriptive name' if long else 'G'} {i + 1}" for i in range(groups)]
+    group = np.array(names)[np.arange(patients) % groups]
+    summary = competing_risks_summary(time, status, group if groups > 1 else None)
+    times = list(range(0, 1201, 60))
+    table = competing_risk_table(time, status, times, group if groups > 1 else None)
+    result = cif_figure(list(summary.curves), table, times, cause_labels=LABELS, tests=summary.tests,
+                        time_scale=1 / 30.4375, ci_bands=True,
+                        title="Cumulative incidence of progression and of death without progression" if long else None)
+    check(result.figure, (6.5, 12.0))
