@@ -76,7 +76,7 @@ def test_report_rerun_drops_files_of_the_previous_run(small_study, tmp_path):
 
 
 def test_failed_report_leaves_no_folder(small_study, tmp_path, monkeypatch):
-    def fail_midway(results, datasets, folder, formats, progress, options):
+    def fail_midway(results, datasets, folder, formats, progress, options, *more):
         (folder / "results.json").write_text("{}")
         raise ReportError("LibreOffice could not convert report.docx")
     monkeypatch.setattr(build, "_write_all", fail_midway)
