@@ -16,7 +16,7 @@ from matplotlib.collections import PolyCollection
 
 from ..stats.proportions import ProportionEstimate
 from .figure_style import add_legend_band, add_title, apply_style, layout_panel, plt
-from .formatting import percent_ci, percent_sign, percent_text
+from .formatting import percent_ci, percent_sign, percent_text, plural
 
 BOR_COLOURS = {"CR": "#0072B2", "PR": "#009E73", "SD": "#7F7F7F", "NON-CR/NON-PD": "#CC79A7", "PD": "#D55E00",
                "NE": "#E69F00"}
@@ -82,7 +82,7 @@ def waterfall_figure(patients: pd.DataFrame, orr: ProportionEstimate | None = No
                + (f" ({left_out} without one not shown)" if left_out else "") + f". Dashed lines: +20{pc} and −30{pc}.")
     capped = int((data["best_pct_change"] > 100).sum())
     if capped:
-        caption += f" {capped} increase(s) above +100{pc} drawn at +100{pc}."
+        caption += f" {plural(capped, 'increase')} above +100{pc} drawn at +100{pc}."
     if orr is not None:
         caption += (f" ORR {orr.x}/{orr.n} = {percent_text(orr.estimate)} ({orr.method_label}: "
                     f"{percent_ci(orr.lower, orr.upper)}{pc}).")

@@ -306,11 +306,12 @@ def analyse_adam(adam_dir, config_file=None, population: str = "SAFFL", confirme
 @dataclass(frozen=True)
 class DocumentOptions:
     """How the documents look: journal ``style`` (:mod:`oncocohort.present.journal_style`), ``paper`` (``a4`` or
-    ``letter``) and the PDF engine chosen (:mod:`.pdf`; None without pdf)."""
+    ``letter``), the PDF engine chosen (:mod:`.pdf`; None without pdf) and the data notes they end with."""
 
     style: str = "default"
     paper: str = "a4"
     pdf_engine: str | None = None
+    data_notes: tuple[str, ...] = ()  # the closing "Data notes" section (.data_notes), set by build_report
 
 
 def document_options(formats, style: str = "default", paper: str = "a4", pdf_engine: str = "auto") -> DocumentOptions:
@@ -355,7 +356,7 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
         study, datasets, results = analyse_folder(study_dir, progress)
     for note in subgroup_notes(results):
         progress("warning", note)
-    notes = data_notes(study, datasets, results)
+    notes = tuple(data_notes(study, datasets, results))
     problems = reconcile(results)
     if problems:
         raise ReconciliationError(problems)
@@ -364,7 +365,7 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
     try:  # written in a staging folder, swapped in whole (output_folder.py)
         with staged_output(out, keep=(Path(study_dir),)) as staging:
             written = [p.relative_to(staging) for p in _write_all(results, datasets, staging, formats, progress,
-                                                                         options, notes)]
+                                                                         replace(options, data_notes=notes))]
     except OutputFolderRefused as exc:
         raise ReportError(f"{exc}; no report written") from None
     final = [out / p for p in written]
@@ -372,14 +373,13 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
     return final
 
 
-def _write_all(results, datasets, folder: Path, formats, progress, options: DocumentOptions = DocumentOptions(),
-               notes: list[str] = ()) -> list[Path]:
+def _write_all(results, datasets, folder: Path, formats, progress, options: DocumentOptions = DocumentOptions()
+               ) -> list[Path]:
     with use_style(options.style):
-        return _write_documents(results, datasets, folder, formats, progress, options, notes)
+        return _write_documents(results, datasets, folder, formats, progress, options)
 
 
-def _write_documents(results, datasets, folder: Path, formats, progress, options: DocumentOptions,
-                     notes: list[str] = ()) -> list[Path]:
+def _write_documents(results, datasets, folder: Path, formats, progress, options: DocumentOptions) -> list[Path]:
     (folder / "tables").mkdir(parents=True)
     (folder / "figures").mkdir()
     written = []
@@ -419,7 +419,7 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
                          "number below is in results.json with its method.",
                 "methods": methods_paragraph(facts), "sections": sections, "tables": tables,
                 "figure_captions": {f.key: strip_label(f.caption) for f in figures}, "folder": folder,
-                "paper": options.paper, "data_notes": tuple(notes)}
+                "paper": options.paper, "data_notes": options.data_notes}
     html_path = folder / "report.html"
     docx_path = folder / "report.docx"
     if "html" in formats or options.pdf_engine in ("weasyprint", "chromium"):

@@ -24,8 +24,8 @@ def test_bars_order_colours_and_caption():
         BOR_COLOURS[r].lower() for r in ("PD", "SD", "PR", "CR")]
     assert sorted(line.get_ydata()[0] for line in axes.get_lines()) == [-30, 0, 20]
     assert "1 without one not shown" in result.caption
-    assert "ORR 2/5 = 40.0% (95% CI, Clopper–Pearson exact: 5.3–85.3%)" in result.caption
+    assert "ORR 2/5 = 40.0% (95% CI, Clopper–Pearson exact: 5.3–85.3%)" in result.caption  # one percent style
     assert not any("P1" in t.get_text() for t in axes.texts)  # no identifiers
     capped = waterfall_figure(PATIENTS.assign(best_pct_change=[-45.0, 250.0, None, -100.0, 30.0]))
-    assert capped.figure.axes[0].patches[0].get_height() == 100 and "1 increase(s) above +100%" in capped.caption
+    assert capped.figure.axes[0].patches[0].get_height() == 100 and "1 increase above +100%" in capped.caption
     plt.close("all")

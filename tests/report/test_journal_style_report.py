@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+import matplotlib.pyplot as plt
 import pytest
 from matplotlib.text import Text
 
@@ -56,6 +57,7 @@ def test_lancet_figure_texts_use_the_mid_line_point(demo_study):
         for figure in figures:
             figure.figure.canvas.draw()  # tick labels are made at drawing
             texts[figure.key] = [t.get_text() for t in figure.figure.findobj(Text) if t.get_text()]
+            plt.close(figure.figure)
     drawn = " | ".join(t for key in texts for t in texts[key])
     captions = " | ".join(f.caption for f in figures)
     assert full_stop_decimals(drawn) == [] and full_stop_decimals(captions) == []

@@ -13,6 +13,7 @@ import html
 import json
 import re
 
+import matplotlib.pyplot as plt
 import pytest
 from matplotlib.text import Text
 
@@ -176,13 +177,15 @@ def test_subgroup_table_equals_results_json(report_dir, facts, endpoint):
 
 def test_figure_annotations_equal_results_json(demo_results, facts):
     figures = {f.key: f for f in build_figures(demo_results)}
+    texts = {key: [t.get_text() for t in f.figure.findobj(Text)] for key, f in figures.items()}
+    for f in figures.values():
+        plt.close(f.figure)
     for name in ("PFS", "OS"):
-        texts = [t.get_text() for t in figures[f"km_{name.lower()}"].figure.findobj(Text)]
         median, events, n = re.search(rf"Median ({NUMBER}) months; (\d+) events / (\d+) patients",
-                                      " | ".join(texts)).groups()
+                                      " | ".join(texts[f"km_{name.lower()}"])).groups()
         e = facts["survival"][name]
         assert shown(median, e["median"]["estimate"]) and (int(events), int(n)) == (e["events"], e["n"])
-    forest = [t.get_text() for t in figures["forest_pfs"].figure.findobj(Text)]
+    forest = texts["forest_pfs"]
     printed = [t for t in forest if ESTIMATE_CI.match(t)]
     terms = facts["cox"]["PFS"]["multivariable"]["terms"]
     assert len(printed) == len(terms)

@@ -74,6 +74,7 @@ def test_unused_responses_table_is_reported(tmp_path, capsys):
 
 def test_flow_figure_names_the_response_criteria_in_force(tmp_path):
     """Under criteria = "recorded" the CONSORT box does not claim RECIST 1.1 (it did at commit 3202bc4)."""
+    import matplotlib.pyplot as plt
     from matplotlib.text import Text
 
     from oncocohort.report.build import analyse_folder, build_figures
@@ -81,8 +82,12 @@ def test_flow_figure_names_the_response_criteria_in_force(tmp_path):
     def flow_texts(toml):
         study = write_study(tmp_path / str(len(toml)), example_tables(), toml=toml)
         _, _, results = analyse_folder(study)
-        flow = next(f for f in build_figures(results) if f.key == "flow")
-        return " ".join(t.get_text() for t in flow.figure.findobj(Text)).replace("\n", " ")
+        figures = build_figures(results)
+        flow = next(f for f in figures if f.key == "flow")
+        text = " ".join(t.get_text() for t in flow.figure.findobj(Text)).replace("\n", " ")
+        for f in figures:
+            plt.close(f.figure)
+        return text
 
     recorded = flow_texts(RECORDED)
     assert "Evaluable for response, as recorded by the investigators (n = 2)" in recorded
