@@ -100,10 +100,19 @@ def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str
             data[col.name] = [None] * len(raw.rows)
             continue
         required = col.required and col.name not in optional
+        # Reading a cell depends only on its value and type: each distinct value of the column is read once
+        # (100,000-row sheets repeat the same dates, categories and numbers).
+        read: dict[tuple[type, object], tuple[object, object]] = {}
         for row_number, cells in raw.rows:
             cell = cells[index]
             where = dict(source=raw.source, table=raw.name, row=row_number, column=col.name)
-            value, issue = compute_cell(cell, col, date_format)
+            try:
+                known = read.get((type(cell), cell))
+            except TypeError:  # an unhashable cell value: read it on its own
+                known = compute_cell(cell, col, date_format)
+            if known is None:
+                known = read[(type(cell), cell)] = compute_cell(cell, col, date_format)
+            value, issue = known
             if issue is not None and issue.rule == "cell.missing_marker" and required:
                 log.error("value.blank", f"{col.name} is required; '{str(cell).strip()}' means missing — enter "
                           "the value", value=cell, **where)
