@@ -57,10 +57,11 @@ def overall_survival(index_dates: pd.Series, followup: pd.DataFrame, options: En
     """OS per patient of ``index_dates`` (followup: patient_id, last_known_alive_date, death_date)."""
     cutoff = pd.Timestamp(options.data_cutoff)
     status = followup.drop_duplicates("patient_id").set_index("patient_id")
+    deaths, last_alive = status["death_date"].to_dict(), status["last_known_alive_date"].to_dict()
     rows = []
     for pid, start in index_dates.sort_index().items():
-        death = status["death_date"].get(pid, pd.NaT)
-        alive = status["last_known_alive_date"].get(pid, pd.NaT)
+        death = deaths.get(pid, pd.NaT)
+        alive = last_alive.get(pid, pd.NaT)
         if pd.notna(death) and death <= cutoff:
             rows.append(_row(pid, "OS", start, death, 0, f"death on {_iso(death)}"))
         elif pd.notna(death) or (pd.notna(alive) and alive >= cutoff):
