@@ -160,8 +160,11 @@ def main() -> None:
         print(f"goal: a few minutes, peak RSS < 2048 MiB → peak at {result['peak_rss_mib'] / 2048:.0%} of 2 GB")
         if args.reference:
             small = work / f"study_{args.reference_patients}_{args.layout}"
-            write_study(small, args.reference_patients, args.layout)
-            ours = run_report(here, small, work / "out_small_ours")
+            if args.reference_patients == args.patients:
+                ours = result
+            else:
+                write_study(small, args.reference_patients, args.layout)
+                ours = run_report(here, small, work / "out_small_ours")
             theirs = run_report(args.reference.resolve(), small, work / "out_small_reference")
             print_result(f"report, {args.reference_patients:,} patients (this checkout)", ours)
             print_result(f"report, {args.reference_patients:,} patients (reference {args.reference})", theirs)
