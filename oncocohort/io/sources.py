@@ -339,11 +339,14 @@ def read_csv_text(text: str, log: ProblemLog, *, source: str, table: str | None 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, tuple[str | None, ...]]] = []
     width, last_line = 0, 0
+    # One string object per distinct cell text: a 400,000-row table repeats its dates and categories, and the
+    # copies would hold hundreds of MB (and be hashed again when the cells are read).
+    shared: dict[str, str] = {}
     try:
         for number, record in enumerate(reader, start=1):
             first, last = last_line + 1, reader.line_num
             last_line = last
-            cells = tuple(cell if cell.strip() else None for cell in record)
+            cells = tuple(shared.setdefault(cell, cell) if cell.strip() else None for cell in record)
             if number == 1:
                 width = len(record)
             elif any(c is not None for c in cells):

@@ -100,22 +100,40 @@ def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str
             data[col.name] = [None] * len(raw.rows)
             continue
         required = col.required and col.name not in optional
+        # Reading a cell depends only on its value and type: each distinct value of the column is read once
+        # (100,000-row sheets repeat the same dates, categories and numbers), with what the row loop needs of it.
+        read: dict[tuple[type, object], tuple] = {}
+
+        def reading(cell):
+            value, issue = compute_cell(cell, col, date_format)
+            what = identifier_content(value) if issue is None and value is not None and col.kind in ("id", "text") \
+                else None
+            order = day_month_order(cell) if col.kind == "date" and date_format is None else None
+            return value, issue, what, order
+
         for row_number, cells in raw.rows:
             cell = cells[index]
-            where = dict(source=raw.source, table=raw.name, row=row_number, column=col.name)
-            value, issue = compute_cell(cell, col, date_format)
-            if issue is not None and issue.rule == "cell.missing_marker" and required:
-                log.error("value.blank", f"{col.name} is required; '{str(cell).strip()}' means missing — enter "
-                          "the value", value=cell, **where)
-            elif issue is not None:
-                log.add(issue.severity, issue.rule, issue.message, value=shown_value(cell), **where)
-            elif value is None and required:
-                log.error("value.blank", f"{col.name} is required and the cell is blank", **where)
-            elif col.kind in ("id", "text") and (what := identifier_content(value)):
-                log.error("value.direct_identifier", f"looks like {what}: a direct identifier must not be in the "
-                          "study data (the value is not shown); remove it", **where)
-                value = None
-            if col.kind == "date" and date_format is None and (order := day_month_order(cell)):
+            try:
+                known = read.get((type(cell), cell))
+            except TypeError:  # an unhashable cell value: read it on its own
+                known = reading(cell)
+            if known is None:
+                known = read[(type(cell), cell)] = reading(cell)
+            value, issue, what, order = known
+            if issue is not None or what is not None or (value is None and required):
+                where = dict(source=raw.source, table=raw.name, row=row_number, column=col.name)
+                if issue is not None and issue.rule == "cell.missing_marker" and required:
+                    log.error("value.blank", f"{col.name} is required; '{str(cell).strip()}' means missing — enter "
+                              "the value", value=cell, **where)
+                elif issue is not None:
+                    log.add(issue.severity, issue.rule, issue.message, value=shown_value(cell), **where)
+                elif value is None and required:
+                    log.error("value.blank", f"{col.name} is required and the cell is blank", **where)
+                else:
+                    log.error("value.direct_identifier", f"looks like {what}: a direct identifier must not be in "
+                              "the study data (the value is not shown); remove it", **where)
+                    value = None
+            if order:
                 orders.setdefault(order, row_number)
             values.append(value)
         if len(orders) == 2:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from oncocohort import validate_study
 from oncocohort.io.tables import shown_value
 from tests.study_builder import example_tables, found, write_study
@@ -58,3 +60,33 @@ def test_shown_value_hides_identifiers_and_escapes_control_characters():
     assert shown_value("jane@example.org") is None
     assert shown_value("\x1b[2J48") == "\\x1b[2J48"
     assert shown_value("Synovial sarcoma") == "Synovial sarcoma"
+
+
+def test_a_value_repeated_in_many_rows_is_reported_on_each_row():
+    """type_table reads each distinct (type, value) of a column once: every row is still typed and reported, and
+    the same text, whole number and float are not mixed up (1, 1.0 and '1' are read by their own type)."""
+    from oncocohort.io.problems import ProblemLog
+    from oncocohort.io.schema import TABLES_BY_NAME
+    from oncocohort.io.sources import RawTable
+    from oncocohort.io.tables import type_table
+
+    spec = TABLES_BY_NAME["adverse_events"]
+    header = tuple(c.name for c in spec.columns)
+    base = {"patient_id": "P1", "term": "Fatigue", "grade": 2, "onset_date": "2021-02-01"}
+
+    def row(**cells):
+        values = {**base, **cells}
+        return tuple(values.get(name) for name in header)
+
+    rows = ((2, row(grade="seven")), (3, row(grade=1.0)), (4, row(grade="seven")), (5, row(grade=1)),
+            (6, row(grade="1")), (7, row(grade="seven", patient_id="someone@example.org")),
+            (8, row(patient_id="someone@example.org")), (9, row(onset_date="2021-13-01")),
+            (10, row(onset_date="2021-13-01")))
+    log = ProblemLog()
+    frame = type_table(RawTable("adverse_events", "adverse_events.csv", header, rows), spec, log, None)
+    grade_rows = sorted(p.row for p in log.problems if p.column == "grade")
+    assert grade_rows == [2, 4, 7]
+    assert [None if v is pd.NA else v for v in frame["grade"]] == [None, 1, None, 1, 1, None, 2, 2, 2]
+    assert sorted(p.row for p in log.problems if p.rule == "value.direct_identifier") == [7, 8]
+    assert sorted(p.row for p in log.problems if p.column == "onset_date") == [9, 10]
+    assert frame["patient_id"].isna().tolist() == [False] * 5 + [True, True, False, False]
