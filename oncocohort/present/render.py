@@ -176,23 +176,25 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
     grid.style = document.styles["Normal Table"]
     grid.autofit = False
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    cells = _cell_grid(grid)
     for j, width in enumerate(widths):
         grid.columns[j].width = Emu(width)
-        for cell in grid.columns[j].cells:
-            cell.width = Emu(width)
+        for row_cells in cells:
+            row_cells[j].width = Emu(width)
     if table.has_spanners:
         start = 0
         for name, width in table.spanner_groups():
-            cell = grid.cell(0, start)
+            cell = cells[0][start]
             if width > 1:
-                cell = cell.merge(grid.cell(0, start + width - 1))
+                cell = cell.merge(cells[0][start + width - 1])
             cell.text = name or ""
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             if name:
                 _border(cell, "bottom", 4)
             start += width
+        cells[0] = grid.rows[0].cells  # the merged header row
     for j, column in enumerate(table.columns):
-        cell = grid.cell(header_rows - 1, j)
+        cell = cells[header_rows - 1][j]
         cell.text = column.label
         cell.paragraphs[0].runs[0].bold = True
         cell.paragraphs[0].alignment = _ALIGN[column.align]
@@ -200,20 +202,20 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
         _row_flag(grid.rows[r], "tblHeader")
     for i, row in enumerate(table.rows):
         for j, (text, column) in enumerate(zip(row.cells, table.columns)):
-            cell = grid.cell(header_rows + i, j)
+            cell = cells[header_rows + i][j]
             cell.text = _label(row, j, text)
             paragraph = cell.paragraphs[0]
             paragraph.alignment = _ALIGN[column.align]
             if row.group and paragraph.runs:
                 paragraph.runs[0].bold = True
     for j in range(len(table.columns)):  # three rules: above the header, below it, below the last row
-        _border(grid.cell(0, j), "top", 12)
-        _border(grid.cell(header_rows - 1, j), "bottom", 8)
-        _border(grid.cell(header_rows + len(table.rows) - 1, j), "bottom", 12)
+        _border(cells[0][j], "top", 12)
+        _border(cells[header_rows - 1][j], "bottom", 8)
+        _border(cells[header_rows + len(table.rows) - 1][j], "bottom", 12)
     keep_together = len(table.rows) <= 40
     for r, grid_row in enumerate(grid.rows):
         _row_flag(grid_row, "cantSplit")
-        for cell in grid_row.cells:
+        for cell in cells[r]:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
                 paragraph.paragraph_format.keep_with_next = keep_together and r < len(grid.rows) - 1
@@ -222,6 +224,14 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
     for note in list(table.footnotes) + (["Abbreviations: " + "; ".join(table.abbreviations) + "."]
                                          if table.abbreviations else []):
         document.add_paragraph(note, style="Table Note")
+
+
+def _cell_grid(grid) -> list[tuple]:
+    """The table's cells row by row (a merged cell repeated under each column it spans).
+
+    Read once per row: python-docx's ``grid.cell(r, c)`` and ``column.cells`` walk the whole table on every call,
+    which made writing a table quadratic in its size."""
+    return [row.cells for row in grid.rows]
 
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
