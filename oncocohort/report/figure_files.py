@@ -3,8 +3,9 @@ tables — the same bytes as drawing them one by one.
 
 matplotlib keeps global state (pyplot's figure list, rcParams), so figures are not drawn in threads but in
 processes. Workers are forked from the report process (they inherit the imported modules and the study's results,
-nothing is pickled but the figure's index, file stem and journal style name), each draws and saves whole figures,
-and the results come back in plan order, so the report is the same whatever finishes first. Drawing is serial, in
+nothing is pickled but the figure's index, file stem and journal style name), each draws and saves whole figures;
+when the report process has written its tables it draws the figures no worker has started yet (from the last one
+back). Results come back in plan order, and a figure's files are the same whichever process draws it. Drawing is serial, in
 this process, when forking is unavailable or unsafe: one CPU, no ``fork`` start method (Windows, or macOS where
 forking is unsafe), or other threads running (the web app's report thread: forking a threaded process can deadlock).
 """
@@ -95,7 +96,13 @@ class FigureFiles:
             if self._executor is None:  # serial
                 _PLANS = self._plans
                 return [_draw_and_save(i, stem, self._style) for i, stem in enumerate(self._stems)]
-            return [future.result() for future in self._futures]
+            # the figures no worker has taken yet are drawn here, from the last one back, while the workers go on
+            # from the front (this process has finished its own work by now; the CPUs stay busy to the end)
+            done_here = {}
+            for index in reversed(range(len(self._futures))):
+                if self._futures[index].cancel():
+                    done_here[index] = _draw_and_save(index, self._stems[index], self._style)
+            return [done_here[i] if i in done_here else future.result() for i, future in enumerate(self._futures)]
         finally:
             self.close()
 
