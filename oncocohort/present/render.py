@@ -8,6 +8,7 @@ table whose numbers would wrap on a portrait page goes on a landscape page (:mod
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import re
@@ -171,6 +172,27 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
     twip = 635  # Word stores widths in twips (635 EMU): round down so the columns never exceed the text width
     widths = [w // twip * twip for w in fit_column_widths(natural, minimum, text_width_of(document.sections[-1]))]
     add_caption(document, "table", number, strip_label(table.title) if number is not None else table.title, restart)
+    key = (table.columns, table.rows, tuple(widths))
+    if key in _BUILT_TABLES:  # the same grid already built for another document (the table's own file)
+        document.element.body._insert_tbl(copy.deepcopy(_BUILT_TABLES[key]))
+    else:
+        _BUILT_TABLES[key] = copy.deepcopy(_add_grid(document, table, widths))
+        while len(_BUILT_TABLES) > _BUILT_TABLES_KEPT:
+            del _BUILT_TABLES[next(iter(_BUILT_TABLES))]
+    for note in list(table.footnotes) + (["Abbreviations: " + "; ".join(table.abbreviations) + "."]
+                                         if table.abbreviations else []):
+        document.add_paragraph(note, style="Table Note")
+
+
+# Word tables built, by their content and column widths (EMU): the report document copies the grid its table's own
+# .docx file was built with, instead of building every cell again (python-docx takes ~1 ms per cell). The newest
+# tables are kept; entries are lxml <w:tbl> elements, inserted as copies.
+_BUILT_TABLES: dict[tuple, object] = {}
+_BUILT_TABLES_KEPT = 64
+
+
+def _add_grid(document, table: Table, widths: list[int]):
+    """Append the three-line Word table (no caption, no notes) for ``table`` with ``widths`` (EMU) → its <w:tbl>."""
     header_rows = 2 if table.has_spanners else 1
     grid = document.add_table(rows=header_rows + len(table.rows), cols=len(table.columns))
     grid.style = document.styles["Normal Table"]
@@ -221,9 +243,7 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
                 paragraph.paragraph_format.keep_with_next = keep_together and r < len(grid.rows) - 1
                 for run in paragraph.runs:
                     run.font.size = Pt(TABLE_PT)
-    for note in list(table.footnotes) + (["Abbreviations: " + "; ".join(table.abbreviations) + "."]
-                                         if table.abbreviations else []):
-        document.add_paragraph(note, style="Table Note")
+    return grid._tbl
 
 
 def _cell_grid(grid) -> list[tuple]:
