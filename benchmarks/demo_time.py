@@ -3,6 +3,7 @@ the time goes, and the ratio against an older install run side by side.
 
     python benchmarks/demo_time.py                          # this checkout, 5 runs
     python benchmarks/demo_time.py --old /tmp/old-3202bc4   # and an older checkout, runs interleaved
+    python benchmarks/demo_time.py --study DIR              # `oncocohort report DIR` instead of the demo
     git -C /work/main worktree add /tmp/old-3202bc4 3202bc4 # (one way to get the older checkout)
 
 Each install is run as ``python -m oncocohort demo --out <temporary folder>`` with the install's folder as the
@@ -30,26 +31,34 @@ HERE = Path(__file__).resolve().parents[1]
 STAGE = re.compile(r"^\[\s*([0-9.]+) s\] ([a-zA-Z][a-zA-Z -]*?)(?::|$)")
 
 
-def run_demo(install: Path, formats: str) -> tuple[float, float, list[tuple[str, float]]]:
-    """One `oncocohort demo` of ``install`` → (wall s, CPU s, [(stage, seconds since the previous stage)])."""
+def run_demo(install: Path, formats: str, study: Path | None = None) -> tuple[float, float, list[tuple[str, float]]]:
+    """One `oncocohort demo` (or `report study`) of ``install`` → (wall s, CPU s, [(stage, seconds since the
+    previous stage)])."""
+    command = ["demo"] if study is None else ["report", str(study)]
     with tempfile.TemporaryDirectory(prefix="demo-time-") as folder:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        run = subprocess.run([sys.executable, "-m", "oncocohort", "demo", "--out", str(Path(folder) / "out"),
+        run = subprocess.run([sys.executable, "-m", "oncocohort", *command, "--out", str(Path(folder) / "out"),
                               "--format", formats], cwd=install, capture_output=True, text=True)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode:
         raise SystemExit(f"{install}: oncocohort demo failed\n{run.stdout}{run.stderr}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    marks = [(m.group(2).strip(), float(m.group(1))) for m in map(STAGE.match, run.stdout.splitlines()) if m]
+    return wall, cpu, stages_of(run.stdout, wall)
+
+
+def stages_of(output: str, wall: float) -> list[tuple[str, float]]:
+    """[(stage, seconds)] from the progress lines of a run that took ``wall`` seconds: each stage's time since the
+    previous one, and "start" first: the progress clock starts after the imports, so the rest of the wall time is
+    interpreter start, imports (and, for the demo, writing its study and copying it into the report folder)."""
+    marks = [(m.group(2).strip(), float(m.group(1))) for m in map(STAGE.match, output.splitlines()) if m]
     marks = [(stage, t) for stage, t in marks if stage != "warning"]
     stages, previous = [], 0.0
     for stage, t in marks:
         stages.append((stage, t - previous))
         previous = t
-    # the progress clock starts after the imports: the rest of the wall time is interpreter start and imports
-    return wall, cpu, [("start", wall - previous), *stages]
+    return [("start", wall - previous), *stages]
 
 
 def stage_medians(runs) -> list[tuple[str, float]]:
@@ -62,15 +71,18 @@ def main(argv=None) -> None:
     parser.add_argument("--old", type=Path, help="an older checkout to run side by side (e.g. /tmp/old-3202bc4)")
     parser.add_argument("--repeats", type=int, default=5, help="runs per install (default 5)")
     parser.add_argument("--format", default="html,docx", help="report formats (default html,docx)")
+    parser.add_argument("--study", type=Path, help="time `oncocohort report STUDY` instead of the demo")
     args = parser.parse_args(argv)
+    study = args.study.resolve() if args.study else None
     installs = {"new": HERE} | ({"old": args.old.resolve()} if args.old else {})
     runs: dict[str, list] = {name: [] for name in installs}
     for install in installs.values():  # warm the file cache and the bytecode once, not measured
-        run_demo(install, args.format)
+        run_demo(install, args.format, study)
     for _ in range(args.repeats):
         for name, install in installs.items():
-            runs[name].append(run_demo(install, args.format))
-    print(f"oncocohort demo --format {args.format}: {args.repeats} runs per install, alternating; medians. "
+            runs[name].append(run_demo(install, args.format, study))
+    what = "demo" if study is None else f"report {study}"
+    print(f"oncocohort {what} --format {args.format}: {args.repeats} runs per install, alternating; medians. "
           "CPU = user + system of the process and its workers.")
     medians = {}
     for name, install in installs.items():
