@@ -23,10 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-import openpyxl
-from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
-from openpyxl.utils.escape import unescape
-
 from .cells import FormulaWithoutValue
 from .problems import ProblemLog
 from .schema import TABLES_BY_NAME
@@ -179,6 +175,8 @@ def _sheet_facts(archive: zipfile.ZipFile, member: str, results_not_stored: bool
     without a stored result: no ``<v>``, an empty ``<v>`` on a cell that is not text (a stored empty text
     ``t="str"`` is a result), or any formula when ``results_not_stored``. openpyxl's ``data_only`` reading
     gives None (or XlsxWriter's 0) for those, exactly as for an empty cell."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
     hidden_rows: set[int] = set()
     hidden_columns: set[int] = set()
     uncalculated: dict[tuple[int, int], str] = {}
@@ -220,6 +218,9 @@ def _read_sheet(sheet, archive: zipfile.ZipFile | None) -> tuple[list[tuple[int,
     :class:`FormulaWithoutValue`; a number in a date-formatted cell that is no date (openpyxl turns it into
     ``#VALUE!`` with a warning) is given back as the number, so that the cell reader can say what it is;
     Excel's escapes of control characters (``_x0007_``) are decoded, so that the cell reader refuses them."""
+    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.utils.escape import unescape
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # openpyxl's warnings are turned into problems here, never printed
         rows = [[number, list(row)] for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
@@ -265,6 +266,8 @@ def _warn_hidden(raw: RawTable, sheet, facts: _SheetFacts | None, log: ProblemLo
 
 def read_workbook(path: Path, log: ProblemLog) -> dict[str, RawTable]:
     """Read every data sheet of study.xlsx. Sheet names match table names, case-insensitively."""
+    import openpyxl  # here, not at the top: CSV studies and other commands start without it
+
     source = path.name
     reason = _not_a_workbook(path)
     if reason:

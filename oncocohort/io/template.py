@@ -12,16 +12,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from typing import TYPE_CHECKING
 
 from .config import CONFIG_NAME, read_config_text
 from .problems import Problem, ProblemLog
 from .schema import EXAMPLE_ROWS, TABLES, ColumnSpec, TableSpec
 from .sources import WORKBOOK_NAME
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is written
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 TEMPLATE_ROWS = 1000  # rows that carry drop-downs and validation in each sheet
 
@@ -234,9 +234,10 @@ unknown_terms = "error"           # error | warning for terms not in CTCAE
 # Kept under its former name: tests and other modules use the worked example as a complete study.toml.
 STUDY_TOML = EXAMPLE_STUDY_TOML
 
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-_REQUIRED_FONT = Font(bold=True, color="8B0000")
+# openpyxl is imported where a workbook is written (it takes a noticeable part of every command's start-up)
+_HEADER_FONT = {"bold": True}
+_HEADER_FILL = {"patternType": "solid", "fgColor": "DDE4EE"}
+_REQUIRED_FONT = {"bold": True, "color": "8B0000"}
 
 
 def _cell_value(column: ColumnSpec, value: object) -> object:
@@ -249,6 +250,8 @@ def _cell_value(column: ColumnSpec, value: object) -> object:
 
 def _validation(column: ColumnSpec, letter: str) -> DataValidation | None:
     """The Excel data validation for a column: drop-down, date, whole number or decimal."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     if column.kind == "enum":
         rule = DataValidation(type="list", formula1='"' + ",".join(column.allowed) + '"', allow_blank=True)
         rule.error = f"{column.name} must be one of: {', '.join(column.allowed)}"
@@ -275,12 +278,15 @@ def _validation(column: ColumnSpec, letter: str) -> DataValidation | None:
 
 
 def _table_sheet(workbook: Workbook, spec: TableSpec, example: bool) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(spec.name)
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         cell = sheet.cell(row=1, column=index, value=column.name)
-        cell.font = _REQUIRED_FONT if column.required else _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cell.font = Font(**(_REQUIRED_FONT if column.required else _HEADER_FONT))
+        cell.fill = PatternFill(**_HEADER_FILL)
         sheet.column_dimensions[letter].width = max(14, len(column.name) + 4)
         if column.kind == "date":
             for row in range(2, TEMPLATE_ROWS + 2):
@@ -296,6 +302,8 @@ def _table_sheet(workbook: Workbook, spec: TableSpec, example: bool) -> None:
 
 
 def _readme_sheet(workbook: Workbook) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     sheet = workbook.active
     sheet.title = "README"
     sheet.append(["oncocohort study workbook: one sheet per table, column names in row 1 (dark red = required). "
@@ -304,8 +312,8 @@ def _readme_sheet(workbook: Workbook) -> None:
     header = ["table", "column", "required", "type", "unit", "allowed values", "description"]
     sheet.append(header)
     for cell in sheet[3]:
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cell.font = Font(**_HEADER_FONT)
+        cell.fill = PatternFill(**_HEADER_FILL)
     for spec in TABLES:
         for column in spec.columns:
             sheet.append([spec.name, column.name, "yes" if column.required else "no", column.type_label,
@@ -340,6 +348,8 @@ def write_template(folder: str | Path, *, example: bool = False, layout: str = "
         raise FileExistsError(", ".join(str(p) for p in existing))
     (folder / CONFIG_NAME).write_text(EXAMPLE_STUDY_TOML if example else BLANK_STUDY_TOML, encoding="utf-8")
     if layout == "xlsx":
+        from openpyxl import Workbook
+
         workbook = Workbook()
         _readme_sheet(workbook)
         for spec in TABLES:

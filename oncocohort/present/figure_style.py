@@ -20,6 +20,10 @@ import matplotlib.ticker  # noqa: E402
 from matplotlib.transforms import Bbox, offset_copy  # noqa: E402
 
 DPI = 300
+# zlib level of the PNGs. Measured on the demo's 12 figures: level 3 encodes in about two thirds of the time of
+# Pillow's default 6 for files about a quarter larger (levels 1-3 use zlib's fast deflate; 3 is the smallest of
+# them); the bytes are the same on every run.
+PNG_COMPRESS_LEVEL = 3
 STYLE = {"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "oncocohort"}
 WIDTH = 6.5  # inches: every figure's width (a journal's two-column width)
 MARGIN = 0.1  # inches between the canvas edge and any text
@@ -33,16 +37,18 @@ def apply_style() -> None:
 
 
 def save_figure(figure: plt.Figure, stem: str | Path) -> list[Path]:
-    """Write ``stem``.png (300 dpi), .svg and .pdf without creation dates; returns the paths.
+    """Write ``stem``.png (300 dpi, zlib level :data:`PNG_COMPRESS_LEVEL`), .svg and .pdf without creation dates;
+    returns the paths.
 
     The figures lay themselves out on their own canvas, so each format is drawn once (no ``bbox_inches="tight"``,
     which draws every figure twice)."""
     stem = Path(stem)
     paths = []
-    for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None}),
-                             (".pdf", {"CreationDate": None, "ModDate": None})):
+    png = {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}}
+    for suffix, metadata, extra in ((".png", {"Software": None}, png), (".svg", {"Date": None}, {}),
+                                    (".pdf", {"CreationDate": None, "ModDate": None}, {})):
         path = stem.with_suffix(suffix)
-        figure.savefig(path, dpi=DPI, metadata=metadata)
+        figure.savefig(path, dpi=DPI, metadata=metadata, **extra)
         paths.append(path)
     return paths
 
@@ -221,8 +227,8 @@ def thin_ticks(times, spacing_needed: float, axis_width: float, span: float) -> 
     return times[::every]
 
 
-__all__ = ["DPI", "GAP", "MARGIN", "MAX_PATIENTS", "TITLE_SIZE", "WIDTH", "add_legend_band", "add_title",
-           "apply_style", "decorations", "evenly_spaced_sample", "extent", "from_top_left", "layout_panel",
+__all__ = ["DPI", "GAP", "MARGIN", "MAX_PATIENTS", "PNG_COMPRESS_LEVEL", "TITLE_SIZE", "WIDTH", "add_legend_band",
+           "add_title", "apply_style", "decorations", "evenly_spaced_sample", "extent", "from_top_left", "layout_panel",
            "place_axes", "plt", "renderer", "save_figure", "text_size", "thin_ticks", "wrap_axis_labels",
            "wrap_text"]
 

@@ -8,6 +8,7 @@ table whose numbers would wrap on a portrait page goes on a landscape page (:mod
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import re
@@ -171,28 +172,51 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
     twip = 635  # Word stores widths in twips (635 EMU): round down so the columns never exceed the text width
     widths = [w // twip * twip for w in fit_column_widths(natural, minimum, text_width_of(document.sections[-1]))]
     add_caption(document, "table", number, strip_label(table.title) if number is not None else table.title, restart)
+    key = (table.columns, table.rows, tuple(widths))
+    if key in _BUILT_TABLES:  # the same grid already built for another document (the table's own file)
+        document.element.body._insert_tbl(copy.deepcopy(_BUILT_TABLES[key]))
+    else:
+        _BUILT_TABLES[key] = copy.deepcopy(_add_grid(document, table, widths))
+        while len(_BUILT_TABLES) > _BUILT_TABLES_KEPT:
+            del _BUILT_TABLES[next(iter(_BUILT_TABLES))]
+    for note in list(table.footnotes) + (["Abbreviations: " + "; ".join(table.abbreviations) + "."]
+                                         if table.abbreviations else []):
+        document.add_paragraph(note, style="Table Note")
+
+
+# Word tables built, by their content and column widths (EMU): the report document copies the grid its table's own
+# .docx file was built with, instead of building every cell again (python-docx takes ~1 ms per cell). The newest
+# tables are kept; entries are lxml <w:tbl> elements, inserted as copies.
+_BUILT_TABLES: dict[tuple, object] = {}
+_BUILT_TABLES_KEPT = 64
+
+
+def _add_grid(document, table: Table, widths: list[int]):
+    """Append the three-line Word table (no caption, no notes) for ``table`` with ``widths`` (EMU) → its <w:tbl>."""
     header_rows = 2 if table.has_spanners else 1
     grid = document.add_table(rows=header_rows + len(table.rows), cols=len(table.columns))
     grid.style = document.styles["Normal Table"]
     grid.autofit = False
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    cells = _cell_grid(grid)
     for j, width in enumerate(widths):
         grid.columns[j].width = Emu(width)
-        for cell in grid.columns[j].cells:
-            cell.width = Emu(width)
+        for row_cells in cells:
+            row_cells[j].width = Emu(width)
     if table.has_spanners:
         start = 0
         for name, width in table.spanner_groups():
-            cell = grid.cell(0, start)
+            cell = cells[0][start]
             if width > 1:
-                cell = cell.merge(grid.cell(0, start + width - 1))
+                cell = cell.merge(cells[0][start + width - 1])
             cell.text = name or ""
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             if name:
                 _border(cell, "bottom", 4)
             start += width
+        cells[0] = grid.rows[0].cells  # the merged header row
     for j, column in enumerate(table.columns):
-        cell = grid.cell(header_rows - 1, j)
+        cell = cells[header_rows - 1][j]
         cell.text = column.label
         cell.paragraphs[0].runs[0].bold = True
         cell.paragraphs[0].alignment = _ALIGN[column.align]
@@ -200,28 +224,34 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
         _row_flag(grid.rows[r], "tblHeader")
     for i, row in enumerate(table.rows):
         for j, (text, column) in enumerate(zip(row.cells, table.columns)):
-            cell = grid.cell(header_rows + i, j)
+            cell = cells[header_rows + i][j]
             cell.text = _label(row, j, text)
             paragraph = cell.paragraphs[0]
             paragraph.alignment = _ALIGN[column.align]
             if row.group and paragraph.runs:
                 paragraph.runs[0].bold = True
     for j in range(len(table.columns)):  # three rules: above the header, below it, below the last row
-        _border(grid.cell(0, j), "top", 12)
-        _border(grid.cell(header_rows - 1, j), "bottom", 8)
-        _border(grid.cell(header_rows + len(table.rows) - 1, j), "bottom", 12)
+        _border(cells[0][j], "top", 12)
+        _border(cells[header_rows - 1][j], "bottom", 8)
+        _border(cells[header_rows + len(table.rows) - 1][j], "bottom", 12)
     keep_together = len(table.rows) <= 40
     for r, grid_row in enumerate(grid.rows):
         _row_flag(grid_row, "cantSplit")
-        for cell in grid_row.cells:
+        for cell in cells[r]:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
                 paragraph.paragraph_format.keep_with_next = keep_together and r < len(grid.rows) - 1
                 for run in paragraph.runs:
                     run.font.size = Pt(TABLE_PT)
-    for note in list(table.footnotes) + (["Abbreviations: " + "; ".join(table.abbreviations) + "."]
-                                         if table.abbreviations else []):
-        document.add_paragraph(note, style="Table Note")
+    return grid._tbl
+
+
+def _cell_grid(grid) -> list[tuple]:
+    """The table's cells row by row (a merged cell repeated under each column it spans).
+
+    Read once per row: python-docx's ``grid.cell(r, c)`` and ``column.cells`` walk the whole table on every call,
+    which made writing a table quadratic in its size."""
+    return [row.cells for row in grid.rows]
 
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}

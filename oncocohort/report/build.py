@@ -34,12 +34,14 @@ from ..io.study import validate_study
 from ..present.adverse_event_category_table import adverse_event_category_table
 from ..present.adverse_event_table import adverse_event_table
 from ..present.baseline_table import baseline_table
+from ..present.cif_figure import cif_figure
+from ..present.competing_risks_table import competing_risks_table
 from ..present.consort_figure import consort_figure
 from ..present.docx_layout import MARGIN
 from ..present.docx_layout import PAPERS as PAPER_SIZES
 from ..present.efficacy_table import efficacy_table
 from ..present.exposure_table import exposure_table
-from ..present.figure_style import plt, save_figure, use_decimal_mark
+from ..present.figure_style import plt, use_decimal_mark
 from ..present.forest_figure import forest_figure, forest_rows, subgroup_forest_rows
 from ..present.formatting import number
 from ..present.journal_style import active_style, get_style, use_style
@@ -50,16 +52,15 @@ from ..present.response_detail_table import response_detail_table
 from ..present.spider_figure import spider_figure
 from ..present.subgroup_table import subgroup_table
 from ..present.survival_table import survival_table
-from ..present.competing_risks_table import competing_risks_table
-from ..present.cif_figure import cif_figure
-from ..stats.study_competing import CAUSE_LABELS
 from ..present.swimmer_figure import swimmer_figure
 from ..present.table import Table
 from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviations
 from ..present.waterfall_figure import waterfall_figure
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study
+from ..stats.study_competing import CAUSE_LABELS
 from .data_notes import data_notes, subgroup_notes
 from .docx_document import write_report_docx
+from .figure_files import FigurePlan, start_figures
 from .html_document import report_html
 from .layout import plan_items, plan_sections
 from .narrative import methods_paragraph, results_paragraphs
@@ -156,53 +157,91 @@ def _risk_times(fits, step: float = 6.0) -> list[float]:
 
 
 def build_figures(results: StudyResults) -> list[Figure]:
-    unit, days = results.time_unit, DAYS_PER_UNIT[results.time_unit]
+    """Every figure of the report, drawn (in this process; the report draws them in workers, :mod:`.figure_files`)."""
     figures = []
-    n_evaluable = int(results.patients["best_overall_response"].ne("NE").sum())
+    for plan in figure_plans(results):
+        caption, figure = plan.draw()
+        figures.append(Figure(plan.key, caption, figure, plan.topic))
+    return figures
+
+
+def _journal_ticks(draw):
+    """``draw`` followed by the tick labels in the active journal style's decimal mark, as the figures' own texts
+    (the style is active in the figure workers too, :mod:`.figure_files`)."""
+    def drawn():
+        caption, figure = draw()
+        use_decimal_mark(figure, active_style().decimal_mark)
+        return caption, figure
+    return drawn
+
+
+def figure_plans(results: StudyResults) -> list[FigurePlan]:
+    """The report's figures in order, not yet drawn: which figures the study has, their keys and topics (known
+    before drawing, so they can be numbered while they are drawn elsewhere)."""
+    unit, days = results.time_unit, DAYS_PER_UNIT[results.time_unit]
+    plans = []
+
     criteria = CRITERIA_NAMES[results.config.response.criteria]
-    consort = consort_figure(results.attrition, n_evaluable, results.endpoint("PFS").n, criteria=criteria)
-    figures.append(Figure("flow", "Study flow: patients screened, excluded (with reasons) and analysed.",
-                          consort.figure, "the study flow"))
+
+    def flow():
+        n_evaluable = int(results.patients["best_overall_response"].ne("NE").sum())
+        consort = consort_figure(results.attrition, n_evaluable, results.endpoint("PFS").n, criteria=criteria)
+        return "Study flow: patients screened, excluded (with reasons) and analysed.", consort.figure
+    plans.append(FigurePlan("flow", "the study flow", flow))
     orr = dict(results.response.rates).get("ORR")
     if results.has_lesion_measurements:  # recorded responses: no target-lesion sums to draw (said in the text)
-        waterfall = waterfall_figure(results.patients, orr)
-        figures.append(Figure("waterfall", "Best change in the sum of target lesions from baseline per patient, "
-                              f"coloured by best overall response ({criteria}). {waterfall.caption}",
-                              waterfall.figure, "the best change in target lesions per patient"))
-        spider = spider_figure(results.visits, results.patients, days, unit)
-        figures.append(Figure("spider", "Change in the sum of target lesions from baseline over time, one line per "
-                              f"patient (no interpolation over missing scans). {spider.caption}", spider.figure,
-                              "the change in target lesions over time"))
-    swimmer = swimmer_figure(results.patients, days, unit)
-    figures.append(Figure("swimmer", "Time on treatment per patient with first response, progression and death; "
-                          f"arrows: on treatment at the data cutoff. {swimmer.caption}", swimmer.figure,
-                          "the time on treatment per patient"))
+        def waterfall():
+            drawn = waterfall_figure(results.patients, orr)
+            return ("Best change in the sum of target lesions from baseline per patient, coloured by best overall "
+                    f"response ({criteria}). {drawn.caption}", drawn.figure)
+
+        def spider():
+            drawn = spider_figure(results.visits, results.patients, days, unit)
+            return ("Change in the sum of target lesions from baseline over time, one line per patient (no "
+                    f"interpolation over missing scans). {drawn.caption}", drawn.figure)
+        plans.append(FigurePlan("waterfall", "the best change in target lesions per patient", waterfall))
+        plans.append(FigurePlan("spider", "the change in target lesions over time", spider))
+
+    def swimmer():
+        drawn = swimmer_figure(results.patients, days, unit)
+        return ("Time on treatment per patient with first response, progression and death; arrows: on treatment "
+                f"at the data cutoff. {drawn.caption}", drawn.figure)
+    plans.append(FigurePlan("swimmer", "the time on treatment per patient", swimmer))
     for e in results.survival:
-        curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=f"Time ({unit})",
-                          ylabel=f"{e.label} (probability)",
-                          annotation=f"Median {number(e.median.estimate, 1)} {unit}; {e.events} events / {e.n} patients"
-                          if np.isfinite(e.median.estimate) else f"{e.events} events / {e.n} patients")
-        figures.append(Figure(f"km_{e.endpoint.lower()}",
-                              f"Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the number at "
-                              "risk.", curve.figure, f"the Kaplan–Meier estimate of {e.label.lower()}"))
+        def km(e=e):
+            curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=f"Time ({unit})",
+                              ylabel=f"{e.label} (probability)",
+                              annotation=f"Median {number(e.median.estimate, 1)} {unit}; {e.events} events / {e.n} "
+                              "patients"
+                              if np.isfinite(e.median.estimate) else f"{e.events} events / {e.n} patients")
+            return (f"Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the number at risk.",
+                    curve.figure)
+        plans.append(FigurePlan(f"km_{e.endpoint.lower()}", f"the Kaplan–Meier estimate of {e.label.lower()}", km))
     if results.competing_pfs is not None:
-        figures.append(_cif_pfs(results.competing_pfs, unit))
+        def cif():
+            figure = _cif_pfs(results.competing_pfs, unit)
+            return figure.caption, figure.figure
+        plans.append(FigurePlan("cif_pfs", "the cumulative incidence of progression and of death without progression",
+                                cif))
     for group in results.subgroup_survival:
         if group.endpoint != "PFS" or len(group.levels) < 2:
             continue
-        fits = {f"{lv.level}": lv.fit for lv in group.levels}
-        curve = km_figure(fits, _risk_times(fits.values()), xlabel=f"Time ({unit})",
-                          ylabel="Progression-free survival", title=f"PFS by {group.factor}", test=group.logrank)
-        figures.append(Figure(f"km_pfs_by_{_slug(group.field)}",
-                              f"Progression-free survival by {in_sentence(group.factor)}.", curve.figure,
-                              f"progression-free survival by {in_sentence(group.factor)}"))
+
+        def km_by(group=group):
+            fits = {f"{lv.level}": lv.fit for lv in group.levels}
+            curve = km_figure(fits, _risk_times(fits.values()), xlabel=f"Time ({unit})",
+                              ylabel="Progression-free survival", title=f"PFS by {group.factor}", test=group.logrank)
+            return f"Progression-free survival by {in_sentence(group.factor)}.", curve.figure
+        plans.append(FigurePlan(f"km_pfs_by_{_slug(group.field)}",
+                                f"progression-free survival by {in_sentence(group.factor)}", km_by))
     if results.response_subgroups:
-        bars = orr_bars_figure(results.response_subgroups)
-        figures.append(Figure("orr_by_subgroup", "Objective response rate by subgroup"
-                              f"{f' ({orr.method_label})' if orr else ''}; labels: responders/patients; p by "
-                              + "; ".join(sorted({f"{g.factor}: {g.test.method}" for g in results.response_subgroups
-                                                  if g.test})) + ".", bars.figure,
-                              "the objective response rate by subgroup"))
+        def orr_bars():
+            bars = orr_bars_figure(results.response_subgroups)
+            return ("Objective response rate by subgroup"
+                    f"{f' ({orr.method_label})' if orr else ''}; labels: responders/patients; p by "
+                    + "; ".join(sorted({f"{g.factor}: {g.test.method}" for g in results.response_subgroups
+                                        if g.test})) + ".", bars.figure)
+        plans.append(FigurePlan("orr_by_subgroup", "the objective response rate by subgroup", orr_bars))
     cox = next((c for c in results.cox if c.endpoint == "PFS"), None)
     labels = {g.field: g.factor for g in results.subgroup_survival}
     pfs_subgroups = [g for g in results.subgroup_survival if g.endpoint == "PFS"]
@@ -210,19 +249,20 @@ def build_figures(results: StudyResults) -> list[Figure]:
         model = cox.multivariable if cox.multivariable is not None else (cox.univariable[0][1]
                                                                           if cox.univariable else None)
         if model is not None and not isinstance(model, NotEstimable):
-            forest = forest_figure(forest_rows(model, labels, pfs_subgroups), title="PFS: Cox model (reference: "
-                                   "each factor's first level)")
-            figures.append(Figure("forest_pfs", f"Hazard ratios for progression-free survival ({model.method}).",
-                                  forest.figure, "the hazard ratios for progression-free survival"))
+            def forest():
+                drawn = forest_figure(forest_rows(model, labels, pfs_subgroups), title="PFS: Cox model (reference: "
+                                      "each factor's first level)")
+                return f"Hazard ratios for progression-free survival ({model.method}).", drawn.figure
+            plans.append(FigurePlan("forest_pfs", "the hazard ratios for progression-free survival", forest))
         if cox.univariable:
-            forest = forest_figure(subgroup_forest_rows(cox.univariable, labels, pfs_subgroups),
-                                   title="PFS by subgroup: hazard ratio of each level against its reference")
-            figures.append(Figure("forest_pfs_subgroups", "Hazard ratios for progression-free survival by subgroup "
-                                  "(univariable Cox model per factor; p: likelihood-ratio test of the factor).",
-                                  forest.figure, "the hazard ratio of each subgroup level"))
-    for figure in figures:  # tick labels in the journal style's decimal mark, as the figures' own texts
-        use_decimal_mark(figure.figure, active_style().decimal_mark)
-    return figures
+            def forest_subgroups():
+                drawn = forest_figure(subgroup_forest_rows(cox.univariable, labels, pfs_subgroups),
+                                      title="PFS by subgroup: hazard ratio of each level against its reference")
+                return ("Hazard ratios for progression-free survival by subgroup (univariable Cox model per factor; "
+                        "p: likelihood-ratio test of the factor).", drawn.figure)
+            plans.append(FigurePlan("forest_pfs_subgroups", "the hazard ratio of each subgroup level",
+                                    forest_subgroups))
+    return [FigurePlan(plan.key, plan.topic, _journal_ticks(plan.draw)) for plan in plans]
 
 
 def _cif_pfs(result, unit: str) -> Figure:
@@ -383,30 +423,33 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
     (folder / "tables").mkdir(parents=True)
     (folder / "figures").mkdir()
     written = []
-    facts = results_dict(results)
-    path = folder / "results.json"
-    path.write_text(json_text(facts), encoding="utf-8")
-    written.append(path)
     tables = build_tables(results)
-    figures = build_figures(results)
+    plans = figure_plans(results)
     numbering, placed = plan_items({key: TABLE_TOPICS.get(key, "") for key in tables},
-                                   {f.key: f.topic for f in figures})
-    tables = {key: replace(table, title=numbering[key].caption(table.title)) for key, table in tables.items()}
-    for key, table in tables.items():
-        item = numbering[key]
-        stem = folder / "tables" / item.file_stem
-        for suffix, text in ((".csv", to_csv(table)), (".md", to_markdown(table)),
-                             (".html", to_html(table, anchor=item.anchor))):
-            path = stem.with_suffix(suffix)
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-        written.append(to_docx(table, stem.with_suffix(".docx"), item.number, options.paper))
-    progress("tables", f"{len(tables)} tables (CSV, Markdown, HTML, DOCX)")
-    for figure in figures:
-        written += save_figure(figure.figure, folder / "figures" / numbering[figure.key].file_stem)
-        plt.close(figure.figure)
-    progress("figures", f"{len(figures)} figures (PNG 300 dpi, SVG, PDF)")
-    written += write_datasets(datasets, folder / "datasets")
+                                   {plan.key: plan.topic for plan in plans})
+    # figures are drawn and saved in worker processes while this one writes the tables (figure_files.py)
+    with start_figures(plans, [folder / "figures" / numbering[plan.key].file_stem for plan in plans],
+                       options.style) as drawing:
+        facts = results_dict(results)
+        path = folder / "results.json"
+        path.write_text(json_text(facts), encoding="utf-8")
+        written.append(path)
+        tables = {key: replace(table, title=numbering[key].caption(table.title)) for key, table in tables.items()}
+        for key, table in tables.items():
+            item = numbering[key]
+            stem = folder / "tables" / item.file_stem
+            for suffix, text in ((".csv", to_csv(table)), (".md", to_markdown(table)),
+                                 (".html", to_html(table, anchor=item.anchor))):
+                path = stem.with_suffix(suffix)
+                path.write_text(text, encoding="utf-8")
+                written.append(path)
+            written.append(to_docx(table, stem.with_suffix(".docx"), item.number, options.paper))
+        progress("tables", f"{len(tables)} tables (CSV, Markdown, HTML, DOCX)")
+        written += write_datasets(datasets, folder / "datasets")
+        drawn = drawing.result()
+        for _, paths in drawn:
+            written += paths
+    progress("figures", f"{len(plans)} figures (PNG 300 dpi, SVG, PDF)")
     paragraphs = results_paragraphs(facts, citations=narrative_citations(numbering))
     undefined = undefined_abbreviations([t for _, t in paragraphs], Vocabulary.from_labels(results.config.labels))
     if undefined:
@@ -418,8 +461,8 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
                 "intro": f"Data cutoff {study['data_cutoff']}; {study['n_included']} patients analysed. Every "
                          "number below is in results.json with its method.",
                 "methods": methods_paragraph(facts), "sections": sections, "tables": tables,
-                "figure_captions": {f.key: strip_label(f.caption) for f in figures}, "folder": folder,
-                "paper": options.paper, "data_notes": options.data_notes}
+                "figure_captions": {plan.key: strip_label(caption) for plan, (caption, _) in zip(plans, drawn)},
+                "folder": folder, "paper": options.paper, "data_notes": options.data_notes}
     html_path = folder / "report.html"
     docx_path = folder / "report.docx"
     if "html" in formats or options.pdf_engine in ("weasyprint", "chromium"):
