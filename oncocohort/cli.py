@@ -153,6 +153,7 @@ def _cmd_survival(args: argparse.Namespace) -> int:
                                     _list(args.categorical), args.ties, args.conf_type, landmark_times, args.firth)
         if args.iptw or args.weights:
             result["adjusted"] = _adjusted(args, table.frame)
+            result["notes"] = result["notes"] + result["adjusted"]["notes"]
     except (AnalysisNotPossible, ModelNotEstimable) as exc:
         analysis = "Cox model" if isinstance(exc, ModelNotEstimable) else "analysis"
         log.error("model.not_estimable", f"the {analysis} cannot be done: {exc}", source=table.source)
@@ -194,7 +195,6 @@ def _cmd_survival(args: argparse.Namespace) -> int:
             print(f"    WARNING: monotone likelihood for {name} (its coefficient runs to infinity); use --firth")
     if "adjusted" in result:
         _print_adjusted(result["adjusted"])
-        result["notes"] = result["notes"] + result["adjusted"]["notes"]
     for note in result["notes"]:
         print(f"Note: {note}")
     return 0
