@@ -163,6 +163,8 @@ def _results(results: StudyResults) -> dict:
                                     "(censoring as the event)"},
         "subgroup_survival": subgroups,
         "cox": cox,
+        "adjusted": {a.endpoint: {"exposure": a.exposure, "levels": list(a.levels), "n_other_level": a.n_other_level,
+                                  "not_possible": a.not_possible, **(a.result or {})} for a in results.adjusted},
         "adverse_events": adverse(results.adverse_events),
         "related_adverse_events": adverse(results.related_adverse_events),
         "adverse_event_categories": [{"label": c.label, "any_grade": c.any_grade, "grade_3_plus": c.grade_3_plus,
