@@ -240,7 +240,8 @@ def _print_adjusted(adjusted: dict) -> None:
     _print_rows("rows used", adjusted["rows"])
     for row in adjusted.get("balance", {}).get("rows", []):
         name = row["variable"] + (f" = {row['level']}" if row["level"] is not None else "")
-        print(f"    SMD {name}: {_fmt(row['smd_unweighted'], 3)} before, {_fmt(row['smd_weighted'], 3)} after weighting")
+        print(f"    SMD {name}: {_fmt(row['smd_unweighted'], 3)} before, {_fmt(row['smd_weighted'], 3)} "
+              "after weighting")
     for level, km in adjusted["km"].items():
         print(f"    weighted KM {level}: n = {km['n']}, events = {km['events']}, median = {_fmt(km['median'], 4)} "
               f"(95% CI {_fmt(km['lower'], 4)}–{_fmt(km['upper'], 4)})")

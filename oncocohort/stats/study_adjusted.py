@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..io.config import StudyConfig, Subgroup
+from ..io.config import StudyConfig
 from .adjusted_survival import adjusted_comparison
 from .descriptive import level_text
 from .survival_summary import AnalysisNotPossible

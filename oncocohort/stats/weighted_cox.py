@@ -175,7 +175,8 @@ def weighted_cox_regression(time, event, x, weights, names=None, cluster=None, t
     loglik, score, info, _ = likelihood.evaluate(beta)
     loglik_null, score_null, info_null = loglik, score, info
     iterations = 0
-    for iterations in range(1, MAX_ITER + 1):
+    while iterations < MAX_ITER:
+        iterations += 1
         step = np.linalg.solve(info, score)
         new_beta = beta + step
         new = likelihood.evaluate(new_beta)

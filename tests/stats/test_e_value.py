@@ -21,7 +21,8 @@ def test_rare_and_common_outcome_hazard_ratio():
     assert rare.e_value_ci == pytest.approx(1.25 + np.sqrt(1.25 * 0.25))
     common = e_value_hazard_ratio(0.5, 0.3, 0.8, rare_outcome=False)
     rr = (1 - 0.5 ** np.sqrt(0.5)) / (1 - 0.5 ** np.sqrt(2))
-    assert common.risk_ratio == pytest.approx(rr) and common.e_value == pytest.approx(1 / rr + np.sqrt(1 / rr * (1 / rr - 1)))
+    assert common.risk_ratio == pytest.approx(rr)
+    assert common.e_value == pytest.approx(1 / rr + np.sqrt(1 / rr * (1 / rr - 1)))
     assert "common outcome" in common.method and "rare outcome" in rare.method
     assert hazard_ratio_to_risk_ratio(1.0, False) == pytest.approx(1.0)
 
