@@ -111,3 +111,6 @@ def _sd(x, binary: bool) -> float:
         p = x.mean()
         return float(np.sqrt(p * (1 - p)))
     return float(np.std(x, ddof=1))
+
+
+__all__ = ["BalanceRow", "BalanceTable", "balance_table", "standardized_mean_difference"]

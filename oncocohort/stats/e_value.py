@@ -72,3 +72,6 @@ def e_value_hazard_ratio(hazard_ratio: float, lower: float, upper: float, rare_o
         e_ci = e_value_of_risk_ratio(hazard_ratio_to_risk_ratio(near, rare_outcome))
     return EValue(float(hazard_ratio), float(lower), float(upper), bool(rare_outcome), rr,
                   e_value_of_risk_ratio(rr), e_ci)
+
+
+__all__ = ["EValue", "e_value_hazard_ratio", "e_value_of_risk_ratio", "hazard_ratio_to_risk_ratio"]

@@ -146,3 +146,6 @@ def _as_treated(values) -> np.ndarray:
     if treated.min() == treated.max():
         raise ValueError("treatment has one value only: both groups are needed for a propensity score")
     return treated.astype(int)
+
+
+__all__ = ["IPTW", "PropensityModel", "iptw_weights", "propensity_model"]

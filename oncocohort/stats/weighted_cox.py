@@ -216,3 +216,6 @@ def weighted_logrank_test(time, event, group, weights, cluster=None, ties: str =
     group = np.asarray(group, float)
     fit = weighted_cox_regression(time, event, group[:, None], weights, ["group"], cluster, ties)
     return WeightedLogRankTest(fit.robust_score_test, 1, fit.robust_score_p, ties)
+
+
+__all__ = ["WeightedCoxModel", "WeightedLogRankTest", "weighted_cox_regression", "weighted_logrank_test"]

@@ -74,3 +74,6 @@ def _jackknife_variance(cell, event, w, n, d) -> np.ndarray:
     still_at_risk = np.r_[later[1:], 0.0]
     with np.errstate(invalid="ignore"):  # the last time when everyone had the event: inf·0, S = 0 there anyway
         return finished + c**2 * still_at_risk
+
+
+__all__ = ["weighted_kaplan_meier"]
