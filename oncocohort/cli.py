@@ -111,9 +111,10 @@ def _survival_usage_problem(args: argparse.Namespace, covariates: list[str]) -> 
                 return (f"--strata {column} is also in --covariates: a Cox model stratified by {column} has no "
                         f"coefficient for it (R reports NA); keep {column} in one of the two")
             return f"{flag} {column} cannot also be a covariate"
-    stray = [c for c in _list(args.categorical) if c not in covariates]
+    stray = [c for c in _list(args.categorical) if c not in covariates + _list(args.confounders)]
     if stray:
-        return f"--categorical names {', '.join(stray)}, which {'is' if len(stray) == 1 else 'are'} not in --covariates"
+        return (f"--categorical names {', '.join(stray)}, which {'is' if len(stray) == 1 else 'are'} not in "
+                "--covariates or --confounders")
     return None
 
 
@@ -134,13 +135,14 @@ def _cmd_survival(args: argparse.Namespace) -> int:
 
     covariates = _list(args.covariates)
     others = [c for c in (args.by, args.strata) if c] + covariates
+    others += [c for c in (args.iptw, args.weights) if c] + _list(args.confounders)
     try:
         landmark_times = [float(t) for t in _list(args.landmarks)]
     except ValueError:
         print(f"oncocohort survival: --landmarks must be numbers separated by commas, got {args.landmarks!r}",
               file=sys.stderr)
         return 2
-    usage = _survival_usage_problem(args, covariates)
+    usage = _survival_usage_problem(args, covariates) or _adjusted_usage_problem(args)
     if usage:
         print(f"oncocohort survival: {usage}", file=sys.stderr)
         return 2
@@ -152,6 +154,9 @@ def _cmd_survival(args: argparse.Namespace) -> int:
     try:
         result = summarise_survival(table.frame, args.time, args.event, args.by, args.strata, covariates,
                                     _list(args.categorical), args.ties, args.conf_type, landmark_times, args.firth)
+        if args.iptw or args.weights:
+            result["adjusted"] = _adjusted(args, table.frame)
+            result["notes"] = result["notes"] + result["adjusted"]["notes"]
     except (AnalysisNotPossible, ModelNotEstimable) as exc:
         analysis = "Cox model" if isinstance(exc, ModelNotEstimable) else "analysis"
         log.error("model.not_estimable", f"the {analysis} cannot be done: {exc}", source=table.source)
@@ -191,6 +196,8 @@ def _cmd_survival(args: argparse.Namespace) -> int:
               + (f"; concordance = {_fmt(cox['concordance'])}" if "concordance" in cox else ""))
         for name in cox.get("monotone_likelihood", []):
             print(f"    WARNING: monotone likelihood for {name} (its coefficient runs to infinity); use --firth")
+    if "adjusted" in result:
+        _print_adjusted(result["adjusted"])
     for note in result["notes"]:
         print(f"Note: {note}")
     return 0
@@ -279,6 +286,58 @@ def _cmd_competing(args: argparse.Namespace) -> int:
     for note in result["notes"]:
         print(f"Note: {note}")
     return 0
+
+
+def _adjusted_usage_problem(args: argparse.Namespace) -> str | None:
+    """Flags of the adjusted comparison (--iptw / --weights) that do not fit together, in words."""
+    if args.iptw and args.weights:
+        return "--iptw computes the weights; --weights gives your own: use one of them"
+    if args.iptw and not _list(args.confounders):
+        return "--iptw needs --confounders (the columns of the propensity-score model)"
+    if args.weights and not args.by:
+        return "--weights needs --by (the column with the two groups to compare)"
+    if args.stabilized and args.estimand == "att":
+        return "--stabilized weights are defined for the ATE only (ATT weights keep the treated at weight 1)"
+    if not args.iptw and (args.confounders or args.stabilized or args.trim or args.truncate):
+        return "--confounders, --stabilized, --trim and --truncate belong to --iptw"
+    for flag, text, top in (("--trim", args.trim, 1.0), ("--truncate", args.truncate, 100.0)):
+        if text:
+            try:
+                low, high = (float(v) for v in _list(text))
+            except ValueError:
+                return f"{flag} must be two numbers separated by a comma (LOW,HIGH), got {text!r}"
+            if not 0 <= low < high <= top:
+                return f"{flag} needs 0 <= LOW < HIGH <= {top:g}, got {text!r}"
+    return None
+
+
+def _adjusted(args: argparse.Namespace, frame) -> dict:
+    from .stats.adjusted_survival import adjusted_comparison
+
+    bounds = {flag: tuple(float(v) for v in _list(text)) if text else None
+              for flag, text in (("trim", args.trim), ("truncate", args.truncate))}
+    treatment = args.iptw or args.by
+    return adjusted_comparison(frame, args.time, args.event, treatment, _list(args.confounders),
+                               _list(args.categorical), args.estimand, args.stabilized, args.weights,
+                               trim=bounds["trim"], truncate=bounds["truncate"], ties=args.ties)
+
+
+def _print_adjusted(adjusted: dict) -> None:
+    print(f"Adjusted comparison of {adjusted['treatment']} = {adjusted['treated']} vs {adjusted['control']} "
+          f"(n = {adjusted['n']}; {adjusted['weights']['method']})")
+    _print_rows("rows used", adjusted["rows"])
+    for row in adjusted.get("balance", {}).get("rows", []):
+        name = row["variable"] + (f" = {row['level']}" if row["level"] is not None else "")
+        print(f"    SMD {name}: {_fmt(row['smd_unweighted'], 3)} before, {_fmt(row['smd_weighted'], 3)} "
+              "after weighting")
+    for level, km in adjusted["km"].items():
+        print(f"    weighted KM {level}: n = {km['n']}, events = {km['events']}, median = {_fmt(km['median'], 4)} "
+              f"(95% CI {_fmt(km['lower'], 4)}–{_fmt(km['upper'], 4)})")
+    lr, cox, ev = adjusted["logrank"], adjusted["cox"], adjusted["e_value"]
+    print(f"    {lr['method']}: chi-square = {_fmt(lr['chisq'], 4)}, p = {_fmt(lr['p'], 4)}")
+    print(f"    {cox['method']}: HR = {_fmt(cox['hr'])} (95% CI {_fmt(cox['lower'])}–{_fmt(cox['upper'])}), "
+          f"p = {_fmt(cox['p'])}")
+    print(f"    {ev['method']}: {_fmt(ev['e_value'])} (CI limit: {_fmt(ev['e_value_ci'])})")
 
 
 def _cmd_proportion(args: argparse.Namespace) -> int:
@@ -487,6 +546,16 @@ def build_parser() -> argparse.ArgumentParser:
     survival.add_argument("--competing", metavar="CODE[,CODE]",
                           help="competing-risks analysis: --event holds 0 censored, 1 the event, these codes "
                                "competing events (cumulative incidence, Gray's test, Fine–Gray, cause-specific Cox)")
+    survival.add_argument("--iptw", metavar="TREATMENT", help="two-level treatment column: IPTW-adjusted comparison "
+                          "(propensity score from --confounders)")
+    survival.add_argument("--confounders", help="comma-separated columns of the propensity-score model (with --iptw)")
+    survival.add_argument("--estimand", choices=("ate", "att"), default="ate", help="IPTW target population")
+    survival.add_argument("--stabilized", action="store_true", help="stabilised IPTW (ATE only)")
+    survival.add_argument("--trim", metavar="LOW,HIGH", help="leave out patients whose propensity score is outside "
+                          "[LOW, HIGH], e.g. 0.05,0.95")
+    survival.add_argument("--truncate", metavar="LOW,HIGH", help="cap the weights at these percentiles, e.g. 1,99")
+    survival.add_argument("--weights", metavar="COL", help="column of case weights: weighted comparison of the two "
+                          "--by groups (weighted KM, log-rank, Cox with robust SE)")
     survival.add_argument("--json", action="store_true", help="print the results as JSON (docs/cli.md)")
     survival.set_defaults(run=_cmd_survival)
 

@@ -176,7 +176,8 @@ def test_several_rows_per_patient_are_refused_with_their_rows(tmp_path):
     (["--covariates", "x", "--strata", "x"], "--strata x is also in --covariates"),
     (["--by", "g", "--strata", "g"], "--by and --strata both name g"),
     (["--covariates", "x,x"], "--covariates names x more than once"),
-    (["--covariates", "x", "--categorical", "g"], "--categorical names g, which is not in --covariates"),
+    (["--covariates", "x", "--categorical", "g"],
+     "--categorical names g, which is not in --covariates or --confounders"),
 ])
 def test_a_column_in_two_roles_is_a_plain_usage_error(tmp_path, flags, message):
     """The issue's trap: --strata that is also a covariate and --by X --strata X were internal errors."""

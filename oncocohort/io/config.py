@@ -38,6 +38,7 @@ FIRTH_RULES = ("auto", "always", "never")
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "between", "is missing", "is not missing")
 MISSING_POLICIES = ("exclude", "include", "error")
 UNKNOWN_TERM_POLICIES = ("error", "warning")
+ESTIMANDS = ("ate", "att")
 CTCAE_VERSIONS = ("5.0", "6.0")
 RATE_NAMES = ("orr", "dcr")  # historical rates the response summary tests against
 
@@ -182,6 +183,18 @@ class AdverseEventSettings:
 
 
 @dataclass(frozen=True)
+class AdjustedSettings:
+    """``[adjusted]``: a confounding-adjusted comparison of two levels of one field (IPTW; stats/study_adjusted.py).
+    ``levels[0]`` is the group compared (treated), ``levels[1]`` the reference."""
+
+    exposure: str
+    levels: tuple[str, str]
+    confounders: tuple[str, ...]
+    estimand: str = "ate"
+    stabilized: bool = False
+
+
+@dataclass(frozen=True)
 class StudyConfig:
     """Everything study.toml says, typed and checked."""
 
@@ -195,6 +208,7 @@ class StudyConfig:
     # [labels]: words for abbreviations, codes and field names used in tables and text, e.g. SS = "synovial sarcoma"
     labels: tuple[tuple[str, str], ...] = ()
     key_lines: tuple[tuple[str, int], ...] = ()  # ("section.key", line in study.toml) of the keys written
+    adjusted: AdjustedSettings | None = None  # [adjusted]: absent = no adjusted comparison
 
     def line(self, section: str, key: str) -> int | None:
         """The study.toml line of ``[section] key``, for messages about it; None when it is not written."""
@@ -250,6 +264,13 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "missed_assessments": ((int,), None, False),
         "assessment_interval_days": ((int,), None, False),
         "clinical_benefit_weeks": ((int,), None, False),
+    },
+    "adjusted": {
+        "exposure": ((str,), None, True),
+        "levels": ((list,), None, True),
+        "confounders": ((list,), None, True),
+        "estimand": ((str,), ESTIMANDS, False),
+        "stabilized": ((bool,), None, False),
     },
     "adverse_events": {
         "ctcae_version": ((str,), CTCAE_VERSIONS, False),
@@ -356,6 +377,13 @@ def _texts(value: object, path: tuple = ()):
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _texts(item, path + (index,))
+
+
+def _level_text(value: object) -> str:
+    """A level as the data shows it: 12 and 12.0 → "12"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _finite_number(value: object) -> bool:
@@ -542,7 +570,40 @@ class _ConfigReader:
             endpoints=self.endpoints(),
             labels=self.labels(),
             key_lines=self.key_lines(),
+            adjusted=self.adjusted(),
         )
+
+    def adjusted(self) -> AdjustedSettings | None:
+        """``[adjusted]`` (optional): exposure field, its two levels (compared, reference), confounder fields."""
+        if "adjusted" not in self.data:
+            return None
+        values = self.section("adjusted")
+        if not {"exposure", "levels", "confounders"} <= set(values):
+            return None
+        levels, confounders = values["levels"], values["confounders"]
+        good = True
+        if (len(levels) != 2 or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in levels)
+                or str(levels[0]) == str(levels[1])):
+            self.problem("error", "config.type", 'levels are the two values compared, e.g. ["12", "10"] (the '
+                         "compared group first, the reference second)", "adjusted", "levels", str(levels))
+            good = False
+        if not confounders or not all(isinstance(c, str) and c.strip() for c in confounders):
+            self.problem("error", "config.type", 'confounders are field names, e.g. ["ecog", "histology_group"]',
+                         "adjusted", "confounders", str(confounders))
+            good = False
+        elif values["exposure"].strip() in [c.strip() for c in confounders]:
+            self.problem("error", "config.not_allowed", "the exposure cannot also be a confounder", "adjusted",
+                         "confounders", values["exposure"])
+            good = False
+        if values.get("stabilized") and values.get("estimand") == "att":
+            self.problem("error", "config.not_allowed", "stabilized weights are defined for the ATE only",
+                         "adjusted", "stabilized", True)
+            good = False
+        if not good:
+            return None
+        return AdjustedSettings(values["exposure"].strip(), (_level_text(levels[0]), _level_text(levels[1])),
+                                tuple(c.strip() for c in confounders), values.get("estimand", "ate"),
+                                values.get("stabilized", False))
 
     def labels(self) -> tuple[tuple[str, str], ...]:
         """``[labels]``: any short text (an abbreviation, a code, a field name) → the words a reader sees."""

@@ -149,6 +149,13 @@ clinical_benefit_weeks = 24       # clinical benefit = CR/PR, or SD lasting at l
 ctcae_version = "5.0"             # 5.0 | 6.0
 treatment_emergent_days = 30      # TEAE window after the last dose
 unknown_terms = "error"           # error | warning for terms not in CTCAE
+
+# [adjusted]                      # optional: confounding-adjusted PFS/OS of two levels of one field (IPTW)
+# exposure = "starting_dose:anlotinib"
+# levels = ["12", "10"]           # the compared group first, the reference second
+# confounders = ["ecog", "histology_group"]   # the propensity-score model
+# estimand = "ate"                # ate | att
+# stabilized = false              # stabilised weights (ate only)
 '''
 
 # What `oncocohort init` writes: what a study must decide (title, cutoff, regimen, criteria, Cox covariates, historical
@@ -229,6 +236,13 @@ clinical_benefit_weeks = 24       # clinical benefit = CR/PR, or SD lasting at l
 ctcae_version = "5.0"             # 5.0 | 6.0
 treatment_emergent_days = 30      # TEAE window after the last dose
 unknown_terms = "error"           # error | warning for terms not in CTCAE
+
+# [adjusted]                      # optional: confounding-adjusted PFS/OS of two levels of one field (IPTW)
+# exposure = "starting_dose:anlotinib"
+# levels = ["12", "10"]           # the compared group first, the reference second
+# confounders = ["ecog", "histology_group"]   # the propensity-score model
+# estimand = "ate"                # ate | att
+# stabilized = false              # stabilised weights (ate only)
 '''
 
 # Kept under its former name: tests and other modules use the worked example as a complete study.toml.

@@ -18,11 +18,23 @@ from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from ..stats.competing_risks import CumulativeIncidence, GrayTest
-from .figure_style import (GAP, MARGIN, WIDTH, add_legend_band, add_title, apply_style, decorations, place_axes,
-                           plt, save_figure, text_size, thin_ticks)
+from .figure_style import (
+    GAP,
+    MARGIN,
+    WIDTH,
+    add_legend_band,
+    add_title,
+    apply_style,
+    decorations,
+    place_axes,
+    plt,
+    save_figure,
+    text_size,
+    thin_ticks,
+    wrap_text,
+)
 from .formatting import p_value
 from .km_figure import INLINE_LABEL_LIMIT, OKABE_ITO, PANEL_HEIGHT, ROW, TABLE_SIZE, _place_annotation
-from .figure_style import wrap_text
 
 __all__ = ["CifFigure", "cif_figure", "save_figure"]
 

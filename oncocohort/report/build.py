@@ -31,6 +31,7 @@ from ..derive.writer import write_datasets
 from ..io.config import CONFIG_NAME, read_config
 from ..io.problems import ProblemLog, problems_to_text
 from ..io.study import validate_study
+from ..present.adjusted_table import adjusted_tables
 from ..present.adverse_event_category_table import adverse_event_category_table
 from ..present.adverse_event_table import adverse_event_table
 from ..present.baseline_table import baseline_table
@@ -139,6 +140,7 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
             results.adverse_event_categories, results.n_included, results.adverse_events.ctcae_version),
         "adverse_events_related": adverse_event_table(results.related_adverse_events),
         "exposure": exposure_table(results.exposure, vocabulary=Vocabulary.from_labels(results.config.labels)),
+        **adjusted_tables(results.adjusted),
     }
     if results.competing_pfs is not None:
         tables["competing_pfs"] = competing_risks_table(results.competing_pfs, unit)

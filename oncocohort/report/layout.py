@@ -21,6 +21,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Survival", (("table", "survival"), ("figure", "km_pfs"), ("figure", "km_os"))),
     ("Subgroups", (("table", "subgroups_pfs"), ("table", "subgroups_os"), ("figure", "km_pfs_by_*"),
                    ("figure", "orr_by_subgroup"), ("figure", "forest_pfs"), ("figure", "forest_pfs_subgroups"))),
+    ("Adjusted comparison", (("table", "adjusted_balance"), ("table", "adjusted_survival"))),
     ("Safety", (("table", "adverse_events"), ("table", "adverse_event_categories"),
                 ("table", "adverse_events_related"), ("table", "exposure"))),
     ("Competing risks", (("table", "competing_pfs"), ("figure", "cif_pfs"))),

@@ -17,8 +17,8 @@ from ..stats.firth import FirthCoxModel
 from ..stats.json_values import json_number, json_ready
 from ..stats.kaplan_meier import Quantile
 from ..stats.proportions import ProportionEstimate
-from ..stats.study_competing import CAUSE_LABELS
 from ..stats.study_analysis import EndpointSurvival, NotEstimable, RestrictedMean, StudyResults, rmst_horizon
+from ..stats.study_competing import CAUSE_LABELS
 
 SCHEMA = "oncocohort-results/1"
 
@@ -166,6 +166,8 @@ def _results(results: StudyResults) -> dict:
         "subgroup_survival": subgroups,
         "competing_risks_pfs": _competing_pfs(results.competing_pfs),
         "cox": cox,
+        "adjusted": {a.endpoint: {"exposure": a.exposure, "levels": list(a.levels), "n_other_level": a.n_other_level,
+                                  "not_possible": a.not_possible, **(a.result or {})} for a in results.adjusted},
         "adverse_events": adverse(results.adverse_events),
         "related_adverse_events": adverse(results.related_adverse_events),
         "adverse_event_categories": [{"label": c.label, "any_grade": c.any_grade, "grade_3_plus": c.grade_3_plus,

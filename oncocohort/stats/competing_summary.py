@@ -14,8 +14,13 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .competing_risks import (CUMINC_METHOD, CompetingRisksSummary, cause_specific_cox, competing_risks_summary,
-                              fine_gray)
+from .competing_risks import (
+    CUMINC_METHOD,
+    CompetingRisksSummary,
+    cause_specific_cox,
+    competing_risks_summary,
+    fine_gray,
+)
 from .cox import design_matrix
 from .json_values import json_number, json_ready
 from .survival_summary import AnalysisNotPossible, complete_rows, level_label

@@ -28,7 +28,6 @@ from ..derive.time_to_event import DAYS_PER_MONTH
 from ..io.config import StudyConfig, Subgroup
 from .adverse_event_summary import AdverseEventSummary, summarise_adverse_events
 from .cox import CoxModel, cox_model
-from .study_competing import CompetingPfs, competing_pfs
 from .descriptive import (
     DEFAULT_BASELINE,
     BaselineSummary,
@@ -56,6 +55,8 @@ from .kaplan_meier import (
 from .logrank import LogRankTest, logrank_test
 from .proportions import ProportionEstimate, proportion_ci
 from .response_summary import ResponseSummary, SubgroupResponse, response_by_subgroup, summarise_response
+from .study_adjusted import AdjustedAnalysis, adjusted_analyses
+from .study_competing import CompetingPfs, competing_pfs
 
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_MONTH, "years": 365.25}
 ENDPOINT_LABELS = {"PFS": "Progression-free survival", "OS": "Overall survival"}
@@ -208,6 +209,7 @@ class StudyResults:
     visits: pd.DataFrame  # per included patient and assessment: % change from baseline — for the spider plot
     config: StudyConfig
     competing_pfs: CompetingPfs | None = None  # PFS events split: progression / death without progression
+    adjusted: tuple[AdjustedAnalysis, ...] = ()  # study.toml [adjusted]: IPTW-adjusted PFS and OS (study_adjusted)
 
     @property
     def has_lesion_measurements(self) -> bool:
@@ -442,4 +444,5 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
         _response_detail(included, datasets.adtte, unit_days, config), survival, follow_up, subgroup_survival, cox,
         adverse, related, _adverse_event_categories(adae), _exposure(included, unit_days, unit),
         _patients(included, frames), spider.reset_index(drop=True), config,
-        competing_pfs(datasets.adtte, unit_days, settings.landmarks))
+        competing_pfs(datasets.adtte, unit_days, settings.landmarks),
+        adjusted_analyses(frames, included, config))

@@ -1,0 +1,96 @@
+"""The adjusted comparison of study.toml ``[adjusted]``: the balance table (SMD before and after weighting) and the
+weighted survival estimates (medians, HR with robust CI, weighted log-rank p, E-value). Reads
+:class:`oncocohort.stats.study_adjusted.AdjustedAnalysis` (never computes a statistic)."""
+
+from __future__ import annotations
+
+from ..stats.study_adjusted import AdjustedAnalysis
+from .formatting import estimate_ci, number, p_value
+from .table import Column, Row, Table
+
+SMD_NOTE = "|SMD| < 0.1 is commonly read as adequate balance (Austin 2009)."
+
+
+def _comparison(analysis: AdjustedAnalysis) -> str:
+    compared, reference = analysis.levels
+    return f"{analysis.exposure} {compared} vs {reference}"
+
+
+def adjusted_balance_table(analysis: AdjustedAnalysis) -> Table:
+    """Means (proportions for binary variables and categorical levels) per group, unweighted, and the SMD before
+    and after weighting, one row per variable or level."""
+    result = analysis.result
+    compared, reference = analysis.levels
+    rows = []
+    for row in result["balance"]["rows"]:
+        cells = (number(row["mean_treated"], 2), number(row["mean_control"], 2), number(row["smd_unweighted"], 2),
+                 number(row["smd_weighted"], 2))
+        if row["level"] is None:
+            rows.append(Row((row["variable"], *cells)))
+        else:
+            if not rows or rows[-1].cells[0] != row["variable"] or not rows[-1].group:
+                if not any(r.group and r.cells[0] == row["variable"] for r in rows):
+                    rows.append(Row((row["variable"], "", "", "", ""), group=True))
+            rows.append(Row((row["level"], *cells), indent=1))
+    km = result["km"]
+    columns = (Column("Variable"),
+               Column(f"{compared} (n = {km[compared]['n']})", spanner="Mean or proportion", align="right"),
+               Column(f"{reference} (n = {km[reference]['n']})", spanner="Mean or proportion", align="right"),
+               Column("Before weighting", spanner="SMD", align="right"),
+               Column("After weighting", spanner="SMD", align="right"))
+    weights = result["weights"]
+    notes = (f"Propensity score: {result['propensity']['method']}, on {', '.join(result['confounders'])}.",
+             f"Weights: {weights['method']}.",
+             f"SMD: {result['balance']['method']}. {SMD_NOTE}")
+    return Table(f"Table. Balance of confounders, {_comparison(analysis)}", columns, tuple(rows), notes,
+                 ("SMD, standardised mean difference",))
+
+
+def adjusted_survival_table(analyses: tuple[AdjustedAnalysis, ...]) -> Table:
+    """Per endpoint: weighted medians per group, weighted HR (robust CI), weighted log-rank p and the E-value."""
+    first = analyses[0]
+    compared, reference = first.levels
+    rows, notes = [], []
+    for analysis in analyses:
+        result = analysis.result
+        if result is None:
+            rows.append(Row((analysis.endpoint, "—", "—", "—", "—", "—")))
+            notes.append(f"{analysis.endpoint}: not estimable — {analysis.not_possible}.")
+            continue
+        km, cox, ev = result["km"], result["cox"], result["e_value"]
+        rows.append(Row((analysis.endpoint,
+                         estimate_ci(km[compared]["median"], km[compared]["lower"], km[compared]["upper"]),
+                         estimate_ci(km[reference]["median"], km[reference]["lower"], km[reference]["upper"]),
+                         estimate_ci(cox["hr"], cox["lower"], cox["upper"], digits=2),
+                         p_value(result["logrank"]["p"]),
+                         f"{number(ev['e_value'], 2)} ({number(ev['e_value_ci'], 2)})")))
+        if not notes:
+            notes += [f"Medians: {km[compared]['method']}.", f"HR: {cox['method']}; HR < 1 favours {compared}.",
+                      f"p: {result['logrank']['method']}.",
+                      f"E-value of the HR (of the CI limit nearer 1): {ev['method']}.",
+                      f"Weights: {result['weights']['method']}."]
+        if analysis.n_other_level:
+            notes.append(f"{analysis.endpoint}: {analysis.n_other_level} patient(s) with another or no "
+                         f"{analysis.exposure} value left out.")
+        dropped = result["rows"]["dropped"]
+        if dropped:
+            notes.append(f"{analysis.endpoint}: {dropped} patient(s) with a missing confounder left out.")
+    columns = (Column("Endpoint"), Column(f"{compared}, median (95% CI)", spanner="Weighted", align="right"),
+               Column(f"{reference}, median (95% CI)", spanner="Weighted", align="right"),
+               Column("HR (95% CI)", spanner="Weighted", align="right"), Column("Log-rank p", align="right"),
+               Column("E-value (CI)", align="right"))
+    return Table(f"Table. Confounding-adjusted survival, {_comparison(first)} (inverse probability weighting)",
+                 columns, tuple(rows), tuple(notes), ("HR, hazard ratio", "CI, confidence interval"))
+
+
+def adjusted_tables(analyses: tuple[AdjustedAnalysis, ...]) -> dict[str, Table]:
+    """``adjusted_balance`` (of the first endpoint whose comparison was made) and ``adjusted_survival``; {} without
+    an ``[adjusted]`` section."""
+    if not analyses:
+        return {}
+    tables = {}
+    made = [a for a in analyses if a.result is not None and "balance" in a.result]
+    if made:
+        tables["adjusted_balance"] = adjusted_balance_table(made[0])
+    tables["adjusted_survival"] = adjusted_survival_table(analyses)
+    return tables

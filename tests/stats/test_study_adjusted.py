@@ -1,0 +1,84 @@
+"""study.toml [adjusted] on the demo study: the adjusted PFS/OS comparison, its tables and results.json key."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from oncocohort.present.adjusted_table import adjusted_tables
+from oncocohort.present.render import to_html
+from oncocohort.report.build import analyse_folder, build_tables
+from oncocohort.report.results_json import results_dict
+from oncocohort.stats.balance import standardized_mean_difference
+from oncocohort.stats.study_adjusted import adjusted_analyses
+
+ADJUSTED = """
+[adjusted]
+exposure = "starting_dose:anlotinib"
+levels = ["12", "10"]
+confounders = ["ecog", "histology_group", "age"]
+"""
+
+
+@pytest.fixture(scope="module")
+def adjusted(demo_study, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("adjusted") / "study"
+    shutil.copytree(demo_study, folder)
+    (folder / "study.toml").write_text((folder / "study.toml").read_text() + ADJUSTED)
+    return analyse_folder(folder)
+
+
+def test_without_the_section_nothing_is_added(demo_results):
+    assert demo_results.adjusted == ()
+    assert results_dict(demo_results)["adjusted"] == {}
+    assert not {"adjusted_balance", "adjusted_survival"} & set(build_tables(demo_results))
+
+
+def test_pfs_and_os_adjusted(adjusted):
+    _, datasets, results = adjusted
+    assert [a.endpoint for a in results.adjusted] == ["PFS", "OS"]
+    pfs = results.adjusted[0].result
+    assert pfs["treated"] == "12" and pfs["control"] == "10" and pfs["n"] == 32
+    assert pfs["km"]["12"]["n"] == 21 and pfs["km"]["10"]["n"] == 11
+    # the unweighted SMD of age, by hand from the included patients (pooled SD, sample variances)
+    included = datasets.adsl[datasets.adsl["included"]]
+    dose = included["starting_dose:anlotinib"].astype(float)
+    expected = standardized_mean_difference(included["age"], (dose == 12).astype(int))
+    age = next(r for r in pfs["balance"]["rows"] if r["variable"] == "age")
+    assert age["smd_unweighted"] == pytest.approx(expected, rel=1e-12)
+    # weighting balances the most unbalanced level
+    worst = max(pfs["balance"]["rows"], key=lambda r: abs(r["smd_unweighted"]))
+    assert abs(worst["smd_weighted"]) < abs(worst["smd_unweighted"]) / 2
+    assert 0 < pfs["cox"]["hr"] and pfs["cox"]["lower"] < pfs["cox"]["hr"] < pfs["cox"]["upper"]
+
+
+def test_results_json_and_tables(adjusted):
+    _, _, results = adjusted
+    facts = json.loads(json.dumps(results_dict(results)))
+    assert facts["adjusted"]["OS"]["cox"]["hr"] == pytest.approx(results.adjusted[1].result["cox"]["hr"])
+    assert facts["adjusted"]["PFS"]["levels"] == ["12", "10"] and facts["adjusted"]["PFS"]["not_possible"] is None
+    tables = build_tables(results)
+    balance, survival = tables["adjusted_balance"], tables["adjusted_survival"]
+    assert [r.cells[0] for r in survival.rows] == ["PFS", "OS"]
+    assert any("robust (sandwich)" in note for note in survival.footnotes)
+    assert any("cobalt" in note for note in balance.footnotes)
+    assert balance.rows[0].group and balance.rows[0].cells[0] == "ecog"
+    assert "&lt;" in to_html(survival) and "<1" not in to_html(survival)
+
+
+def test_a_comparison_that_cannot_be_made_is_said(adjusted):
+    study, datasets, results = adjusted
+    from dataclasses import replace
+
+    from oncocohort.io.config import AdjustedSettings
+    config = replace(results.config, adjusted=AdjustedSettings("starting_dose:anlotinib", ("12", "8"), ("age",)))
+    frames = {"PFS": results.patients[["patient_id", "pfs_time", "pfs_event"]].rename(
+        columns={"pfs_time": "time", "pfs_event": "event"})}
+    included = datasets.adsl[datasets.adsl["included"]].reset_index(drop=True)
+    (analysis,) = adjusted_analyses(frames, included, config)
+    assert analysis.result is None and "exactly two levels, found 1" in analysis.not_possible
+    table = adjusted_tables((analysis,))["adjusted_survival"]
+    assert table.rows[0].cells[1:] == ("—",) * 5 and "not estimable" in table.footnotes[0]
+    assert analysis.to_frame().empty
