@@ -168,6 +168,11 @@ class _PartialLikelihood:
             s2[:, j, k] = s2[:, k, j] = np.bincount(self.cell, weights * self.x[:, j] * self.x[:, k], self.n_cells)
         return s0, s1, s2
 
+    def risk_set_sums(self, weights: np.ndarray):
+        """Per cell, the sums of w, w·x, w·xxᵀ over the rows at risk (time >= the cell's time, same stratum)."""
+        a0, a1, a2 = self._sums(weights)                  # all rows leaving at each time
+        return self._cumulative(a0), self._cumulative(a1), self._cumulative(a2)
+
     def contributions(self, beta: np.ndarray):
         """Log-likelihood and, per (stratum, time) cell, the score and information contributions at β.
 
@@ -175,8 +180,7 @@ class _PartialLikelihood:
         """
         eta = self.x @ beta
         w = np.exp(eta)
-        a0, a1, a2 = self._sums(w)                        # all rows at each time
-        r0, r1, r2 = self._cumulative(a0), self._cumulative(a1), self._cumulative(a2)
+        r0, r1, r2 = self.risk_set_sums(w)
         p = len(beta)
         loglik = float(np.sum(self.event * eta))
         score_cells = self.sum_x_events.copy()
