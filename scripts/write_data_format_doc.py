@@ -195,6 +195,9 @@ RULES = {
                                 "text: title, labels, categories, keys",
     "config.duplicate": "a Cox covariate, subgroup, landmark, drug of a component or subgroup value listed twice",
     "config.cutoff_after_today": "a data cutoff after today's date",
+    "config.post_index": "a subgroup or Cox covariate describing something that happens after the index date "
+                         "(a response, an adverse event, a dose reduction): refused for a naive comparison "
+                         "(immortal-time bias); the message names the landmark and time-varying alternatives",
     "config.field_type": "a criterion, subgroup or covariate that does not suit its field: `>=` or `between` on "
                          "text, a date compared with a number, a number in quotes, text compared with a number, a "
                          "date as subgroup or covariate, a continuous number as subgroup without groups",
