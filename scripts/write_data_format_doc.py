@@ -102,6 +102,8 @@ RULES = {
     "table.hidden_rows": "(warning) rows hidden or filtered out in Excel; they are read",
     "table.hidden_columns": "(warning) columns hidden in Excel; they are read",
     "table.no_patients": "the patients table has no rows",
+    "rows.interval_order": "`oncocohort survival --start --stop`: a row whose start is not a number below its "
+                           "stop",
     "column.missing": "a required column is missing (patients: `age` or `birth_date`)",
     "column.unknown": "(warning) a column the table does not have (patients keeps extra columns as covariates)",
     "column.not_collected": "(warning) a patients column declared in `[study] not_collected`: it may be absent or "

@@ -19,8 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .cox import (EPS, TOLER_INF, CoxModel, CoxTerm, _fit_newton, _PartialLikelihood, check_estimable,
-                  design_matrix)
+from .cox import EPS, TOLER_INF, CoxModel, CoxTerm, _fit_newton, _PartialLikelihood, check_estimable, design_matrix
 
 
 class IntervalError(ValueError):
