@@ -78,6 +78,13 @@ class CoxModel:
     def method(self) -> str:
         return f"Cox proportional-hazards model ({self.ties.capitalize()} ties), Wald CI"
 
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per coefficient, as R ``broom::tidy(coxph, conf.int = TRUE)`` — ``estimate`` the log HR
+        with its SE, z and p — plus the hazard ratio and its CI (``exponentiate = TRUE``)."""
+        return pd.DataFrame([{"term": t.name, "estimate": t.coef, "std_error": t.se, "statistic": t.z,
+                              "p_value": t.p_value, "hazard_ratio": t.hr, "conf_low": t.lower, "conf_high": t.upper,
+                              "method": self.method} for t in self.terms])
+
 
 class ModelNotEstimable(np.linalg.LinAlgError):
     """The model's coefficients cannot be estimated from these rows; the message says why in words."""
