@@ -55,6 +55,7 @@ from .kaplan_meier import (
 from .logrank import LogRankTest, logrank_test
 from .proportions import ProportionEstimate, proportion_ci
 from .response_summary import ResponseSummary, SubgroupResponse, response_by_subgroup, summarise_response
+from .study_landmark import StudyLandmarkResults, analyse_landmarks
 
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_MONTH, "years": 365.25}
 ENDPOINT_LABELS = {"PFS": "Progression-free survival", "OS": "Overall survival"}
@@ -205,6 +206,7 @@ class StudyResults:
     patients: pd.DataFrame  # per included patient: best response, best % change, times — for figures
     visits: pd.DataFrame  # per included patient and assessment: % change from baseline — for the spider plot
     config: StudyConfig
+    landmarks: StudyLandmarkResults | None = None  # OS by response at a landmark, PFS censoring sensitivity
 
     @property
     def has_lesion_measurements(self) -> bool:
@@ -428,4 +430,5 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
         datasets.attrition, summarise_baseline(included, baseline_variables(included)), response, response_subgroups,
         _response_detail(included, datasets.adtte, unit_days, config), survival, follow_up, subgroup_survival, cox,
         adverse, related, _adverse_event_categories(adae), _exposure(included, unit_days, unit),
-        _patients(included, frames), spider.reset_index(drop=True), config)
+        _patients(included, frames), spider.reset_index(drop=True), config,
+        analyse_landmarks(datasets, config, unit_days))
