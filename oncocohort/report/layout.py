@@ -23,6 +23,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                    ("figure", "orr_by_subgroup"), ("figure", "forest_pfs"), ("figure", "forest_pfs_subgroups"))),
     ("Safety", (("table", "adverse_events"), ("table", "adverse_event_categories"),
                 ("table", "adverse_events_related"), ("table", "exposure"))),
+    ("Landmark and sensitivity analyses", (("table", "os_by_response"), ("table", "pfs_censoring"))),
 )
 OTHER = "Additional tables and figures"
 
