@@ -118,6 +118,36 @@ def _survival_usage_problem(args: argparse.Namespace, covariates: list[str]) -> 
     return None
 
 
+def _survival_options_problem(args: argparse.Namespace, covariates: list[str]) -> str | None:
+    """Usage errors of --landmark, --by-time, --rmst, --start/--stop, and the post-index guard (exit 2)."""
+    from .stats.survival_options import post_index_problem
+
+    if bool(args.start) != bool(args.stop):
+        return "--start and --stop go together: each row covers the time span (start, stop]"
+    if args.start:
+        if args.time:
+            return "--time is not used with --start/--stop (the time span of each row is (start, stop])"
+        if not covariates:
+            return "--start/--stop fit a Cox model: give --covariates"
+        others = [f for f, v in (("--by", args.by), ("--landmark", args.landmark), ("--rmst", args.rmst),
+                                 ("--firth", args.firth or None), ("--by-time", args.by_time)) if v is not None]
+        if others:
+            return f"{', '.join(others)} cannot be combined with --start/--stop (a Cox model on interval rows only)"
+    elif not args.time:
+        return "give --time (or --start and --stop for counting-process rows)"
+    if args.by_time and args.landmark is None:
+        return "--by-time fixes groups at a landmark: give --landmark T"
+    if args.by_time and args.by:
+        return "--by-time defines the groups at the landmark; leave out --by"
+    if args.landmark is not None and args.landmark < 0:
+        return f"--landmark must be >= 0, got {args.landmark:g}"
+    if args.rmst is not None and not (args.by or args.by_time):
+        return "--rmst compares two groups: give --by (or --landmark with --by-time)"
+    if args.rmst is not None and not args.rmst > 0:
+        return f"--rmst must be a positive time, got {args.rmst:g}"
+    return post_index_problem(args.by, covariates, args.landmark, args.start)
+
+
 def _print_rows(label: str, rows: dict) -> None:
     if rows["dropped"]:
         why = ", ".join(f"{column} {n}" for column, n in rows["dropped_missing"].items())
@@ -127,8 +157,30 @@ def _print_rows(label: str, rows: dict) -> None:
         print(f"    {label}: n = {rows['n']}; no row left out")
 
 
+def _survival_analyses(args: argparse.Namespace, frame, covariates: list[str], landmark_times: list[float]):
+    """summarise_survival, or the counting-process Cox model; on landmark rows and with RMST when asked.
+    Returns (result, the group column: --by, or the groups fixed at the landmark)."""
+    from .stats.survival_options import counting_process_summary, landmark_rows, rmst_summary
+    from .stats.survival_summary import summarise_survival
+
+    if args.start:
+        return counting_process_summary(frame, args.start, args.stop, args.event, covariates,
+                                        _list(args.categorical), args.strata, args.ties), None
+    by, landmark = args.by, None
+    if args.landmark is not None:
+        frame, landmark, group_column = landmark_rows(frame, args.time, args.event, args.landmark, args.by_time)
+        by = group_column or by
+    result = summarise_survival(frame, args.time, args.event, by, args.strata, covariates, _list(args.categorical),
+                                args.ties, args.conf_type, landmark_times, args.firth)
+    if landmark is not None:
+        result["landmark"] = landmark
+    if args.rmst is not None:
+        result["rmst"] = rmst_summary(frame, args.time, args.event, by, args.rmst, landmark_times)
+    return result, by
+
+
 def _cmd_survival(args: argparse.Namespace) -> int:
-    from .stats.survival_summary import AnalysisNotPossible, ModelNotEstimable, summarise_survival
+    from .stats.survival_summary import AnalysisNotPossible, ModelNotEstimable
 
     if args.competing is not None:
         return _cmd_competing(args)
@@ -142,18 +194,21 @@ def _cmd_survival(args: argparse.Namespace) -> int:
         print(f"oncocohort survival: --landmarks must be numbers separated by commas, got {args.landmarks!r}",
               file=sys.stderr)
         return 2
-    usage = _survival_usage_problem(args, covariates) or _adjusted_usage_problem(args)
+    usage = (_survival_usage_problem(args, covariates) or _adjusted_usage_problem(args)
+             or _survival_options_problem(args, covariates))
     if usage:
         print(f"oncocohort survival: {usage}", file=sys.stderr)
         return 2
-    table, log = read_analysis_table(args.data, args.time, args.event, others, args.id)
+    table, log = read_analysis_table(args.data, args.stop or args.time, args.event,
+                                     others + ([args.by_time] if args.by_time else []), args.id, start=args.start)
+    if args.by_time:  # a blank time of the group-defining event means "never", not a missing value
+        log.problems = [p for p in log.problems if not (p.rule == "rows.missing_values" and p.column == args.by_time)]
     problems = sort_problems(log.problems)
     if table is None:
         print(problems_to_json(problems) if args.json else problems_to_text(problems))
         return 1
     try:
-        result = summarise_survival(table.frame, args.time, args.event, args.by, args.strata, covariates,
-                                    _list(args.categorical), args.ties, args.conf_type, landmark_times, args.firth)
+        result, args.by = _survival_analyses(args, table.frame, covariates, landmark_times)
         if args.iptw or args.weights:
             result["adjusted"] = _adjusted(args, table.frame)
             result["notes"] = result["notes"] + result["adjusted"]["notes"]
@@ -172,14 +227,21 @@ def _cmd_survival(args: argparse.Namespace) -> int:
     if problems:
         print(problems_to_text(problems))
     print(f"{table.source}: {len(table.frame)} rows read; "
-          + (f"one row per patient checked by column {table.id_column}" if table.id_column else
+          + ("counting-process rows (start, stop], several per patient allowed" if args.start else
+             f"one row per patient checked by column {table.id_column}" if table.id_column else
              "no patient id column (give --id to check one row per patient)"))
     print("Rows used (missing values left out per analysis, as R):")
     labels = {"km": "Kaplan–Meier, all", "groups": f"Kaplan–Meier by {args.by}", "logrank": "log-rank test",
               "cox": "Cox model"}
+    if "landmark" in result:
+        lm = result["landmark"]
+        print(f"Landmark at {_fmt(lm['landmark'])}: {lm['n']} rows still under observation, time counted from the "
+              f"landmark; left out: {lm['excluded_event']} with the event and {lm['excluded_censored']} censored "
+              "at or before it")
     for key, rows in result["rows"].items():
         _print_rows(labels[key], rows)
-    _print_km("All", result["km"])
+    if "km" in result:
+        _print_km("All", result["km"])
     for level, km in result.get("groups", {}).items():
         _print_km(f"{args.by} = {level}", km)
     if "logrank" in result:
@@ -198,6 +260,8 @@ def _cmd_survival(args: argparse.Namespace) -> int:
             print(f"    WARNING: monotone likelihood for {name} (its coefficient runs to infinity); use --firth")
     if "adjusted" in result:
         _print_adjusted(result["adjusted"])
+    if "rmst" in result:
+        _print_rmst(result["rmst"])
     for note in result["notes"]:
         print(f"Note: {note}")
     return 0
@@ -338,6 +402,18 @@ def _print_adjusted(adjusted: dict) -> None:
     print(f"    {cox['method']}: HR = {_fmt(cox['hr'])} (95% CI {_fmt(cox['lower'])}–{_fmt(cox['upper'])}), "
           f"p = {_fmt(cox['p'])}")
     print(f"    {ev['method']}: {_fmt(ev['e_value'])} (CI limit: {_fmt(ev['e_value_ci'])})")
+
+
+def _print_rmst(rmst: dict) -> None:
+    print(f"{rmst['method']}, τ = {_fmt(rmst['tau'])}:")
+    for g in rmst["groups"]:
+        print(f"    {g['group']}: RMST = {_fmt(g['rmst'])} (95% CI {_fmt(g['lower'])}–{_fmt(g['upper'])})")
+    for c in rmst["contrasts"]:
+        print(f"    {c['measure']} ({rmst['comparison']} vs {rmst['reference']}) = {_fmt(c['estimate'])} "
+              f"(95% CI {_fmt(c['lower'])}–{_fmt(c['upper'])}), p = {_fmt(c['p'], 4)}")
+    for m in rmst["milestones"]:
+        print(f"    survival difference at {_fmt(m['time'])} = {_fmt(m['difference'])} (95% CI {_fmt(m['lower'])}–"
+              f"{_fmt(m['upper'])}), p = {_fmt(m['p'], 4)} ({m['method']})")
 
 
 def _cmd_proportion(args: argparse.Namespace) -> int:
@@ -530,7 +606,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     survival = commands.add_parser("survival", help="Kaplan–Meier, log-rank and Cox from a one-row-per-patient CSV")
     survival.add_argument("data", help="CSV file, one row per patient (NA, N/A, NaN, . or blank = missing)")
-    survival.add_argument("--time", required=True, help="column with the time to event or censoring (>= 0)")
+    survival.add_argument("--time", help="column with the time to event or censoring (>= 0); required unless "
+                          "--start and --stop are given")
     survival.add_argument("--event", required=True, help="column with 1 = event, 0 = censored")
     survival.add_argument("--by", help="column defining groups: KM per group and a log-rank test")
     survival.add_argument("--strata", help="column to stratify the log-rank test / Cox model by")
@@ -557,6 +634,15 @@ def build_parser() -> argparse.ArgumentParser:
     survival.add_argument("--weights", metavar="COL", help="column of case weights: weighted comparison of the two "
                           "--by groups (weighted KM, log-rank, Cox with robust SE)")
     survival.add_argument("--json", action="store_true", help="print the results as JSON (docs/cli.md)")
+    survival.add_argument("--landmark", type=float, metavar="T",
+                          help="landmark analysis: rows with time > T only, time counted from T, groups fixed at T")
+    survival.add_argument("--by-time", metavar="COL", help="with --landmark: time of the group-defining event "
+                          "(e.g. first response; blank = never); groups = event by T or not")
+    survival.add_argument("--rmst", type=float, metavar="TAU", help="restricted mean survival time per group at "
+                          "TAU, difference and ratio (R survRM2); milestone differences at --landmarks")
+    survival.add_argument("--start", metavar="COL", help="counting-process rows (start, stop]: Cox model with "
+                          "time-varying covariates / left truncation (several rows per patient allowed)")
+    survival.add_argument("--stop", metavar="COL", help="with --start: the column with each row's end time")
     survival.set_defaults(run=_cmd_survival)
 
     recist = commands.add_parser("recist", help="RECIST 1.1 visit responses and best overall response")

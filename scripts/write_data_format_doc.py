@@ -102,6 +102,8 @@ RULES = {
     "table.hidden_rows": "(warning) rows hidden or filtered out in Excel; they are read",
     "table.hidden_columns": "(warning) columns hidden in Excel; they are read",
     "table.no_patients": "the patients table has no rows",
+    "rows.interval_order": "`oncocohort survival --start --stop`: a row whose start is not a number below its "
+                           "stop",
     "column.missing": "a required column is missing (patients: `age` or `birth_date`)",
     "column.unknown": "(warning) a column the table does not have (patients keeps extra columns as covariates)",
     "column.not_collected": "(warning) a patients column declared in `[study] not_collected`: it may be absent or "
@@ -195,6 +197,9 @@ RULES = {
                                 "text: title, labels, categories, keys",
     "config.duplicate": "a Cox covariate, subgroup, landmark, drug of a component or subgroup value listed twice",
     "config.cutoff_after_today": "a data cutoff after today's date",
+    "config.post_index": "a subgroup or Cox covariate describing something that happens after the index date "
+                         "(a response, an adverse event, a dose reduction): refused for a naive comparison "
+                         "(immortal-time bias); the message names the landmark and time-varying alternatives",
     "config.field_type": "a criterion, subgroup or covariate that does not suit its field: `>=` or `between` on "
                          "text, a date compared with a number, a number in quotes, text compared with a number, a "
                          "date as subgroup or covariate, a continuous number as subgroup without groups",

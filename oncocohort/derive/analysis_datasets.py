@@ -18,6 +18,7 @@ from ..io.config import Criterion, EligibilitySettings
 from ..io.study import Study
 from .adverse_events import flag_adverse_events
 from .best_response import best_overall_response
+from .censoring_sensitivity import pfs_censoring_sensitivity
 from .choi import choi_visit_responses
 from .cutoff import apply_cutoff
 from .eligibility import EligibilityResult, apply_eligibility
@@ -49,6 +50,7 @@ class AnalysisDatasets:
     cutoff_listing: pd.DataFrame
     row_accounting: pd.DataFrame
     warnings: tuple[str, ...] = ()  # input the derivation did not use, in words (printed by derive and report)
+    pfs_sensitivity: pd.DataFrame | None = None  # PFS under alternative censoring rules (censoring_sensitivity)
 
 
 def _age_at_index(patients: pd.DataFrame, index: pd.Series) -> pd.Series:
@@ -159,7 +161,7 @@ def derive_study(study: Study) -> AnalysisDatasets:
     accounting = _row_accounting(study, tables, cutoff_listing, included, visits, adae)
     return AnalysisDatasets(adsl, adtte, adae.reset_index(drop=True), visits.reset_index(drop=True),
                             eligibility.attrition_table(), eligibility, cutoff_listing, accounting,
-                            _unused_tables(study))
+                            _unused_tables(study), pfs_censoring_sensitivity(index, visits, followup, options))
 
 
 def _unused_tables(study: Study) -> tuple[str, ...]:

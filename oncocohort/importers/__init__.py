@@ -6,3 +6,24 @@ exactly as ``oncocohort validate`` would, and only then moved to the output fold
 half-written study behind. CDISC ADaM is different: it is already analysed data, so :mod:`.adam` turns it into
 analysis datasets directly (no derivation).
 """
+
+from __future__ import annotations
+
+_PUBLIC = {
+    "ImportFailed": ".datasets",
+    "adam_datasets": ".adam",
+    "import_redcap": ".redcap",
+    "import_sdtm": ".sdtm",
+    "import_table_files": ".table_files",
+    "write_study_folder": ".study_folder",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    """Public names are imported on first use (PEP 562), so importing the package stays light."""
+    if name in _PUBLIC:
+        from importlib import import_module
+
+        return getattr(import_module(_PUBLIC[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

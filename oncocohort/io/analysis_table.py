@@ -69,11 +69,12 @@ def row_list(rows, shown: int = _SHOWN_ROWS) -> str:
 
 
 def read_analysis_table(path: str | Path, time: str, event: str, others=(), id_column: str | None = None,
-                        competing_codes=()) -> tuple[AnalysisTable | None, ProblemLog]:
+                        competing_codes=(), start: str | None = None) -> tuple[AnalysisTable | None, ProblemLog]:
     """Read ``path`` (CSV) and check the named columns. Returns (the table or None when there are errors,
     problems). ``others`` are further columns that must exist (group, strata, covariates). With
     ``competing_codes`` (whole numbers other than 0 and 1) the event column holds 0 censored, 1 the event or one
-    of those codes (a competing event), kept as that integer."""
+    of those codes (a competing event), kept as that integer. With ``start`` (counting-process rows (start, time])
+    a patient may have several rows and each row's start must be a number below its ``time``."""
     log = ProblemLog()
     path = Path(path)
     if not path.is_file():
@@ -91,7 +92,8 @@ def read_analysis_table(path: str | Path, time: str, event: str, others=(), id_c
     by_header = {name: i for i, name in enumerate(raw.header)}
     if id_column is None:
         id_column = next((c for c in ID_COLUMNS if c in by_header and c not in (time, event, *others)), None)
-    columns = list(dict.fromkeys([time, event, *others] + ([id_column] if id_column else [])))
+    columns = list(dict.fromkeys([time, event, *others] + ([start] if start else [])
+                                 + ([id_column] if id_column else [])))
     # names are matched as headers are read: 'ph.ecog' finds the column 'ph.ecog' (read as ph_ecog)
     positions = {c: by_header[normalise_header(c)] for c in columns if normalise_header(c) in by_header}
     missing_columns = [c for c in columns if c not in positions]
@@ -140,7 +142,10 @@ def read_analysis_table(path: str | Path, time: str, event: str, others=(), id_c
                         column=name)
     for name in dict.fromkeys(others):
         frame[name] = _typed(frame, name, source, log)
-    if id_column:
+    if start:
+        frame[start] = _typed(frame, start, source, log)
+        _check_intervals(frame, start, time, source, log)
+    elif id_column:
         _check_one_row_per_patient(frame, id_column, source, log)
     if log.has_errors:
         return None, log
@@ -181,6 +186,18 @@ def _typed(frame: pd.DataFrame, name: str, source: str, log: ProblemLog) -> pd.S
                     f"({shown}): the column is read as categories, one per distinct value. If it is a number, "
                     "correct those cells or write NA for missing", source=source, column=name)
     return values
+
+
+def _check_intervals(frame: pd.DataFrame, start: str, stop: str, source: str, log: ProblemLog) -> None:
+    """Each counting-process row covers (start, stop] with start a number below stop (as R ``Surv`` requires)."""
+    starts = pd.to_numeric(frame[start], errors="coerce")
+    stops = pd.to_numeric(frame[stop], errors="coerce")
+    for row, value, first, last in zip(frame["source_row"], frame[start], starts, stops):
+        if value is None or pd.isna(value) or pd.isna(last):
+            continue
+        if pd.isna(first) or not first < last:
+            log.error("rows.interval_order", f"{start} must be a number below {stop} ({last:g}): each row covers "
+                      f"the time span ({start}, {stop}]", source=source, row=int(row), column=start, value=value)
 
 
 def _check_one_row_per_patient(frame: pd.DataFrame, id_column: str, source: str, log: ProblemLog) -> None:

@@ -162,6 +162,7 @@ class AnalysisSettings:
     conf_level: float = 0.95
     firth: str = "auto"  # auto: Firth-penalised Cox when the ordinary likelihood is monotone
     rmst_horizon: float | None = None  # restricted mean survival time up to this time (time_unit); None: last landmark
+    response_landmark: float | None = None  # "OS by response" landmark (time_unit); None: 3 months in time_unit
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "firth": ((str,), FIRTH_RULES, False),
         "conf_level": ((float,), None, False),
         "rmst_horizon": ((float,), None, False),
+        "response_landmark": ((float,), None, False),
     },
     "endpoints": {
         "censor_at_new_therapy": ((bool,), None, False),
@@ -844,6 +846,9 @@ class _ConfigReader:
         if "rmst_horizon" in values and not 0 < values["rmst_horizon"] < float("inf"):
             self.problem("error", "config.out_of_range", "rmst_horizon is a positive time in the study's time_unit",
                          "analysis", "rmst_horizon", values.pop("rmst_horizon"))
+        if "response_landmark" in values and not 0 < values["response_landmark"] < float("inf"):
+            self.problem("error", "config.out_of_range", "response_landmark is a positive time in the study's "
+                         "time_unit", "analysis", "response_landmark", values.pop("response_landmark"))
         if "conf_level" in values and not 0.5 < values["conf_level"] < 1:
             self.problem("error", "config.out_of_range", "conf_level must be more than 0.5 and less than 1 (e.g. 0.95)",
                          "analysis", "conf_level", values.pop("conf_level"))

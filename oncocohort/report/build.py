@@ -47,6 +47,7 @@ from ..present.forest_figure import forest_figure, forest_rows, subgroup_forest_
 from ..present.formatting import number
 from ..present.journal_style import active_style, get_style, use_style
 from ..present.km_figure import km_figure
+from ..present.landmark_table import censoring_sensitivity_table, os_by_response_table
 from ..present.orr_bars_figure import orr_bars_figure
 from ..present.render import needs_landscape, strip_label, to_csv, to_docx, to_html, to_markdown
 from ..present.response_detail_table import response_detail_table
@@ -103,7 +104,9 @@ TABLE_TOPICS = {"baseline": "the baseline characteristics", "efficacy": "the bes
                 "adverse_event_categories": "serious adverse events and adverse events leading to a change of "
                 "treatment",
                 "exposure": "treatment exposure and dose modifications",
-                "competing_pfs": "progression and death without progression as competing risks"}
+                "competing_pfs": "progression and death without progression as competing risks",
+                "os_by_response": "overall survival by response at a landmark (free of immortal-time bias)",
+                "pfs_censoring": "progression-free survival under alternative censoring rules"}
 
 
 @dataclass
@@ -117,6 +120,15 @@ class Progress:
         if self.echo is not None:
             elapsed = time.perf_counter() - self.started
             self.echo(f"[{elapsed:5.2f} s] {stage}" + (f": {detail}" if detail else ""))
+
+
+def landmark_tables(results: StudyResults) -> dict[str, Table]:
+    """OS by response at the landmark and the PFS censoring-sensitivity table, where the study has them."""
+    if results.landmarks is None:
+        return {}
+    tables = {"os_by_response": os_by_response_table(results.landmarks, results.time_unit),
+              "pfs_censoring": censoring_sensitivity_table(results.landmarks.censoring)}
+    return {key: table for key, table in tables.items() if table is not None}
 
 
 def build_tables(results: StudyResults) -> dict[str, Table]:
@@ -144,6 +156,7 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
     }
     if results.competing_pfs is not None:
         tables["competing_pfs"] = competing_risks_table(results.competing_pfs, unit)
+    tables.update(landmark_tables(results))
     if results.synthetic:
         tables = {name: _mark_synthetic(t) for name, t in tables.items()}
     return tables

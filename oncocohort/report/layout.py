@@ -25,6 +25,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Safety", (("table", "adverse_events"), ("table", "adverse_event_categories"),
                 ("table", "adverse_events_related"), ("table", "exposure"))),
     ("Competing risks", (("table", "competing_pfs"), ("figure", "cif_pfs"))),
+    ("Landmark and sensitivity analyses", (("table", "os_by_response"), ("table", "pfs_censoring"))),
 )
 OTHER = "Additional tables and figures"
 

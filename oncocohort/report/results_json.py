@@ -179,6 +179,7 @@ def _results(results: StudyResults) -> dict:
                      "ongoing_at_cutoff": exposure.ongoing_at_cutoff,
                      "reason_stopped": {lv.level: lv.n for lv in exposure.reason_stopped.levels},
                      "relative_dose_intensity": {drug: _continuous(s) for drug, s in exposure.relative_dose_intensity}},
+        "landmark_analyses": _landmark_analyses(results),
         "settings": {"ci_method": config.analysis.ci_method, "conf_level": config.analysis.conf_level,
                      "km_conf_type": config.analysis.km_conf_type, "median_ci": config.analysis.median_ci,
                      "ties": config.analysis.ties, "firth": config.analysis.firth,
@@ -202,6 +203,32 @@ def _competing_pfs(result) -> dict | None:
                  "at": [{"time": float(r.time), "estimate": json_number(r.estimate),
                          "lower": json_number(r.lower), "upper": json_number(r.upper)}
                         for r in c.at(result.times).itertuples()]} for c in result.summary.curves]}
+
+
+def _landmark_analyses(results: StudyResults) -> dict | None:
+    """OS by response at the landmark and the PFS censoring-sensitivity rows (stats/study_landmark.py)."""
+    lm = results.landmarks
+    if lm is None:
+        return None
+    os_by = lm.os_by_response
+    return {
+        "response_landmark": lm.response_landmark, "landmark_is_default": lm.landmark_is_default,
+        "os_by_response": None if os_by is None else {
+            "method": os_by.method, "n": os_by.n, "excluded_event": os_by.excluded_event,
+            "excluded_censored": os_by.excluded_censored,
+            "groups": [{"group": g, "n": 0 if c is None else c.n, "events": 0 if c is None else c.events}
+                       for g, c in zip(os_by.groups, os_by.curves)],
+            "hr": None if os_by.cox is None else {"hr": os_by.cox.terms[0].hr, "lower": os_by.cox.terms[0].lower,
+                                                  "upper": os_by.cox.terms[0].upper, "p": os_by.cox.terms[0].p_value,
+                                                  "method": os_by.cox.method},
+            "logrank": None if os_by.logrank is None else {"chisq": os_by.logrank.chisq, "p": os_by.logrank.p_value,
+                                                           "method": os_by.logrank.method}},
+        "pfs_censoring": None if lm.censoring is None else {
+            "method": lm.censoring.method,
+            "rules": [{"rule": r.rule, "n": r.n, "events": r.events, "median": _quantile(r.median),
+                       "status_changed": r.status_changed, "time_changed": r.time_changed}
+                      for r in lm.censoring.rules]},
+    }
 
 
 def json_text(facts: dict) -> str:

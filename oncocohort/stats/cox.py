@@ -78,6 +78,13 @@ class CoxModel:
     def method(self) -> str:
         return f"Cox proportional-hazards model ({self.ties.capitalize()} ties), Wald CI"
 
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per coefficient, as R ``broom::tidy(coxph, conf.int = TRUE)`` — ``estimate`` the log HR
+        with its SE, z and p — plus the hazard ratio and its CI (``exponentiate = TRUE``)."""
+        return pd.DataFrame([{"term": t.name, "estimate": t.coef, "std_error": t.se, "statistic": t.z,
+                              "p_value": t.p_value, "hazard_ratio": t.hr, "conf_low": t.lower, "conf_high": t.upper,
+                              "method": self.method} for t in self.terms])
+
 
 class ModelNotEstimable(np.linalg.LinAlgError):
     """The model's coefficients cannot be estimated from these rows; the message says why in words."""
@@ -168,6 +175,11 @@ class _PartialLikelihood:
             s2[:, j, k] = s2[:, k, j] = np.bincount(self.cell, weights * self.x[:, j] * self.x[:, k], self.n_cells)
         return s0, s1, s2
 
+    def risk_set_sums(self, weights: np.ndarray):
+        """Per cell, the sums of w, w·x, w·xxᵀ over the rows at risk (time >= the cell's time, same stratum)."""
+        a0, a1, a2 = self._sums(weights)                  # all rows leaving at each time
+        return self._cumulative(a0), self._cumulative(a1), self._cumulative(a2)
+
     def contributions(self, beta: np.ndarray):
         """Log-likelihood and, per (stratum, time) cell, the score and information contributions at β.
 
@@ -175,8 +187,7 @@ class _PartialLikelihood:
         """
         eta = self.x @ beta
         w = np.exp(eta)
-        a0, a1, a2 = self._sums(w)                        # all rows at each time
-        r0, r1, r2 = self._cumulative(a0), self._cumulative(a1), self._cumulative(a2)
+        r0, r1, r2 = self.risk_set_sums(w)
         p = len(beta)
         loglik = float(np.sum(self.event * eta))
         score_cells = self.sum_x_events.copy()

@@ -50,6 +50,13 @@ class KaplanMeier:
     def events(self) -> int:
         return int(self.n_event.sum())
 
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per distinct time, as R ``broom::tidy(survfit)`` (``std_error`` is R's SE of −log S)."""
+        return pd.DataFrame({"time": self.time, "n_risk": self.n_risk, "n_event": self.n_event,
+                             "n_censor": self.n_censor, "estimate": self.surv, "std_error": self.std_err,
+                             "conf_low": self.lower, "conf_high": self.upper,
+                             "method": f"Kaplan–Meier, Greenwood, {self.conf_type} CI"})
+
 
 @dataclass(frozen=True)
 class Quantile:

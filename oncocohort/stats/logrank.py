@@ -32,6 +32,13 @@ class LogRankTest:
     stratified: bool
     method: str
 
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per group (observed, expected events) with the test's chi-square, df and p repeated, as
+        R ``broom::tidy`` + ``glance`` of ``survdiff``."""
+        return pd.DataFrame({"group": list(self.groups), "observed": list(self.observed),
+                             "expected": list(self.expected), "statistic": self.chisq, "df": self.df,
+                             "p_value": self.p_value, "method": self.method})
+
 
 def logrank_from_counts(counts: pd.DataFrame, rho: float = 0.0) -> LogRankTest:
     """The test from counts with columns stratum, group, time, n_event, n_censor (see event_counts)."""

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+import pandas as pd
 from scipy import stats
 
 CiMethod = Literal["clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull"]
@@ -40,6 +41,11 @@ class ProportionEstimate:
     def method_label(self) -> str:
         return f"{self.conf_level:.0%} CI, {CI_METHOD_NAMES[self.method]}"
 
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row (x, n, estimate, conf_low, conf_high, conf_level, method), as R ``broom::tidy(binom.test)``."""
+        return pd.DataFrame([{"x": self.x, "n": self.n, "estimate": self.estimate, "conf_low": self.lower,
+                              "conf_high": self.upper, "conf_level": self.conf_level, "method": self.method_label}])
+
 
 @dataclass(frozen=True)
 class BinomialTest:
@@ -51,6 +57,11 @@ class BinomialTest:
     alternative: str
     p_value: float
     method: str = "exact binomial test"
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row (x, n, null_value, alternative, p_value, method)."""
+        return pd.DataFrame([{"x": self.x, "n": self.n, "null_value": self.p0, "alternative": self.alternative,
+                              "p_value": self.p_value, "method": self.method}])
 
 
 def _check(x: int, n: int, conf_level: float) -> None:

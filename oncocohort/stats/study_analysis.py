@@ -57,6 +57,7 @@ from .proportions import ProportionEstimate, proportion_ci
 from .response_summary import ResponseSummary, SubgroupResponse, response_by_subgroup, summarise_response
 from .study_adjusted import AdjustedAnalysis, adjusted_analyses
 from .study_competing import CompetingPfs, competing_pfs
+from .study_landmark import StudyLandmarkResults, analyse_landmarks
 
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_MONTH, "years": 365.25}
 ENDPOINT_LABELS = {"PFS": "Progression-free survival", "OS": "Overall survival"}
@@ -210,6 +211,7 @@ class StudyResults:
     config: StudyConfig
     competing_pfs: CompetingPfs | None = None  # PFS events split: progression / death without progression
     adjusted: tuple[AdjustedAnalysis, ...] = ()  # study.toml [adjusted]: IPTW-adjusted PFS and OS (study_adjusted)
+    landmarks: StudyLandmarkResults | None = None  # OS by response at a landmark, PFS censoring sensitivity
 
     @property
     def has_lesion_measurements(self) -> bool:
@@ -445,4 +447,5 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
         adverse, related, _adverse_event_categories(adae), _exposure(included, unit_days, unit),
         _patients(included, frames), spider.reset_index(drop=True), config,
         competing_pfs(datasets.adtte, unit_days, settings.landmarks),
-        adjusted_analyses(frames, included, config))
+        adjusted_analyses(frames, included, config),
+        analyse_landmarks(datasets, config, unit_days))

@@ -174,3 +174,20 @@ def test_validate_prints_the_toml_hint_and_nothing_else(tmp_path):
     assert f"line {line_of(toml, 'data_cutoff')}" in result.stdout
     assert "write dates as YYYY-MM-DD without quotes" in result.stdout
     assert "ecog" not in result.stdout and "Traceback" not in result.stdout + result.stderr
+
+
+# --- post-index variables refused for a naive comparison (issue 17 item 3) -----------------------------------------
+
+def test_best_response_as_subgroup_is_refused_naming_the_landmark(tmp_path):
+    [problem] = [p for p in problems_of(tmp_path, subgroup_toml('field = "best_overall_response"'))
+                 if p.severity == "error"]
+    assert (problem.rule, problem.column, problem.value) == ("config.post_index", "field", "best_overall_response")
+    assert "immortal-time bias" in problem.message and "response_landmark" in problem.message
+    assert "--start" in problem.message
+
+
+def test_adverse_event_as_cox_covariate_is_refused(tmp_path):
+    toml = STUDY_TOML.replace('cox_covariates = ["ecog", "histology_group"]', 'cox_covariates = ["ecog", "teae"]')
+    [problem] = problems_of(tmp_path, toml)
+    assert (problem.rule, problem.row, problem.value) == ("config.post_index", line_of(toml, "cox_covariates ="),
+                                                          "teae")

@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 
 from ..config import CONFIG_NAME, Criterion, Subgroup
+from ..post_index import post_index_message
 from ..schema import DERIVED_FIELDS, PATIENTS, ColumnSpec
 from .context import CheckContext
 
@@ -20,6 +21,13 @@ _DERIVED_KINDS = {"baseline_target_lesions": "integer", "received_regimen": "enu
                   "component_drug": "text"}
 _KIND_WORDS = {"number": "a number", "integer": "a whole number", "date": "a date", "text": "text", "id": "text",
                "enum": "text"}
+
+
+def _post_index_problem(field: str, role: str) -> str | None:
+    """The refusal of a field describing something after the index date (io/post_index.py), or None."""
+    return post_index_message(field, role, "the report's overall survival by response from [analysis] "
+                              "response_landmark", "a Cox model on (start, stop] rows: oncocohort survival --start "
+                              "--stop")
 
 
 def _field_problem(ctx: CheckContext, field: str) -> str | None:
@@ -218,6 +226,11 @@ def check_named_fields(ctx: CheckContext) -> None:
         else:
             _check_criterion(ctx, criterion)
     for subgroup in ctx.config.analysis.subgroups:
+        post_index = _post_index_problem(subgroup.field, "a subgroup")
+        if post_index:
+            _config_error(ctx, "config.post_index", "analysis.subgroups", "field", subgroup.line, subgroup.field,
+                          post_index)
+            continue
         problem = _field_problem(ctx, subgroup.field)
         if problem:
             _config_error(ctx, "config.unknown_field", "analysis.subgroups", "field", subgroup.line, subgroup.field,
@@ -225,6 +238,11 @@ def check_named_fields(ctx: CheckContext) -> None:
         else:
             _check_subgroup(ctx, subgroup)
     for covariate in ctx.config.analysis.cox_covariates:
+        post_index = _post_index_problem(covariate, "a Cox covariate")
+        if post_index:
+            _config_error(ctx, "config.post_index", "analysis", "cox_covariates",
+                          ctx.config.line("analysis", "cox_covariates"), covariate, post_index)
+            continue
         problem = _field_problem(ctx, covariate)
         if problem:
             _config_error(ctx, "config.unknown_field", "analysis", "cox_covariates",

@@ -1,0 +1,74 @@
+"""Two tables of the study report's real-world-evidence analyses (reads
+:class:`oncocohort.stats.study_landmark.StudyLandmarkResults` only):
+
+- overall survival by response as a landmark analysis: per group n, events, median from the landmark with CI,
+  the HR (Cox) and log-rank p, and the patients left out because their follow-up ended by the landmark;
+- PFS under alternative censoring rules side by side, with the number of patients whose event status or time
+  differs from the primary definition.
+"""
+
+from __future__ import annotations
+
+from ..stats.kaplan_meier import survival_quantile
+from ..stats.study_landmark import CensoringSensitivity, StudyLandmarkResults
+from .formatting import count_percent, estimate_ci, general, p_value
+from .journal_style import DEFAULT_STYLE, Style
+from .table import Column, Row, Table
+
+
+def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: Style = DEFAULT_STYLE
+                         ) -> Table | None:
+    """OS from the response landmark by response at the landmark; None without the analysis."""
+    analysis = results.os_by_response
+    if analysis is None:
+        return None
+    landmark = general(results.response_landmark, style)
+    rows = []
+    for group, curve in zip(analysis.groups, analysis.curves):
+        if curve is None:
+            rows.append(Row((group.capitalize(), "0", "", "")))
+            continue
+        median = survival_quantile(curve, 0.5)
+        rows.append(Row((group.capitalize(), str(curve.n), count_percent(curve.events, curve.n, style),
+                         estimate_ci(median.estimate, median.lower, median.upper, style=style))))
+    hr = "not estimable"
+    if analysis.cox is not None:
+        t = analysis.cox.terms[0]
+        hr = f"{estimate_ci(t.hr, t.lower, t.upper, digits=2, style=style)}"
+    p = p_value(analysis.logrank.p_value, style) if analysis.logrank is not None else "NE"
+    rows.append(Row(("HR, response vs no response (95% CI); log-rank p", hr, "", p)))
+    default = (" (the default: 3 months; set [analysis] response_landmark to state another)"
+               if results.landmark_is_default else " ([analysis] response_landmark)")
+    notes = (
+        f"Landmark analysis at {landmark} {time_unit}{default}: response (CR or PR) counted only if it occurred at "
+        f"or before the landmark, survival counted from the landmark, so responders are not credited with the time "
+        f"they had to survive to respond (immortal-time bias).",
+        f"Left out: {analysis.excluded_event} patient(s) who died and {analysis.excluded_censored} censored at or "
+        f"before the landmark; {analysis.n} analysed.",
+        "Kaplan–Meier median from the landmark; HR by Cox regression (Efron ties), Wald CI; log-rank test.",
+    )
+    return Table(f"Table. Overall survival by response at the {landmark}-{time_unit.rstrip('s')} landmark",
+                 (Column(""), Column("Patients, n", align="right"), Column("Deaths, n (%)", align="right"),
+                  Column(f"Median OS from the landmark, {time_unit} (95% CI)", align="right")),
+                 tuple(rows), notes, ("CI, confidence interval", "HR, hazard ratio", "OS, overall survival"))
+
+
+def censoring_sensitivity_table(sensitivity: CensoringSensitivity | None, style: Style = DEFAULT_STYLE
+                                ) -> Table | None:
+    """PFS under each censoring rule; None when not available (e.g. an ADaM report)."""
+    if sensitivity is None:
+        return None
+    unit = sensitivity.time_unit
+    rows = tuple(Row((r.rule[0].upper() + r.rule[1:], str(r.n), count_percent(r.events, r.n, style),
+                      estimate_ci(r.median.estimate, r.median.lower, r.median.upper, style=style),
+                      "—" if i == 0 else f"{r.status_changed} / {r.time_changed}"))
+                 for i, r in enumerate(sensitivity.rules))
+    notes = ("Each row changes one censoring rule of the primary PFS definition ([endpoints], FDA 2018 guidance); "
+             "changed: the number of patients whose PFS is an event under one rule and censored under the other "
+             "(status) and whose PFS time differs (time), against the primary rule.",
+             f"Kaplan–Meier median with {sensitivity.rules[0].median.method}.")
+    return Table("Table. Sensitivity of PFS to the censoring rules",
+                 (Column("Censoring rule"), Column("n", align="right"), Column("Events (%)", align="right"),
+                  Column(f"Median, {unit} (95% CI)", align="right"),
+                  Column("Changed: status / time", align="right")),
+                 rows, notes, ("CI, confidence interval", "PFS, progression-free survival"))
