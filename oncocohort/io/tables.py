@@ -104,7 +104,7 @@ def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str
         # (100,000-row sheets repeat the same dates, categories and numbers), with what the row loop needs of it.
         read: dict[tuple[type, object], tuple] = {}
 
-        def reading(cell):
+        def reading(cell, col=col):
             value, issue = compute_cell(cell, col, date_format)
             what = identifier_content(value) if issue is None and value is not None and col.kind in ("id", "text") \
                 else None

@@ -28,6 +28,7 @@ def competing_risks_table(result: CompetingPfs, time_unit: str, title: str | Non
     conf = round(100 * result.summary.curves[0].conf_level) if result.summary.curves else 95
     notes = (f"Cumulative incidence by the Aalen–Johansen estimator, each cause treating the other as a competing "
              f"event (not censoring); variance as R cmprsk::cuminc; {conf}% pointwise CI on the log(−log) scale. "
-             f"Classification: {result.rule}. No interval where the incidence is 0 or 1; NE: beyond the longest follow-up.",)
+             f"Classification: {result.rule}. No interval where the incidence is 0 or 1; NE: beyond the longest "
+             "follow-up.",)
     return Table(title or "Table. Progression or death without progression: competing risks",
                  columns, tuple(rows), notes)

@@ -457,7 +457,7 @@ def fine_gray(time, status, x, names=None, cause=1, conf_level: float = 0.95, ma
     loglik, score, info = likelihood.evaluate(beta)
     loglik0 = loglik
     iterations = 0
-    for iterations in range(1, max_iter + 1):
+    for iterations in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
         step = np.linalg.solve(info, score)
         new_beta = beta + step
         new = likelihood.evaluate(new_beta)

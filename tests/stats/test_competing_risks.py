@@ -10,8 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oncocohort.stats.competing_risks import (cause_specific_cox, competing_risks_summary,
-                                              cumulative_incidence_curve, fine_gray, gray_test, log_log_interval)
+from oncocohort.stats.competing_risks import (
+    cause_specific_cox,
+    competing_risks_summary,
+    cumulative_incidence_curve,
+    fine_gray,
+    gray_test,
+    log_log_interval,
+)
 from oncocohort.stats.kaplan_meier import kaplan_meier
 from tests.stats.reference import close
 
