@@ -7,7 +7,8 @@ nothing is pickled but the figure's index, file stem and journal style name), ea
 when the report process has written its tables it draws the figures no worker has started yet (from the last one
 back). Results come back in plan order, and a figure's files are the same whichever process draws it. Drawing is
 serial, in this process, when forking is unavailable or unsafe: one CPU, no ``fork`` start method (Windows, or macOS
-where forking is unsafe), or other threads running (the web app's report thread: forking a threaded process can deadlock).
+where forking is unsafe), or other threads running (the web app's report thread: forking a threaded process can
+deadlock).
 """
 
 from __future__ import annotations
