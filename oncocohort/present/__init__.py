@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .._lazy import lazy_attributes
+
 _PUBLIC = {
     "Column": ".table",
     "Row": ".table",
@@ -15,11 +17,4 @@ _PUBLIC = {
 }
 __all__ = sorted(_PUBLIC)
 
-
-def __getattr__(name: str):
-    """Public names are imported on first use (PEP 562), so importing the package stays light."""
-    if name in _PUBLIC:
-        from importlib import import_module
-
-        return getattr(import_module(_PUBLIC[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _PUBLIC)
