@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from .cox import EPS, TOLER_INF, CoxModel, CoxTerm, _fit_newton, _PartialLikelihood, check_estimable, design_matrix
+from .cox import CoxModel, _PartialLikelihood, design_matrix, fit_cox_model
 
 
 class IntervalError(ValueError):
@@ -82,28 +81,7 @@ def counting_process_cox(start, stop, event, x, names=None, stratum=None, ties: 
     names = list(names) if names is not None else [f"x{j + 1}" for j in range(x.shape[1])]
     stratum = np.zeros(len(stop), int) if stratum is None else pd.factorize(np.asarray(stratum), sort=True)[0]
     likelihood = _CountingProcessLikelihood(x, start, stop, event, stratum, ties)
-    check_estimable(likelihood, names)
-    p = x.shape[1]
-    beta, loglik, score, info, (loglik0, score0, info0), iterations = _fit_newton(likelihood, p)
-    covariance = np.linalg.inv(info)
-    se = np.sqrt(np.diag(covariance))
-    remaining = np.abs(score @ covariance)
-    infinite = (remaining > EPS) & (remaining > TOLER_INF * np.abs(beta))
-    z_crit = stats.norm.ppf(1 - (1 - conf_level) / 2)
-    z = beta / se
-    with np.errstate(over="ignore"):
-        terms = tuple(
-            CoxTerm(n, float(b), float(s), float(np.exp(b)), float(np.exp(b - z_crit * s)),
-                    float(np.exp(b + z_crit * s)), float(zz), float(2 * stats.norm.sf(abs(zz))), bool(inf))
-            for n, b, s, zz, inf in zip(names, beta, se, z, infinite))
-    lr = 2 * (loglik - loglik0)
-    wald = float(beta @ info @ beta)
-    score_test = float(score0 @ np.linalg.solve(info0, score0))
-    return CoxModel(
-        terms, ties, len(stop), int(event.sum()), float(loglik0), float(loglik), float(lr),
-        float(stats.chi2.sf(lr, p)), wald, float(stats.chi2.sf(wald, p)), score_test,
-        float(stats.chi2.sf(score_test, p)), p, float("nan"), iterations, conf_level,
-        tuple(n for n, inf in zip(names, infinite) if inf), covariance, ())
+    return fit_cox_model(likelihood, names, ties, event, conf_level)
 
 
 def counting_process_cox_model(frame: pd.DataFrame, start: str, stop: str, event: str, covariates, categorical=(),

@@ -268,8 +268,19 @@ def cox_regression(time, event, x, names=None, stratum=None, ties: str = "efron"
     names = list(names) if names is not None else [f"x{j + 1}" for j in range(x.shape[1])]
     stratum = np.zeros(len(time), int) if stratum is None else pd.factorize(np.asarray(stratum), sort=True)[0]
     likelihood = _PartialLikelihood(x, time, event, stratum, ties)
+    return fit_cox_model(
+        likelihood, names, ties, event, conf_level,
+        concordance=lambda beta: harrell_concordance(time, event, x @ beta, stratum),
+        ph_tests=lambda beta: proportional_hazards_tests(likelihood, beta, time, event, names))
+
+
+def fit_cox_model(likelihood, names: list[str], ties: str, event: np.ndarray, conf_level: float,
+                  concordance=None, ph_tests=None) -> CoxModel:
+    """Newton–Raphson on a partial likelihood (right-censored, or counting-process rows) → the model with Wald
+    CIs, the monotone-likelihood rule and the likelihood-ratio, Wald and score tests. ``concordance`` and
+    ``ph_tests`` (functions of β̂) give Harrell's C and the PH tests where they are defined (NaN / none otherwise)."""
     check_estimable(likelihood, names)
-    p = x.shape[1]
+    p = len(names)
     beta, loglik, score, info, (loglik0, score0, info0), iterations = _fit_newton(likelihood, p)
     covariance = np.linalg.inv(info)
     se = np.sqrt(np.diag(covariance))
@@ -287,11 +298,12 @@ def cox_regression(time, event, x, names=None, stratum=None, ties: str = "efron"
     wald = float(beta @ info @ beta)
     score_test = float(score0 @ np.linalg.solve(info0, score0))
     return CoxModel(
-        terms, ties, len(time), int(event.sum()), float(loglik0), float(loglik), float(lr), float(stats.chi2.sf(lr, p)),
-        wald, float(stats.chi2.sf(wald, p)), score_test, float(stats.chi2.sf(score_test, p)), p,
-        harrell_concordance(time, event, x @ beta, stratum), iterations, conf_level,
+        terms, ties, len(event), int(event.sum()), float(loglik0), float(loglik), float(lr),
+        float(stats.chi2.sf(lr, p)), wald, float(stats.chi2.sf(wald, p)), score_test,
+        float(stats.chi2.sf(score_test, p)), p,
+        float("nan") if concordance is None else concordance(beta), iterations, conf_level,
         tuple(n for n, inf in zip(names, infinite) if inf), covariance,
-        proportional_hazards_tests(likelihood, beta, time, event, names),
+        () if ph_tests is None else ph_tests(beta),
     )
 
 
