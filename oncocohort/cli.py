@@ -179,6 +179,20 @@ def _survival_analyses(args: argparse.Namespace, frame, covariates: list[str], l
     return result, by
 
 
+def _refused(log, as_json: bool) -> int:
+    """Print every problem of ``log`` (text or JSON) for an analysis that cannot be done; exit code 1."""
+    problems = sort_problems(log.problems)
+    print(problems_to_json(problems) if as_json else problems_to_text(problems))
+    return 1
+
+
+def _add_input_facts(result: dict, table, problems) -> None:
+    """The input file, rows read, missing values per column and the warnings, as the JSON output states them."""
+    result["input"] = {"file": table.source, "rows_read": len(table.frame), "missing": table.missing,
+                       "patient_id_column": table.id_column}
+    result["warnings"] = [p.describe() for p in problems]
+
+
 def _cmd_survival(args: argparse.Namespace) -> int:
     from .stats.survival_summary import AnalysisNotPossible, ModelNotEstimable
 
@@ -215,12 +229,8 @@ def _cmd_survival(args: argparse.Namespace) -> int:
     except (AnalysisNotPossible, ModelNotEstimable) as exc:
         analysis = "Cox model" if isinstance(exc, ModelNotEstimable) else "analysis"
         log.error("model.not_estimable", f"the {analysis} cannot be done: {exc}", source=table.source)
-        problems = sort_problems(log.problems)
-        print(problems_to_json(problems) if args.json else problems_to_text(problems))
-        return 1
-    result["input"] = {"file": table.source, "rows_read": len(table.frame), "missing": table.missing,
-                       "patient_id_column": table.id_column}
-    result["warnings"] = [p.describe() for p in problems]
+        return _refused(log, args.json)
+    _add_input_facts(result, table, problems)
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True))
         return 0
@@ -311,12 +321,8 @@ def _cmd_competing(args: argparse.Namespace) -> int:
                                            _list(args.categorical), args.ties, times)
     except (AnalysisNotPossible, ModelNotEstimable, LinAlgError) as exc:
         log.error("model.not_estimable", f"the competing-risks analysis cannot be done: {exc}", source=table.source)
-        problems = sort_problems(log.problems)
-        print(problems_to_json(problems) if args.json else problems_to_text(problems))
-        return 1
-    result["input"] = {"file": table.source, "rows_read": len(table.frame), "missing": table.missing,
-                       "patient_id_column": table.id_column}
-    result["warnings"] = [p.describe() for p in problems]
+        return _refused(log, args.json)
+    _add_input_facts(result, table, problems)
     if args.json:
         print(json.dumps({"competing_risks": result}, indent=2, sort_keys=True))
         return 0
