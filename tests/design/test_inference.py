@@ -51,3 +51,14 @@ def test_zero_responses():
 def test_bad_input_refused(args, words):
     with pytest.raises(ValueError, match=words):
         two_stage_inference(*args)
+
+
+@pytest.mark.parametrize("p", [0.1, 0.2, 0.35])
+def test_umvue_is_unbiased_over_every_outcome(p):
+    # E_p[UMVUE] = p, summing over stage-1 stops and completed trials of the design 1/10, 29
+    r1, n1, n = 1, 10, 29
+    expected = sum(stats.binom.pmf(x, n1, p) * two_stage_inference(x, r1, n1, n, 0.1).umvue for x in range(r1 + 1))
+    for x in range(r1 + 1, n + 1):
+        prob = sum(stats.binom.pmf(x1, n1, p) * stats.binom.pmf(x - x1, n - n1, p) for x1 in range(r1 + 1, min(x, n1) + 1))
+        expected += prob * two_stage_inference(x, r1, n1, n, 0.1).umvue
+    assert expected == pytest.approx(p, rel=1e-9)

@@ -39,8 +39,6 @@ def test_exponential_closed_form():
     result = one_sample_logrank_size(m0, a, f, median1=m1)
     assert result.hazard_ratio == pytest.approx(0.6)
     assert result.expected_events / result.n == pytest.approx(delta * sigma0_sq, rel=1e-9)
-    z = stats.norm.ppf
-    assert result.n_exact > (z(0.95) + z(0.8)) ** 2 / (math.log(delta) ** 2 * delta * sigma0_sq) * 0  # positive
 
 
 def test_median_and_hazard_ratio_agree():
