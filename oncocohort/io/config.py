@@ -196,6 +196,16 @@ class AdjustedSettings:
 
 
 @dataclass(frozen=True)
+class DesignSettings:
+    """``[design]``: error rates and search limit of the next-trial Simon design proposed in the report
+    (docs/design.md)."""
+
+    alpha: float = 0.05
+    power: float = 0.8
+    nmax: int = 100
+
+
+@dataclass(frozen=True)
 class StudyConfig:
     """Everything study.toml says, typed and checked."""
 
@@ -210,6 +220,7 @@ class StudyConfig:
     labels: tuple[tuple[str, str], ...] = ()
     key_lines: tuple[tuple[str, int], ...] = ()  # ("section.key", line in study.toml) of the keys written
     adjusted: AdjustedSettings | None = None  # [adjusted]: absent = no adjusted comparison
+    design: DesignSettings = field(default_factory=DesignSettings)  # [design]: the proposed next-trial design
 
     def line(self, section: str, key: str) -> int | None:
         """The study.toml line of ``[section] key``, for messages about it; None when it is not written."""
@@ -273,6 +284,11 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "confounders": ((list,), None, True),
         "estimand": ((str,), ESTIMANDS, False),
         "stabilized": ((bool,), None, False),
+    },
+    "design": {
+        "alpha": ((float,), None, False),
+        "power": ((float,), None, False),
+        "nmax": ((int,), None, False),
     },
     "adverse_events": {
         "ctcae_version": ((str,), CTCAE_VERSIONS, False),
@@ -573,7 +589,19 @@ class _ConfigReader:
             labels=self.labels(),
             key_lines=self.key_lines(),
             adjusted=self.adjusted(),
+            design=self.design(),
         )
+
+    def design(self) -> DesignSettings:
+        """``[design]`` (optional): alpha in (0, 0.5), power in (0.5, 1), nmax from 10 to 200."""
+        values = self.section("design")
+        for key, low, high, words in (("alpha", 0, 0.5, "alpha is the one-sided type I error, more than 0 and less "
+                                       "than 0.5 (e.g. 0.05)"),
+                                      ("power", 0.5, 1, "power is more than 0.5 and less than 1 (e.g. 0.8)"),
+                                      ("nmax", 10, 200.5, "nmax is the largest trial size searched, from 10 to 200")):
+            if key in values and not low < values[key] < high:
+                self.problem("error", "config.out_of_range", words, "design", key, values.pop(key))
+        return DesignSettings(**values)
 
     def adjusted(self) -> AdjustedSettings | None:
         """``[adjusted]`` (optional): exposure field, its two levels (compared, reference), confounder fields."""

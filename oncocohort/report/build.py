@@ -38,6 +38,7 @@ from ..present.baseline_table import baseline_table
 from ..present.cif_figure import cif_figure
 from ..present.competing_risks_table import competing_risks_table
 from ..present.consort_figure import consort_figure
+from ..present.design_table import next_trial_table
 from ..present.docx_layout import MARGIN
 from ..present.docx_layout import PAPERS as PAPER_SIZES
 from ..present.efficacy_table import efficacy_table
@@ -106,7 +107,8 @@ TABLE_TOPICS = {"baseline": "the baseline characteristics", "efficacy": "the bes
                 "exposure": "treatment exposure and dose modifications",
                 "competing_pfs": "progression and death without progression as competing risks",
                 "os_by_response": "overall survival by response at a landmark (free of immortal-time bias)",
-                "pfs_censoring": "progression-free survival under alternative censoring rules"}
+                "pfs_censoring": "progression-free survival under alternative censoring rules",
+                "next_trial_design": "the Simon two-stage design proposed for the next trial"}
 
 
 @dataclass
@@ -157,6 +159,8 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
     if results.competing_pfs is not None:
         tables["competing_pfs"] = competing_risks_table(results.competing_pfs, unit)
     tables.update(landmark_tables(results))
+    if (design := next_trial_table(results.next_trial)) is not None:
+        tables["next_trial_design"] = design
     if results.synthetic:
         tables = {name: _mark_synthetic(t) for name, t in tables.items()}
     return tables
@@ -295,7 +299,7 @@ def narrative_citations(numbering) -> dict[str, str]:
     "" for an item the report does not have (the narrative then leaves the reference out)."""
     keys = {"flow": ("flow",), "baseline": ("baseline",), "waterfall": ("waterfall",), "km": ("km_pfs", "km_os"),
             "subgroups_pfs": ("subgroups_pfs",), "subgroups_os": ("subgroups_os",),
-            "adverse_events": ("adverse_events",)}
+            "adverse_events": ("adverse_events",), "next_trial_design": ("next_trial_design",)}
     return {name: numbering.cite(*items) for name, items in keys.items()}
 
 

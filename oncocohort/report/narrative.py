@@ -24,11 +24,12 @@ from ..stats.proportions import CI_METHOD_NAMES
 
 # words containing digits that name things rather than report results
 LABELS = ("RECIST 1.1", "iRECIST", "grade 1–2", "grade 3–4", "grade 5", "grade ≥ 3", "CTCAE v5.0", "CTCAE v6.0",
-          "PD-1", "Cox", "k − 1", "1.96", "0.55", "0.45")
+          "PD-1", "Cox", "k − 1", "1.96", "0.55", "0.45", "p0", "p1")
 
 # where the text points the reader; the report's numbering (report/build.py) may pass its own
 # the items the text cites; the report passes their numbers ("Figure 1"); without them the references are left out
-CITATION_KEYS = ("flow", "baseline", "waterfall", "km", "subgroups_pfs", "subgroups_os", "adverse_events")
+CITATION_KEYS = ("flow", "baseline", "waterfall", "km", "subgroups_pfs", "subgroups_os", "adverse_events",
+                 "next_trial_design")
 
 
 def _month_year(iso: str | None) -> str:
@@ -384,13 +385,44 @@ def _safety(w: _Writer) -> str:
     return text
 
 
+def _next_trial(w: _Writer) -> str:
+    """The next-trial design paragraph (results.json "design"; design/next_trial.py), "" without a historical ORR."""
+    d = w.r.get("design")
+    if not d:
+        return ""
+    observed = d["observed_orr"]
+    level = f"{general(100 * observed['conf_level'], w.style)}%"
+    text = (f"For a next single-arm trial, the historical ORR of {w.pct(d['p0'])} was taken as the uninteresting "
+            f"rate p0; the target rate p1 is the lower limit of this study's exact {level} confidence interval of the "
+            f"ORR ({w.pct(observed['lower'])}, Clopper–Pearson), rounded down to a whole percent")
+    if d["p1"] is None:
+        return text + (f". That limit is not above p0: the study does not exclude the historical rate, so no design "
+                       "is proposed.")
+    text += f" ({w.pct(d['p1'])})."
+    if not d["proposed"]:
+        return text + (f" No Simon two-stage design with at most {d['nmax']} patients separates the two rates with a "
+                       f"one-sided α below {general(d['alpha'], w.style)} and power above "
+                       f"{general(d['power'], w.style)}; an exact single-stage design (A'Hern) would need "
+                       f"{d['single_stage_n']} patients.")
+    minimax, optimal = d["designs"]
+
+    def plan(x):
+        return (f"stop after {x['n1']} patients if at most {x['r1']} respond, otherwise treat {x['n']} and call the "
+                f"treatment promising with more than {x['r']} responses (expected size {w.one(x['expected_size_p0'])} "
+                f"patients if the true ORR is p0)")
+    return text + (f" Simon's two-stage designs with a one-sided α below {general(d['alpha'], w.style)} and power "
+                   f"above {general(d['power'], w.style)}{w.ref('next_trial_design')}: the optimal design would "
+                   f"{plan(optimal)}; the minimax design would {plan(minimax)}.")
+
+
 def narrative(r: dict, style: Style = DEFAULT_STYLE, citations: dict[str, str] | None = None
               ) -> list[tuple[str, str]]:
     """The whole text as (heading, paragraph) pairs: "Statistical methods" first, then the results sections;
     abbreviations spelled out at their first use across the whole text."""
     w = _Writer(r, style, citations)
     sections = [("Statistical methods", _methods(w)), ("Patients", _patients(w)), ("Efficacy", _efficacy(w)),
-                ("Survival", _survival(w)), ("Subgroups", _subgroups(w)), ("Safety", _safety(w))]
+                ("Survival", _survival(w)), ("Subgroups", _subgroups(w)), ("Safety", _safety(w)),
+                ("Next-trial design", _next_trial(w))]
     sections = [(heading, text) for heading, text in sections if text]
     texts = w.vocabulary.spell_out([text for _, text in sections])
     return [(heading, text) for (heading, _), text in zip(sections, texts)]

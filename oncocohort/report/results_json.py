@@ -180,6 +180,7 @@ def _results(results: StudyResults) -> dict:
                      "reason_stopped": {lv.level: lv.n for lv in exposure.reason_stopped.levels},
                      "relative_dose_intensity": {drug: _continuous(s) for drug, s in exposure.relative_dose_intensity}},
         "landmark_analyses": _landmark_analyses(results),
+        "design": None if results.next_trial is None else results.next_trial.to_dict(),
         "settings": {"ci_method": config.analysis.ci_method, "conf_level": config.analysis.conf_level,
                      "km_conf_type": config.analysis.km_conf_type, "median_ci": config.analysis.median_ci,
                      "ties": config.analysis.ties, "firth": config.analysis.firth,

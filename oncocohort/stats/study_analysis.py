@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from ..design.next_trial import NextTrialProposal, propose_next_trial
 from ..derive.adverse_events import worst_grade
 from ..derive.analysis_datasets import AnalysisDatasets
 from ..derive.time_to_event import DAYS_PER_MONTH
@@ -212,6 +213,7 @@ class StudyResults:
     competing_pfs: CompetingPfs | None = None  # PFS events split: progression / death without progression
     adjusted: tuple[AdjustedAnalysis, ...] = ()  # study.toml [adjusted]: IPTW-adjusted PFS and OS (study_adjusted)
     landmarks: StudyLandmarkResults | None = None  # OS by response at a landmark, PFS censoring sensitivity
+    next_trial: NextTrialProposal | None = None  # Simon design proposed from the ORR (historical orr set)
 
     @property
     def has_lesion_measurements(self) -> bool:
@@ -448,4 +450,14 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
         _patients(included, frames), spider.reset_index(drop=True), config,
         competing_pfs(datasets.adtte, unit_days, settings.landmarks),
         adjusted_analyses(frames, included, config),
-        analyse_landmarks(datasets, config, unit_days))
+        analyse_landmarks(datasets, config, unit_days), _next_trial(response, config))
+
+
+def _next_trial(response, config: StudyConfig) -> NextTrialProposal | None:
+    """The next-trial design from the ORR when study.toml gives a historical ORR (design/next_trial.py)."""
+    p0 = dict(config.analysis.historical_rates).get("orr")
+    orr = dict(response.rates).get("ORR")
+    if p0 is None or orr is None or not orr.n:
+        return None
+    return propose_next_trial(orr.x, orr.n, p0, config.analysis.conf_level, config.design.alpha, config.design.power,
+                              config.design.nmax)
