@@ -284,3 +284,18 @@ def test_quoted_placeholder_is_refused_not_taken_as_text(tmp_path):
     text = STUDY_TOML.replace('title = "Anlotinib plus', 'title = "<title of your study>"\n# "Anlotinib plus', 1)
     _, [problem] = read(tmp_path, text)
     assert (problem.rule, problem.column, problem.row) == ("config.placeholder", "title", line_of(text, "title ="))
+
+
+@pytest.mark.parametrize("design, key", [("alpha = 0.6", "alpha"), ("power = 0.3", "power"), ("nmax = 500", "nmax"),
+                                         ("alpha = \"0.05\"", "alpha")])
+def test_design_section_checked(tmp_path, design, key):
+    text = STUDY_TOML + f"\n[design]\n{design}\n"
+    config, problems = read(tmp_path, text)
+    assert [(p.column, p.row) for p in problems] == [(key, line_of(text, design))]
+    assert problems[0].rule in ("config.out_of_range", "config.type")
+    assert config.design.alpha == 0.05 and config.design.nmax == 100
+
+
+def test_design_section_read(tmp_path):
+    config, problems = read(tmp_path, STUDY_TOML + "\n[design]\nalpha = 0.1\npower = 0.9\nnmax = 60\n")
+    assert problems == [] and (config.design.alpha, config.design.power, config.design.nmax) == (0.1, 0.9, 60)
