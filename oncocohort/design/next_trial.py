@@ -60,7 +60,8 @@ def propose_next_trial(responders: int, n: int, p0: float, conf_level: float = 0
     common = (p0, responders, n, ci.estimate, ci.lower, ci.upper, conf_level)
     if p1 <= p0:
         return NextTrialProposal(*common, None, alpha, power, nmax, None,
-                                 f"the lower limit of the ORR's exact {conf_level:.0%} CI ({ci.lower:.1%}) is not above "
+                                 f"the lower limit of the ORR's exact {conf_level:.0%} CI ({ci.lower:.1%}) is not "
+                                 f"above "
                                  f"the historical rate ({p0:.0%}): the study does not exclude it, so no design is "
                                  "proposed")
     try:

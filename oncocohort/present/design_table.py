@@ -20,10 +20,11 @@ def next_trial_table(proposal: NextTrialProposal | None, style: Style = DEFAULT_
                          number(design.early_termination_p0, 2, style=style),
                          number(design.alpha, 3, style=style), number(design.power, 3, style=style))))
     notes = (
-        f"H0: ORR ≤ p0 = {percent_text(proposal.p0, 0, style)} (historical rate, study.toml [analysis] historical_rates); "
-        f"target p1 = {percent_text(proposal.p1, 0, style)}: the lower limit of this study's ORR exact "
-        f"{proposal.conf_level:.0%} CI ({proposal.responders}/{proposal.n}, Clopper–Pearson "
-        f"{percent_text(proposal.lower, 1, style)}–{percent_text(proposal.upper, 1, style)}), rounded down to a whole percent.",
+        f"H0: ORR ≤ p0 = {percent_text(proposal.p0, 0, style)} (historical rate, study.toml [analysis] "
+        f"historical_rates); target p1 = {percent_text(proposal.p1, 0, style)}: the lower limit of this study's "
+        f"ORR exact {proposal.conf_level:.0%} CI ({proposal.responders}/{proposal.n}, Clopper–Pearson "
+        f"{percent_text(proposal.lower, 1, style)}–{percent_text(proposal.upper, 1, style)}), rounded down to a "
+        "whole percent.",
         f"Stage 1: stop when at most r1 of n1 patients respond; otherwise treat n in all and call the treatment "
         f"promising with more than r responses. One-sided α < {general(proposal.alpha, style)}, power > "
         f"{general(proposal.power, style)} (study.toml [design]); α and power shown are the exact attained values.",

@@ -396,7 +396,7 @@ def _next_trial(w: _Writer) -> str:
             f"rate p0; the target rate p1 is the lower limit of this study's exact {level} confidence interval of the "
             f"ORR ({w.pct(observed['lower'])}, Clopper–Pearson), rounded down to a whole percent")
     if d["p1"] is None:
-        return text + (f". That limit is not above p0: the study does not exclude the historical rate, so no design "
+        return text + (". That limit is not above p0: the study does not exclude the historical rate, so no design "
                        "is proposed.")
     text += f" ({w.pct(d['p1'])})."
     if not d["proposed"]:

@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from ..design.next_trial import NextTrialProposal, propose_next_trial
 from ..derive.adverse_events import worst_grade
 from ..derive.analysis_datasets import AnalysisDatasets
 from ..derive.time_to_event import DAYS_PER_MONTH
+from ..design.next_trial import NextTrialProposal, propose_next_trial
 from ..io.config import StudyConfig, Subgroup
 from .adverse_event_summary import AdverseEventSummary, summarise_adverse_events
 from .cox import CoxModel, cox_model

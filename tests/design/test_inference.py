@@ -59,6 +59,7 @@ def test_umvue_is_unbiased_over_every_outcome(p):
     r1, n1, n = 1, 10, 29
     expected = sum(stats.binom.pmf(x, n1, p) * two_stage_inference(x, r1, n1, n, 0.1).umvue for x in range(r1 + 1))
     for x in range(r1 + 1, n + 1):
-        prob = sum(stats.binom.pmf(x1, n1, p) * stats.binom.pmf(x - x1, n - n1, p) for x1 in range(r1 + 1, min(x, n1) + 1))
+        prob = sum(stats.binom.pmf(x1, n1, p) * stats.binom.pmf(x - x1, n - n1, p)
+                   for x1 in range(r1 + 1, min(x, n1) + 1))
         expected += prob * two_stage_inference(x, r1, n1, n, 0.1).umvue
     assert expected == pytest.approx(p, rel=1e-9)

@@ -16,7 +16,8 @@ def _boundaries(design):
     return f"{design.r1}/{design.n1}", f"{design.r}/{design.n}"
 
 
-@pytest.mark.parametrize("row", PUBLISHED["designs"], ids=lambda r: f"{r['table']}-{r['p0']}-{r['p1']}-{r['alpha']}-{r['beta']}")
+@pytest.mark.parametrize("row", PUBLISHED["designs"],
+                         ids=lambda r: f"{r['table']}-{r['p0']}-{r['p1']}-{r['alpha']}-{r['beta']}")
 def test_published_simon_1989_tables(row):
     designs = simon(row["p0"], row["p1"], row["alpha"], round(1 - row["beta"], 2), nmax=90)
     for kind, design in (("optimal", designs.optimal), ("minimax", designs.minimax)):

@@ -4,7 +4,6 @@ closed form."""
 import math
 
 import pytest
-from scipy import stats
 
 from oncocohort.design.survival import one_sample_logrank_size
 
