@@ -1,8 +1,8 @@
 """The next trial proposed from a study's own response rate: a Simon two-stage design whose null rate p0 is the
 historical ORR in study.toml and whose target p1 comes from the observed ORR's exact CI.
 
-The rule (stated in the report): p1 = the lower limit of the observed ORR's exact (Clopper–Pearson) CI at the
-study's confidence level, rounded down to a whole percent — a rate the study's data support; when that is not above
+The rule (stated in the report): p1 = the lower limit of the observed ORR's exact (Clopper–Pearson) CI at
+``[design] p1_conf_level`` (default 80 %), rounded down to a whole percent — a rate the study's data support; when that is not above
 p0 the study does not exclude the historical rate, and no design is proposed. Designs: Simon optimal and minimax
 with α and power from study.toml ``[design]`` (defaults 0.05 and 0.8).
 """
@@ -52,7 +52,7 @@ class NextTrialProposal:
                                                                                     self.designs.optimal)]}
 
 
-def propose_next_trial(responders: int, n: int, p0: float, conf_level: float = 0.95, alpha: float = 0.05,
+def propose_next_trial(responders: int, n: int, p0: float, conf_level: float = 0.80, alpha: float = 0.05,
                        power: float = 0.8, nmax: int = 100) -> NextTrialProposal:
     """Simon optimal and minimax designs for the next trial from ``responders`` of ``n`` against historical ``p0``."""
     ci = proportion_ci(responders, n, "clopper-pearson", conf_level)

@@ -203,6 +203,7 @@ class DesignSettings:
     alpha: float = 0.05
     power: float = 0.8
     nmax: int = 100
+    p1_conf_level: float = 0.80  # p1 = lower limit of the ORR's two-sided Clopper–Pearson CI at this level
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,7 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "alpha": ((float,), None, False),
         "power": ((float,), None, False),
         "nmax": ((int,), None, False),
+        "p1_conf_level": ((float,), None, False),
     },
     "adverse_events": {
         "ctcae_version": ((str,), CTCAE_VERSIONS, False),
@@ -593,12 +595,15 @@ class _ConfigReader:
         )
 
     def design(self) -> DesignSettings:
-        """``[design]`` (optional): alpha in (0, 0.5), power in (0.5, 1), nmax from 10 to 200."""
+        """``[design]`` (optional): alpha in (0, 0.5), power in (0.5, 1), nmax from 10 to 200, p1_conf_level in
+        (0.5, 1)."""
         values = self.section("design")
         for key, low, high, words in (("alpha", 0, 0.5, "alpha is the one-sided type I error, more than 0 and less "
                                        "than 0.5 (e.g. 0.05)"),
                                       ("power", 0.5, 1, "power is more than 0.5 and less than 1 (e.g. 0.8)"),
-                                      ("nmax", 10, 200.5, "nmax is the largest trial size searched, from 10 to 200")):
+                                      ("nmax", 10, 200.5, "nmax is the largest trial size searched, from 10 to 200"),
+                                      ("p1_conf_level", 0.5, 1, "p1_conf_level is the confidence level of the CI "
+                                       "whose lower limit sets p1, more than 0.5 and less than 1 (e.g. 0.8)")):
             if key in values and not low < values[key] < high:
                 self.problem("error", "config.out_of_range", words, "design", key, values.pop(key))
         return DesignSettings(**values)

@@ -17,6 +17,7 @@ Time is in the study's ``time_unit`` (days / 30.4375 for months, as the derived 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,6 @@ from scipy.stats import norm
 from ..derive.adverse_events import worst_grade
 from ..derive.analysis_datasets import AnalysisDatasets
 from ..derive.time_to_event import DAYS_PER_MONTH
-from ..design.next_trial import NextTrialProposal, propose_next_trial
 from ..io.config import StudyConfig, Subgroup
 from .adverse_event_summary import AdverseEventSummary, summarise_adverse_events
 from .cox import CoxModel, cox_model
@@ -59,6 +59,9 @@ from .response_summary import ResponseSummary, SubgroupResponse, response_by_sub
 from .study_adjusted import AdjustedAnalysis, adjusted_analyses
 from .study_competing import CompetingPfs, competing_pfs
 from .study_landmark import StudyLandmarkResults, analyse_landmarks
+
+if TYPE_CHECKING:  # design builds on stats (proportions): imported where used, not at module level
+    from ..design.next_trial import NextTrialProposal
 
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_MONTH, "years": 365.25}
 ENDPOINT_LABELS = {"PFS": "Progression-free survival", "OS": "Overall survival"}
@@ -459,5 +462,7 @@ def _next_trial(response, config: StudyConfig) -> NextTrialProposal | None:
     orr = dict(response.rates).get("ORR")
     if p0 is None or orr is None or not orr.n:
         return None
-    return propose_next_trial(orr.x, orr.n, p0, config.analysis.conf_level, config.design.alpha, config.design.power,
+    from ..design.next_trial import propose_next_trial  # design → stats; a module-level import would be a cycle
+
+    return propose_next_trial(orr.x, orr.n, p0, config.design.p1_conf_level, config.design.alpha, config.design.power,
                               config.design.nmax)

@@ -10,18 +10,24 @@ from oncocohort.report.results_json import results_dict
 
 
 def test_demo_proposal_follows_the_rule(demo_results):
-    # demo: ORR 11/32, Clopper–Pearson 95% lower limit 18.6% -> p1 = 0.18 against the historical 0.13
+    # demo: ORR 11/32, Clopper–Pearson 80% lower limit 23.1% -> p1 = 0.23 against the historical 0.13
     design = results_dict(demo_results)["design"]
-    assert design["p0"] == 0.13 and design["p1"] == 0.18
+    assert design["p0"] == 0.13 and design["p1"] == 0.23
     assert design["observed_orr"]["x"] == 11 and design["observed_orr"]["n"] == 32
-    assert design["proposed"] is False and design["single_stage_n"] > 100   # too close for 100 patients
+    assert design["observed_orr"]["conf_level"] == 0.8
+    assert [(d["kind"], d["r1"], d["n1"], d["r"], d["n"]) for d in design["designs"]] == [
+        ("minimax", 7, 59, 17, 91), ("optimal", 5, 38, 18, 100)]
     text = dict(results_paragraphs(results_dict(demo_results)))["Next-trial design"]
-    assert "No Simon two-stage design with at most 100 patients" in text
-    assert f"would need {design['single_stage_n']} patients" in text
+    assert "exact 80% confidence interval" in text and "(23.0%)" in text
+
+
+def test_too_close_rates_give_the_single_stage_size():
+    proposal = propose_next_trial(11, 32, 0.13, conf_level=0.95)   # 95% lower limit 18.6% -> p1 = 0.18
+    assert proposal.p1 == 0.18 and proposal.designs is None and proposal.single_stage_n > 100
 
 
 def test_table_narrative_and_numbering_with_a_design(demo_results):
-    results = dataclasses.replace(demo_results, next_trial=propose_next_trial(11, 32, 0.05))
+    results = dataclasses.replace(demo_results, next_trial=propose_next_trial(11, 32, 0.05, conf_level=0.95))
     facts = results_dict(results)
     assert [(d["kind"], d["r1"], d["n1"], d["r"], d["n"]) for d in facts["design"]["designs"]] == [
         ("minimax", 1, 28, 4, 36), ("optimal", 1, 17, 4, 44)]
