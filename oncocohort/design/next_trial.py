@@ -2,9 +2,9 @@
 historical ORR in study.toml and whose target p1 comes from the observed ORR's exact CI.
 
 The rule (stated in the report): p1 = the lower limit of the observed ORR's exact (Clopper–Pearson) CI at
-``[design] p1_conf_level`` (default 80 %), rounded down to a whole percent — a rate the study's data support; when that is not above
-p0 the study does not exclude the historical rate, and no design is proposed. Designs: Simon optimal and minimax
-with α and power from study.toml ``[design]`` (defaults 0.05 and 0.8).
+``[design] p1_conf_level`` (default 80 %), rounded down to a whole percent — a rate the study's data support;
+when that is not above p0 the study does not exclude the historical rate, and no design is proposed. Designs: Simon
+optimal and minimax with α and power from study.toml ``[design]`` (defaults 0.05 and 0.8).
 """
 
 from __future__ import annotations
