@@ -300,7 +300,7 @@ def test_swimmer_layout_and_sample(cohort):
     assert result.n_patients == n and len(result.lanes) == min(n, 60)
     assert result.lanes["treatment"].is_monotonic_decreasing
     if n > 60:
-        assert result.sample != "all" and "60 of 5000 patients shown" in result.caption
+        assert result.sample != "all" and "Shown: 60 of 5000 patients" in result.caption
     check(result.figure, (6.5, 9.0))
 
 
