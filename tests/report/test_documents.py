@@ -68,6 +68,45 @@ def test_html_contents_links_resolve_and_every_item_is_cited(report_dir):
     assert '<a href="#table-1">Table 1</a>' in html  # a single citation links whole
 
 
+def test_html_contents_number_each_table_and_figure_once(report_dir):
+    """The contents listed "1. Table 1. Baseline …": an ordered list's number before the item's own. Each table and
+    figure entry sits in a list whose marker is switched off by the stylesheet."""
+    from html.parser import HTMLParser
+
+    page = (report_dir / "report.html").read_text()
+    nav = page.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0]
+    unnumbered = re.findall(r"nav\.toc ul\.(\w+)\{list-style:none", page)
+
+    class Lists(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack, self.entries, self.text = [], [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("ol", "ul"):
+                self.stack.append((tag, dict(attrs).get("class")))
+            elif tag == "a":
+                self.text = ""
+
+        def handle_data(self, data):
+            if self.text is not None:
+                self.text += data
+
+        def handle_endtag(self, tag):
+            if tag in ("ol", "ul"):
+                self.stack.pop()
+            elif tag == "a":
+                self.entries.append((self.text, self.stack[-1]))
+                self.text = None
+
+    lists = Lists()
+    lists.feed(nav)
+    items = [(text, in_list) for text, in_list in lists.entries if re.match(r"(Table|Figure) \d+\.", text)]
+    assert len(items) >= 20
+    numbered = [text for text, (tag, cls) in items if tag == "ol" or cls not in unnumbered]
+    assert numbered == []
+
+
 def test_html_links_large_images_instead_of_inlining(demo_study, tmp_path, monkeypatch):
     monkeypatch.setattr(html_document, "INLINE_IMAGE_BYTES", 100_000)
     build_report(demo_study, tmp_path, ("html",))
