@@ -211,6 +211,28 @@ def test_numbers_never_wrap_in_a_fitted_table():
     assert fit_column_widths([100, 50], [40, 20], 30) == [20, 10]
 
 
+def test_numbers_and_headers_stay_on_one_line_when_the_labels_can_wrap():
+    """Table 11 of the demo on a portrait page: "63.4 (42.5–78.5)" broke after the dash and "Grade 1–2" after its
+    dash, because every column shrank in proportion while the label column could have wrapped at its spaces."""
+    label = "Death without progression, each the other's competing event, from the first dose to the data cutoff"
+    table = Table("Table. Competing risks", (Column("Progression-free survival event"),
+                                             Column("Patients (N = 32)", align="right"))
+                  + tuple(Column(f"Grade {g}", align="right") for g in ("1–2", "3–4", "5")),
+                  (Row((label, "24 (75.0)", "63.4 (42.5–78.5)", "84.3 (57.3–94.9)", "92.2 (43.0–99.2)")),))
+    document = new_document("a4")
+    section = document.sections[-1]
+    available = section.page_width - section.left_margin - section.right_margin
+    assert not needs_landscape(table, available)
+    add_to_docx(document, table, 1)
+    assert document.sections[-1].orientation == WD_ORIENT.PORTRAIT
+    widths = [int(c.get(qn("w:w"))) * 635 for c in document.tables[0]._tbl.iter(qn("w:gridCol"))]
+    assert sum(widths) <= available
+    for column, width in zip(table.columns[1:], widths[1:]):
+        cells = [column.label] + [row.cells[table.columns.index(column)] for row in table.rows]
+        assert all(width >= text_width(cell) for cell in cells), (column.label, width)
+    assert widths[0] < text_width(label)  # the label wraps instead
+
+
 def test_letter_paper_and_style_option(demo_study, tmp_path, monkeypatch):
     seen = []
     tables = build.build_tables
