@@ -170,7 +170,8 @@ def _unused_tables(study: Study) -> tuple[str, ...]:
     responses = study.tables.get("responses")
     if criteria == "recorded" or responses is None or not len(responses) or "lesions" not in study.tables:
         return ()
-    return (f"the responses table ({len(responses)} rows, {study.sources.get('responses', 'responses')}) is not "
+    rows = f"{len(responses)} row{'' if len(responses) == 1 else 's'}"
+    return (f"the responses table ({rows}, {study.sources.get('responses', 'responses')}) is not "
             f"used: [response] criteria = '{criteria}' derives response from the lesions table (set criteria = "
             "'recorded' to use the recorded responses instead); datasets/row_accounting.csv lists its rows as not "
             "used",)

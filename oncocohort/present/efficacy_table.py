@@ -7,6 +7,7 @@ from ..stats.response_summary import ResponseSummary, SubgroupResponse
 from .formatting import count_percent, number, p_text, p_value, percent_ci, percent_text
 from .journal_style import DEFAULT_STYLE, Style
 from .table import Column, Row, Table
+from .vocabulary import in_sentence
 
 RATE_LABELS = {"ORR": "Objective response rate (CR + PR)", "DCR": "Disease control rate (CR + PR + SD)"}
 LABELS = {"CR": "Complete response (CR)", "PR": "Partial response (PR)", "SD": "Stable disease (SD)",
@@ -31,7 +32,7 @@ def efficacy_table(summary: ResponseSummary, subgroups: tuple[SubgroupResponse, 
                          p_text(test.p_value, style), ""), indent=1))
         notes.append(f"{name.upper()} compared with a historical rate by the {test.method} ({test.alternative}).")
     for group in subgroups:
-        rows.append(Row((f"ORR by {group.factor}", "", ""), group=True))
+        rows.append(Row((f"ORR by {in_sentence(group.factor)}", "", ""), group=True))
         rows += [Row((level, count_percent(e.x, e.n, style), percent_ci(e.lower, e.upper, style)), indent=1)
                  for level, e in group.levels]
         if group.test is not None:
@@ -39,7 +40,7 @@ def efficacy_table(summary: ResponseSummary, subgroups: tuple[SubgroupResponse, 
             # the rule's expected count in the journal style (stats writes it with a full stop)
             rule = group.test.rule.replace(f"{group.test.expected_min:.2f}",
                                            number(group.test.expected_min, 2, style=style))
-            notes.append(f"ORR by {group.factor}: {rule}.")
+            notes.append(f"ORR by {in_sentence(group.factor)}: {rule}.")
     return Table(title, (Column(f"N = {summary.n}"), Column("n (%)", align="right"), Column("95% CI", align="right")),
                  tuple(rows), tuple(notes),
                  ("ORR, objective response rate", "DCR, disease control rate", "CI, confidence interval"))

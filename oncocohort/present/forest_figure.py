@@ -157,6 +157,18 @@ def _hr_text(row) -> str:
     return estimate_ci(row["hr"], row["lower"], row["upper"], 2, "NE")
 
 
+def _hr_ticks(figure, limits: tuple[float, float], plot_width: float) -> list[float]:
+    """Hazard-ratio ticks at powers of 2 inside ``limits`` (1 always among them), every k-th power when the labels
+    of neighbours would touch on a plot ``plot_width`` inches wide (the log axis puts each doubling at the same
+    distance, so one k serves the whole axis)."""
+    low, high = limits
+    powers = [k for k in range(-5, 6) if low <= 2.0 ** k <= high]
+    widest = max(text_size(figure, f"{2.0 ** k:g}", fontsize=FONT)[0] for k in powers)
+    doubling = plot_width * np.log(2) / np.log(high / low)
+    every = max(1, int(np.ceil((widest + 0.08) / doubling)))
+    return [2.0 ** k for k in powers if k % every == 0]
+
+
 def forest_figure(rows: pd.DataFrame, title: str | None = None, xlabel: str = "Hazard ratio (95% CI)",
                   note: str | None = None) -> ForestFigure:
     """Draw rows from :func:`forest_rows` or :func:`subgroup_forest_rows` (columns: label, n, events, plot,
@@ -206,13 +218,13 @@ def forest_figure(rows: pd.DataFrame, title: str | None = None, xlabel: str = "H
         elif row["kind"] == "reference":
             axes.plot(1.0, y, marker="D", markerfacecolor="white", markeredgecolor=COLOUR, markersize=4)
     axes.set_xscale("log")
-    axes.xaxis.set_major_locator(FixedLocator([0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 32]))
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    axes.xaxis.set_minor_locator(NullLocator())
     values = rows.loc[finite, ["lower", "upper"]].astype(float)
     low = float(values["lower"].min()) if len(values) else 0.5
     high = float(values["upper"].max()) if len(values) else 2.0
     axes.set_xlim(max(min(low, 0.5) / 1.2, 1 / 40), min(max(high, 2) * 1.2, 40))
+    axes.xaxis.set_major_locator(FixedLocator(_hr_ticks(figure, axes.get_xlim(), plot_width)))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axes.xaxis.set_minor_locator(NullLocator())
     axes.set_yticks([])
     axes.set_xlabel(xlabel, fontsize=FONT)
     axes.tick_params(axis="x", labelsize=FONT)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
-from matplotlib.transforms import blended_transform_factory, offset_copy
+from matplotlib.path import Path
+from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
 
 from ..stats.kaplan_meier import KaplanMeier, survival_quantile
 from ..stats.risk_table import risk_table as risk_table_counts
@@ -68,8 +69,10 @@ def _test_text(test) -> str:
 
 def _place_annotation(axes, text: str, curves_xy: list[tuple[np.ndarray, np.ndarray]], width: float,
                       height: float):
-    """Write ``text`` in the panel corner that the curves cross least (lower left, upper right, lower right),
-    on a white box so that a line under it never hides it."""
+    """Write ``text`` in the panel corner that the fewest drawn lines cross (lower left, upper right, lower right),
+    on a white box so that a line under it never hides it. ``curves_xy`` are polylines in data units (steps already
+    expanded into their horizontal and vertical segments), so a line crossing the box between two of its vertices
+    counts too."""
     text_w, text_h = text_size(axes.figure, text, fontsize=TABLE_SIZE)
     box_w, box_h = (text_w + 0.1) / width, (text_h + 0.1) / height
     x0, x1 = axes.get_xlim()
@@ -80,10 +83,12 @@ def _place_annotation(axes, text: str, curves_xy: list[tuple[np.ndarray, np.ndar
         (cx, cy), ha, va = corner
         left = cx if ha == "left" else cx - box_w
         bottom = cy if va == "bottom" else cy - box_h
+        box = Bbox.from_bounds(left, bottom, box_w, box_h)
         count = 0
         for xs, ys in curves_xy:
             fx, fy = (xs - x0) / (x1 - x0), (ys - y0) / (y1 - y0)
-            count += int(((fx >= left) & (fx <= left + box_w) & (fy >= bottom) & (fy <= bottom + box_h)).sum())
+            inside = ((fx >= left) & (fx <= left + box_w) & (fy >= bottom) & (fy <= bottom + box_h)).any()
+            count += int(inside or (len(fx) > 1 and Path(np.column_stack([fx, fy])).intersects_bbox(box, False)))
         return count
 
     (cx, cy), ha, va = min(corners, key=crossings)
@@ -128,13 +133,13 @@ def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Mont
         censored = fit.n_censor > 0
         axes.plot(fit.time[censored] * time_scale, fit.surv[censored], linestyle="none", marker="|",
                   markersize=7, color=colour)
-        drawn.append((times, surv))
+        drawn.append((np.repeat(times, 2)[1:], np.repeat(surv, 2)[:-1]))  # the step's own segments
         if median_lines and len(fit.time):
             median = survival_quantile(fit, 0.5).estimate
             if np.isfinite(median):
                 axes.plot([0, median * time_scale, median * time_scale], [0.5, 0.5, 0], linestyle=":",
                           color=colour, linewidth=0.9)
-                drawn.append((np.array([median * time_scale] * 5), np.linspace(0, 0.5, 5)))
+                drawn.append((np.array([0, median * time_scale, median * time_scale]), np.array([0.5, 0.5, 0])))
     axes.set_ylim(0, 1.02)
     longest = max([max(risk_times, default=0.0)]
                   + [float(f.time.max()) * time_scale for f in curves.values() if len(f.time)])

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 from ..stats.kaplan_meier import survival_quantile
 from ..stats.study_landmark import CensoringSensitivity, StudyLandmarkResults
-from .formatting import count_percent, estimate_ci, general, p_value
+from .formatting import count_percent, estimate_ci, general, p_value, plural
 from .journal_style import DEFAULT_STYLE, Style
 from .table import Column, Row, Table
+
+
+def _left_out(died: int, censored: int, analysed: int) -> str:
+    """Who the landmark analysis leaves out, in words ("1 patient who died and 2 censored …"; nobody: said so)."""
+    parts = ([f"{plural(died, 'patient')} who died"] if died else []) + (
+        [f"{plural(censored, 'patient') if not died else censored} censored"] if censored else [])
+    if not parts:
+        return f"Left out: nobody (no patient died or was censored at or before the landmark); {analysed} analysed."
+    return f"Left out: {' and '.join(parts)} at or before the landmark; {analysed} analysed."
 
 
 def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: Style = DEFAULT_STYLE
@@ -43,8 +52,7 @@ def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: S
         f"Landmark analysis at {landmark} {time_unit}{default}: response (CR or PR) counted only if it occurred at "
         f"or before the landmark, survival counted from the landmark, so responders are not credited with the time "
         f"they had to survive to respond (immortal-time bias).",
-        f"Left out: {analysis.excluded_event} patient(s) who died and {analysis.excluded_censored} censored at or "
-        f"before the landmark; {analysis.n} analysed.",
+        _left_out(analysis.excluded_event, analysis.excluded_censored, analysis.n),
         "Kaplan–Meier median from the landmark; HR by Cox regression (Efron ties), Wald CI; log-rank test.",
     )
     return Table(f"Table. Overall survival by response at the {landmark}-{time_unit.rstrip('s')} landmark",

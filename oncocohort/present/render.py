@@ -169,8 +169,11 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
     landscape = needs_landscape(table, set_width)
     ensure_orientation(document, landscape)
     natural, minimum = _column_needs(table)
+    available = text_width_of(document.sections[-1])
+    if minimum[0] + sum(natural[1:]) <= available:  # numbers, intervals and headers on one line; labels wrap
+        minimum = [minimum[0]] + natural[1:]
     twip = 635  # Word stores widths in twips (635 EMU): round down so the columns never exceed the text width
-    widths = [w // twip * twip for w in fit_column_widths(natural, minimum, text_width_of(document.sections[-1]))]
+    widths = [w // twip * twip for w in fit_column_widths(natural, minimum, available)]
     add_caption(document, "table", number, strip_label(table.title) if number is not None else table.title, restart)
     key = (table.columns, table.rows, tuple(widths))
     if key in _BUILT_TABLES:  # the same grid already built for another document (the table's own file)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..stats.descriptive import ContinuousSummary
 from ..stats.study_analysis import ResponseDetail
-from .formatting import count_percent, estimate_ci, general, interval, number, percent_ci
+from .formatting import count_percent, estimate_ci, general, interval, number, percent_ci, plural
 from .journal_style import DEFAULT_STYLE, Style
 from .survival_table import SPSS_NEGATIVE_NOTE, negative_limit
 from .table import Column, Row, Table
@@ -53,7 +53,8 @@ def response_detail_table(detail: ResponseDetail, n: int, time_unit: str = "mont
     rows.append(Row(("Best change in target-lesion sum, %, median (range)", _median_range(change, style), "")))
     rows.append(Row(("Shrinkage of 30% or more, n (%)", count_percent(detail.n_shrinkage_30, n, style), "")))
     notes.append("Time to response: first dose to the first CR or PR, among responders. Best change: the smallest "
-                 f"change from baseline at a complete assessment ({change.n} patients with a measurement).")
+                 f"change from baseline at a complete assessment ({plural(change.n, 'patient', zero=None)} with a "
+                 "measurement).")
     return Table(title or f"Table. Response detail (N = {n})",
                  (Column(f"N = {n}"), Column("n (%) or value", align="right"), Column("95% CI", align="right")),
                  tuple(rows), tuple(notes),

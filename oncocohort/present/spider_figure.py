@@ -70,8 +70,9 @@ def spider_figure(visits: pd.DataFrame, patients: pd.DataFrame, days_per_unit: f
     axes.spines[["top", "right"]].set_visible(False)
     layout_panel(axes, top, PANEL_HEIGHT)
     points = data[["patient_id", "time", "pct_change", "colour"]].replace({np.inf: np.nan})
-    caption = (f"All {n_patients} patients with target-lesion measurements." if sample == "all" else
-               f"{len(kept)} of {n_patients} patients shown: those at evenly spaced ranks of best % change (the "
+    caption = ((f"All {n_patients} patients" if n_patients > 1 else "One patient") + " with target-lesion measurements."
+               if sample == "all" else
+               f"Shown: {len(kept)} of {n_patients} patients, those at evenly spaced ranks of best % change (the "
                "largest increase and the deepest shrinkage included), so the spread of responses is kept; every "
                "patient is in the waterfall plot.")
     return SpiderFigure(figure, points, caption, n_patients, sample)

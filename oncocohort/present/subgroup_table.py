@@ -12,6 +12,7 @@ from .formatting import estimate_ci, p_text, p_value, plural
 from .journal_style import DEFAULT_STYLE, Style
 from .survival_table import SPSS_NEGATIVE_NOTE, negative_limit
 from .table import Column, Row, Table
+from .vocabulary import in_sentence
 
 REFERENCE = "1 (reference)"
 
@@ -33,10 +34,10 @@ def _hr_cells(model, field: str, level: str, reference: str, style: Style = DEFA
 def proportional_hazards_notes(cox: CoxAnalysis, labels: dict[str, str], style: Style = DEFAULT_STYLE) -> list[str]:
     """One note: the test of proportional hazards (scaled Schoenfeld residuals against the Kaplan–Meier-transformed
     time, R ``cox.zph``) of each univariable model and of the multivariable model per covariate and globally."""
-    univariable = [f"{labels.get(t.term, t.term)} {p_text(t.p_value, style)}" for _, m in cox.univariable
+    univariable = [f"{in_sentence(labels.get(t.term, t.term))} {p_text(t.p_value, style)}" for _, m in cox.univariable
                    for t in getattr(m, "ph_tests", ()) if t.term != "GLOBAL"]
-    multivariable = [f"{'global' if t.term == 'GLOBAL' else labels.get(t.term, t.term)} {p_text(t.p_value, style)}"
-                     for t in getattr(cox.multivariable, "ph_tests", ())]
+    multivariable = [f"{'global' if t.term == 'GLOBAL' else in_sentence(labels.get(t.term, t.term))} "
+                     f"{p_text(t.p_value, style)}" for t in getattr(cox.multivariable, "ph_tests", ())]
     parts = ([f"univariable models: {', '.join(univariable)}"] if univariable else []) + (
         [f"multivariable model: {', '.join(multivariable)}"] if multivariable else [])
     if not parts:
@@ -78,7 +79,7 @@ def subgroup_table(subgroups: tuple[SubgroupSurvival, ...], cox: CoxAnalysis | N
         ordinary = next((m for m in models if m is not None and not isinstance(m, (NotEstimable, FirthCoxModel))),
                         None)
         if ordinary is not None:
-            factors = ", ".join(labels.get(f, f) for f, _ in cox.univariable)
+            factors = ", ".join(in_sentence(labels.get(f, f)) for f, _ in cox.univariable)
             notes.append(f"Hazard ratios from the {ordinary.method}; p by the Wald test. Multivariable model: "
                          f"{factors} together ({cox.n_complete} patients with complete data).")
         if firth:

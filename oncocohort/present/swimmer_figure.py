@@ -88,7 +88,7 @@ def swimmer_figure(patients: pd.DataFrame, days_per_unit: float = 30.4375, time_
     axes.set_ylabel("Patients" if sample == "all" else f"Patients ({len(lanes)} of {n_patients})")
     axes.spines[["top", "right", "left"]].set_visible(False)
     layout_panel(axes, top, max(1.6, min(LANE * len(lanes), LANES_HEIGHT)))
-    caption = (f"All {n_patients} patients." if sample == "all" else
-               f"{len(lanes)} of {n_patients} patients shown: those at evenly spaced ranks of time on treatment (the "
+    caption = ((f"All {n_patients} patients." if n_patients > 1 else "One patient.") if sample == "all" else
+               f"Shown: {len(lanes)} of {n_patients} patients, those at evenly spaced ranks of time on treatment (the "
                "longest and the shortest included), so the spread of treatment durations is kept.")
     return SwimmerFigure(figure, lanes, caption, n_patients, sample)

@@ -78,7 +78,7 @@ def waterfall_figure(patients: pd.DataFrame, orr: ProportionEstimate | None = No
     layout_panel(axes, top, PANEL_HEIGHT)
     left_out = len(patients) - len(data)
     pc = percent_sign()
-    caption = (f"{len(data)} patients with a post-baseline measurement"
+    caption = (f"One bar per patient: {plural(len(data), 'patient', zero=None)} with a post-baseline measurement"
                + (f" ({left_out} without one not shown)" if left_out else "") + f". Dashed lines: +20{pc} and −30{pc}.")
     capped = int((data["best_pct_change"] > 100).sum())
     if capped:

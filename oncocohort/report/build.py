@@ -45,7 +45,7 @@ from ..present.efficacy_table import efficacy_table
 from ..present.exposure_table import exposure_table
 from ..present.figure_style import plt, use_decimal_mark
 from ..present.forest_figure import forest_figure, forest_rows, subgroup_forest_rows
-from ..present.formatting import number
+from ..present.formatting import number, plural
 from ..present.journal_style import active_style, get_style, use_style
 from ..present.km_figure import km_figure
 from ..present.landmark_table import censoring_sensitivity_table, os_by_response_table
@@ -175,6 +175,15 @@ def _risk_times(fits, step: float = 6.0) -> list[float]:
     return list(np.arange(0, longest + step, step))
 
 
+def _km_annotation(e, unit: str) -> str:
+    """The KM panel's text: "Median 7.6 months; 24 events / 32 patients" ("No events in 1 patient")."""
+    median = f"Median {number(e.median.estimate, 1)} {unit}; " if np.isfinite(e.median.estimate) else ""
+    counts = (f"{plural(e.events, 'event')} / {plural(e.n, 'patient')}" if e.events
+              else f"no events in {plural(e.n, 'patient')}")
+    text = median + counts
+    return text[:1].upper() + text[1:]
+
+
 def build_figures(results: StudyResults) -> list[Figure]:
     """Every figure of the report, drawn (in this process; the report draws them in workers, :mod:`.figure_files`)."""
     figures = []
@@ -230,9 +239,7 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
         def km(e=e):
             curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=f"Time ({unit})",
                               ylabel=f"{e.label} (probability)",
-                              annotation=f"Median {number(e.median.estimate, 1)} {unit}; {e.events} events / {e.n} "
-                              "patients"
-                              if np.isfinite(e.median.estimate) else f"{e.events} events / {e.n} patients")
+                              annotation=_km_annotation(e, unit))
             return (f"Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the number at risk.",
                     curve.figure)
         plans.append(FigurePlan(f"km_{e.endpoint.lower()}", f"the Kaplan–Meier estimate of {e.label.lower()}", km))
@@ -249,17 +256,18 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
         def km_by(group=group):
             fits = {f"{lv.level}": lv.fit for lv in group.levels}
             curve = km_figure(fits, _risk_times(fits.values()), xlabel=f"Time ({unit})",
-                              ylabel="Progression-free survival", title=f"PFS by {group.factor}", test=group.logrank)
+                              ylabel="Progression-free survival", title=f"PFS by {in_sentence(group.factor)}",
+                              test=group.logrank)
             return f"Progression-free survival by {in_sentence(group.factor)}.", curve.figure
         plans.append(FigurePlan(f"km_pfs_by_{_slug(group.field)}",
                                 f"progression-free survival by {in_sentence(group.factor)}", km_by))
     if results.response_subgroups:
         def orr_bars():
             bars = orr_bars_figure(results.response_subgroups)
+            tests = "; ".join(sorted({f"{g.factor}: {g.test.method}" for g in results.response_subgroups if g.test}))
             return ("Objective response rate by subgroup"
-                    f"{f' ({orr.method_label})' if orr else ''}; labels: responders/patients; p by "
-                    + "; ".join(sorted({f"{g.factor}: {g.test.method}" for g in results.response_subgroups
-                                        if g.test})) + ".", bars.figure)
+                    f"{f' ({orr.method_label})' if orr else ''}; labels: responders/patients"
+                    + (f"; p by {tests}." if tests else "."), bars.figure)
         plans.append(FigurePlan("orr_by_subgroup", "the objective response rate by subgroup", orr_bars))
     cox = next((c for c in results.cox if c.endpoint == "PFS"), None)
     labels = {g.field: g.factor for g in results.subgroup_survival}

@@ -29,7 +29,7 @@ def data_notes(study, datasets, results) -> list[str]:
     notes = []
     for merge in getattr(study, "category_merges", ()):
         notes.append(f"Spellings read as one category (rule {SPELLING_RULE}): {merge.describe()}.")
-    notes += [w if w.endswith(".") else w + "." for w in getattr(datasets, "warnings", ())]
+    notes += [w[:1].upper() + w[1:] + ("" if w.endswith(".") else ".") for w in getattr(datasets, "warnings", ())]
     notes += subgroup_notes(results)
     others = Counter(p.rule for p in getattr(study, "warnings", ()) if p.rule != SPELLING_RULE)
     if others:

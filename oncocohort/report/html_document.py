@@ -31,6 +31,7 @@ def _stylesheet(paper: str) -> str:
         "figure{margin:1.5em 0}img{max-width:100%;height:auto}figcaption{font-size:0.9em}"
         ".synthetic{background:#fff3cd;border:1px solid #e0c36a;padding:0.6em}"
         "nav.toc{border:1px solid #ccc;padding:0.5em 1.5em;margin:1em 0}nav.toc ol{margin:0.2em 0}"
+        "nav.toc ul.items{list-style:none;margin:0.2em 0;padding-left:2.5em}"
         ".linked{font-size:0.85em;color:#444}"
         f"@page{{size:{size};margin:20mm 18mm}}@page wide{{size:{size} landscape;margin:20mm 18mm}}"
         "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}"
@@ -95,12 +96,12 @@ def report_html(*, title: str, banner: str | None, intro: str, methods: str, sec
     for kind, heading in (("table", "Tables"), ("figure", "Figures")):
         items = [item for item in numbering if item.kind == kind]
         if items:
-            toc.append(f"<li>{heading}<ol>")
+            toc.append(f'<li>{heading}<ul class="items">')  # "Table 1." numbers itself: no list number
             for item in items:
                 caption = tables[item.key].title if kind == "table" else \
                     f"{item.label}. {figure_captions[item.key]}"
                 toc.append(f'<li><a href="#{item.anchor}">{e(_first_sentence(caption))}</a></li>')
-            toc.append("</ol></li>")
+            toc.append("</ul></li>")
     if data_notes:
         toc.append('<li><a href="#data-notes">Data notes</a></li>')
     toc.append("</ol></nav>")

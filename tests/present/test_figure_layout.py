@@ -202,8 +202,9 @@ def forest_case(groups: int, long: bool, patients: int = 400, seed: int = 3):
 
 @pytest.mark.parametrize("groups", GROUPS)
 @pytest.mark.parametrize("long", [False, True], ids=["short", "long"])
-def test_forest_layout(groups, long):
-    model, univariable, subgroups, labels = forest_case(groups, long)
+@pytest.mark.parametrize("patients", [400, 40])  # 40: intervals from 0.1 to 40, the axis labels must be thinned
+def test_forest_layout(groups, long, patients):
+    model, univariable, subgroups, labels = forest_case(groups, long, patients)
     title = ("PFS: Cox model (reference: each factor's first level), a title long enough to run off the edge"
              if long else "PFS: Cox model")
     rows = forest_rows(model, labels, subgroups)
@@ -299,7 +300,7 @@ def test_swimmer_layout_and_sample(cohort):
     assert result.n_patients == n and len(result.lanes) == min(n, 60)
     assert result.lanes["treatment"].is_monotonic_decreasing
     if n > 60:
-        assert result.sample != "all" and "60 of 5000 patients shown" in result.caption
+        assert result.sample != "all" and "Shown: 60 of 5000 patients" in result.caption
     check(result.figure, (6.5, 9.0))
 
 

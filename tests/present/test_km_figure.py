@@ -44,3 +44,25 @@ def test_structure_and_risk_table(tmp_path):
     for suffix in (".svg", ".pdf", ".png"):
         assert (tmp_path / f"a{suffix}").read_bytes() == (tmp_path / f"b{suffix}").read_bytes(), suffix
     plt.close("all")
+
+
+def lines_under(text, axes) -> list:
+    """The drawn lines (curves, median lines) whose path crosses ``text``'s box on the canvas."""
+    renderer = axes.figure.canvas.get_renderer()
+    box = text.get_window_extent(renderer)
+    return [line for line in axes.get_lines() if line.get_visible() and line.get_linestyle() not in ("None", "none")
+            and line.get_transform().transform_path(line.get_path()).intersects_bbox(box, filled=False)]
+
+
+def test_the_panel_text_goes_to_a_corner_no_line_crosses(demo_results):
+    """The demo's PFS panel text was written across the median line (lower left: the line's sampled points fell
+    outside the box) while the upper right was empty."""
+    pfs = next(e for e in demo_results.survival if e.endpoint == "PFS")
+    result = km_figure({"PFS": pfs.fit}, [0, 6, 12, 18, 24, 30, 36], xlabel="Time (months)",
+                       ylabel="Progression-free survival", annotation="Median 7.6 months; 24 events / 32 patients")
+    axes = result.figure.axes[0]
+    result.figure.canvas.draw()
+    annotation = next(t for t in axes.texts if t.get_text().startswith("Median"))
+    crossing = lines_under(annotation, axes)
+    plt.close(result.figure)
+    assert crossing == []

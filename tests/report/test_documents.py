@@ -68,6 +68,45 @@ def test_html_contents_links_resolve_and_every_item_is_cited(report_dir):
     assert '<a href="#table-1">Table 1</a>' in html  # a single citation links whole
 
 
+def test_html_contents_number_each_table_and_figure_once(report_dir):
+    """The contents listed "1. Table 1. Baseline …": an ordered list's number before the item's own. Each table and
+    figure entry sits in a list whose marker is switched off by the stylesheet."""
+    from html.parser import HTMLParser
+
+    page = (report_dir / "report.html").read_text()
+    nav = page.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0]
+    unnumbered = re.findall(r"nav\.toc ul\.(\w+)\{list-style:none", page)
+
+    class Lists(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack, self.entries, self.text = [], [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("ol", "ul"):
+                self.stack.append((tag, dict(attrs).get("class")))
+            elif tag == "a":
+                self.text = ""
+
+        def handle_data(self, data):
+            if self.text is not None:
+                self.text += data
+
+        def handle_endtag(self, tag):
+            if tag in ("ol", "ul"):
+                self.stack.pop()
+            elif tag == "a":
+                self.entries.append((self.text, self.stack[-1]))
+                self.text = None
+
+    lists = Lists()
+    lists.feed(nav)
+    items = [(text, in_list) for text, in_list in lists.entries if re.match(r"(Table|Figure) \d+\.", text)]
+    assert len(items) >= 20
+    numbered = [text for text, (tag, cls) in items if tag == "ol" or cls not in unnumbered]
+    assert numbered == []
+
+
 def test_html_links_large_images_instead_of_inlining(demo_study, tmp_path, monkeypatch):
     monkeypatch.setattr(html_document, "INLINE_IMAGE_BYTES", 100_000)
     build_report(demo_study, tmp_path, ("html",))
@@ -170,6 +209,28 @@ def test_numbers_never_wrap_in_a_fitted_table():
     assert fit_column_widths([100, 50], [40, 20], 300) == [200, 100]
     assert fit_column_widths([100, 50], [40, 20], 90) == [60, 30]  # minima + spare 30 shared 60:30
     assert fit_column_widths([100, 50], [40, 20], 30) == [20, 10]
+
+
+def test_numbers_and_headers_stay_on_one_line_when_the_labels_can_wrap():
+    """Table 11 of the demo on a portrait page: "63.4 (42.5–78.5)" broke after the dash and "Grade 1–2" after its
+    dash, because every column shrank in proportion while the label column could have wrapped at its spaces."""
+    label = "Death without progression, each the other's competing event, from the first dose to the data cutoff"
+    table = Table("Table. Competing risks", (Column("Progression-free survival event"),
+                                             Column("Patients (N = 32)", align="right"))
+                  + tuple(Column(f"Grade {g}", align="right") for g in ("1–2", "3–4", "5")),
+                  (Row((label, "24 (75.0)", "63.4 (42.5–78.5)", "84.3 (57.3–94.9)", "92.2 (43.0–99.2)")),))
+    document = new_document("a4")
+    section = document.sections[-1]
+    available = section.page_width - section.left_margin - section.right_margin
+    assert not needs_landscape(table, available)
+    add_to_docx(document, table, 1)
+    assert document.sections[-1].orientation == WD_ORIENT.PORTRAIT
+    widths = [int(c.get(qn("w:w"))) * 635 for c in document.tables[0]._tbl.iter(qn("w:gridCol"))]
+    assert sum(widths) <= available
+    for column, width in zip(table.columns[1:], widths[1:]):
+        cells = [column.label] + [row.cells[table.columns.index(column)] for row in table.rows]
+        assert all(width >= text_width(cell) for cell in cells), (column.label, width)
+    assert widths[0] < text_width(label)  # the label wraps instead
 
 
 def test_letter_paper_and_style_option(demo_study, tmp_path, monkeypatch):

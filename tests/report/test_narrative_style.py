@@ -10,7 +10,7 @@ import re
 import pytest
 
 from oncocohort.io.template import STUDY_TOML
-from oncocohort.present.vocabulary import ABBREVIATION_PATTERN, NOT_ABBREVIATIONS, Vocabulary
+from oncocohort.present.vocabulary import ABBREVIATION_PATTERN, NOT_ABBREVIATIONS, Vocabulary, in_sentence
 from oncocohort.report.build import analyse_folder
 from oncocohort.report.narrative import narrative
 from oncocohort.report.results_json import results_dict
@@ -103,6 +103,61 @@ def bare_citations(paragraphs: list[str]) -> list[str]:
         r"\bThe (?:only one|most common) \(", text)
 
 
+def dangling_words(texts: list[str]) -> list[str]:
+    """Leftovers an editor would strike: "patient(s)", a list that was never filled in ("p by .")."""
+    bad = []
+    for text in texts:
+        bad += re.findall(r"\w+\(s\)", text) + re.findall(r"\b\w+ by [.;,]", text)
+    return bad
+
+
+def capitalised_labels(texts: list[str], facts) -> list[str]:
+    """A subgroup factor's label with its capital inside a sentence ("ORR by Initial dose", "…, Histological
+    subtype"), where :func:`in_sentence` writes it in lower case; allowed at the start of a text, a sentence or a list
+    item (after ": " or "; ")."""
+    labels = {g["factor"] for groups in facts.get("subgroup_survival", {}).values() for g in groups}
+    bad = []
+    for label in sorted(labels - {in_sentence(label) for label in labels}):
+        for text in texts:
+            bad += [text[max(0, m.start() - 12):m.end()] for m in re.finditer(re.escape(label), text)
+                    if re.search(r"(?:\w|,) $", text[:m.start()])]
+    return bad
+
+
+def report_captions_and_notes(page: str) -> tuple[list[str], list[str]]:
+    """(captions and notes, table titles) of a written report.html: figure captions, each table note, the data
+    notes — sentences a reader reads — and the table titles."""
+    import html
+
+    def plain(fragment: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+    sentences = re.findall(r"<figcaption>(.*?)</figcaption>", page, flags=re.S)
+    for foot in re.findall(r"<tfoot>(.*?)</tfoot>", page, flags=re.S):
+        sentences += re.split(r"<br\s*/?>", foot)
+    for notes in re.findall(r'<ul class="data-notes">(.*?)</ul>', page, flags=re.S):
+        sentences += re.findall(r"<li>(.*?)</li>", notes, flags=re.S)
+    titles = re.findall(r"<caption>(.*?)</caption>", page, flags=re.S)
+    return [plain(t) for t in sentences if plain(t)], [plain(t) for t in titles]
+
+
+def report_cells(page: str) -> list[str]:
+    """Every table cell of a written report.html, as text."""
+    import html
+
+    return [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", page,
+                                                                                  flags=re.S)]
+
+
+def check_captions_and_notes(facts, page: str) -> dict[str, list]:
+    """The rules that apply outside the narrative, over captions, table titles, notes, data notes and cells."""
+    sentences, titles = report_captions_and_notes(page)
+    problems = {"plural": plural_disagreements(sentences + titles), "dangling": dangling_words(sentences),
+                "sentences": bad_sentences(sentences),
+                "capitalised labels": capitalised_labels(sentences + titles + report_cells(page), facts)}
+    return {rule: found for rule, found in problems.items() if found}
+
+
 def check_style(facts, paragraphs: list[str] | None = None) -> dict[str, list]:
     """Every rule's violations in the narrative of ``facts`` (or in the ``paragraphs`` given, read from a report)."""
     paragraphs = _text(facts) if paragraphs is None else paragraphs
@@ -184,9 +239,11 @@ def test_small_study_report_reads_like_a_manuscript(small_study_folders, tmp_pat
 
     build_report(small_study_folders[case], tmp_path / "out", ("html",))
     facts = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
-    paragraphs = report_paragraphs((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    paragraphs = report_paragraphs(page)
     assert len(paragraphs) >= 5 and paragraphs[0].startswith("Tumour response")
     assert check_style(facts, paragraphs) == {}
+    assert check_captions_and_notes(facts, page) == {}
 
 
 def test_the_small_studies_are_what_their_names_say(small_studies):
@@ -222,6 +279,14 @@ def test_each_rule_catches_its_fault():
     assert bad_sentences(["0-1 9.1; 2 5.1 months. fine"])
     assert bare_citations(["See Table 8; Table 9 shows the rest.", "The only one (Table 7) was fatigue."]) == [
         "See Table 8;", "The only one ("]
+    assert dangling_words(["Left out: 1 patient(s) who died.", "Labels: responders/patients; p by ."]) == [
+        "patient(s)", "p by ."]
+    facts = {"subgroup_survival": {"PFS": [{"factor": "Initial dose of anlotinib (mg)"},
+                                           {"factor": "ECOG performance status"}]}}
+    assert capitalised_labels(["ORR by Initial dose of anlotinib (mg)", "Initial dose of anlotinib (mg)",
+                               "ECOG performance status, Initial dose of anlotinib (mg) p = 0.7",
+                               "p by ECOG performance status: x; Initial dose of anlotinib (mg): y."], facts) == [
+        "ORR by Initial dose of anlotinib (mg)", "nce status, Initial dose of anlotinib (mg)"]
 
 
 def test_spss_mode_says_what_spss_does_and_keeps_negative_limits(demo_study, tmp_path):
@@ -255,5 +320,23 @@ def test_demo_report_text_reads_like_a_manuscript(report_dir):
     import json
 
     facts = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
-    paragraphs = report_paragraphs((report_dir / "report.html").read_text(encoding="utf-8"))
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    paragraphs = report_paragraphs(page)
     assert len(paragraphs) >= 6 and check_style(facts, paragraphs) == {}
+    assert check_captions_and_notes(facts, page) == {}
+
+
+@pytest.mark.parametrize("case", ["one patient", "all censored"])
+def test_small_study_figure_texts_read_like_a_manuscript(small_study_folders, case):
+    """Every text drawn in the figures and every caption: "0 events / 1 patients" was the KM panel's text."""
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from oncocohort.report.build import build_figures
+
+    _, _, results = analyse_folder(small_study_folders[case])
+    texts = []
+    for drawn in build_figures(results):
+        texts += [t.get_text() for t in drawn.figure.findobj(Text) if t.get_text().strip()] + [drawn.caption]
+        plt.close(drawn.figure)
+    assert plural_disagreements(texts) == [] and dangling_words(texts) == []
