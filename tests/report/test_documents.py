@@ -44,11 +44,13 @@ def test_html_numbers_items_in_order_and_files_match(report_dir):
     html = (report_dir / "report.html").read_text()
     labels = _html_labels(html)
     _in_order(labels)
-    assert len([k for k, _ in labels if k == "table"]) == 13 and len([k for k, _ in labels if k == "figure"]) == 13
     tables = sorted(p.stem for p in (report_dir / "tables").glob("*.csv"))
     figures = sorted(p.stem for p in (report_dir / "figures").glob("*.png"))
-    assert [int(re.match(r"table_(\d\d)_", s).group(1)) for s in tables] == list(range(1, 14))
-    assert [int(re.match(r"figure_(\d\d)_", s).group(1)) for s in figures] == list(range(1, 14))
+    assert len(tables) >= 14 and len(figures) >= 13   # the demo's items (a lost table or figure fails here)
+    assert len([k for k, _ in labels if k == "table"]) == len(tables)
+    assert len([k for k, _ in labels if k == "figure"]) == len(figures)
+    assert [int(re.match(r"table_(\d\d)_", s).group(1)) for s in tables] == list(range(1, len(tables) + 1))
+    assert [int(re.match(r"figure_(\d\d)_", s).group(1)) for s in figures] == list(range(1, len(figures) + 1))
     assert "figure_05_km_pfs" in figures and "table_05_subgroups_pfs" in tables
     assert "table_11_competing_pfs" in tables and "figure_13_cif_pfs" in figures
     md = (report_dir / "tables" / "table_05_subgroups_pfs.md").read_text()
@@ -113,7 +115,7 @@ def test_html_links_large_images_instead_of_inlining(demo_study, tmp_path, monke
     html = (tmp_path / "report.html").read_text()
     linked = re.findall(r'<a href="(figures/figure_\d\d_\w+\.png)"><img', html)
     inlined = html.count("data:image/png;base64,")
-    assert linked and inlined and len(linked) + inlined == 13
+    assert linked and inlined and len(linked) + inlined == len(list((tmp_path / "figures").glob("*.png"))) >= 13
     assert all((tmp_path / path).stat().st_size > 100_000 for path in linked)
     assert "image linked, not embedded" in html
 
@@ -135,7 +137,8 @@ def test_docx_captions_use_caption_style_with_seq_fields_in_order(report_dir):
     document = docx.Document(report_dir / "report.docx")
     captions = _docx_captions(document)
     _in_order([(k, n) for k, n, _ in captions])
-    assert len(captions) == 26  # 13 tables + 13 figures
+    n_items = len(list((report_dir / "tables").glob("*.csv"))) + len(list((report_dir / "figures").glob("*.png")))
+    assert len(captions) == n_items >= 27  # every table and figure
     assert all(code == f"SEQ {kind.capitalize()} \\* ARABIC" for kind, _, code in captions)
     html_labels = _html_labels((report_dir / "report.html").read_text())
     assert sorted(html_labels) == sorted((k, n) for k, n, _ in captions)
@@ -169,14 +172,14 @@ def _section_of_each_table(document):
 def test_docx_column_widths_fit_the_page_and_align_with_headers(report_dir):
     document = docx.Document(report_dir / "report.docx")
     pairs = _section_of_each_table(document)
-    assert len(pairs) == 13
+    assert len(pairs) == len(list((report_dir / "tables").glob("*.csv"))) >= 14
     landscape = []
     for section, element in pairs:
         grid = [int(c.get(qn("w:w"))) * 635 for c in element.iter(qn("w:gridCol"))]  # twips → EMU
         assert sum(grid) <= section.page_width - section.left_margin - section.right_margin
         assert len(set(grid)) > 1  # fitted, not equal
         landscape.append(section.orientation == WD_ORIENT.LANDSCAPE)
-    assert landscape == [False] * 4 + [True, True] + [False] * 7  # Tables 5, 6 (9 columns)
+    assert landscape == [False] * 4 + [True, True] + [False] * (len(pairs) - 6)  # Tables 5, 6 (9 columns)
     table = document.tables[4]
     header = table.rows[1].cells
     body = table.rows[3].cells
