@@ -2,8 +2,8 @@
 
 - **Primary**: a count from 1 to min_cell − 1 is not shown; it prints as ``<5`` (0 is shown: nobody).
 - **Complementary**: a table's rows and columns add up to published totals; where a line (a row or column, with
-  its total) has exactly one hidden entry, that entry could be recovered by subtraction, so the smallest other
-  positive entry of the line is hidden too (it prints as ``*``). Repeated until no line has exactly one hidden
+  its total) has exactly one hidden entry, that entry could be recovered by subtraction, so another entry of the
+  line is hidden too (it prints as ``*``): the smallest positive cell, else a zero cell, else the total. Repeated until no line has exactly one hidden
   entry; ties are broken by position, so the result is deterministic.
 
 Applied by the engine functions to the counts they return for publication (docs/engine.md, "Suppression");
@@ -66,9 +66,10 @@ def suppression_mask(extended: np.ndarray, min_cell: int, row_lines: bool, colum
             open_positions = np.flatnonzero(line_mask == 0)
             if len(open_positions) == 0:
                 continue
-            positive = open_positions[line_values[open_positions] > 0]
-            candidates = positive if len(positive) else open_positions
-            chosen = candidates[np.argmin(line_values[candidates])]  # first of the smallest: deterministic
+            total_position = len(line_values) - 1 if (row_lines if kind == "row" else column_lines) else -1
+            # a cell before the line's total (totals are published elsewhere too), a positive one before a zero,
+            # then the smallest, then the first: deterministic
+            chosen = min(open_positions, key=lambda i: (i == total_position, line_values[i] == 0, line_values[i], i))
             if kind == "row":
                 mask[index, chosen] = 2
             else:
