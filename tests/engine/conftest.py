@@ -8,6 +8,7 @@ import shutil
 import ibis
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 
@@ -36,14 +37,15 @@ def duckdb_backend():
 
 
 @pytest.fixture(scope="session")
-def spark_backend():
+def spark_backend(tmp_path_factory):
     pytest.importorskip("pyspark")
     if shutil.which("java") is None:
         pytest.skip("Java is not installed: Spark local mode cannot start")
     from pyspark.sql import SparkSession
 
     spark = (SparkSession.builder.master("local[1]").appName("oncocohort-engine-tests")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1").getOrCreate())
+             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
+             .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse"))).getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     yield ibis.pyspark.connect(spark)
     spark.stop()
@@ -56,6 +58,7 @@ def load(backend, name: str, frame: pd.DataFrame):
         backend.con.register("_oncocohort_frame", frame)
         backend.raw_sql(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _oncocohort_frame')
         backend.con.unregister("_oncocohort_frame")
-    else:
-        backend.create_table(name, frame, overwrite=True)
+    else:  # a temporary view made through Arrow, so NaN arrives as NULL (as in a real table), not as Spark's NaN
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        backend._session.createDataFrame(arrow).createOrReplaceTempView(name)
     return backend.table(name)
