@@ -45,6 +45,7 @@ def spark_backend(tmp_path_factory):
 
     spark = (SparkSession.builder.master("local[1]").appName("oncocohort-engine-tests")
              .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
+             .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse"))).getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     yield ibis.pyspark.connect(spark)
