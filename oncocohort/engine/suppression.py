@@ -94,3 +94,16 @@ def suppress_table(cells, min_cell: int = DEFAULT_MIN_CELL, row_totals: bool = T
         out[index] = (int(value) if mask[index] == 0 else
                       SuppressedCount("small" if mask[index] == 1 else "complementary", min_cell))
     return out
+
+
+def suppress_risk_table(table, min_cell: int = DEFAULT_MIN_CELL):
+    """A :class:`oncocohort.stats.risk_table.RiskTable` (the numbers under a KM or CIF figure) with each count
+    from 1 to min_cell − 1 replaced by a :class:`SuppressedCount` ("small"). A risk table publishes no row or column
+    totals that its counts add up to (at risk + censored + events can exceed n by the patients leaving at t), so
+    only primary suppression applies."""
+    from dataclasses import replace
+
+    def hide(values):
+        return tuple(SuppressedCount("small", min_cell) if 1 <= v < min_cell else int(v) for v in values)
+
+    return replace(table, at_risk=hide(table.at_risk), censored=hide(table.censored), events=hide(table.events))

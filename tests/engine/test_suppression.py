@@ -53,3 +53,23 @@ def test_minimum_one_hides_nothing_and_the_footnote_names_the_minimum():
     assert suppress_table([[1, 2]], min_cell=1).tolist() == [[1, 2, 3], [1, 2, 3]]
     note = suppression_footnote(10)
     assert note.startswith("<10: a count from 1 to 9, not shown") and "complementary" in note
+
+
+def test_risk_table_counts_below_the_minimum_are_hidden():
+    from oncocohort.engine.suppression import suppress_risk_table
+    from oncocohort.stats.kaplan_meier import kaplan_meier
+    from oncocohort.stats.risk_table import risk_table
+
+    fit = kaplan_meier([1, 2, 2, 3, 5, 8, 8, 9, 12, 13], [1, 1, 0, 1, 1, 0, 1, 1, 1, 0])
+    hidden = suppress_risk_table(risk_table(fit, [0, 4, 10]), 5)
+    assert hidden.at_risk == (10, 6, S)          # 10, 6 and 2 at risk
+    assert hidden.events == (0, S, 6)            # 0, 3 and 6 events by t
+    assert hidden.censored == (0, S, S)          # 0, 1 and 2 censored by t
+    assert str(hidden.at_risk[2]) == "<5"
+
+
+def test_every_public_name_of_the_engine_package_resolves():
+    import oncocohort.engine as engine
+
+    for name in engine.__all__:
+        assert callable(getattr(engine, name)), name
