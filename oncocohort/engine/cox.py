@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..stats.cox import CoxModel, contributions_from_sums, fit_cox_model
+from .execution import execute_exactly_repeatable
 from .input_rules import check_rows
 
 
@@ -49,7 +50,8 @@ class EngineLikelihood:
             n_rows=table.count(),
             **{f"mean_{j}": c.mean() for j, c in enumerate(columns)},
             **{f"var_{j}": c.var(how="pop") for j, c in enumerate(columns)},
-        ).execute().iloc[0]
+        )
+        moments = execute_exactly_repeatable(moments).iloc[0]
         self.n_rows = int(moments["n_rows"])
         self.means = np.array([float(moments[f"mean_{j}"]) for j in range(self.p)])
         self._variance = np.array([float(moments[f"var_{j}"]) for j in range(self.p)])
@@ -74,7 +76,7 @@ class EngineLikelihood:
     def _cells(query) -> pd.DataFrame:
         """Run an aggregate per (stratum, time) and order its cells by stratum, then time descending (risk sets
         are cumulative sums in that order)."""
-        frame = query.execute()
+        frame = execute_exactly_repeatable(query)
         return frame.sort_values(["_stratum", "_time"], ascending=[True, False], kind="stable").reset_index(drop=True)
 
     def covariate_variance(self) -> np.ndarray:

@@ -27,6 +27,7 @@ from ..stats.descriptive import (
     categorical_from_counts,
     level_text,
 )
+from .execution import execute_exactly_repeatable
 from .input_rules import check_rows, label_rules
 from .suppression import SuppressedCount, suppress_table
 
@@ -64,7 +65,7 @@ def continuous_aggregates(table, column: str, group: str | None = None) -> pd.Da
     joined = t.inner_join(means, t["_g"] == means["_g_mean"])
     deviation = joined[column].cast("float64") - joined["_mean"]
     second = joined.group_by("_g").aggregate(s1=deviation.sum(), s2=(deviation * deviation).sum())
-    out = first.execute().merge(second.execute(), on="_g", how="left")
+    out = execute_exactly_repeatable(first).merge(execute_exactly_repeatable(second), on="_g", how="left")
     n = out["n"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         variance = (out["s2"].to_numpy(float) - out["s1"].to_numpy(float) ** 2 / n) / (n - 1)
