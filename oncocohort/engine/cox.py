@@ -71,6 +71,7 @@ class EngineLikelihood:
         self.segment_start = np.r_[True, stratum_codes[1:] != stratum_codes[:-1]] if len(first) else np.array([])
         self.segment = np.cumsum(self.segment_start) - 1
         self.pairs = [(j, k) for j in range(self.p) for k in range(j, self.p)]
+        self._last = None
 
     @staticmethod
     def _cells(query) -> pd.DataFrame:
@@ -101,7 +102,14 @@ class EngineLikelihood:
         return s0, s1, s2
 
     def contributions(self, beta: np.ndarray):
-        """(loglik, score_cells, info_cells) at β: one aggregate query in the engine, the algebra in stats.cox."""
+        """(loglik, score_cells, info_cells) at β: one aggregate query in the engine, the algebra in stats.cox.
+        The last β's result is kept (the fit asks for β = 0 twice: the estimability check, then Newton's start)."""
+        key = np.asarray(beta, float).tobytes()
+        if self._last is None or self._last[0] != key:
+            self._last = (key, self._contributions(np.asarray(beta, float)))
+        return self._last[1]
+
+    def _contributions(self, beta: np.ndarray):
         t = self._table
         x = [t[f"_x{j}"] for j in range(self.p)]
         eta = sum((float(b) * xj for b, xj in zip(beta, x)), ibis.literal(0.0))
