@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..stats.cox import CoxModel, contributions_from_sums, fit_cox_model
 from .execution import execute_exactly_repeatable
-from .input_rules import check_rows
+from .input_rules import check_rows, event_rule
 
 
 class RowTally:
@@ -164,7 +164,7 @@ def cox_model(table, time: str, event: str, covariates, categorical=(), strata: 
     rows = table.drop_null(used)
     check_rows(rows, [
         (time, "times must be >= 0", rows[time] < 0),
-        (event, "event must be 0/1 (or False/True)", ~rows[event].cast("int64").isin([0, 1])),
+        event_rule(rows, event),
     ])
     columns, names = _design_columns(rows, list(covariates), tuple(categorical))
     likelihood = EngineLikelihood(rows, time, event, columns, strata, ties)

@@ -16,7 +16,7 @@ from ..stats import competing_risks as in_memory_competing
 from ..stats.event_counts import COUNT_COLUMNS
 from ..stats.kaplan_meier import KaplanMeier, kaplan_meier_from_counts
 from ..stats.logrank import LogRankTest, logrank_from_counts
-from .input_rules import check_rows, label_rules
+from .input_rules import check_rows, event_rule, label_rules
 
 COMPETING_COUNT_COLUMNS = ("stratum", "group", "time", "status", "n")
 
@@ -54,10 +54,7 @@ def count_events(table, time: str, event: str, group: str | None = None, stratum
     DataFrame with columns stratum, group, time, n_event, n_censor — as ``stats.event_counts.count_events``.
     Raises :class:`~oncocohort.engine.input_rules.EngineInputError` naming every broken rule with its row count.
     """
-    status = table[event].cast("int64")
-    check_rows(table, _time_rules(table, time) + [
-        (event, "event must be 0/1 (or False/True)", table[event].isnull() | ~status.isin([0, 1]))]
-        + label_rules(table, (group, stratum)))
+    check_rows(table, _time_rules(table, time) + [event_rule(table, event)] + label_rules(table, (group, stratum)))
     labelled = _labelled(table, group, stratum)
     status = labelled[event].cast("int64")
     counts = (labelled.group_by(stratum=labelled["_stratum"], group=labelled["_group"],

@@ -34,6 +34,13 @@ def _count(value) -> int:
     return 0 if pd.isna(value) else int(value)
 
 
+def event_rule(table, event: str) -> tuple:
+    """The rule for an event column: 0/1 (or False/True) in every row — 0.5 or 2 are refused, not truncated."""
+    column = table[event]
+    bad = column.isnull() if column.type().is_boolean() else column.isnull() | ~column.isin([0, 1])
+    return (event, "event must be 0/1 (or False/True)", bad)
+
+
 def label_rules(table, columns) -> list:
     """Rules for grouping columns (group, stratum): present in every row."""
     return [(c, "a group or stratum label must be present", table[c].isnull()) for c in columns if c is not None]

@@ -58,3 +58,14 @@ def test_not_estimable_is_named_as_in_memory(duckdb_backend):
     table = load(duckdb_backend, "constant", rows)
     with pytest.raises(ModelNotEstimable, match="constant: no information"):
         cox_model(table, "time", "event", ["x1", "constant"])
+
+
+def test_bad_event_codes_and_negative_times_are_refused_with_counts(duckdb_backend):
+    from oncocohort.engine.input_rules import EngineInputError
+
+    rows = survival_rows(200, 6)
+    rows.loc[:2, "event"] = 2
+    rows.loc[5, "time"] = -1.0
+    table = load(duckdb_backend, "bad_cox", rows)
+    with pytest.raises(EngineInputError, match=r"(?s)'time': 1 row break.*'event': 3 rows break"):
+        cox_model(table, "time", "event", ["x1"])

@@ -72,11 +72,12 @@ def test_integer_days_and_boolean_events_are_counted_like_floats(duckdb_backend)
 
 
 def test_bad_rows_are_reported_together_with_counts(duckdb_backend):
-    rows = pd.DataFrame({"time": [1.0, -2.0, None, 4.0], "event": [1, 2, 0, None], "arm": ["a", None, "b", "b"]})
+    rows = pd.DataFrame({"time": [1.0, -2.0, None, 4.0, 5.0], "event": [1, 2, 0, None, 0.5],
+                         "arm": ["a", None, "b", "b", "b"]})
     table = load(duckdb_backend, "bad", rows)
     with pytest.raises(EngineInputError) as raised:
         engine.count_events(table, "time", "event", "arm")
     message = str(raised.value)
     assert "column 'time': 2 rows break the rule: times must be present and >= 0" in message
-    assert "column 'event': 2 rows break the rule: event must be 0/1" in message
+    assert "column 'event': 3 rows break the rule: event must be 0/1" in message  # 2, missing, 0.5
     assert "column 'arm': 1 row break the rule: a group or stratum label must be present" in message
