@@ -22,7 +22,7 @@ def check_rows(table, rules) -> int:
         aggregates[f"bad_{index}"] = ibis.ifelse(bad, 1, 0).sum()
     counts = table.aggregate(**aggregates).execute().iloc[0]
     broken = [(column, rule, _count(counts[f"bad_{i}"])) for i, (column, rule, _) in enumerate(rules)]
-    problems = [f"column {column!r}: {n} row{'s' if n != 1 else ''} break the rule: {rule}"
+    problems = [f"column {column!r}: {n} {'row breaks' if n == 1 else 'rows break'} the rule: {rule}"
                 for column, rule, n in broken if n > 0]
     if problems:
         raise EngineInputError("the rows in the engine cannot be analysed:\n  " + "\n  ".join(problems))

@@ -67,5 +67,5 @@ def test_bad_event_codes_and_negative_times_are_refused_with_counts(duckdb_backe
     rows.loc[:2, "event"] = 2
     rows.loc[5, "time"] = -1.0
     table = load(duckdb_backend, "bad_cox", rows)
-    with pytest.raises(EngineInputError, match=r"(?s)'time': 1 row break.*'event': 3 rows break"):
+    with pytest.raises(EngineInputError, match=r"(?s)'time': 1 row breaks.*'event': 3 rows break"):
         cox_model(table, "time", "event", ["x1"])

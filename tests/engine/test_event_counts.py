@@ -80,4 +80,4 @@ def test_bad_rows_are_reported_together_with_counts(duckdb_backend):
     message = str(raised.value)
     assert "column 'time': 2 rows break the rule: times must be present and >= 0" in message
     assert "column 'event': 3 rows break the rule: event must be 0/1" in message  # 2, missing, 0.5
-    assert "column 'arm': 1 row break the rule: a group or stratum label must be present" in message
+    assert "column 'arm': 1 row breaks the rule: a group or stratum label must be present" in message
