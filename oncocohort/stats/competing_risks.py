@@ -370,10 +370,10 @@ def competing_risks_from_counts(counts: pd.DataFrame, rho: float = 0.0, conf_lev
     curves = []
     for g in groups:
         mine = counts[counts["group"] == g]
-        by_time = mine.assign(any_event=np.where(status[mine.index] != "0", mine["n"], 0)).groupby("time", sort=True)
-        distinct = np.asarray(list(by_time.groups), float)
-        n_at = by_time["n"].sum().to_numpy(float)
-        any_event = by_time["any_event"].sum().to_numpy(float)
+        per_time = (mine.assign(any_event=np.where(status[mine.index] != "0", mine["n"], 0))
+                    .groupby("time", sort=True)[["n", "any_event"]].sum())
+        distinct = per_time.index.to_numpy(float)
+        n_at, any_event = per_time["n"].to_numpy(float), per_time["any_event"].to_numpy(float)
         for cause in causes:
             own = mine["n"].where(status[mine.index] == cause, 0).groupby(mine["time"], sort=True).sum()
             curves.append(_cumulative_incidence(distinct, n_at, any_event, own.to_numpy(float), cause, g,
