@@ -1,10 +1,11 @@
-"""Small-cell suppression of published counts (default minimum 5, the OHDSI/ registry convention; ``--min-cell``).
+"""Small-cell suppression of published counts (default minimum 5, a common OHDSI and registry rule; ``--min-cell``).
 
 - **Primary**: a count from 1 to min_cell − 1 is not shown; it prints as ``<5`` (0 is shown: nobody).
 - **Complementary**: a table's rows and columns add up to published totals; where a line (a row or column, with
   its total) has exactly one hidden entry, that entry could be recovered by subtraction, so another entry of the
-  line is hidden too (it prints as ``*``): the smallest positive cell, else a zero cell, else the total. Repeated until no line has exactly one hidden
-  entry; ties are broken by position, so the result is deterministic.
+  line is hidden too (it prints as ``*``): the smallest positive cell, else a zero cell, else the total.
+  Repeated until no line has exactly one hidden entry; ties are broken by position, so the result is
+  deterministic. Greedy: it may hide more than an optimal solver (τ-ARGUS), never leaves a line recoverable.
 
 Applied by the engine functions to the counts they return for publication (docs/engine.md, "Suppression");
 the footnote string says what the marks mean so the present layer can print it under every table and figure.
