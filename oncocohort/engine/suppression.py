@@ -5,7 +5,8 @@
   its total) has exactly one hidden entry, that entry could be recovered by subtraction, so another entry of the
   line is hidden too (it prints as ``*``): the smallest positive cell, else a zero cell, else the total.
   Repeated until no line has exactly one hidden entry; ties are broken by position, so the result is
-  deterministic. Greedy: it may hide more than an optimal solver (τ-ARGUS), never leaves a line recoverable.
+  deterministic. Greedy: it may hide more than an optimal solver (τ-ARGUS); it guarantees that no single row or
+  column gives a hidden count back, not that no combination of several lines does (exact bounds are not computed).
 
 Applied by the engine functions to the counts they return for publication (docs/engine.md, "Suppression");
 the footnote string says what the marks mean so the present layer can print it under every table and figure.
