@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import load, survival_rows
 
 from oncocohort.engine.cox import cox_model
 from oncocohort.stats.cox import ModelNotEstimable
 from oncocohort.stats.cox import cox_model as in_memory_cox_model
+from tests.engine.rows import load, survival_rows
 
 RTOL = 1e-9
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from conftest import load, survival_rows
-from equality import assert_same
 
 from oncocohort.engine.descriptive import continuous_aggregates, summarise_baseline, summarise_baseline_by_group
 from oncocohort.engine.suppression import SuppressedCount
 from oncocohort.stats.descriptive import BaselineVariable
 from oncocohort.stats.descriptive import summarise_baseline as in_memory_baseline
+from tests.engine.equality import assert_same
+from tests.engine.rows import load, survival_rows
 
 VARIABLES = (
     BaselineVariable("age", "Age, years", "continuous"),

@@ -6,8 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import load, survival_rows
-from equality import assert_same
 
 from oncocohort.engine import event_counts as engine
 from oncocohort.engine.input_rules import EngineInputError
@@ -15,6 +13,8 @@ from oncocohort.stats.competing_risks import competing_risks_summary, gray_test
 from oncocohort.stats.event_counts import count_events
 from oncocohort.stats.kaplan_meier import kaplan_meier
 from oncocohort.stats.logrank import logrank_test
+from tests.engine.equality import assert_same
+from tests.engine.rows import load, survival_rows
 
 
 @pytest.fixture(params=[11, 12, 13])

@@ -6,10 +6,10 @@ from __future__ import annotations
 import ibis
 import numpy as np
 import pandas as pd
-from conftest import load
 
 from oncocohort.engine.cox import cox_model
 from oncocohort.engine.descriptive import continuous_aggregates
+from tests.engine.rows import load
 
 
 def test_moments_and_cox_are_the_same_bits_on_every_run_with_two_threads():

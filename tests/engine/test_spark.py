@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import load, survival_rows
-from equality import assert_same
-from test_cox import assert_same_fit
-from test_descriptive import VARIABLES
 
 from oncocohort.engine import cox, descriptive, event_counts
 from oncocohort.stats.competing_risks import competing_risks_summary
@@ -17,6 +13,10 @@ from oncocohort.stats.descriptive import summarise_baseline
 from oncocohort.stats.event_counts import count_events
 from oncocohort.stats.kaplan_meier import kaplan_meier
 from oncocohort.stats.logrank import logrank_test
+from tests.engine.equality import assert_same
+from tests.engine.rows import load, survival_rows
+from tests.engine.test_cox import assert_same_fit
+from tests.engine.test_descriptive import VARIABLES
 
 pytestmark = pytest.mark.spark
 
