@@ -192,8 +192,15 @@ def cumulative_incidence_curve(time, status, cause, group: str = "all", conf_lev
     n_at = np.bincount(inverse, minlength=len(distinct)).astype(float)
     any_event = np.bincount(inverse, (status != "0").astype(float), len(distinct))
     d1 = np.bincount(inverse, (status == str(cause)).astype(float), len(distinct))
+    return _cumulative_incidence(distinct, n_at, any_event, d1, cause, group, conf_level)
+
+
+def _cumulative_incidence(distinct, n_at, any_event, d1, cause, group, conf_level) -> CumulativeIncidence:
+    """The Aalen–Johansen estimate from per-distinct-time counts (sorted times; rows leaving, events of any cause,
+    events of ``cause``)."""
     d2 = any_event - d1
-    at_risk = len(time) - np.r_[0.0, np.cumsum(n_at)[:-1]]
+    n_rows = n_at.sum()
+    at_risk = n_rows - np.r_[0.0, np.cumsum(n_at)[:-1]]
     keep = any_event > 0
     rs, d1, d2, nd, t = at_risk[keep], d1[keep], d2[keep], any_event[keep], distinct[keep]
     surv_after = np.cumprod((rs - nd) / rs)
@@ -215,8 +222,8 @@ def cumulative_incidence_curve(time, status, cause, group: str = "all", conf_lev
     t4 = 1 + t3 * f
     v1, v2, v3 = (np.cumsum(v1 + t4 * t4 * t6), np.cumsum(v2 + t3 * t4 * t6), np.cumsum(v3 + t3 * t3 * t6))
     variance = v1 + f * f * v3 - 2 * f * v2
-    return CumulativeIncidence(str(group), str(cause), len(time), int(d1.sum()), tuple(t[own].tolist()),
-                               tuple(f[own].tolist()), tuple(variance[own].tolist()), float(time.max()),
+    return CumulativeIncidence(str(group), str(cause), int(n_rows), int(d1.sum()), tuple(t[own].tolist()),
+                               tuple(f[own].tolist()), tuple(variance[own].tolist()), float(distinct.max()),
                                conf_level)
 
 
@@ -231,27 +238,38 @@ def gray_test(time, status, group, cause, strata=None, rho: float = 0.0) -> Gray
         raise ValueError("Gray's test needs at least two groups")
     strata_codes = np.zeros(len(time), int) if strata is None else pd.factorize(pd.Series(strata).astype(str))[0]
     m = np.where(status == str(cause), 1, np.where(status == "0", 0, 2))
-    score = np.zeros(n_groups - 1)
-    var = np.zeros((n_groups - 1, n_groups - 1))
+    tables = []
     for s in np.unique(strata_codes):
         rows = strata_codes == s
-        order = np.argsort(time[rows], kind="stable")
-        sc, v = _gray_stratum(time[rows][order], m[rows][order], group_codes[rows][order], n_groups, rho)
+        distinct, inverse = np.unique(time[rows], return_inverse=True)
+        d = np.zeros((len(distinct), 3, n_groups))
+        np.add.at(d, (inverse, m[rows], group_codes[rows]), 1)
+        tables.append(d)
+    return _gray_from_tables(tables, str(cause), n_groups, rho, strata is not None)
+
+
+def _gray_from_tables(tables, cause: str, n_groups: int, rho: float, stratified: bool) -> GrayTest:
+    """Gray's test from, per stratum, a (distinct time × {censored, cause, other cause} × group) count array."""
+    score = np.zeros(n_groups - 1)
+    var = np.zeros((n_groups - 1, n_groups - 1))
+    for d in tables:
+        sc, v = _gray_stratum(d, n_groups, rho)
         score += sc
         var += v
     df = n_groups - 1
     if not np.isfinite(var).all() or np.linalg.matrix_rank(var) < df:
-        return GrayTest(str(cause), np.nan, df, np.nan, float(rho), strata is not None,
+        return GrayTest(cause, np.nan, df, np.nan, float(rho), stratified,
                         note="not computable: the variance of the scores is singular (too few patients or events "
                              "in some group; R cuminc reports stat = -1)")
     statistic = float(score @ np.linalg.solve(var, score))
-    return GrayTest(str(cause), statistic, df, float(stats.chi2.sf(statistic, df)), float(rho), strata is not None)
+    return GrayTest(cause, statistic, df, float(stats.chi2.sf(statistic, df)), float(rho), stratified)
 
 
-def _gray_stratum(y, m, ig, ng, rho):
-    """Score and variance of Gray's test in one stratum (cmprsk ``crst``, line by line; groups 0..ng−1)."""
+def _gray_stratum(counts, ng, rho):
+    """Score and variance of Gray's test in one stratum (cmprsk ``crst``, line by line; groups 0..ng−1) from its
+    counts per distinct time (sorted) × {0 censored, 1 the cause, 2 another cause} × group."""
     ng1 = ng - 1
-    rs = np.bincount(ig, minlength=ng).astype(float)
+    rs = counts.sum(axis=(0, 1)).astype(float)
     s = np.zeros(ng1)
     v = np.zeros((ng1, ng1))
     f1m, skmm = np.zeros(ng), np.ones(ng)
@@ -259,11 +277,7 @@ def _gray_stratum(y, m, ig, ng, rho):
     v2 = np.zeros((ng1, ng))
     c = np.zeros((ng, ng))
     fm = 0.0
-    distinct, start = np.unique(y, return_index=True)
-    bounds = np.r_[start, len(y)]
-    for ll, lu in zip(bounds[:-1], bounds[1:]):
-        d = np.zeros((3, ng))
-        np.add.at(d, (m[ll:lu], ig[ll:lu]), 1)
+    for d in counts:
         nd1, nd2 = d[1].sum(), d[2].sum()
         if nd1 > 0 or nd2 > 0:
             live = rs > 0
@@ -311,7 +325,7 @@ def _gray_stratum(y, m, ig, ng, rho):
                     v2[:, k] -= t1k * t4 * t3
                     v += np.tril(np.outer(t1k, t1k)) * t3
             fm, f1m, skmm = f, f1, skm
-        rs -= np.bincount(ig[ll:lu], minlength=ng)
+        rs -= d.sum(axis=0)
     cc = c[:ng1]
     v += np.tril(cc @ np.diag(v3) @ cc.T + cc @ v2.T + v2 @ cc.T)
     v = np.tril(v) + np.tril(v, -1).T
@@ -323,20 +337,65 @@ def competing_risks_summary(time, status, group=None, strata=None, rho: float = 
     """Cumulative incidence of every cause (status codes other than 0) in every group, and Gray's test per
     cause when there are two or more groups, as R ``cuminc(time, status, group, strata, rho, cencode = 0)``.
     ``causes``: the cause codes to report even when a cause has no event (its incidence is then 0)."""
+    return competing_risks_from_counts(count_competing_events(time, status, group, strata), rho, conf_level, causes,
+                                       stratified=strata is not None)
+
+
+def count_competing_events(time, status, group=None, strata=None) -> pd.DataFrame:
+    """The aggregation step of the competing-risks statistics: rows per (stratum, group, distinct time, status
+    code), sorted; columns stratum, group, time, status (text, "0" censored), n. Labels as text ("all" if absent).
+    """
     time = np.asarray(time, float)
     status = _event_string(status)
     if np.isnan(time).any() or (time < 0).any():
         raise ValueError("times must be present and >= 0")
-    observed = set(status) - {"0"}
+    frame = pd.DataFrame({
+        "stratum": "all" if strata is None else pd.Series(strata).astype(str).to_numpy(),
+        "group": "all" if group is None else pd.Series(group).astype(str).to_numpy(),
+        "time": time, "status": status, "n": 1})
+    return frame.groupby(["stratum", "group", "time", "status"], sort=True, as_index=False)["n"].sum()
+
+
+def competing_risks_from_counts(counts: pd.DataFrame, rho: float = 0.0, conf_level: float = 0.95, causes=None,
+                                stratified: bool | None = None) -> CompetingRisksSummary:
+    """:func:`competing_risks_summary` from counts (columns stratum, group, time, status, n; see
+    :func:`count_competing_events`) — the entry point of in-engine aggregation (oncocohort.engine).
+    ``stratified``: whether Gray's test is called stratified (default: more than one stratum)."""
+    if stratified is None:
+        stratified = counts["stratum"].nunique() > 1
+    status = counts["status"].astype(str)
+    observed = set(status[counts["n"] > 0]) - {"0"}
     causes = tuple(sorted(observed | {str(c) for c in (causes or ())}, key=lambda s: (len(s), s)))
-    labels = np.full(len(time), "all", dtype=object) if group is None else pd.Series(group).astype(str).to_numpy()
-    groups = tuple(sorted(set(labels)))
-    curves = tuple(cumulative_incidence_curve(time[labels == g], status[labels == g], cause, g, conf_level)
-                   for g in groups for cause in causes)
+    groups = tuple(sorted(set(counts["group"])))
+    curves = []
+    for g in groups:
+        mine = counts[counts["group"] == g]
+        per_time = (mine.assign(any_event=np.where(status[mine.index] != "0", mine["n"], 0))
+                    .groupby("time", sort=True)[["n", "any_event"]].sum())
+        distinct = per_time.index.to_numpy(float)
+        n_at, any_event = per_time["n"].to_numpy(float), per_time["any_event"].to_numpy(float)
+        for cause in causes:
+            own = mine["n"].where(status[mine.index] == cause, 0).groupby(mine["time"], sort=True).sum()
+            curves.append(_cumulative_incidence(distinct, n_at, any_event, own.to_numpy(float), cause, g,
+                                                conf_level))
     tests = ()
     if len(groups) > 1:
-        tests = tuple(gray_test(time, status, labels, cause, strata, rho) for cause in causes if cause in observed)
-    return CompetingRisksSummary(curves, tests, causes, groups)
+        codes = pd.Index(groups).get_indexer(counts["group"])
+        tests = tuple(_gray_from_tables(_gray_tables(counts, codes, status, cause, len(groups)), cause, len(groups),
+                                        rho, stratified) for cause in causes if cause in observed)
+    return CompetingRisksSummary(tuple(curves), tests, causes, groups)
+
+
+def _gray_tables(counts: pd.DataFrame, group_codes, status, cause: str, n_groups: int) -> list[np.ndarray]:
+    """Per stratum, the (distinct time × {censored, cause, other} × group) counts of Gray's test."""
+    m = np.where(status == cause, 1, np.where(status == "0", 0, 2))
+    tables = []
+    for _, rows in counts.groupby("stratum", sort=True).indices.items():
+        distinct, inverse = np.unique(counts["time"].to_numpy(float)[rows], return_inverse=True)
+        d = np.zeros((len(distinct), 3, n_groups))
+        np.add.at(d, (inverse, m[rows], group_codes[rows]), counts["n"].to_numpy(float)[rows])
+        tables.append(d)
+    return tables
 
 
 def cause_specific_cox(time, status, cause, x, names=None, stratum=None, ties: str = "efron",

@@ -102,7 +102,7 @@ def check_estimable(likelihood: _PartialLikelihood, names) -> None:
         return
     with np.errstate(all="ignore"):
         info = likelihood.evaluate(np.zeros(len(names)))[2]
-    spread = np.maximum(likelihood.x.var(axis=0) * likelihood.d.sum(), np.finfo(float).tiny)
+    spread = np.maximum(likelihood.covariate_variance() * likelihood.d.sum(), np.finfo(float).tiny)
     silent = [n for n, v, s in zip(names, np.diag(info), spread) if not v > 1e-10 * s]
     if silent:
         raise ModelNotEstimable(f"{', '.join(silent)}: no information — the value never differs between the "
@@ -187,40 +187,13 @@ class _PartialLikelihood:
         """
         eta = self.x @ beta
         w = np.exp(eta)
-        r0, r1, r2 = self.risk_set_sums(w)
-        p = len(beta)
-        loglik = float(np.sum(self.event * eta))
-        score_cells = self.sum_x_events.copy()
-        info_cells = np.zeros((self.n_cells, p, p))
-        has = np.nonzero(self.d > 0)[0]
-        d = self.d[has]
-        if self.ties == "breslow":
-            mean = r1[has] / r0[has, None]
-            loglik -= float(np.sum(d * np.log(r0[has])))
-            score_cells[has] -= d[:, None] * mean
-            info_cells[has] = d[:, None, None] * (r2[has] / r0[has, None, None] - mean[:, :, None] * mean[:, None, :])
-            return loglik, score_cells, info_cells
-        # Efron: the j-th of d tied events (f = j/d, j = 0..d−1) sees den = R0 − f·E0, mean (R1 − f·E1)/den, etc.
-        # Summing over j needs only per-cell scalar sums, so the tie loop is vectorised over "event slots".
-        e0, e1, e2 = self._sums(w * self.event)           # event rows only
-        counts = d.astype(int)
-        slot_cell = np.repeat(np.arange(len(has)), counts)
-        f = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) / np.repeat(d, counts)
-        den = r0[has][slot_cell] - f * e0[has][slot_cell]
-        loglik -= float(np.sum(np.log(den)))
+        event_sums = self._sums(w * self.event) if self.ties == "efron" else None  # event rows only
+        return contributions_from_sums(self.ties, float(np.sum(self.event * eta)), self.d, self.sum_x_events,
+                                       self.risk_set_sums(w), event_sums)
 
-        def per_cell(values):
-            return np.bincount(slot_cell, values, len(has))
-
-        inv, f_inv = per_cell(1 / den), per_cell(f / den)
-        inv2, f_inv2, ff_inv2 = per_cell(1 / den**2), per_cell(f / den**2), per_cell(f * f / den**2)
-        R1, E1 = r1[has], e1[has]
-        score_cells[has] -= R1 * inv[:, None] - E1 * f_inv[:, None]
-        info_cells[has] = (r2[has] * inv[:, None, None] - e2[has] * f_inv[:, None, None]
-                           - np.einsum("t,tj,tk->tjk", inv2, R1, R1)
-                           + np.einsum("t,tj,tk->tjk", f_inv2, R1, E1) + np.einsum("t,tj,tk->tjk", f_inv2, E1, R1)
-                           - np.einsum("t,tj,tk->tjk", ff_inv2, E1, E1))
-        return loglik, score_cells, info_cells
+    def covariate_variance(self) -> np.ndarray:
+        """Variance of each covariate over the rows (the scale of "no information" in :func:`check_estimable`)."""
+        return self.x.var(axis=0)
 
     def evaluate(self, beta: np.ndarray):
         """(log-likelihood, score vector, information matrix) at β."""
@@ -230,6 +203,52 @@ class _PartialLikelihood:
     def cell_times(self) -> np.ndarray:
         """The time of each (stratum, time) cell."""
         return self._cell_time
+
+
+def contributions_from_sums(ties: str, linear: float, d: np.ndarray, sum_x_events: np.ndarray, risk_sums,
+                            event_sums=None):
+    """Partial log-likelihood, per-cell score and information from per-(stratum, time) cell sums — the algebra
+    after the aggregation step, shared by the in-memory likelihood and the in-engine one (oncocohort.engine.cox).
+
+    ``linear``: Σ over event rows of xβ; ``d``: events per cell; ``sum_x_events``: Σ x over each cell's event
+    rows; ``risk_sums``: (Σ w, Σ w·x, Σ w·xxᵀ) over each cell's risk set (rows of the stratum with time >= the
+    cell's), w = exp(xβ); ``event_sums``: the same three sums over the cell's event rows (Efron only).
+    Returns (loglik, score_cells n_cells × p, info_cells n_cells × p × p); cells without events give zeros.
+    """
+    r0, r1, r2 = risk_sums
+    p = sum_x_events.shape[1]
+    loglik = linear
+    score_cells = sum_x_events.copy()
+    info_cells = np.zeros((len(d), p, p))
+    has = np.nonzero(d > 0)[0]
+    d = d[has]
+    if ties == "breslow":
+        mean = r1[has] / r0[has, None]
+        loglik -= float(np.sum(d * np.log(r0[has])))
+        score_cells[has] -= d[:, None] * mean
+        info_cells[has] = d[:, None, None] * (r2[has] / r0[has, None, None] - mean[:, :, None] * mean[:, None, :])
+        return loglik, score_cells, info_cells
+    # Efron: the j-th of d tied events (f = j/d, j = 0..d−1) sees den = R0 − f·E0, mean (R1 − f·E1)/den, etc.
+    # Summing over j needs only per-cell scalar sums, so the tie loop is vectorised over "event slots".
+    e0, e1, e2 = event_sums
+    counts = d.astype(int)
+    slot_cell = np.repeat(np.arange(len(has)), counts)
+    f = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) / np.repeat(d, counts)
+    den = r0[has][slot_cell] - f * e0[has][slot_cell]
+    loglik -= float(np.sum(np.log(den)))
+
+    def per_cell(values):
+        return np.bincount(slot_cell, values, len(has))
+
+    inv, f_inv = per_cell(1 / den), per_cell(f / den)
+    inv2, f_inv2, ff_inv2 = per_cell(1 / den**2), per_cell(f / den**2), per_cell(f * f / den**2)
+    R1, E1 = r1[has], e1[has]
+    score_cells[has] -= R1 * inv[:, None] - E1 * f_inv[:, None]
+    info_cells[has] = (r2[has] * inv[:, None, None] - e2[has] * f_inv[:, None, None]
+                       - np.einsum("t,tj,tk->tjk", inv2, R1, R1)
+                       + np.einsum("t,tj,tk->tjk", f_inv2, R1, E1) + np.einsum("t,tj,tk->tjk", f_inv2, E1, R1)
+                       - np.einsum("t,tj,tk->tjk", ff_inv2, E1, E1))
+    return loglik, score_cells, info_cells
 
 
 def _fit_newton(likelihood: _PartialLikelihood, p: int):

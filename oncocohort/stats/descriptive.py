@@ -56,12 +56,18 @@ def summarise_categorical(values: pd.Series, variable: str, order=None, by_frequ
     it follow, sorted by name — or, with ``by_frequency``, most frequent first with "Other" last); a level in
     ``order`` that nobody has is shown with 0."""
     present = values.dropna().astype(str)
-    counts = present.value_counts()
+    return categorical_from_counts(present.value_counts(), int(values.isna().sum()), variable, order, by_frequency)
+
+
+def categorical_from_counts(counts: pd.Series, missing: int, variable: str, order=None, by_frequency: bool = False
+                            ) -> CategoricalSummary:
+    """:func:`summarise_categorical` from counts per level (a Series: level text → count) and the missing count —
+    the entry point of in-engine aggregation (oncocohort.engine.descriptive)."""
     rest = [level for level in counts.index if level not in (order or [])]
     rest.sort(key=(lambda lv: (lv.casefold() == "other", -counts[lv], lv)) if by_frequency else None)
     levels = list(order or []) + rest
-    n = len(present)
-    return CategoricalSummary(variable, n, int(values.isna().sum()), tuple(
+    n = int(counts.sum())
+    return CategoricalSummary(variable, n, missing, tuple(
         LevelCount(level, int(counts.get(level, 0)), 100 * counts.get(level, 0) / n if n else np.nan)
         for level in levels))
 

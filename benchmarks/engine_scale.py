@@ -1,0 +1,240 @@
+"""Benchmark: the in-engine statistics (oncocohort.engine) against the in-memory path and R, side by side in one run.
+
+    python benchmarks/engine_scale.py [--km-rows 10000000] [--cox-rows 1000000] [--spark-rows 1000000]
+                                      [--no-r] [--no-spark]
+
+1. Kaplan–Meier + log-rank (3 groups, 2 strata) at ``--km-rows``: DuckDB (a native table in a .duckdb file) vs the
+   in-memory path (stats.count_events on numpy arrays already in memory).
+2. Efron Cox, 5 covariates, at ``--cox-rows``: DuckDB in-engine vs in-memory (``cox_regression``, which also
+   computes Harrell's C and the PH tests, and the Newton fit alone) vs R ``coxph`` on the same rows (timed inside R
+   with ``system.time``; reading the CSV is not timed).
+3. Spark local mode (local[2]) at ``--spark-rows``: the same KM + log-rank and Cox as DuckDB, on the same rows (a
+   Parquet file); the ratio to DuckDB.
+
+Data: integer-day times (heavy ties, as dates give), simulated with a fixed seed; loading is not timed. Each
+measurement runs in a forked child process, so "peak RSS" is that child's own peak (ru_maxrss; DuckDB and the
+numpy work are in-process, the Spark JVM is not counted). Coefficients are compared between the paths.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout this script is in, not an installed copy
+
+BETA = np.array([0.5, -0.3, 0.2, 0.1, -0.4])
+COVARIATES = ["x1", "x2", "x3", "x4", "x5"]
+
+
+def simulate(n: int, seed: int = 2026) -> pd.DataFrame:
+    """n rows: 5 covariates, exponential event times with hazard 0.002·exp(xβ), uniform censoring, integer days."""
+    rng = np.random.default_rng(seed)
+    x = np.column_stack([rng.integers(0, 2, n), rng.normal(size=n), rng.normal(size=n), rng.integers(0, 3, n),
+                         rng.normal(size=n)]).astype(float)
+    event_time = rng.exponential(1 / (0.002 * np.exp(x @ BETA)))
+    censor_time = rng.uniform(0, 1500, n)
+    frame = pd.DataFrame(x, columns=COVARIATES)
+    frame["time"] = np.ceil(np.minimum(event_time, censor_time)).clip(1, None)
+    frame["status"] = (event_time <= censor_time).astype(np.int64)
+    frame["arm"] = rng.integers(0, 3, n)
+    frame["site"] = rng.integers(0, 2, n)
+    return frame
+
+
+def in_child(function, *args):
+    """Run ``function(*args)`` in a forked process → (its result, seconds it reports, its peak RSS in MB)."""
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        return pool.apply(_measured, (function, *args))
+
+
+def _measured(function, *args):
+    result, seconds = function(*args)
+    return result, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def km_logrank_in_memory(parquet: Path):
+    from oncocohort.stats.event_counts import count_events
+    from oncocohort.stats.kaplan_meier import kaplan_meier_from_counts
+    from oncocohort.stats.logrank import logrank_from_counts
+
+    data = pd.read_parquet(parquet, columns=["time", "status", "arm", "site"])
+    time_, status, arm, site = (data[c].to_numpy() for c in ("time", "status", "arm", "site"))
+    del data
+
+    def run():
+        km = kaplan_meier_from_counts(count_events(time_, status))
+        test = logrank_from_counts(count_events(time_, status, arm, site))
+        return km.surv[-1], test.chisq
+
+    return _timed(run)
+
+
+def _duckdb_table(database: Path):
+    import ibis
+
+    return ibis.duckdb.connect(database, read_only=True).table("rows")
+
+
+def km_logrank_engine(table):
+    from oncocohort.engine.event_counts import kaplan_meier, logrank_test
+
+    def run():
+        return (kaplan_meier(table, "time", "status").surv[-1],
+                logrank_test(table, "time", "status", "arm", "site").chisq)
+
+    return _timed(run)
+
+
+def km_logrank_duckdb(database: Path):
+    return km_logrank_engine(_duckdb_table(database))
+
+
+def cox_in_memory(parquet: Path, newton_only: bool):
+    from oncocohort.stats.cox import _PartialLikelihood, cox_regression, fit_cox_model
+
+    data = pd.read_parquet(parquet)
+    x, time_, status = data[COVARIATES].to_numpy(float), data["time"].to_numpy(float), data["status"].to_numpy()
+    del data
+    if newton_only:  # the same Newton fit without Harrell's C and the PH tests (not computed in the engine)
+        def run():
+            likelihood = _PartialLikelihood(x, time_, status, np.zeros(len(time_), int), "efron")
+            return fit_cox_model(likelihood, COVARIATES, "efron", status, 0.95).to_frame()["estimate"].to_numpy()
+    else:
+        def run():
+            return cox_regression(time_, status, x, COVARIATES, ties="efron").to_frame()["estimate"].to_numpy()
+    return _timed(run)
+
+
+def cox_engine(table):
+    from oncocohort.engine.cox import cox_model
+
+    return _timed(lambda: cox_model(table, "time", "status", COVARIATES).to_frame()["estimate"].to_numpy())
+
+
+def cox_duckdb(database: Path):
+    return cox_engine(_duckdb_table(database))
+
+
+def _spark(parquet: Path, work: Path):
+    import ibis
+    from pyspark.sql import SparkSession
+
+    spark = (SparkSession.builder.master("local[2]").appName("engine-benchmark").config("spark.ui.enabled", "false")
+             .config("spark.sql.shuffle.partitions", "2").config("spark.driver.memory", "4g")
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.warehouse.dir", str(work / "spark-warehouse")).getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    spark.read.parquet(str(parquet)).createOrReplaceTempView("rows")
+    return ibis.pyspark.connect(spark).table("rows")
+
+
+def spark_km_logrank_and_cox(parquet: Path, work: Path):
+    table = _spark(parquet, work)
+    km, km_seconds = km_logrank_engine(table)
+    cox, cox_seconds = cox_engine(table)
+    return (km, km_seconds, cox, cox_seconds), km_seconds + cox_seconds
+
+
+def cox_in_r(csv: Path):
+    script = (f"suppressMessages(library(survival)); d <- read.csv('{csv}');"
+              "t <- system.time(f <- coxph(Surv(time, status) ~ x1 + x2 + x3 + x4 + x5, data = d, ties = 'efron'));"
+              "cat(t[['elapsed']], coef(f), '\\n')")
+    out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True).stdout.split()
+    return np.array(out[1:], float), float(out[0])
+
+
+def write_data(n: int, folder: Path, name: str, csv: bool = False):
+    import duckdb
+
+    frame = simulate(n)
+    parquet = folder / f"{name}.parquet"
+    frame.to_parquet(parquet, index=False)
+    database = folder / f"{name}.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute(f"CREATE TABLE rows AS SELECT * FROM read_parquet('{parquet}')")
+    if csv:
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    return parquet, database
+
+
+def line(label: str, seconds: float, rss: float, note: str = "") -> None:
+    print(f"  {label:<44} {seconds:9.2f} s   peak RSS {rss:8.0f} MB   {note}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--km-rows", type=float, default=1e7)
+    parser.add_argument("--cox-rows", type=float, default=1e6)
+    parser.add_argument("--spark-rows", type=float, default=1e6)
+    parser.add_argument("--no-r", action="store_true")
+    parser.add_argument("--no-spark", action="store_true")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        n_km, n_cox, n_spark = int(args.km_rows), int(args.cox_rows), int(args.spark_rows)
+
+        print(f"1. Kaplan–Meier + log-rank (3 groups × 2 strata), {n_km:,} rows")
+        parquet, database = write_data(n_km, work, "km")
+        (memory_result, memory_s, memory_rss) = in_child(km_logrank_in_memory, parquet)
+        (duck_result, duck_s, duck_rss) = in_child(km_logrank_duckdb, database)
+        line("in memory (stats.count_events)", memory_s, memory_rss)
+        line("DuckDB in-engine (GROUP BY)", duck_s, duck_rss, f"ratio in-memory / DuckDB {memory_s / duck_s:.2f}×")
+        assert np.allclose(memory_result, duck_result, rtol=1e-9), (memory_result, duck_result)
+        (work / "km.parquet").unlink()
+        (work / "km.duckdb").unlink()
+
+        print(f"2. Efron Cox, 5 covariates, {n_cox:,} rows")
+        parquet, database = write_data(n_cox, work, "cox", csv=not args.no_r and shutil.which("Rscript"))
+        full, full_s, full_rss = in_child(cox_in_memory, parquet, False)
+        newton, newton_s, newton_rss = in_child(cox_in_memory, parquet, True)
+        duck, duck_s, duck_rss = in_child(cox_duckdb, database)
+        reference = None
+        if not args.no_r and shutil.which("Rscript"):
+            reference, r_seconds = cox_in_r(work / "cox.csv")
+            line("R coxph (system.time inside R)", r_seconds, float("nan"))
+        ratio = (lambda s: f"R / this {r_seconds / s:.2f}×") if reference is not None else (lambda s: "")
+        line("in memory: cox_regression (+ C index, PH tests)", full_s, full_rss, ratio(full_s))
+        line("in memory: Newton fit only", newton_s, newton_rss, ratio(newton_s))
+        line("DuckDB in-engine (Newton from Python)", duck_s, duck_rss, ratio(duck_s))
+        print(f"  max |β in-engine − β in-memory| = {np.max(np.abs(duck - full)):.2e}"
+              + (f"; max |β − β R| = {np.max(np.abs(duck - reference)):.2e}" if reference is not None else ""))
+
+        if not args.no_spark:
+            print(f"3. Spark local mode (local[2]) vs DuckDB, {n_spark:,} rows")
+            if n_spark != n_cox:
+                parquet, database = write_data(n_spark, work, "spark")
+            km_duck, km_duck_s, km_duck_rss = in_child(km_logrank_duckdb, database)
+            cox_duck, cox_duck_s, _ = in_child(cox_duckdb, database)
+            try:
+                (spark_km, spark_km_s, spark_cox, spark_cox_s), _, spark_rss = in_child(
+                    spark_km_logrank_and_cox, parquet, work)
+            except Exception as error:  # no Java or no pyspark: say so and stop here
+                print(f"  Spark not run: {error}")
+                return
+            line("DuckDB KM + log-rank", km_duck_s, km_duck_rss)
+            line("Spark KM + log-rank", spark_km_s, spark_rss, f"Spark / DuckDB {spark_km_s / km_duck_s:.1f}×")
+            line("DuckDB Efron Cox", cox_duck_s, float("nan"))
+            line("Spark Efron Cox", spark_cox_s, spark_rss, f"Spark / DuckDB {spark_cox_s / cox_duck_s:.1f}×")
+            print(f"  max |β Spark − β DuckDB| = {np.max(np.abs(spark_cox - cox_duck)):.2e}; "
+                  f"KM/log-rank equal: {np.allclose(spark_km, km_duck, rtol=1e-9)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
