@@ -52,11 +52,12 @@ class WeightedCoxModel:
     iterations: int
     conf_level: float
     covariance: np.ndarray
+    clustered_by: str = "patient"
 
     @property
     def method(self) -> str:
         return (f"weighted Cox proportional-hazards model ({self.ties.capitalize()} ties), robust (sandwich) SE "
-                "clustered by patient, Wald CI, as R coxph(weights = w, robust = TRUE)")
+                f"clustered by {self.clustered_by}, Wald CI, as R coxph(weights = w, robust = TRUE)")
 
     def to_frame(self) -> pd.DataFrame:
         """One row per term: estimate (log HR), robust SE, naive SE, HR and CI, z, p, method."""
@@ -86,7 +87,8 @@ class WeightedLogRankTest:
 
 
 def weighted_cox_regression(time, event, x, weights, names=None, cluster=None, ties: str = "efron",
-                            conf_level: float = 0.95, start=None, stratum=None) -> WeightedCoxModel:
+                            conf_level: float = 0.95, start=None, stratum=None, clustered_by: str = "patient"
+                            ) -> WeightedCoxModel:
     """Fit a Cox model with case weights and the robust variance.
 
     Parameters
@@ -97,6 +99,7 @@ def weighted_cox_regression(time, event, x, weights, names=None, cluster=None, t
     cluster : labels of rows that belong to one patient (default: every row its own cluster).
     start : optional entry times: (start, time] counting-process rows, as R ``Surv(start, stop, event)``.
     stratum : optional labels (separate baseline hazards, R ``strata()``).
+    clustered_by : what a cluster is, in words, for the method text (e.g. "matched set").
 
     The fit is the Newton–Raphson of :func:`.cox.fit_cox_model` on the case-weighted partial likelihood.
     """
@@ -136,7 +139,7 @@ def weighted_cox_regression(time, event, x, weights, names=None, cluster=None, t
     return WeightedCoxModel(
         terms, tuple(t.se for t in fit.terms), ties, len(time), int(event.sum()), float(weights.sum()),
         fit.loglik_null, fit.loglik, wald, float(stats.chi2.sf(wald, p)), robust_score,
-        float(stats.chi2.sf(robust_score, p)), p, fit.iterations, conf_level, covariance)
+        float(stats.chi2.sf(robust_score, p)), p, fit.iterations, conf_level, covariance, clustered_by)
 
 
 def robust_covariance(likelihood, beta: np.ndarray, naive_covariance: np.ndarray, clusters: np.ndarray
