@@ -425,7 +425,7 @@ def _adjusted_usage_problem(args: argparse.Namespace) -> str | None:
     if args.stabilized and args.estimand == "att":
         return "--stabilized weights are defined for the ATE only (ATT weights keep the treated at weight 1)"
     if not args.iptw and (args.confounders or args.stabilized or args.trim or args.truncate):
-        return "--confounders belongs to --iptw or --match; --stabilized, --trim and --truncate to --iptw"
+        return "--confounders belongs to --iptw or --match; --stabilized, --trim and --truncate belong to --iptw"
     for flag, text, top in (("--trim", args.trim, 1.0), ("--truncate", args.truncate, 100.0)):
         if text:
             try:
