@@ -167,6 +167,12 @@ def _survival_analyses(args: argparse.Namespace, frame, covariates: list[str], l
     if args.start:
         return counting_process_summary(frame, args.start, args.stop, args.event, covariates,
                                         _list(args.categorical), args.strata, args.ties), None
+    if args.imputed_by:
+        from .stats.survival_options import stacked_cox_summary
+
+        pooled = stacked_cox_summary(frame, args.imputed_by, args.time, args.event, covariates,
+                                     _list(args.categorical), args.ties)
+        return {"rows": pooled.pop("rows"), "cox_mice": pooled, "notes": []}, None
     by, landmark = args.by, None
     if args.landmark is not None:
         frame, landmark, group_column = landmark_rows(frame, args.time, args.event, args.landmark, args.by_time)
@@ -177,7 +183,40 @@ def _survival_analyses(args: argparse.Namespace, frame, covariates: list[str], l
         result["landmark"] = landmark
     if args.rmst is not None:
         result["rmst"] = rmst_summary(frame, args.time, args.event, by, args.rmst, landmark_times)
+    if args.impute:
+        from .stats.survival_options import imputed_cox_summary
+
+        result["cox_mice"] = imputed_cox_summary(frame, args.time, args.event, covariates, _list(args.categorical),
+                                                 args.ties, args.imputations or 20, _seed(args))
     return result, by
+
+
+def _seed(args: argparse.Namespace) -> int:
+    return 20240517 if args.seed is None else args.seed
+
+
+def _imputation_usage_problem(args: argparse.Namespace, covariates: list[str]) -> str | None:
+    """Flags of the multiple-imputation Cox model (--impute mice / --imputed-by) that do not fit, in words."""
+    if not (args.impute or args.imputed_by):
+        if args.imputations is not None or args.seed is not None:
+            return "--imputations and --seed belong to --impute mice"
+        return None
+    flag = "--impute mice" if args.impute else "--imputed-by"
+    if args.impute and args.imputed_by:
+        return "--impute mice imputes here; --imputed-by pools data sets completed elsewhere: use one of them"
+    if not covariates:
+        return f"{flag} pools a Cox model: give --covariates"
+    others = [f for f, v in (("--start", args.start), ("--firth", args.firth or None), ("--iptw", args.iptw),
+                             ("--match", args.match), ("--weights", args.weights)) if v]
+    if args.imputed_by:
+        others += [f for f, v in (("--by", args.by), ("--landmark", args.landmark), ("--rmst", args.rmst),
+                                  ("--id", args.id), ("--imputations", args.imputations), ("--seed", args.seed))
+                   if v is not None]
+    if others:
+        return f"{', '.join(others)} cannot be combined with {flag}"
+    if args.imputations is not None and args.imputations < 2:
+        return f"--imputations must be at least 2 (Rubin's rules pool several data sets), got {args.imputations}"
+    return None
 
 
 def _refused(log, as_json: bool) -> int:
@@ -202,7 +241,7 @@ def _cmd_survival(args: argparse.Namespace) -> int:
 
     covariates = _list(args.covariates)
     others = [c for c in (args.by, args.strata) if c] + covariates
-    others += [c for c in (args.iptw, args.weights) if c] + _list(args.confounders)
+    others += [c for c in (args.iptw, args.weights, args.match, args.imputed_by) if c] + _list(args.confounders)
     try:
         landmark_times = [float(t) for t in _list(args.landmarks)]
     except ValueError:
@@ -210,7 +249,7 @@ def _cmd_survival(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     usage = (_survival_usage_problem(args, covariates) or _adjusted_usage_problem(args)
-             or _survival_options_problem(args, covariates))
+             or _imputation_usage_problem(args, covariates) or _survival_options_problem(args, covariates))
     if usage:
         print(f"oncocohort survival: {usage}", file=sys.stderr)
         return 2
@@ -224,7 +263,7 @@ def _cmd_survival(args: argparse.Namespace) -> int:
         return 1
     try:
         result, args.by = _survival_analyses(args, table.frame, covariates, landmark_times)
-        if args.iptw or args.weights:
+        if args.iptw or args.weights or args.match:
             result["adjusted"] = _adjusted(args, table.frame)
             result["notes"] = result["notes"] + result["adjusted"]["notes"]
     except (AnalysisNotPossible, ModelNotEstimable) as exc:
@@ -269,6 +308,8 @@ def _cmd_survival(args: argparse.Namespace) -> int:
               + (f"; concordance = {_fmt(cox['concordance'])}" if "concordance" in cox else ""))
         for name in cox.get("monotone_likelihood", []):
             print(f"    WARNING: monotone likelihood for {name} (its coefficient runs to infinity); use --firth")
+    if "cox_mice" in result:
+        _print_pooled_cox(result["cox_mice"])
     if "adjusted" in result:
         _print_adjusted(result["adjusted"])
     if "rmst" in result:
@@ -360,17 +401,32 @@ def _cmd_competing(args: argparse.Namespace) -> int:
 
 
 def _adjusted_usage_problem(args: argparse.Namespace) -> str | None:
-    """Flags of the adjusted comparison (--iptw / --weights) that do not fit together, in words."""
-    if args.iptw and args.weights:
-        return "--iptw computes the weights; --weights gives your own: use one of them"
-    if args.iptw and not _list(args.confounders):
-        return "--iptw needs --confounders (the columns of the propensity-score model)"
+    """Flags of the adjusted comparison (--iptw / --weights / --match) that do not fit together, in words."""
+    chosen = [flag for flag, value in (("--iptw", args.iptw), ("--weights", args.weights), ("--match", args.match))
+              if value]
+    if len(chosen) > 1:
+        return f"{' and '.join(chosen)} are alternative adjustments (weighting or matching): use one of them"
+    if (args.iptw or args.match) and not _list(args.confounders):
+        return f"{chosen[0]} needs --confounders (the columns of the propensity-score model)"
+    if not args.match and (args.caliper is not None or args.ratio is not None or args.caliper_scale):
+        return "--caliper, --caliper-scale and --ratio belong to --match"
+    if args.match:
+        if args.estimand == "ate" or args.stabilized or args.trim or args.truncate:
+            return ("--match estimates the ATT (each treated patient with its matched controls); --estimand ate, "
+                    "--stabilized, --trim and --truncate belong to --iptw")
+        if args.caliper is not None and not args.caliper > 0:
+            return f"--caliper must be a positive number, got {args.caliper:g}"
+        if args.ratio is not None and args.ratio < 1:
+            return f"--ratio must be a whole number >= 1 (controls per treated patient), got {args.ratio}"
+        if args.caliper_scale and args.caliper is None:
+            return "--caliper-scale needs --caliper"
+        return None
     if args.weights and not args.by:
         return "--weights needs --by (the column with the two groups to compare)"
     if args.stabilized and args.estimand == "att":
         return "--stabilized weights are defined for the ATE only (ATT weights keep the treated at weight 1)"
     if not args.iptw and (args.confounders or args.stabilized or args.trim or args.truncate):
-        return "--confounders, --stabilized, --trim and --truncate belong to --iptw"
+        return "--confounders belongs to --iptw or --match; --stabilized, --trim and --truncate belong to --iptw"
     for flag, text, top in (("--trim", args.trim, 1.0), ("--truncate", args.truncate, 100.0)):
         if text:
             try:
@@ -387,20 +443,28 @@ def _adjusted(args: argparse.Namespace, frame) -> dict:
 
     bounds = {flag: tuple(float(v) for v in _list(text)) if text else None
               for flag, text in (("trim", args.trim), ("truncate", args.truncate))}
-    treatment = args.iptw or args.by
+    treatment = args.match or args.iptw or args.by
     return adjusted_comparison(frame, args.time, args.event, treatment, _list(args.confounders),
-                               _list(args.categorical), args.estimand, args.stabilized, args.weights,
-                               trim=bounds["trim"], truncate=bounds["truncate"], ties=args.ties)
+                               _list(args.categorical), args.estimand or "ate", args.stabilized, args.weights,
+                               trim=bounds["trim"], truncate=bounds["truncate"], ties=args.ties,
+                               method="matching" if args.match else "iptw", caliper=args.caliper,
+                               std_caliper=args.caliper_scale != "score", ratio=args.ratio or 1)
 
 
 def _print_adjusted(adjusted: dict) -> None:
     print(f"Adjusted comparison of {adjusted['treatment']} = {adjusted['treated']} vs {adjusted['control']} "
           f"(n = {adjusted['n']}; {adjusted['weights']['method']})")
     _print_rows("rows used", adjusted["rows"])
+    if "matching" in adjusted:
+        m = adjusted["matching"]
+        print(f"    {m['method']}: {m['n_treated_matched']} of {m['n_treated']} treated matched to "
+              f"{m['n_control_matched']} of {m['n_control']} controls"
+              + (f"; treated left without a control within the caliper: {row_list(m['unmatched_treated_rows'])}"
+                 if m["unmatched_treated_rows"] else ""))
     for row in adjusted.get("balance", {}).get("rows", []):
         name = row["variable"] + (f" = {row['level']}" if row["level"] is not None else "")
         print(f"    SMD {name}: {_fmt(row['smd_unweighted'], 3)} before, {_fmt(row['smd_weighted'], 3)} "
-              "after weighting")
+              f"after {'matching' if 'matching' in adjusted else 'weighting'}")
     for level, km in adjusted["km"].items():
         print(f"    weighted KM {level}: n = {km['n']}, events = {km['events']}, median = {_fmt(km['median'], 4)} "
               f"(95% CI {_fmt(km['lower'], 4)}–{_fmt(km['upper'], 4)})")
@@ -409,6 +473,15 @@ def _print_adjusted(adjusted: dict) -> None:
     print(f"    {cox['method']}: HR = {_fmt(cox['hr'])} (95% CI {_fmt(cox['lower'])}–{_fmt(cox['upper'])}), "
           f"p = {_fmt(cox['p'])}")
     print(f"    {ev['method']}: {_fmt(ev['e_value'])} (CI limit: {_fmt(ev['e_value_ci'])})")
+
+
+def _print_pooled_cox(pooled: dict) -> None:
+    imputed = ", ".join(f"{c} {n}" for c, n in pooled["imputed_missing"].items())
+    print(f"Cox model by multiple imputation: {pooled['method']}"
+          + (f" (missing values imputed: {imputed})" if imputed else ""))
+    for t in pooled["terms"]:
+        print(f"    {t['name']}: HR = {_fmt(t['hr'])} (95% CI {_fmt(t['lower'])}–{_fmt(t['upper'])}), "
+              f"p = {_fmt(t['p'])}, df = {_fmt(t['df'], 4)}, fraction of missing information = {_fmt(t['fmi'], 3)}")
 
 
 def _print_rmst(rmst: dict) -> None:
@@ -633,11 +706,24 @@ def build_parser() -> argparse.ArgumentParser:
     survival.add_argument("--iptw", metavar="TREATMENT", help="two-level treatment column: IPTW-adjusted comparison "
                           "(propensity score from --confounders)")
     survival.add_argument("--confounders", help="comma-separated columns of the propensity-score model (with --iptw)")
-    survival.add_argument("--estimand", choices=("ate", "att"), default="ate", help="IPTW target population")
+    survival.add_argument("--estimand", choices=("ate", "att"), help="IPTW target population (default ate)")
     survival.add_argument("--stabilized", action="store_true", help="stabilised IPTW (ATE only)")
     survival.add_argument("--trim", metavar="LOW,HIGH", help="leave out patients whose propensity score is outside "
                           "[LOW, HIGH], e.g. 0.05,0.95")
     survival.add_argument("--truncate", metavar="LOW,HIGH", help="cap the weights at these percentiles, e.g. 1,99")
+    survival.add_argument("--match", metavar="TREATMENT", help="two-level treatment column: comparison after "
+                          "nearest-neighbour propensity-score matching on --confounders (ATT)")
+    survival.add_argument("--caliper", type=float, help="with --match: largest allowed propensity-score difference, "
+                          "in SDs of the score (e.g. 0.2; default no caliper, as MatchIt)")
+    survival.add_argument("--caliper-scale", choices=("sd", "score"), help="with --caliper: sd (default, MatchIt's "
+                          "std.caliper = TRUE) or score (the caliper on the propensity-score scale)")
+    survival.add_argument("--ratio", type=int, help="with --match: controls per treated patient (default 1)")
+    survival.add_argument("--impute", choices=("mice",), help="Cox model with missing covariate values imputed by "
+                          "chained equations and pooled by Rubin's rules (default: complete cases)")
+    survival.add_argument("--imputations", type=int, metavar="M", help="with --impute mice: data sets (default 20)")
+    survival.add_argument("--seed", type=int, help="with --impute mice: random seed (default 20240517)")
+    survival.add_argument("--imputed-by", metavar="COL", help="the file holds completed data sets stacked, COL "
+                          "numbering them (R mice::complete(imp, 'long')): Cox on each, pooled by Rubin's rules")
     survival.add_argument("--weights", metavar="COL", help="column of case weights: weighted comparison of the two "
                           "--by groups (weighted KM, log-rank, Cox with robust SE)")
     survival.add_argument("--json", action="store_true", help="print the results as JSON (docs/cli.md)")

@@ -39,6 +39,7 @@ OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "between", "is mi
 MISSING_POLICIES = ("exclude", "include", "error")
 UNKNOWN_TERM_POLICIES = ("error", "warning")
 ESTIMANDS = ("ate", "att")
+ADJUSTMENT_METHODS = ("iptw", "matching")
 CTCAE_VERSIONS = ("5.0", "6.0")
 RATE_NAMES = ("orr", "dcr")  # historical rates the response summary tests against
 
@@ -56,6 +57,7 @@ INTEGER_BOUNDS: dict[tuple[str, str], tuple[int, int, str]] = {
     ("endpoints", "assessment_interval_days"): (1, MAX_WINDOW_DAYS, "days"),
     ("endpoints", "clinical_benefit_weeks"): (0, 520, "weeks"),
     ("adverse_events", "treatment_emergent_days"): (0, MAX_WINDOW_DAYS, "days"),
+    ("adjusted", "ratio"): (1, 10, "controls per treated patient"),
 }
 EARLIEST_DATE = dt.date(1900, 1, 1)  # no study record is older; TOML itself allows year 1
 MAX_FOLLOW_UP_YEARS = 100  # landmarks longer than this, in any time_unit, are refused
@@ -185,14 +187,18 @@ class AdverseEventSettings:
 
 @dataclass(frozen=True)
 class AdjustedSettings:
-    """``[adjusted]``: a confounding-adjusted comparison of two levels of one field (IPTW; stats/study_adjusted.py).
-    ``levels[0]`` is the group compared (treated), ``levels[1]`` the reference."""
+    """``[adjusted]``: a confounding-adjusted comparison of two levels of one field (IPTW or propensity-score
+    matching; stats/study_adjusted.py). ``levels[0]`` is the group compared (treated), ``levels[1]`` the reference.
+    Matching: ``caliper`` in SDs of the propensity score (None = no caliper), ``ratio`` controls per treated."""
 
     exposure: str
     levels: tuple[str, str]
     confounders: tuple[str, ...]
     estimand: str = "ate"
     stabilized: bool = False
+    method: str = "iptw"
+    caliper: float | None = None
+    ratio: int = 1
 
 
 @dataclass(frozen=True)
@@ -285,6 +291,9 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "confounders": ((list,), None, True),
         "estimand": ((str,), ESTIMANDS, False),
         "stabilized": ((bool,), None, False),
+        "method": ((str,), ADJUSTMENT_METHODS, False),
+        "caliper": ((float,), None, False),
+        "ratio": ((int,), None, False),
     },
     "design": {
         "alpha": ((float,), None, False),
@@ -634,11 +643,30 @@ class _ConfigReader:
             self.problem("error", "config.not_allowed", "stabilized weights are defined for the ATE only",
                          "adjusted", "stabilized", True)
             good = False
+        matching = values.get("method") == "matching"
+        for key, problem in (("caliper", "caliper and ratio belong to method = \"matching\""),
+                             ("ratio", "caliper and ratio belong to method = \"matching\"")):
+            if key in values and not matching:
+                self.problem("error", "config.not_allowed", problem, "adjusted", key, values[key])
+                good = False
+        if matching:
+            for key in ("estimand", "stabilized"):
+                if values.get(key) not in (None, "att", False):
+                    self.problem("error", "config.not_allowed", "matching estimates the ATT (each treated patient "
+                                 "with its matched controls): leave out estimand and stabilized", "adjusted", key,
+                                 values[key])
+                    good = False
+            if "caliper" in values and not values["caliper"] > 0:
+                self.problem("error", "config.out_of_range", "caliper is a positive number of SDs of the "
+                             "propensity score, e.g. 0.2", "adjusted", "caliper", values["caliper"])
+                good = False
         if not good:
             return None
         return AdjustedSettings(values["exposure"].strip(), (_level_text(levels[0]), _level_text(levels[1])),
-                                tuple(c.strip() for c in confounders), values.get("estimand", "ate"),
-                                values.get("stabilized", False))
+                                tuple(c.strip() for c in confounders),
+                                "att" if matching else values.get("estimand", "ate"), values.get("stabilized", False),
+                                values.get("method", "iptw"),
+                                float(values["caliper"]) if "caliper" in values else None, values.get("ratio", 1))
 
     def labels(self) -> tuple[tuple[str, str], ...]:
         """``[labels]``: any short text (an abbreviation, a code, a field name) → the words a reader sees."""

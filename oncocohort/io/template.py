@@ -150,12 +150,15 @@ ctcae_version = "5.0"             # 5.0 | 6.0
 treatment_emergent_days = 30      # TEAE window after the last dose
 unknown_terms = "error"           # error | warning for terms not in CTCAE
 
-# [adjusted]                      # optional: confounding-adjusted PFS/OS of two levels of one field (IPTW)
+# [adjusted]                      # optional: confounding-adjusted PFS/OS of two levels of one field
 # exposure = "starting_dose:anlotinib"
 # levels = ["12", "10"]           # the compared group first, the reference second
 # confounders = ["ecog", "histology_group"]   # the propensity-score model
-# estimand = "ate"                # ate | att
-# stabilized = false              # stabilised weights (ate only)
+# method = "iptw"                 # iptw (weighting) | matching (nearest neighbour, ATT)
+# estimand = "ate"                # iptw: ate | att
+# stabilized = false              # iptw: stabilised weights (ate only)
+# caliper = 0.2                   # matching: largest score difference, in SDs of the score (default none)
+# ratio = 1                       # matching: controls per treated patient
 '''
 
 # What `oncocohort init` writes: what a study must decide (title, cutoff, regimen, criteria, Cox covariates, historical
@@ -237,12 +240,15 @@ ctcae_version = "5.0"             # 5.0 | 6.0
 treatment_emergent_days = 30      # TEAE window after the last dose
 unknown_terms = "error"           # error | warning for terms not in CTCAE
 
-# [adjusted]                      # optional: confounding-adjusted PFS/OS of two levels of one field (IPTW)
+# [adjusted]                      # optional: confounding-adjusted PFS/OS of two levels of one field
 # exposure = "starting_dose:anlotinib"
 # levels = ["12", "10"]           # the compared group first, the reference second
 # confounders = ["ecog", "histology_group"]   # the propensity-score model
-# estimand = "ate"                # ate | att
-# stabilized = false              # stabilised weights (ate only)
+# method = "iptw"                 # iptw (weighting) | matching (nearest neighbour, ATT)
+# estimand = "ate"                # iptw: ate | att
+# stabilized = false              # iptw: stabilised weights (ate only)
+# caliper = 0.2                   # matching: largest score difference, in SDs of the score (default none)
+# ratio = 1                       # matching: controls per treated patient
 '''
 
 # Kept under its former name: tests and other modules use the worked example as a complete study.toml.

@@ -1,6 +1,6 @@
-"""The adjusted comparison of study.toml ``[adjusted]``: the balance table (SMD before and after weighting) and the
-weighted survival estimates (medians, HR with robust CI, weighted log-rank p, E-value). Reads
-:class:`oncocohort.stats.study_adjusted.AdjustedAnalysis` (never computes a statistic)."""
+"""The adjusted comparison of study.toml ``[adjusted]``: the balance table (SMD before and after weighting or
+matching) and the weighted (or matched) survival estimates (medians, HR with robust CI, weighted log-rank p,
+E-value). Reads :class:`oncocohort.stats.study_adjusted.AdjustedAnalysis` (never computes a statistic)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from .formatting import estimate_ci, number, p_value
 from .table import Column, Row, Table
 
 SMD_NOTE = "|SMD| < 0.1 is commonly read as adequate balance (Austin 2009)."
+
+
+def _adjustment(result: dict) -> tuple[str, str]:
+    """("weighting", "Weighted") or ("matching", "Matched"): the words of the adjustment made."""
+    return ("matching", "Matched") if "matching" in result else ("weighting", "Weighted")
 
 
 def _comparison(analysis: AdjustedAnalysis) -> str:
@@ -33,17 +38,29 @@ def adjusted_balance_table(analysis: AdjustedAnalysis) -> Table:
                     rows.append(Row((row["variable"], "", "", "", ""), group=True))
             rows.append(Row((row["level"], *cells), indent=1))
     km = result["km"]
+    word, _ = _adjustment(result)
+    matching = result.get("matching")
+    sizes = ({compared: matching["n_treated"], reference: matching["n_control"]} if matching else
+             {compared: km[compared]["n"], reference: km[reference]["n"]})
     columns = (Column("Variable"),
-               Column(f"{compared} (n = {km[compared]['n']})", spanner="Mean or proportion", align="right"),
-               Column(f"{reference} (n = {km[reference]['n']})", spanner="Mean or proportion", align="right"),
-               Column("Before weighting", spanner="SMD", align="right"),
-               Column("After weighting", spanner="SMD", align="right"))
+               Column(f"{compared} (n = {sizes[compared]})", spanner="Mean or proportion", align="right"),
+               Column(f"{reference} (n = {sizes[reference]})", spanner="Mean or proportion", align="right"),
+               Column(f"Before {word}", spanner="SMD", align="right"),
+               Column(f"After {word}", spanner="SMD", align="right"))
     weights = result["weights"]
     notes = (f"Propensity score: {result['propensity']['method']}, on {', '.join(result['confounders'])}.",
+             *([_matching_note(matching)] if matching else []),
              f"Weights: {weights['method']}.",
              f"SMD: {result['balance']['method']}. {SMD_NOTE}")
     return Table(f"Table. Balance of confounders, {_comparison(analysis)}", columns, tuple(rows), notes,
                  ("SMD, standardised mean difference",))
+
+
+def _matching_note(matching: dict) -> str:
+    left = matching["n_treated"] - matching["n_treated_matched"]
+    return (f"Matching: {matching['method']}; {matching['n_treated_matched']} of {matching['n_treated']} treated "
+            f"patients matched to {matching['n_control_matched']} of {matching['n_control']} controls"
+            + (f"; {left} without a control within the caliper left out." if left else "."))
 
 
 def adjusted_survival_table(analyses: tuple[AdjustedAnalysis, ...]) -> Table:
@@ -51,6 +68,8 @@ def adjusted_survival_table(analyses: tuple[AdjustedAnalysis, ...]) -> Table:
     first = analyses[0]
     compared, reference = first.levels
     rows, notes = [], []
+    made = [a.result for a in analyses if a.result is not None]
+    word, spanner = _adjustment(made[0]) if made else ("weighting", "Weighted")
     for analysis in analyses:
         result = analysis.result
         if result is None:
@@ -69,17 +88,20 @@ def adjusted_survival_table(analyses: tuple[AdjustedAnalysis, ...]) -> Table:
                       f"p: {result['logrank']['method']}.",
                       f"E-value of the HR (of the CI limit nearer 1): {ev['method']}.",
                       f"Weights: {result['weights']['method']}."]
+            if "matching" in result:
+                notes.append(_matching_note(result["matching"]))
         if analysis.n_other_level:
             notes.append(f"{analysis.endpoint}: {analysis.n_other_level} patient(s) with another or no "
                          f"{analysis.exposure} value left out.")
         dropped = result["rows"]["dropped"]
         if dropped:
             notes.append(f"{analysis.endpoint}: {dropped} patient(s) with a missing confounder left out.")
-    columns = (Column("Endpoint"), Column(f"{compared}, median (95% CI)", spanner="Weighted", align="right"),
-               Column(f"{reference}, median (95% CI)", spanner="Weighted", align="right"),
-               Column("HR (95% CI)", spanner="Weighted", align="right"), Column("Log-rank p", align="right"),
+    columns = (Column("Endpoint"), Column(f"{compared}, median (95% CI)", spanner=spanner, align="right"),
+               Column(f"{reference}, median (95% CI)", spanner=spanner, align="right"),
+               Column("HR (95% CI)", spanner=spanner, align="right"), Column("Log-rank p", align="right"),
                Column("E-value (CI)", align="right"))
-    return Table(f"Table. Confounding-adjusted survival, {_comparison(first)} (inverse probability weighting)",
+    how = "propensity-score matching" if word == "matching" else "inverse probability weighting"
+    return Table(f"Table. Confounding-adjusted survival, {_comparison(first)} ({how})",
                  columns, tuple(rows), tuple(notes), ("HR, hazard ratio", "CI, confidence interval"))
 
 

@@ -28,8 +28,8 @@ class IntervalError(ValueError):
 class _CountingProcessLikelihood(_PartialLikelihood):
     """Partial likelihood with risk sets {start < t <= stop}: entries at or after t are taken out again."""
 
-    def __init__(self, x, start, stop, event, stratum, ties):
-        super().__init__(x, stop, event, stratum, ties)
+    def __init__(self, x, start, stop, event, stratum, ties, case_weights=None):
+        super().__init__(x, stop, event, stratum, ties, case_weights)
         strata_codes = pd.factorize(np.asarray(stratum), sort=True)[0]
         cell_time = self.cell_times()
         first = np.nonzero(self.segment_start)[0]

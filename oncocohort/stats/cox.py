@@ -136,9 +136,12 @@ def design_matrix(frame: pd.DataFrame, covariates, categorical=()) -> tuple[np.n
 class _PartialLikelihood:
     """Partial log-likelihood, score and information of β, from per-(stratum, time) sums."""
 
-    def __init__(self, x: np.ndarray, time: np.ndarray, event: np.ndarray, stratum: np.ndarray, ties: str):
+    def __init__(self, x: np.ndarray, time: np.ndarray, event: np.ndarray, stratum: np.ndarray, ties: str,
+                 case_weights: np.ndarray | None = None):
         self.x = x - x.mean(axis=0)  # centring (as R) changes nothing but numerical range
         self.event = event.astype(float)
+        # case weights c (R coxph(weights =)): each row counts c times; None = 1 for every row
+        self.case_weights = np.ones(len(time)) if case_weights is None else np.asarray(case_weights, float)
         # cells = (stratum, distinct time), ordered by stratum then descending time; integer keys sort fast
         distinct_times, time_rank = np.unique(-time, return_inverse=True)
         strata_codes = pd.factorize(np.asarray(stratum), sort=True)[0]
@@ -151,9 +154,13 @@ class _PartialLikelihood:
         self.segment_start = np.r_[True, stratum_of_cell[1:] != stratum_of_cell[:-1]]
         self.segment = np.cumsum(self.segment_start) - 1
         self.d = np.bincount(codes, self.event, self.n_cells)
+        self.dead_weight = np.bincount(codes, self.event * self.case_weights, self.n_cells)
         self.sum_x_events = np.zeros((self.n_cells, x.shape[1]))
         for j in range(x.shape[1]):
-            self.sum_x_events[:, j] = np.bincount(codes, self.event * self.x[:, j], self.n_cells)
+            self.sum_x_events[:, j] = np.bincount(codes, self.event * self.case_weights * self.x[:, j], self.n_cells)
+        # per row, the cell from which on it is no longer at risk (n_cells: at risk back to the first time);
+        # counting-process rows (left truncation) set it to the first cell at or before their start
+        self.exit_cell = np.full(len(time), self.n_cells)
         self.ties = ties
         p = x.shape[1]
         self.pairs = [(j, k) for j in range(p) for k in range(j, p)]
@@ -186,14 +193,59 @@ class _PartialLikelihood:
         Returns (loglik, score_cells n_cells × p, info_cells n_cells × p × p); cells without events give zeros.
         """
         eta = self.x @ beta
-        w = np.exp(eta)
+        w = self.case_weights * np.exp(eta)
         event_sums = self._sums(w * self.event) if self.ties == "efron" else None  # event rows only
-        return contributions_from_sums(self.ties, float(np.sum(self.event * eta)), self.d, self.sum_x_events,
-                                       self.risk_set_sums(w), event_sums)
+        return contributions_from_sums(self.ties, float(np.sum(self.case_weights * self.event * eta)), self.d,
+                                       self.sum_x_events, self.risk_set_sums(w), event_sums, self.dead_weight)
 
     def covariate_variance(self) -> np.ndarray:
         """Variance of each covariate over the rows (the scale of "no information" in :func:`check_estimable`)."""
         return self.x.var(axis=0)
+
+    def _slots(self, has: np.ndarray):
+        """Efron's event slots of the cells ``has`` (cells with events): each slot's index into ``has``, its share
+        f = j/d of the tied events already removed, and the mean case weight of those events."""
+        counts = self.d[has].astype(int)
+        slot_cell = np.repeat(np.arange(len(has)), counts)
+        f = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) / np.repeat(counts, counts)
+        if self.ties == "breslow":
+            f = np.zeros_like(f)
+        return slot_cell, f, (self.dead_weight[has] / counts)[slot_cell]
+
+    def score_residuals(self, beta: np.ndarray) -> np.ndarray:
+        """Score residual of each row at β (n × p, not multiplied by the row's case weight), as R
+        ``residuals(coxph, "score")``: δᵢ(xᵢ − x̄ᵢ) − exp(ηᵢ) Σ_t dΛ(t)(xᵢ − x̄(t)) over the event times t at which
+        row i is at risk; for Efron ties the k-th of d tied events counts (1 − k/d) for the rows dying then, and
+        their own x̄ is the mean over the d slots (R ``agscore2``)."""
+        p = len(beta)
+        eta = self.x @ beta
+        risk = np.exp(eta)
+        r0, r1, _ = self.risk_set_sums(self.case_weights * risk)
+        e0, e1, _ = self._sums(self.case_weights * risk * self.event)
+        has = np.nonzero(self.d > 0)[0]
+        slot_cell, f, mw = self._slots(has)
+        den = r0[has][slot_cell] - f * e0[has][slot_cell]
+        mean = (r1[has][slot_cell] - f[:, None] * e1[has][slot_cell]) / den[:, None]
+        hazard = mw / den
+
+        def per_cell(values):  # slot values summed per cell (all cells; zero where no event)
+            out = np.zeros((self.n_cells + 1, values.shape[1]))  # spare last row: "no cell"
+            for j in range(values.shape[1]):
+                out[has, j] = np.bincount(slot_cell, values[:, j], len(has))
+            return out
+
+        h = per_cell(np.column_stack([hazard, hazard[:, None] * mean]))
+        h_event = per_cell(np.column_stack([(1 - f) * hazard, ((1 - f) * hazard)[:, None] * mean]))
+        mean_event = per_cell(mean / self.d[has][slot_cell][:, None])
+        # Σ of h over the cells of a row's stratum with time <= the cell's time (cells run in descending time)
+        through = self._cumulative(h[:-1])                       # cells with time >= t
+        last_of_stratum = np.r_[np.nonzero(self.segment_start)[0][1:] - 1, self.n_cells - 1]
+        up_to = through[last_of_stratum][self.segment] - through + h[:-1]  # cells with time <= t
+        up_to = np.vstack([up_to, np.zeros((1, p + 1))])
+        at_risk = up_to[self.cell] - up_to[self.exit_cell]  # the event times in (start, stop]
+        at_risk += np.where(self.event[:, None] == 1, h_event[self.cell] - h[self.cell], 0.0)
+        residual = -risk[:, None] * (self.x * at_risk[:, :1] - at_risk[:, 1:])
+        return residual + self.event[:, None] * (self.x - mean_event[self.cell])
 
     def evaluate(self, beta: np.ndarray):
         """(log-likelihood, score vector, information matrix) at β."""
@@ -206,13 +258,15 @@ class _PartialLikelihood:
 
 
 def contributions_from_sums(ties: str, linear: float, d: np.ndarray, sum_x_events: np.ndarray, risk_sums,
-                            event_sums=None):
+                            event_sums=None, dead_weight: np.ndarray | None = None):
     """Partial log-likelihood, per-cell score and information from per-(stratum, time) cell sums — the algebra
     after the aggregation step, shared by the in-memory likelihood and the in-engine one (oncocohort.engine.cox).
 
     ``linear``: Σ over event rows of xβ; ``d``: events per cell; ``sum_x_events``: Σ x over each cell's event
     rows; ``risk_sums``: (Σ w, Σ w·x, Σ w·xxᵀ) over each cell's risk set (rows of the stratum with time >= the
-    cell's), w = exp(xβ); ``event_sums``: the same three sums over the cell's event rows (Efron only).
+    cell's), w = exp(xβ) (× the case weight); ``event_sums``: the same three sums over the cell's event rows (Efron
+    only); ``dead_weight``: Σ case weight over each cell's event rows (None: unweighted, = d) — each of the d tied
+    events counts the mean case weight of the tied events (R coxfit6's ``meanwt``).
     Returns (loglik, score_cells n_cells × p, info_cells n_cells × p × p); cells without events give zeros.
     """
     r0, r1, r2 = risk_sums
@@ -221,24 +275,25 @@ def contributions_from_sums(ties: str, linear: float, d: np.ndarray, sum_x_event
     score_cells = sum_x_events.copy()
     info_cells = np.zeros((len(d), p, p))
     has = np.nonzero(d > 0)[0]
-    d = d[has]
+    counts = d[has].astype(int)
+    weight = d[has] if dead_weight is None else dead_weight[has]  # = the number of events without case weights
     if ties == "breslow":
         mean = r1[has] / r0[has, None]
-        loglik -= float(np.sum(d * np.log(r0[has])))
-        score_cells[has] -= d[:, None] * mean
-        info_cells[has] = d[:, None, None] * (r2[has] / r0[has, None, None] - mean[:, :, None] * mean[:, None, :])
+        loglik -= float(np.sum(weight * np.log(r0[has])))
+        score_cells[has] -= weight[:, None] * mean
+        info_cells[has] = weight[:, None, None] * (r2[has] / r0[has, None, None] - mean[:, :, None] * mean[:, None, :])
         return loglik, score_cells, info_cells
     # Efron: the j-th of d tied events (f = j/d, j = 0..d−1) sees den = R0 − f·E0, mean (R1 − f·E1)/den, etc.
     # Summing over j needs only per-cell scalar sums, so the tie loop is vectorised over "event slots".
     e0, e1, e2 = event_sums
-    counts = d.astype(int)
     slot_cell = np.repeat(np.arange(len(has)), counts)
-    f = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) / np.repeat(d, counts)
+    f = (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)) / np.repeat(counts, counts)
+    mean_weight = (weight / counts)[slot_cell]
     den = r0[has][slot_cell] - f * e0[has][slot_cell]
-    loglik -= float(np.sum(np.log(den)))
+    loglik -= float(np.sum(mean_weight * np.log(den)))
 
     def per_cell(values):
-        return np.bincount(slot_cell, values, len(has))
+        return np.bincount(slot_cell, mean_weight * values, len(has))
 
     inv, f_inv = per_cell(1 / den), per_cell(f / den)
     inv2, f_inv2, ff_inv2 = per_cell(1 / den**2), per_cell(f / den**2), per_cell(f * f / den**2)

@@ -100,23 +100,24 @@ def impute_chained(frame: pd.DataFrame, columns, m: int = 5, seed: int = 2024051
 
     columns = list(columns)
     data = frame[columns].astype(float).reset_index(drop=True)
+    data.columns = [f"v{j}" for j in range(len(columns))]  # MICEData writes patsy formulas: names like ph.ecog break
     imputer = MICEData(data, rng=np.random.default_rng(seed))
     completed = []
     for _ in range(m):
         imputer.update_all(burn_in)
         copy = frame.reset_index(drop=True).copy()
-        copy[columns] = imputer.data[columns].to_numpy()
+        copy[columns] = imputer.data[list(data.columns)].to_numpy()
         completed.append(copy)
     return completed
 
 
 def pooled_cox(imputed: list[pd.DataFrame], time: str, event: str, covariates, ties: str = "efron",
-               conf_level: float = 0.95) -> PooledEstimates:
+               conf_level: float = 0.95, categorical=()) -> PooledEstimates:
     """Cox model (:func:`.cox.cox_model`) on each completed data set, pooled by Rubin's rules on the log-HR
     scale with df_com = events − coefficients (as ``mice::pool``)."""
     from .cox import cox_model
 
-    fits = [cox_model(data, time, event, list(covariates), ties=ties) for data in imputed]
+    fits = [cox_model(data, time, event, list(covariates), categorical, ties=ties) for data in imputed]
     names = [t.name for t in fits[0].terms]
     estimates = [[t.coef for t in f.terms] for f in fits]
     variances = [[t.se**2 for t in f.terms] for f in fits]

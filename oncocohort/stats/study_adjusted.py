@@ -1,5 +1,6 @@
 """The study report's adjusted comparison (study.toml ``[adjusted]``): PFS and OS of two levels of one field
-(e.g. starting dose 12 vs 10 mg) weighted by IPTW on the named confounders, with its balance table.
+(e.g. starting dose 12 vs 10 mg) weighted by IPTW — or matched on the propensity score (``method = "matching"``) —
+on the named confounders, with its balance table.
 
 Each endpoint's result is :func:`stats.adjusted_survival.adjusted_comparison` (propensity score, weights, SMD
 before/after weighting, weighted Kaplan–Meier, weighted log-rank, weighted Cox with robust SE, E-value). Patients
@@ -72,7 +73,8 @@ def adjusted_analyses(frames: dict[str, pd.DataFrame], included: pd.DataFrame, c
         try:
             result = adjusted_comparison(data[in_levels], "time", "event", settings.exposure, settings.confounders,
                                          estimand=settings.estimand, stabilized=settings.stabilized,
-                                         treated_level=settings.levels[0])
+                                         treated_level=settings.levels[0], method=settings.method,
+                                         caliper=settings.caliper, ratio=settings.ratio)
             out.append(AdjustedAnalysis(endpoint, settings.exposure, settings.levels, int((~in_levels).sum()),
                                         result))
         except AnalysisNotPossible as exc:

@@ -1,6 +1,7 @@
 """The real-world-evidence options of ``oncocohort survival``: a landmark (``--landmark T``, ``--by-time``),
-RMST and milestone comparisons (``--rmst TAU``), counting-process rows (``--start --stop``), and the guard
-against comparing by a post-index variable. Each returns plain dicts for ``--json`` (docs/cli.md).
+RMST and milestone comparisons (``--rmst TAU``), counting-process rows (``--start --stop``), the Cox model by
+multiple imputation (``--impute mice``, ``--imputed-by``), and the guard against comparing by a post-index
+variable. Each returns plain dicts for ``--json`` (docs/cli.md).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pandas as pd
 from ..io.post_index import post_index_message
 from .counting_process_cox import counting_process_cox_model
 from .json_values import json_ready
+from .multiple_imputation import PooledEstimates, impute_chained, pooled_cox
 from .rmst import HorizonTooLate, milestone_comparison, rmst_comparison
 from .survival_summary import AnalysisNotPossible, complete_rows, level_label
 
@@ -108,3 +110,55 @@ def counting_process_summary(frame: pd.DataFrame, start: str, stop: str, event: 
                 "monotone_likelihood": list(model.monotone_likelihood)},
         "notes": [],
     })
+
+
+def imputed_cox_summary(frame: pd.DataFrame, time: str, event: str, covariates, categorical=(), ties: str = "efron",
+                        m: int = 20, seed: int = 20240517) -> dict:
+    """Cox model with missing covariate values imputed: ``m`` data sets completed by chained equations
+    (:func:`.multiple_imputation.impute_chained`: time, event and the covariates as predictors, as R ``mice``
+    uses every column), each fitted, pooled by Rubin's rules (R ``mice::pool``). Rows missing time or event are
+    left out (not imputed), as the complete-case analysis does."""
+    data, rows = complete_rows(frame, [time, event])
+    covariates = list(covariates)
+    text = [c for c in covariates if not pd.api.types.is_numeric_dtype(data[c])]
+    gaps = {c: int(data[c].isna().sum()) for c in covariates if data[c].isna().any()}
+    if [c for c in text if c in gaps]:
+        raise AnalysisNotPossible(f"--impute mice imputes numbers only; {', '.join(c for c in text if c in gaps)} "
+                                  "is text with missing values (code it as numbers, with --categorical)")
+    numeric = [time, event] + [c for c in covariates if c not in text]
+    imputed = impute_chained(data, numeric, m=m, seed=seed)
+    pooled = pooled_cox(imputed, time, event, covariates, ties, categorical=categorical)
+    method = (f"{pooled.method}; m = {m} data sets completed by chained equations (statsmodels MICEData, predictive "
+              f"mean matching, seed {seed})")
+    return _pooled_json(pooled, method, {"cox": rows}, gaps, seed, int(data[event].sum()))
+
+
+def stacked_cox_summary(frame: pd.DataFrame, imputation: str, time: str, event: str, covariates, categorical=(),
+                        ties: str = "efron") -> dict:
+    """Cox model on data sets completed elsewhere and stacked, ``imputation`` numbering them (R
+    ``mice::complete(imp, "long")``, column ``.imp``), pooled by Rubin's rules (R ``mice::pool``)."""
+    data, rows = complete_rows(frame, [imputation, time, event, *covariates])
+    if rows["dropped"]:
+        raise AnalysisNotPossible(f"completed data sets must have no missing value; {rows['dropped']} row(s) do "
+                                  f"({', '.join(rows['dropped_missing'])})")
+    sets = [part for _, part in data.groupby(imputation, sort=True)]
+    if len(sets) < 2:
+        raise AnalysisNotPossible(f"{imputation} numbers {len(sets)} data set; Rubin's rules need at least 2")
+    if len({len(part) for part in sets}) > 1:
+        raise AnalysisNotPossible(f"the data sets numbered by {imputation} differ in size: each must hold the same "
+                                  "patients")
+    pooled = pooled_cox(sets, time, event, list(covariates), ties, categorical=categorical)
+    method = f"{pooled.method}; m = {len(sets)} completed data sets given, numbered by {imputation}"
+    return {**_pooled_json(pooled, method, {"cox": rows}, {}, None, int(sets[0][event].sum())),
+            "n_per_set": len(sets[0])}
+
+
+def _pooled_json(pooled: PooledEstimates, method: str, rows: dict, imputed: dict, seed, events: int) -> dict:
+    return json_ready({"method": method, "m": pooled.m, "seed": seed, "imputed_missing": imputed, "rows": rows,
+                       "events": events, "dfcom": pooled.terms[0].dfcom if pooled.terms else None,
+                       "terms": [{"name": t.term, "coef": t.estimate, "se": t.std_error,
+                                  "hr": float(np.exp(t.estimate)), "lower": float(np.exp(t.conf_low)),
+                                  "upper": float(np.exp(t.conf_high)),
+                                  "p": t.p_value, "df": t.df, "ubar": t.ubar, "b": t.b, "t": t.t, "riv": t.riv,
+                                  "lambda": t.lambda_, "fmi": t.fmi, "statistic": t.statistic}
+                                 for t in pooled.terms]})

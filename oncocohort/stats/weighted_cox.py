@@ -13,9 +13,11 @@
   residuals at β = 0 per cluster. It is the log-rank comparison of the weighted groups whose variance respects the
   weights being estimated rather than frequencies (the naive score test would treat them as counts).
 
+One Newton–Raphson for every Cox model: the case weights enter the partial likelihood of :mod:`.cox` (its
+per-(stratum, time) sums, :func:`.cox.fit_cox_model`) on counting-process rows (:mod:`.counting_process_cox`), so
+``start`` (left truncation, time-varying covariates, the Fine–Gray rows of :mod:`.finegray`) and strata work too.
 Hand-written because no Python library gives R's weighted Efron likelihood with clustered sandwich variance
-(lifelines' robust variance is Breslow-style and does not match coxph with ties); the per-time sums are the same
-aggregation step as stats/cox.py.
+(lifelines' robust variance is Breslow-style and does not match coxph with ties).
 """
 
 from __future__ import annotations
@@ -26,9 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .cox import CoxTerm
-
-MAX_ITER = 50
+from .counting_process_cox import _CountingProcessLikelihood, check_intervals
+from .cox import CoxTerm, fit_cox_model
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,12 @@ class WeightedCoxModel:
     iterations: int
     conf_level: float
     covariance: np.ndarray
+    clustered_by: str = "patient"
 
     @property
     def method(self) -> str:
         return (f"weighted Cox proportional-hazards model ({self.ties.capitalize()} ties), robust (sandwich) SE "
-                "clustered by patient, Wald CI, as R coxph(weights = w, robust = TRUE)")
+                f"clustered by {self.clustered_by}, Wald CI, as R coxph(weights = w, robust = TRUE)")
 
     def to_frame(self) -> pd.DataFrame:
         """One row per term: estimate (log HR), robust SE, naive SE, HR and CI, z, p, method."""
@@ -84,80 +86,23 @@ class WeightedLogRankTest:
                               "method": self.method}])
 
 
-class _WeightedPartialLikelihood:
-    """Weighted partial likelihood, its derivatives and score residuals, from per-time sums."""
-
-    def __init__(self, x: np.ndarray, time: np.ndarray, event: np.ndarray, weights: np.ndarray, ties: str):
-        self.x = x - np.average(x, axis=0, weights=weights)  # centring changes nothing but numerical range
-        self.event = event.astype(float)
-        self.weights = weights
-        distinct, self.cell = np.unique(time, return_inverse=True)  # cells in ascending time
-        self.n_cells = len(distinct)
-        self.n_dead = np.bincount(self.cell, self.event, self.n_cells)
-        dead_weight = np.bincount(self.cell, self.event * weights, self.n_cells)
-        has = np.nonzero(self.n_dead > 0)[0]
-        counts = self.n_dead[has].astype(int)
-        self.slot_cell = np.repeat(has, counts)
-        k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        self.f = k / np.repeat(counts, counts) if ties == "efron" else np.zeros(counts.sum())
-        self.slot_mean_weight = (dead_weight[has] / counts)[np.repeat(np.arange(len(has)), counts)]
-
-    def _cell_sums(self, values: np.ndarray) -> np.ndarray:
-        """Per-time sums of each column of ``values`` (n × q) → n_cells × q."""
-        return np.stack([np.bincount(self.cell, values[:, j], self.n_cells) for j in range(values.shape[1])], axis=1)
-
-    def _at_risk(self, cell_values: np.ndarray) -> np.ndarray:
-        """Risk-set sums: reverse cumulative sum over time (everyone with time ≥ t)."""
-        return np.cumsum(cell_values[::-1], axis=0)[::-1]
-
-    def evaluate(self, beta: np.ndarray):
-        """(log-likelihood, score, information, slot quantities) at β."""
-        p = len(beta)
-        eta = self.x @ beta
-        risk = self.weights * np.exp(eta)
-        xx = np.einsum("ij,ik->ijk", self.x, self.x).reshape(len(eta), p * p)
-        all_rows = self._cell_sums(np.column_stack([risk, risk[:, None] * self.x, risk[:, None] * xx]))
-        dead = self._cell_sums(np.column_stack([risk, risk[:, None] * self.x, risk[:, None] * xx])
-                               * self.event[:, None])
-        r = self._at_risk(all_rows)[self.slot_cell]
-        e = dead[self.slot_cell]
-        f = self.f[:, None]
-        den = r[:, 0] - self.f * e[:, 0]
-        mean = (r[:, 1:1 + p] - f * e[:, 1:1 + p]) / den[:, None]
-        second = ((r[:, 1 + p:] - f * e[:, 1 + p:]) / den[:, None]).reshape(-1, p, p)
-        mw = self.slot_mean_weight
-        loglik = float(np.sum(self.weights * self.event * eta) - np.sum(mw * np.log(den)))
-        score = (self.weights * self.event) @ self.x - mw @ mean
-        info = np.einsum("s,sjk->jk", mw, second - np.einsum("sj,sk->sjk", mean, mean))
-        return loglik, score, info, (den, mean, np.exp(eta))
-
-    def score_residuals(self, beta: np.ndarray) -> np.ndarray:
-        """Score residual of each row (not multiplied by its case weight), R ``residuals(fit, "score")``."""
-        _, _, _, (den, mean, risk) = self.evaluate(beta)
-        p = len(beta)
-        hazard = self.slot_mean_weight / den
-        at_event = 1 - self.f  # the share of a tied event still at risk in the slot (Efron), 1 for Breslow
-
-        def per_cell(values):
-            return np.stack([np.bincount(self.slot_cell, values[:, j], self.n_cells) for j in range(values.shape[1])],
-                            axis=1)
-
-        h = per_cell(np.column_stack([hazard, hazard[:, None] * mean]))
-        h_event = per_cell(np.column_stack([at_event * hazard, (at_event * hazard)[:, None] * mean]))
-        mean_event = per_cell(mean / np.maximum(self.n_dead[self.slot_cell], 1)[:, None])
-        cum = np.cumsum(h, axis=0)
-        before = np.vstack([np.zeros((1, p + 1)), cum[:-1]])
-        own = np.where(self.event[:, None] == 1, before[self.cell] + h_event[self.cell], cum[self.cell])
-        residual = -risk[:, None] * (self.x * own[:, :1] - own[:, 1:])
-        residual += self.event[:, None] * (self.x - mean_event[self.cell])
-        return residual
-
-
 def weighted_cox_regression(time, event, x, weights, names=None, cluster=None, ties: str = "efron",
-                            conf_level: float = 0.95) -> WeightedCoxModel:
-    """Fit a Cox model with case weights and the robust variance. ``x``: n × p covariates (see
-    ``cox.design_matrix``); ``weights``: positive case weights (e.g. IPTW); ``cluster``: labels of rows that belong
-    to one patient (default: every row its own cluster)."""
+                            conf_level: float = 0.95, start=None, stratum=None, clustered_by: str = "patient"
+                            ) -> WeightedCoxModel:
+    """Fit a Cox model with case weights and the robust variance.
+
+    Parameters
+    ----------
+    time, event : follow-up time (the end of each row's interval with ``start``) and 1 = event / 0 = censored.
+    x : n × p covariates (see ``cox.design_matrix``).
+    weights : positive case weights (e.g. IPTW, or the censoring weights of ``competing_risks.finegray_rows``).
+    cluster : labels of rows that belong to one patient (default: every row its own cluster).
+    start : optional entry times: (start, time] counting-process rows, as R ``Surv(start, stop, event)``.
+    stratum : optional labels (separate baseline hazards, R ``strata()``).
+    clustered_by : what a cluster is, in words, for the method text (e.g. "matched set").
+
+    The fit is the Newton–Raphson of :func:`.cox.fit_cox_model` on the case-weighted partial likelihood.
+    """
     if ties not in ("efron", "breslow"):
         raise ValueError("ties must be 'efron' or 'breslow'")
     time = np.asarray(time, float)
@@ -170,45 +115,44 @@ def weighted_cox_regression(time, event, x, weights, names=None, cluster=None, t
         raise ValueError("there are no events among the rows used")
     names = list(names) if names is not None else [f"x{j + 1}" for j in range(x.shape[1])]
     p = x.shape[1]
-    likelihood = _WeightedPartialLikelihood(x, time, event, weights, ties)
-    beta = np.zeros(p)
-    loglik, score, info, _ = likelihood.evaluate(beta)
-    loglik_null, score_null, info_null = loglik, score, info
-    iterations = 0
-    while iterations < MAX_ITER:
-        iterations += 1
-        step = np.linalg.solve(info, score)
-        new_beta = beta + step
-        new = likelihood.evaluate(new_beta)
-        halvings = 0
-        while (not np.isfinite(new[0]) or new[0] < loglik - 1e-12) and halvings < 30:  # step-halving, as R
-            new_beta = (beta + new_beta) / 2
-            new = likelihood.evaluate(new_beta)
-            halvings += 1
-        beta, (loglik, score, info, _) = new_beta, new
-        if np.max(np.abs(step)) < 1e-12 * max(1.0, np.max(np.abs(beta))):
-            break
-    naive = np.linalg.inv(info)
+    if start is None:
+        start = np.full(len(time), -np.inf)  # right-censored rows: at risk from the first time on
+    else:
+        start = np.asarray(start, float)
+        check_intervals(start, time)
+    stratum = np.zeros(len(time), int) if stratum is None else pd.factorize(np.asarray(stratum), sort=True)[0]
+    likelihood = _CountingProcessLikelihood(x, start, time, event, stratum, ties, weights)
+    fit = fit_cox_model(likelihood, names, ties, event, conf_level)
+    beta = np.array([t.coef for t in fit.terms])
     clusters = pd.factorize(np.arange(len(time)) if cluster is None else np.asarray(cluster))[0]
-    dfbeta = (weights[:, None] * likelihood.score_residuals(beta)) @ naive
-    per_cluster = np.stack([np.bincount(clusters, dfbeta[:, j]) for j in range(p)], axis=1)
-    covariance = per_cluster.T @ per_cluster
+    covariance = robust_covariance(likelihood, beta, fit.covariance, clusters)
     se = np.sqrt(np.diag(covariance))
     z_crit = stats.norm.ppf(1 - (1 - conf_level) / 2)
     z = beta / se
     terms = tuple(CoxTerm(n, float(b), float(s), float(np.exp(b)), float(np.exp(b - z_crit * s)),
-                          float(np.exp(b + z_crit * s)), float(zz), float(2 * stats.norm.sf(abs(zz))))
-                  for n, b, s, zz in zip(names, beta, se, z))
+                          float(np.exp(b + z_crit * s)), float(zz), float(2 * stats.norm.sf(abs(zz))), t.infinite)
+                  for n, b, s, zz, t in zip(names, beta, se, z, fit.terms))
     wald = float(beta @ np.linalg.solve(covariance, beta))
-    score0 = weights[:, None] * likelihood.score_residuals(np.zeros(p))
-    score0 = np.stack([np.bincount(clusters, score0[:, j]) for j in range(p)], axis=1)
+    score0 = _per_cluster(weights[:, None] * likelihood.score_residuals(np.zeros(p)), clusters)
     u = score0.sum(axis=0)
     robust_score = float(u @ np.linalg.solve(score0.T @ score0, u))
-    del score_null, info_null
     return WeightedCoxModel(
-        terms, tuple(float(s) for s in np.sqrt(np.diag(naive))), ties, len(time), int(event.sum()),
-        float(weights.sum()), float(loglik_null), float(loglik), wald, float(stats.chi2.sf(wald, p)),
-        robust_score, float(stats.chi2.sf(robust_score, p)), p, iterations, conf_level, covariance)
+        terms, tuple(t.se for t in fit.terms), ties, len(time), int(event.sum()), float(weights.sum()),
+        fit.loglik_null, fit.loglik, wald, float(stats.chi2.sf(wald, p)), robust_score,
+        float(stats.chi2.sf(robust_score, p)), p, fit.iterations, conf_level, covariance, clustered_by)
+
+
+def robust_covariance(likelihood, beta: np.ndarray, naive_covariance: np.ndarray, clusters: np.ndarray
+                      ) -> np.ndarray:
+    """Robust (sandwich) covariance DᵀD, D the case-weighted dfbeta residuals wᵢ·rᵢ·I⁻¹ summed per cluster
+    (Lin & Wei 1989; R ``coxph(robust = TRUE)`` / ``cluster(id)``)."""
+    dfbeta = (likelihood.case_weights[:, None] * likelihood.score_residuals(beta)) @ naive_covariance
+    per_cluster = _per_cluster(dfbeta, clusters)
+    return per_cluster.T @ per_cluster
+
+
+def _per_cluster(values: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+    return np.stack([np.bincount(clusters, values[:, j]) for j in range(values.shape[1])], axis=1)
 
 
 def weighted_logrank_test(time, event, group, weights, cluster=None, ties: str = "efron") -> WeightedLogRankTest:
@@ -218,4 +162,5 @@ def weighted_logrank_test(time, event, group, weights, cluster=None, ties: str =
     return WeightedLogRankTest(fit.robust_score_test, 1, fit.robust_score_p, ties)
 
 
-__all__ = ["WeightedCoxModel", "WeightedLogRankTest", "weighted_cox_regression", "weighted_logrank_test"]
+__all__ = ["WeightedCoxModel", "WeightedLogRankTest", "robust_covariance", "weighted_cox_regression",
+           "weighted_logrank_test"]

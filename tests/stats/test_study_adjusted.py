@@ -82,3 +82,56 @@ def test_a_comparison_that_cannot_be_made_is_said(adjusted):
     table = adjusted_tables((analysis,))["adjusted_survival"]
     assert table.rows[0].cells[1:] == ("—",) * 5 and "not estimable" in table.footnotes[0]
     assert analysis.to_frame().empty
+
+
+MATCHED = ADJUSTED + 'method = "matching"\ncaliper = 0.5\n'
+
+
+@pytest.fixture(scope="module")
+def matched(demo_study, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("matched") / "study"
+    shutil.copytree(demo_study, folder)
+    (folder / "study.toml").write_text((folder / "study.toml").read_text() + MATCHED)
+    return analyse_folder(folder)
+
+
+def test_matching_in_the_report(matched):
+    from oncocohort.stats.matching import nearest_neighbor_match
+    from oncocohort.stats.propensity import propensity_model
+
+    _, datasets, results = matched
+    pfs = results.adjusted[0].result
+    assert results.config.adjusted.method == "matching" and results.config.adjusted.estimand == "att"
+    m = pfs["matching"]
+    assert m["n_treated"] == 21 and m["n_control"] == 11 and m["ratio"] == 1 and "caliper 0.5 SD" in m["method"]
+    # the same matching by hand from the included patients: propensity score, then nearest_neighbor_match
+    included = datasets.adsl[datasets.adsl["included"]].reset_index(drop=True)
+    treated = (included["starting_dose:anlotinib"].astype(float) == 12).astype(int)
+    frame = included.assign(_t=treated)
+    assert m["n_treated_matched"] == m["n_control_matched"] <= 11
+    score = propensity_model(frame, "_t", ["ecog", "histology_group", "age"]).score
+    by_hand = nearest_neighbor_match(treated, score, 0.5)
+    assert m["n_treated_matched"] == int(by_hand.matched_treated.sum())
+    assert "matched set" in pfs["cox"]["method"] and pfs["n"] == 2 * m["n_treated_matched"]
+    tables = build_tables(results)
+    balance, survival = tables["adjusted_balance"], tables["adjusted_survival"]
+    assert [c.label for c in balance.columns][3:] == ["Before matching", "After matching"]
+    assert "propensity-score matching" in survival.title and any("Matching:" in n for n in survival.footnotes)
+    facts = json.loads(json.dumps(results_dict(results)))
+    assert facts["adjusted"]["PFS"]["matching"]["n_treated_matched"] == m["n_treated_matched"]
+
+
+@pytest.mark.parametrize("extra, message", [
+    ('method = "matching"\nestimand = "ate"\n', "matching estimates the ATT"),
+    ('caliper = 0.2\n', "belong to method"),
+    ('method = "matching"\ncaliper = -1.0\n', "positive number of SDs"),
+    ('method = "matching"\nratio = 0\n', "from 1 to 10"),
+])
+def test_matching_settings_are_checked(demo_study, tmp_path, extra, message):
+    from oncocohort.io.study import validate_study
+
+    folder = tmp_path / "study"
+    shutil.copytree(demo_study, folder)
+    (folder / "study.toml").write_text((folder / "study.toml").read_text() + ADJUSTED + extra)
+    problems = [p for p in validate_study(folder).problems if p.table == "adjusted"]
+    assert any(message in p.message for p in problems), [p.message for p in problems]
