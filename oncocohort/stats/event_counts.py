@@ -43,7 +43,7 @@ def count_events(time, event, group=None, stratum=None) -> pd.DataFrame:
     n = len(time)
     stratum_codes, stratum_labels = _label_codes(stratum, n)
     group_codes, group_labels = _label_codes(group, n)
-    time_codes, distinct_times = _sorted_codes(time)
+    time_codes, distinct_times = sorted_codes(time)
     n_groups, n_times = len(group_labels), len(distinct_times)
     key = (stratum_codes * n_groups + group_codes) * n_times + time_codes
     size = len(stratum_labels) * n_groups * n_times
@@ -68,10 +68,10 @@ def count_events(time, event, group=None, stratum=None) -> pd.DataFrame:
     })
 
 
-def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of ``values`` ranked by value, and the sorted distinct values (hashing, then sorting only the
     distinct values: faster than ``np.unique`` on many rows with few distinct values)."""
-    codes, distinct = pd.factorize(values, sort=False)
+    codes, distinct = pd.factorize(values, sort=False, use_na_sentinel=False)  # NaN sorts last, as np.unique
     order = np.argsort(distinct, kind="stable")
     rank = np.empty(len(distinct), dtype=np.int64)
     rank[order] = np.arange(len(distinct))
