@@ -194,8 +194,8 @@ class _PartialLikelihood:
         return self._order
 
     def _row_blocks(self):
-        """Rows sorted by cell, in blocks of ``_BLOCK_ROWS``: (first sorted position, first cell of the block, the block's
-        cell boundaries as CSR row pointers, the block's [1, x, x_j·x_k] columns). Built on first use; kept when
+        """Rows sorted by cell, in blocks of ``_BLOCK_ROWS``: (first sorted position, first cell of the block, the
+        block's cell boundaries as CSR row pointers, its [1, x, x_j·x_k] columns). Built on first use; kept when
         they fit in ``_BLOCK_CACHE_BYTES`` (otherwise the products are rebuilt per call, bounding the memory)."""
         cached = getattr(self, "_blocks", None)
         if cached is not None:
