@@ -55,13 +55,14 @@ def _baseline_lesions(lesions: pd.DataFrame, visits: pd.DataFrame, kind: str, n_
     candidates = np.flatnonzero(of_kind)
     baseline = baseline_keys.get_indexer(lesion_key[candidates])
     matched = candidates[baseline >= 0]
-    rows = lesions.iloc[matched]
-    visit_number = np.searchsorted(visits["visit"].to_numpy(), rows["visit"].to_numpy())
-    repeated = pd.Index(visit_number.astype(np.int64) * n_lesion_ids + rows["lesion_id"].to_numpy(np.int64)
-                        ).duplicated()
+    visit_number = np.searchsorted(visits["visit"].to_numpy(), lesions["visit"].to_numpy()[matched])
+    repeated = pd.Index(visit_number.astype(np.int64) * n_lesion_ids
+                        + lesions["lesion_id"].to_numpy(np.int64)[matched]).duplicated()
     duplicates = np.bincount(visit_number[repeated], minlength=len(visits))
-    return rows.assign(visit_number=visit_number), n_baseline, duplicates, baseline[baseline >= 0], \
-        np.flatnonzero(at_baseline)
+    rows = pd.DataFrame({"status": lesions["status"].array.take(matched),
+                         "diameter_mm": lesions["diameter_mm"].to_numpy(float)[matched],
+                         "visit_number": visit_number})
+    return rows, n_baseline, duplicates, baseline[baseline >= 0], np.flatnonzero(at_baseline)
 
 
 def _target_table(lesions: pd.DataFrame, visits: pd.DataFrame, n_lesion_ids: int) -> pd.DataFrame:
@@ -147,9 +148,11 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
     """
     # work on integer patient codes (fast joins and group-bys); the ids are restored at the end
     codes, ids = pd.factorize(lesions["patient_id"], sort=True)
-    lesions = lesions.assign(patient_id=codes, lesion_id=pd.factorize(lesions["lesion_id"])[0],
-                             kind=lesions["kind"].astype("category"), status=lesions["status"].astype("category"),
-                             nodal=lesions["nodal"].astype("category"))
+    lesions = pd.DataFrame({  # only the columns used, built once (copies of wide frames dominated the run time)
+        "patient_id": codes, "assessment_date": lesions["assessment_date"].to_numpy(dtype="datetime64[ns]"),
+        "lesion_id": pd.factorize(lesions["lesion_id"])[0], "kind": lesions["kind"].astype("category"),
+        "nodal": lesions["nodal"].astype("category"), "diameter_mm": lesions["diameter_mm"].to_numpy(float),
+        "status": lesions["status"].astype("category")}, index=lesions.index)
     index_dates = index_dates[index_dates.index.isin(ids)]
     index_dates.index = ids.get_indexer(index_dates.index)
     # the baseline visit = each lesion's baseline record, dated at the patient's baseline date; then every later scan
@@ -165,7 +168,8 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
     baseline_of[first["patient_id"].to_numpy()] = first["baseline_date"].to_numpy(dtype="datetime64[ns]")
     row_baseline = baseline_of[lesions["patient_id"].to_numpy()]
     after = row_date > row_baseline  # False where the patient has no baseline (NaT)
-    later = lesions[after].assign(baseline_date=row_baseline[after])
+    later = lesions[after]
+    later.insert(len(later.columns), "baseline_date", row_baseline[after])
     frame = pd.concat([baseline.assign(assessment_date=baseline["baseline_date"]), later], ignore_index=True)
     if frame.empty:  # nobody has a baseline scan: no visit can be assessed
         columns = list(VISIT_COLUMNS) + ["is_baseline", "complete", "target_pd", "baseline_sum"]
@@ -173,7 +177,7 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
                              for c in columns})
     # one integer key per visit (patient code × 10⁶ + day number) and per lesion-visit: fast joins
     day = (frame["assessment_date"] - pd.Timestamp("1900-01-01")).dt.days.to_numpy()
-    frame = frame.assign(visit=frame["patient_id"].to_numpy().astype(np.int64) * 1_000_000 + day)
+    frame["visit"] = frame["patient_id"].to_numpy().astype(np.int64) * 1_000_000 + day
     n_lesion_ids = int(frame["lesion_id"].max()) + 1
     visits = frame[["visit", "patient_id", "assessment_date", "baseline_date"]].drop_duplicates("visit").sort_values(
         "visit").reset_index(drop=True)
@@ -260,9 +264,10 @@ def _reasons(v: pd.DataFrame) -> pd.Series:
     reasons[zero_nadir] = "PD: reappearance, " + increase[zero_nadir] + " mm after a zero nadir"
     reasons[t.eq("NE")] = "NE: target lesion(s) not measured"
     reasons[t.eq("CR")] = "CR: non-nodal targets absent, nodes < 10 mm (sum " + sum_text[t.eq("CR")] + " mm)"
+    from_baseline = _fmt(v["pct_from_baseline"])
     for label, rule in (("PR", "≥ 30 % below baseline"), ("SD", "neither PR nor PD")):
         m = t.eq(label)
-        reasons[m] = f"{label}: " + _fmt(v["pct_from_baseline"])[m] + f" % from baseline ({rule})"
+        reasons[m] = f"{label}: " + from_baseline[m] + f" % from baseline ({rule})"
     nt_pd = v["non_target_response"].eq("PD")
     reasons[nt_pd] = reasons[nt_pd].where(reasons[nt_pd] == "", reasons[nt_pd] + "; ") + "non-target progression"
     new_pd = v["new_pd"]
