@@ -93,6 +93,9 @@ def main() -> None:
         for n in sizes:
             start = time.perf_counter()
             studies[n] = work / f"study_{n}"
+            if args.keep and (studies[n] / "study.toml").exists():  # the same seeds give the same study
+                print(f"study of {n:,} patients: reused {studies[n]}", flush=True)
+                continue
             rows = write_study(studies[n], n, "csv")
             print(f"study of {n:,} patients written in {time.perf_counter() - start:.0f} s: "
                   + ", ".join(f"{name} {count:,}" for name, count in rows.items()), flush=True)
