@@ -208,12 +208,12 @@ class _PartialLikelihood:
         width = 1 + p + len(self.pairs)
         keep = len(order) * width * 8 <= _BLOCK_CACHE_BYTES
         blocks = []
+        sorted_x = self.x[order]
         for lo in range(0, len(order), _BLOCK_ROWS):
-            rows = order[lo:lo + _BLOCK_ROWS]
             cells = sorted_cell[lo:lo + _BLOCK_ROWS]
-            bounds = np.r_[0, np.flatnonzero(cells[1:] != cells[:-1]) + 1, len(rows)]
-            x = self.x[rows]
-            block = np.empty((len(rows), width))
+            bounds = np.r_[0, np.flatnonzero(cells[1:] != cells[:-1]) + 1, len(cells)]
+            x = sorted_x[lo:lo + _BLOCK_ROWS]
+            block = np.empty((len(cells), width))
             block[:, 0] = 1.0
             block[:, 1:1 + p] = x
             np.multiply(x[:, rows_j], x[:, cols_k], out=block[:, 1 + p:])
@@ -272,9 +272,14 @@ class _PartialLikelihood:
         return loglik, score_cells, info_cells
 
     def evaluate(self, beta: np.ndarray):
-        """(log-likelihood, score vector, information matrix) at β."""
-        loglik, score_cells, info_cells = self.contributions(beta)
-        return loglik, score_cells.sum(axis=0), info_cells.sum(axis=0)
+        """(log-likelihood, score vector, information matrix) at β. The last point is remembered (the fit starts
+        where check_estimable looked: β = 0)."""
+        key = np.asarray(beta, float).tobytes()
+        last = getattr(self, "_last_evaluation", None)
+        if last is None or last[0] != key:
+            loglik, score_cells, info_cells = self.contributions(beta)
+            last = self._last_evaluation = (key, loglik, score_cells.sum(axis=0), info_cells.sum(axis=0))
+        return last[1], last[2].copy(), last[3].copy()
 
     def cell_times(self) -> np.ndarray:
         """The time of each (stratum, time) cell."""
