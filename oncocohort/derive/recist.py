@@ -35,37 +35,77 @@ VISIT_COLUMNS = ("patient_id", "assessment_date", "sum_mm", "pct_from_baseline",
                  "target_response", "non_target_response", "new_lesion", "overall_response", "reason")
 
 
+def _baseline_lesions(lesions: pd.DataFrame, visits: pd.DataFrame, kind: str, n_lesion_ids: int):
+    """The ``kind`` lesions of each patient's baseline matched to that kind's records at each visit.
+
+    Returns (rows: the matched records, each with ``visit_number`` = position in ``visits``; n_baseline: baseline
+    lesions of the visit's patient, per visit; duplicates: matched records beyond the first of a lesion at a visit,
+    per visit; baseline: the baseline lesion (position in the baseline list) of each matched record). A visit's
+    "grid" — every baseline lesion × the visit, with the visit's record(s) of it or a blank — has
+    n_baseline + duplicates rows, of which n_baseline − (matched − duplicates) are blank. Integer keys and
+    ``np.bincount`` instead of a merge of visits × lesions (the grid is never built)."""
+    of_kind = lesions["kind"].eq(kind).to_numpy()
+    at_baseline = (lesions["assessment_date"] == lesions["baseline_date"]).to_numpy() & of_kind
+    patient = lesions["patient_id"].to_numpy(np.int64)
+    lesion_key = patient * n_lesion_ids + lesions["lesion_id"].to_numpy(np.int64)
+    baseline_keys = pd.Index(lesion_key[at_baseline])
+    n_patients = int(visits["patient_id"].max()) + 1 if len(visits) else 0
+    per_patient = np.bincount(patient[at_baseline], minlength=n_patients)
+    n_baseline = per_patient[visits["patient_id"].to_numpy(np.int64)]
+    candidates = np.flatnonzero(of_kind)
+    baseline = baseline_keys.get_indexer(lesion_key[candidates])
+    matched = candidates[baseline >= 0]
+    visit_number = np.searchsorted(visits["visit"].to_numpy(), lesions["visit"].to_numpy()[matched])
+    repeated = pd.Index(visit_number.astype(np.int64) * n_lesion_ids
+                        + lesions["lesion_id"].to_numpy(np.int64)[matched]).duplicated()
+    duplicates = np.bincount(visit_number[repeated], minlength=len(visits))
+    rows = pd.DataFrame({"status": lesions["status"].array.take(matched),
+                         "diameter_mm": lesions["diameter_mm"].to_numpy(float)[matched],
+                         "visit_number": visit_number})
+    return rows, n_baseline, duplicates, baseline[baseline >= 0], np.flatnonzero(at_baseline)
+
+
 def _target_table(lesions: pd.DataFrame, visits: pd.DataFrame, n_lesion_ids: int) -> pd.DataFrame:
-    """Per visit: sum of measured target diameters, number unmeasured, and whether the CR condition holds."""
-    at_baseline = lesions["assessment_date"] == lesions["baseline_date"]
-    targets = lesions.loc[at_baseline & (lesions["kind"] == "target"), ["patient_id", "lesion_id", "nodal"]]
-    grid = visits[["patient_id", "visit"]].merge(targets, on="patient_id")
-    measured = lesions.loc[lesions["kind"] == "target", ["visit", "lesion_id", "status", "diameter_mm"]]
-    measured = measured.set_index(measured["visit"] * n_lesion_ids + measured["lesion_id"])[["status", "diameter_mm"]]
-    grid = grid.join(measured, on=grid["visit"] * n_lesion_ids + grid["lesion_id"])
-    value = np.select(
-        [grid["status"].eq("present"), grid["status"].eq("too_small"), grid["status"].eq("absent")],
-        [grid["diameter_mm"].to_numpy(float), TOO_SMALL_MM, 0.0], default=np.nan)
-    grid["value"] = value
-    nodal = grid["nodal"].eq("yes")
-    grid["cr_ok"] = (~nodal & (grid["value"] == 0)) | (nodal & (grid["value"] < NODE_NORMAL_MM))
-    grid["missing"] = np.isnan(value)
-    return grid.groupby("visit").agg(sum_mm=("value", "sum"), n_targets=("lesion_id", "size"),
-                                     n_missing=("missing", "sum"), cr_ok=("cr_ok", "all"))
+    """Per visit with baseline targets: sum of measured target diameters, number of targets (grid rows), number
+    unmeasured, and whether the CR condition holds for every target."""
+    rows, n_baseline, duplicates, baseline, baseline_rows = _baseline_lesions(lesions, visits, "target",
+                                                                              n_lesion_ids)
+    status = rows["status"]
+    value = np.select([status.eq("present"), status.eq("too_small"), status.eq("absent")],
+                      [rows["diameter_mm"].to_numpy(float), TOO_SMALL_MM, 0.0], default=np.nan)
+    nodal = lesions["nodal"].to_numpy()[baseline_rows][baseline] == "yes"  # nodal as recorded at baseline
+    cr_ok = (~nodal & (value == 0)) | (nodal & (value < NODE_NORMAL_MM))
+    number, size = rows["visit_number"].to_numpy(), len(visits)
+    matched = np.bincount(number, minlength=size)
+    n_targets = n_baseline + duplicates
+    table = pd.DataFrame({
+        "sum_mm": pd.Series(value).groupby(number).sum().reindex(range(size), fill_value=0.0).to_numpy(),
+        "n_targets": n_targets,
+        "n_missing": n_baseline - (matched - duplicates) + np.bincount(number, np.isnan(value), size).astype(int),
+        "cr_ok": np.bincount(number, cr_ok, size).astype(int) == n_targets,
+    }, index=visits["visit"].to_numpy())
+    table.index.name = "visit"
+    return table[n_targets > 0]
 
 
 def _non_target_table(lesions: pd.DataFrame, visits: pd.DataFrame, n_lesion_ids: int) -> pd.DataFrame:
-    at_baseline = lesions["assessment_date"] == lesions["baseline_date"]
-    non_targets = lesions.loc[at_baseline & (lesions["kind"] == "non_target"), ["patient_id", "lesion_id"]]
-    grid = visits[["patient_id", "visit"]].merge(non_targets, on="patient_id")
-    seen = lesions.loc[lesions["kind"] == "non_target", ["visit", "lesion_id", "status"]]
-    seen = seen.set_index(seen["visit"] * n_lesion_ids + seen["lesion_id"])[["status"]]
-    grid = grid.join(seen, on=grid["visit"] * n_lesion_ids + grid["lesion_id"])
-    grid["progression"] = grid["status"].eq("progression")
-    grid["absent"] = grid["status"].eq("absent")
-    grid["unknown"] = grid["status"].isna() | grid["status"].eq("not_evaluated")
-    table = grid.groupby("visit").agg(nt_progression=("progression", "any"), nt_all_absent=("absent", "all"),
-                                      nt_unknown=("unknown", "any"))
+    """Per visit with baseline non-targets: any unequivocal progression, all absent, any not evaluated/missing."""
+    rows, n_baseline, duplicates, _, _ = _baseline_lesions(lesions, visits, "non_target", n_lesion_ids)
+    status = rows["status"]
+    number, size = rows["visit_number"].to_numpy(), len(visits)
+    blank = n_baseline - (np.bincount(number, minlength=size) - duplicates)
+    grid_rows = n_baseline + duplicates
+
+    def count(mask):
+        return np.bincount(number, mask.to_numpy(bool), size)
+
+    table = pd.DataFrame({
+        "nt_progression": count(status.eq("progression")) > 0,
+        "nt_all_absent": count(status.eq("absent")) == grid_rows,
+        "nt_unknown": (blank > 0) | (count(status.isna() | status.eq("not_evaluated")) > 0),
+    }, index=visits["visit"].to_numpy())
+    table.index.name = "visit"
+    table = table[grid_rows > 0]
     table["non_target_response"] = np.select(
         [table["nt_progression"], table["nt_unknown"], table["nt_all_absent"]], ["PD", "NE", "CR"],
         default="NON-CR/NON-PD")
@@ -108,15 +148,28 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
     """
     # work on integer patient codes (fast joins and group-bys); the ids are restored at the end
     codes, ids = pd.factorize(lesions["patient_id"], sort=True)
-    lesions = lesions.assign(patient_id=codes, lesion_id=pd.factorize(lesions["lesion_id"])[0],
-                             kind=lesions["kind"].astype("category"), status=lesions["status"].astype("category"),
-                             nodal=lesions["nodal"].astype("category"))
+    lesions = pd.DataFrame({  # only the columns used, built once (copies of wide frames dominated the run time)
+        "patient_id": codes, "assessment_date": lesions["assessment_date"].to_numpy(dtype="datetime64[ns]"),
+        "lesion_id": pd.factorize(lesions["lesion_id"])[0], "kind": lesions["kind"].astype("category"),
+        "nodal": lesions["nodal"].astype("category"), "diameter_mm": lesions["diameter_mm"].to_numpy(float),
+        "status": lesions["status"].astype("category")}, index=lesions.index)
     index_dates = index_dates[index_dates.index.isin(ids)]
     index_dates.index = ids.get_indexer(index_dates.index)
     # the baseline visit = each lesion's baseline record, dated at the patient's baseline date; then every later scan
-    baseline = baseline_records(lesions, index_dates, baseline_window_days)
-    later = lesions.join(baseline.groupby("patient_id")["baseline_date"].first(), on="patient_id", how="inner")
-    later = later[later["assessment_date"] > later["baseline_date"]]
+    # only records in some patient's baseline window can be baseline records: give baseline_records just those
+    start_of = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
+    start_of[index_dates.index.to_numpy()] = index_dates.to_numpy(dtype="datetime64[ns]")
+    row_start = start_of[lesions["patient_id"].to_numpy()]
+    row_date = lesions["assessment_date"].to_numpy(dtype="datetime64[ns]")
+    in_window = (row_date <= row_start) & (row_date >= row_start - np.timedelta64(baseline_window_days, "D"))
+    baseline = baseline_records(lesions[in_window], index_dates, baseline_window_days)
+    baseline_of = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
+    first = baseline.drop_duplicates("patient_id")
+    baseline_of[first["patient_id"].to_numpy()] = first["baseline_date"].to_numpy(dtype="datetime64[ns]")
+    row_baseline = baseline_of[lesions["patient_id"].to_numpy()]
+    after = row_date > row_baseline  # False where the patient has no baseline (NaT)
+    later = lesions[after]
+    later.insert(len(later.columns), "baseline_date", row_baseline[after])
     frame = pd.concat([baseline.assign(assessment_date=baseline["baseline_date"]), later], ignore_index=True)
     if frame.empty:  # nobody has a baseline scan: no visit can be assessed
         columns = list(VISIT_COLUMNS) + ["is_baseline", "complete", "target_pd", "baseline_sum"]
@@ -124,7 +177,7 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
                              for c in columns})
     # one integer key per visit (patient code × 10⁶ + day number) and per lesion-visit: fast joins
     day = (frame["assessment_date"] - pd.Timestamp("1900-01-01")).dt.days.to_numpy()
-    frame = frame.assign(visit=frame["patient_id"].to_numpy().astype(np.int64) * 1_000_000 + day)
+    frame["visit"] = frame["patient_id"].to_numpy().astype(np.int64) * 1_000_000 + day
     n_lesion_ids = int(frame["lesion_id"].max()) + 1
     visits = frame[["visit", "patient_id", "assessment_date", "baseline_date"]].drop_duplicates("visit").sort_values(
         "visit").reset_index(drop=True)
@@ -211,9 +264,10 @@ def _reasons(v: pd.DataFrame) -> pd.Series:
     reasons[zero_nadir] = "PD: reappearance, " + increase[zero_nadir] + " mm after a zero nadir"
     reasons[t.eq("NE")] = "NE: target lesion(s) not measured"
     reasons[t.eq("CR")] = "CR: non-nodal targets absent, nodes < 10 mm (sum " + sum_text[t.eq("CR")] + " mm)"
+    from_baseline = _fmt(v["pct_from_baseline"])
     for label, rule in (("PR", "≥ 30 % below baseline"), ("SD", "neither PR nor PD")):
         m = t.eq(label)
-        reasons[m] = f"{label}: " + _fmt(v["pct_from_baseline"])[m] + f" % from baseline ({rule})"
+        reasons[m] = f"{label}: " + from_baseline[m] + f" % from baseline ({rule})"
     nt_pd = v["non_target_response"].eq("PD")
     reasons[nt_pd] = reasons[nt_pd].where(reasons[nt_pd] == "", reasons[nt_pd] + "; ") + "non-target progression"
     new_pd = v["new_pd"]

@@ -75,85 +75,92 @@ def overall_survival(index_dates: pd.Series, followup: pd.DataFrame, options: En
     return pd.DataFrame(rows, columns=list(TTE_COLUMNS))
 
 
-def _progression_row(pid, paramcd, start, assessments: list[tuple[pd.Timestamp, object]], death, new_therapy,
-                     options):
-    """PFS/DoR for one patient; ``assessments`` = (date, overall response) pairs of the patient, any order.
-
-    Plain Python over the patient's few assessments: a pandas frame per patient made PFS of 20,000 patients take
-    minutes."""
-    cutoff = pd.Timestamp(options.data_cutoff)
-    visits = [(date, response) for date, response in assessments
-              if pd.notna(date) and start < date <= cutoff]
-    evaluable = [date for date, response in visits if pd.notna(response) and response != "NE"]
-    pd_dates = [date for date, response in visits if pd.notna(response) and response == "PD"]
-    first_pd = min(pd_dates) if pd_dates else pd.NaT
-    death = death if pd.notna(death) and death <= cutoff else pd.NaT
-    candidates = [d for d in (first_pd, death) if pd.notna(d)]
-    event_date = min(candidates) if candidates else pd.NaT
-
-    def last_evaluable(before):
-        dates = [date for date in evaluable if date <= before]
-        return max(dates) if dates else pd.NaT
-
-    if options.censor_at_new_therapy and pd.notna(new_therapy) and new_therapy <= cutoff and (
-            pd.isna(event_date) or new_therapy < event_date):
-        last = last_evaluable(new_therapy)
-        end = last if pd.notna(last) else start
-        where = _iso(last) if pd.notna(last) else "(none: the start)"
-        return _row(pid, paramcd, start, end, 3, f"new anticancer therapy on {_iso(new_therapy)} before progression: "
-                    f"censored at the last evaluable assessment {where}")
-    if pd.notna(event_date):
-        what = " and ".join(n for n, d in (("PD", first_pd), ("death", death)) if pd.notna(d) and d == event_date)
-        last = last_evaluable(event_date - pd.Timedelta(days=1))
-        if not evaluable and pd.isna(first_pd):
-            window = options.death_window_days
-            if window is not None and (event_date - start).days > window:
-                return _row(pid, paramcd, start, start, 2, f"death on {_iso(event_date)} more than {window} days after "
-                            "the start without any tumour assessment: censored at the start")
-        reference = last if pd.notna(last) else start
-        if options.missed_assessments and options.assessment_interval_days and (
-                (event_date - reference).days > options.missed_assessments * options.assessment_interval_days):
-            return _row(pid, paramcd, start, reference, 4, f"{what} on {_iso(event_date)} after ≥ "
-                        f"{options.missed_assessments} missed assessments: censored at the last evaluable "
-                        f"assessment {_iso(reference)}")
-        return _row(pid, paramcd, start, event_date, 0, f"{what} on {_iso(event_date)}")
-    if not evaluable:
-        return _row(pid, paramcd, start, start, 2,
-                    "no evaluable tumour assessment after the start: censored at the start")
-    last = max(evaluable)
-    return _row(pid, paramcd, start, last, 1, f"no progression or death: censored at the last evaluable assessment "
-                f"{_iso(last)}")
+def _iso_dates(values) -> np.ndarray:
+    """Dates as YYYY-MM-DD text (vectorised; NaT → "NaT")."""
+    return np.datetime_as_string(np.asarray(values, dtype="datetime64[ns]"), unit="D").astype(object)
 
 
-def _assessments_by_patient(visits: pd.DataFrame) -> dict[object, list[tuple[pd.Timestamp, object]]]:
-    """patient_id → list of (assessment date as a Timestamp, overall response), in one pass over ``visits``."""
-    dates = pd.to_datetime(visits["assessment_date"])
-    out: dict[object, list] = {}
-    for pid, date, response in zip(visits["patient_id"], dates, visits["overall_response"]):
-        out.setdefault(pid, []).append((date, response))
-    return out
+def _last_before(visits: pd.DataFrame, limit: pd.Series) -> pd.Series:
+    """Per patient of ``limit`` (indexed by patient), the last evaluable assessment on or before the limit (NaT
+    when none, or when the limit is NaT)."""
+    bound = visits["patient_id"].map(limit)
+    before = visits[visits["evaluable"] & (visits["date"] <= bound)]
+    return before.groupby("patient_id")["date"].max().reindex(limit.index)
 
 
 def progression_free_survival(index_dates: pd.Series, visits: pd.DataFrame, followup: pd.DataFrame,
-                              options: EndpointOptions) -> pd.DataFrame:
-    """PFS per patient of ``index_dates``; ``visits``: patient_id, assessment_date, overall_response."""
+                              options: EndpointOptions, paramcd: str = "PFS") -> pd.DataFrame:
+    """PFS per patient of ``index_dates``; ``visits``: patient_id, assessment_date, overall_response.
+
+    Vectorised over patients (a group-by per quantity: first PD, last evaluable assessment before a limit), the
+    rules of the module docstring applied in order with ``np.select``; same rows, codes and reasons as a loop
+    over patients (tests/derive/test_time_to_event.py keeps that loop as the reference)."""
+    cutoff = pd.Timestamp(options.data_cutoff)
+    starts = index_dates.sort_index()
+    patients = starts.index
     status = followup.drop_duplicates("patient_id").set_index("patient_id")
-    by_patient = _assessments_by_patient(visits)
-    deaths = status["death_date"].to_dict()
-    new_therapy = status["new_anticancer_therapy_date"].to_dict() if "new_anticancer_therapy_date" in status else {}
-    rows = [_progression_row(pid, "PFS", start, by_patient.get(pid, []), deaths.get(pid, pd.NaT),
-                             new_therapy.get(pid), options)
-            for pid, start in index_dates.sort_index().items()]
-    return pd.DataFrame(rows, columns=list(TTE_COLUMNS))
+    death = status["death_date"].reindex(patients) if len(status) else pd.Series(pd.NaT, index=patients)
+    death = pd.to_datetime(death).where(lambda d: d <= cutoff)
+    new_therapy = (pd.to_datetime(status["new_anticancer_therapy_date"]).reindex(patients)
+                   if "new_anticancer_therapy_date" in status else pd.Series(pd.NaT, index=patients))
+    scans = pd.DataFrame({"patient_id": visits["patient_id"].to_numpy(),
+                          "date": pd.to_datetime(visits["assessment_date"]).to_numpy(),
+                          "response": visits["overall_response"].to_numpy()})
+    scans = scans[scans["patient_id"].isin(patients)]
+    scans = scans[(scans["date"] > scans["patient_id"].map(starts)) & (scans["date"] <= cutoff)]
+    response = scans["response"]
+    scans = scans.assign(evaluable=response.notna() & response.ne("NE"))
+    by_patient = scans.groupby("patient_id")
+    first_pd = scans[response.eq("PD")].groupby("patient_id")["date"].min().reindex(patients)
+    any_evaluable = by_patient["evaluable"].any().reindex(patients, fill_value=False).astype(bool)
+    last_evaluable = scans[scans["evaluable"]].groupby("patient_id")["date"].max().reindex(patients)
+    event_date = pd.concat([first_pd, death], axis=1).min(axis=1)
+    new_first = options.censor_at_new_therapy & new_therapy.notna() & (new_therapy <= cutoff) & (
+        event_date.isna() | (new_therapy < event_date))
+    before_new = _last_before(scans, new_therapy.where(new_first))
+    before_event = _last_before(scans, (event_date - pd.Timedelta(days=1)).where(event_date.notna()))
+    has_event = event_date.notna()
+    window = options.death_window_days
+    too_late = (~any_evaluable & first_pd.isna() & has_event &
+                ((event_date - starts).dt.days > window)) if window is not None else pd.Series(False, index=patients)
+    reference = before_event.fillna(starts)
+    missed = has_event & pd.Series(bool(options.missed_assessments and options.assessment_interval_days),
+                                   index=patients)
+    if options.missed_assessments and options.assessment_interval_days:
+        missed &= (event_date - reference).dt.days > options.missed_assessments * options.assessment_interval_days
+    rules = [new_first, has_event & too_late, has_event & missed, has_event, ~any_evaluable]
+    cnsr = np.select(rules, [3, 2, 4, 0, 2], default=1)
+    end = np.select(rules, [before_new.fillna(starts), starts, reference, event_date, starts],
+                    default=last_evaluable).astype("datetime64[ns]")
+    iso_event, iso_reference = _iso_dates(event_date), _iso_dates(reference)
+    pd_then = first_pd.notna() & (first_pd == event_date)
+    death_then = death.notna() & (death == event_date)
+    what = np.where(pd_then & death_then, "PD and death", np.where(pd_then, "PD", "death")).astype(object)
+    where = np.where(before_new.notna(), _iso_dates(before_new), "(none: the start)").astype(object)
+    reason = np.select(rules, [
+        "new anticancer therapy on " + _iso_dates(new_therapy) + " before progression: censored at the last "
+        "evaluable assessment " + where,
+        "death on " + iso_event + f" more than {window} days after the start without any tumour assessment: "
+        "censored at the start",
+        what + " on " + iso_event + f" after ≥ {options.missed_assessments} missed assessments: censored at the "
+        "last evaluable assessment " + iso_reference,
+        what + " on " + iso_event,
+        np.full(len(patients), "no evaluable tumour assessment after the start: censored at the start", object),
+    ], default="no progression or death: censored at the last evaluable assessment " + _iso_dates(last_evaluable))
+    if not len(patients):
+        return pd.DataFrame([], columns=list(TTE_COLUMNS))
+    start_values = starts.to_numpy(dtype="datetime64[ns]")
+    days = ((end - start_values) // np.timedelta64(1, "D")).astype(np.int64)
+    return pd.DataFrame({"patient_id": patients.to_numpy(), "paramcd": paramcd, "start_date": start_values,
+                         "end_date": end, "days": days, "months": days / DAYS_PER_MONTH,
+                         "event": (cnsr == 0).astype(np.int64), "cnsr": cnsr.astype(np.int64),
+                         "reason": reason.astype(object)}, columns=list(TTE_COLUMNS))
 
 
 def duration_of_response(first_response: pd.Series, visits: pd.DataFrame, followup: pd.DataFrame,
                          options: EndpointOptions) -> pd.DataFrame:
     """DoR for responders: ``first_response`` = first CR/PR date per patient (NaT = not a responder, left out)."""
-    responders = first_response.dropna()
-    table = progression_free_survival(responders, visits, followup, options)
-    table["paramcd"] = "DOR"
-    return table
+    return progression_free_survival(first_response.dropna(), visits, followup, options, paramcd="DOR")
 
 
 def follow_up_time(index_dates: pd.Series, followup: pd.DataFrame, options: EndpointOptions) -> pd.DataFrame:

@@ -92,3 +92,34 @@ def test_strata_give_separate_baselines():
     b = cox_model(frame, "time", "status", ["trt", "karno"])
     assert a.terms[0].coef != pytest.approx(b.terms[0].coef)
     assert a.method == "Cox proportional-hazards model (Efron ties), Wald CI"
+
+
+@pytest.mark.parametrize("block_rows, cache_bytes", [(1 << 16, 1 << 29), (7, 1 << 29), (5, 0)])
+def test_cell_sums_equal_bincount_definition(monkeypatch, block_rows, cache_bytes):
+    """The per-cell sums (sorted rows, sparse products per block, blocks cached or rebuilt) equal one bincount
+    per column, over strata and tied times, and the fit does not depend on the block size."""
+    from oncocohort.stats import cox as cox_module
+
+    monkeypatch.setattr(cox_module, "_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(cox_module, "_BLOCK_CACHE_BYTES", cache_bytes)
+    rng = np.random.default_rng(3)
+    n = 60
+    x = rng.normal(size=(n, 3))
+    time, event, stratum = rng.integers(1, 9, n).astype(float), rng.integers(0, 2, n), rng.integers(0, 2, n)
+    likelihood = cox_module._PartialLikelihood(x, time, event, stratum, "efron")
+    w = rng.uniform(0.5, 2, n)
+    for _ in range(2):  # first call builds the blocks, the second reuses (or rebuilds) them
+        s0, s1, s2 = likelihood._sums(w)
+        c = likelihood.cell
+        np.testing.assert_allclose(s0, np.bincount(c, w, likelihood.n_cells), rtol=1e-12)
+        for j in range(3):
+            np.testing.assert_allclose(s1[:, j], np.bincount(c, w * likelihood.x[:, j], likelihood.n_cells),
+                                       rtol=1e-12)
+            for k in range(3):
+                np.testing.assert_allclose(
+                    s2[:, j, k], np.bincount(c, w * likelihood.x[:, j] * likelihood.x[:, k], likelihood.n_cells),
+                    rtol=1e-12, atol=1e-12)
+    fit = cox_module.cox_regression(time, event, x, stratum=stratum)
+    monkeypatch.setattr(cox_module, "_BLOCK_ROWS", 1 << 16)
+    reference = cox_module.cox_regression(time, event, x, stratum=stratum)
+    np.testing.assert_allclose([t.coef for t in fit.terms], [t.coef for t in reference.terms], rtol=1e-10)

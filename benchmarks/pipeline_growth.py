@@ -1,0 +1,118 @@
+"""Benchmark: how the study-folder pipeline grows with the number of patients — `validate`, `derive` and `report`
+(HTML + DOCX) on the demo-shaped study at 1e3, 1e4 (and 1e5) patients; goal: 1e5 patients through all three in
+under 2 minutes and under 2 GB, cost linear in n.
+
+    python benchmarks/pipeline_growth.py [--sizes 1000,10000,100000] [--reference /work/main] [--keep DIR]
+
+Each stage is one `python -m oncocohort …` run in its own measuring child (benchmarks/report_scale.py's
+``_MEASURE``): wall seconds, CPU seconds (user + system, the fairer figure on a shared machine) and peak RSS of the
+stage's process. The table gives each stage at each size and the growth factor per 10× patients (1.0 per 10× would
+be constant cost, 10 linear). With ``--reference DIR`` (another checkout, e.g. ``git archive 0d0d5c7 | tar -x -C
+/tmp/old``) the same studies also run with that checkout's package and the CPU ratio reference / this checkout is
+printed per stage. The studies are built by report_scale.write_study (the demo study repeated with new seeds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report_scale import _MEASURE, write_study  # noqa: E402
+
+STAGES = ("validate", "derive", "report")
+
+
+def run_stage(code_dir: Path, stage: str, study: Path, out: Path) -> dict:
+    """One CLI stage from ``code_dir`` (its package is imported) → wall, CPU seconds and peak RSS (MiB)."""
+    command = [sys.executable, "-m", "oncocohort", stage, str(study)]
+    if stage == "derive":
+        command += ["--out", str(out / "derived")]
+    elif stage == "report":
+        command += ["--out", str(out / "report"), "--format", "html,docx"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    measured = subprocess.run([sys.executable, "-c", _MEASURE, str(code_dir), *command], capture_output=True,
+                              text=True, env=env, check=True)
+    result = json.loads(measured.stdout)
+    if result["returncode"] != 0:
+        raise SystemExit(f"{stage} failed ({code_dir}, {study}):\n{result['stdout'][-3000:]}\n"
+                         f"{result['stderr'][-3000:]}")
+    return {"wall": result["seconds"], "cpu": result["cpu_seconds"], "rss": result["peak_rss_mib"]}
+
+
+def growth_table(sizes: list[int], results: dict[tuple[int, str], dict]) -> str:
+    lines = [f"{'stage':<10}{'patients':>10}{'wall s':>9}{'CPU s':>9}{'peak RSS MiB':>14}"
+             f"{'CPU growth /10x':>17}{'RSS growth /10x':>17}"]
+    for stage in (*STAGES, "total"):
+        for i, n in enumerate(sizes):
+            r = results[(n, stage)]
+            growth_cpu = growth_rss = ""
+            if i:  # growth per 10x patients, whatever the step between the sizes
+                previous, decades = results[(sizes[i - 1], stage)], math.log10(n / sizes[i - 1])
+                growth_cpu = f"{(r['cpu'] / previous['cpu']) ** (1 / decades):.1f}x"
+                growth_rss = f"{(r['rss'] / previous['rss']) ** (1 / decades):.1f}x"
+            lines.append(f"{stage:<10}{n:>10,}{r['wall']:>9.1f}{r['cpu']:>9.1f}{r['rss']:>14.0f}"
+                         f"{growth_cpu:>17}{growth_rss:>17}")
+    return "\n".join(lines)
+
+
+def measure(code_dir: Path, sizes: list[int], studies: dict[int, Path], work: Path, label: str) -> dict:
+    results: dict[tuple[int, str], dict] = {}
+    for n in sizes:
+        out = work / f"out_{label}_{n}"
+        out.mkdir(parents=True, exist_ok=True)
+        for stage in STAGES:
+            results[(n, stage)] = run_stage(code_dir, stage, studies[n], out)
+            r = results[(n, stage)]
+            print(f"  [{label}] {n:>7,} patients  {stage:<9} wall {r['wall']:7.1f} s  CPU {r['cpu']:7.1f} s  "
+                  f"peak RSS {r['rss']:6.0f} MiB", flush=True)
+        results[(n, "total")] = {"wall": sum(results[(n, s)]["wall"] for s in STAGES),
+                                 "cpu": sum(results[(n, s)]["cpu"] for s in STAGES),
+                                 "rss": max(results[(n, s)]["rss"] for s in STAGES)}
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--reference", type=Path, help="another checkout to run on the same studies")
+    parser.add_argument("--keep", type=Path, help="write studies and outputs here instead of a temporary folder")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    here = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.keep or Path(tmp)
+        studies = {}
+        for n in sizes:
+            start = time.perf_counter()
+            studies[n] = work / f"study_{n}"
+            if args.keep and (studies[n] / "study.toml").exists():  # the same seeds give the same study
+                print(f"study of {n:,} patients: reused {studies[n]}", flush=True)
+                continue
+            rows = write_study(studies[n], n, "csv")
+            print(f"study of {n:,} patients written in {time.perf_counter() - start:.0f} s: "
+                  + ", ".join(f"{name} {count:,}" for name, count in rows.items()), flush=True)
+        ours = measure(here, sizes, studies, work, "this checkout")
+        print("\nthis checkout\n" + growth_table(sizes, ours))
+        total = ours[(sizes[-1], "total")]
+        print(f"\ngoal at 1e5 patients: < 120 s and < 2048 MiB; at {sizes[-1]:,}: wall {total['wall']:.0f} s "
+              f"(CPU {total['cpu']:.0f} s), peak RSS {total['rss']:.0f} MiB")
+        if args.reference:
+            theirs = measure(args.reference.resolve(), sizes, studies, work, "reference")
+            print(f"\nreference {args.reference}\n" + growth_table(sizes, theirs))
+            print("\nCPU ratio reference / this checkout:")
+            for n in sizes:
+                ratios = (f"{stage} {theirs[(n, stage)]['cpu'] / ours[(n, stage)]['cpu']:.2f}x"
+                          for stage in (*STAGES, "total"))
+                print(f"  {n:>7,} patients  " + "  ".join(ratios))
+
+
+if __name__ == "__main__":
+    main()
