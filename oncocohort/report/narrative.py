@@ -162,6 +162,9 @@ def _methods(w: _Writer) -> str:
     if s.get("rmst_horizon") is not None:
         text += (f" The RMST to {general(s['rmst_horizon'], w.style)} {w.unit} is the area under the "
                  "Kaplan–Meier curve up to that time, with the standard error of R survfit.")
+        if any(g.get("rmst") for groups in r["subgroup_survival"].values() for g in groups):
+            text += (" Between the two groups of a two-group subgroup, the RMST difference and ratio are given with "
+                     "Wald CIs and the p-value of the difference, as R survRM2 computes them.")
     ties = s["ties"].capitalize()
     text += (" Survival was compared between subgroups by the log-rank test, and hazard ratios were estimated by Cox "
              f"regression ({ties} ties, Wald CIs and p-values); proportional hazards were checked with scaled "
