@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from ..stats.kaplan_meier import survival_quantile
 from ..stats.study_landmark import CensoringSensitivity, StudyLandmarkResults
 from .formatting import count_percent, estimate_ci, general, p_value
 from .journal_style import DEFAULT_STYLE, Style
@@ -24,13 +23,14 @@ def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: S
         return None
     landmark = general(results.response_landmark, style)
     rows = []
-    for group, curve in zip(analysis.groups, analysis.curves):
+    for group, curve, median in zip(analysis.groups, analysis.curves, results.os_by_response_medians):
         if curve is None:
             rows.append(Row((group.capitalize(), "0", "", "")))
             continue
-        median = survival_quantile(curve, 0.5)
         rows.append(Row((group.capitalize(), str(curve.n), count_percent(curve.events, curve.n, style),
                          estimate_ci(median.estimate, median.lower, median.upper, style=style))))
+    median_method = next((m.method for m in results.os_by_response_medians if m is not None), "")
+    ties = analysis.cox.ties.capitalize() if analysis.cox is not None else ""
     hr = "not estimable"
     if analysis.cox is not None:
         t = analysis.cox.terms[0]
@@ -45,7 +45,8 @@ def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: S
         f"they had to survive to respond (immortal-time bias).",
         f"Left out: {analysis.excluded_event} patient(s) who died and {analysis.excluded_censored} censored at or "
         f"before the landmark; {analysis.n} analysed.",
-        "Kaplan–Meier median from the landmark; HR by Cox regression (Efron ties), Wald CI; log-rank test.",
+        f"Kaplan–Meier median from the landmark ({median_method}); HR by Cox regression"
+        + (f" ({ties} ties), Wald CI" if ties else "") + "; log-rank test.",
     )
     return Table(f"Table. Overall survival by response at the {landmark}-{time_unit.rstrip('s')} landmark",
                  (Column(""), Column("Patients, n", align="right"), Column("Deaths, n (%)", align="right"),
