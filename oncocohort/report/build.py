@@ -155,7 +155,7 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
             results.adverse_event_categories, results.n_included, results.adverse_events.ctcae_version),
         "adverse_events_related": adverse_event_table(results.related_adverse_events),
         "exposure": exposure_table(results.exposure, vocabulary=Vocabulary.from_labels(results.config.labels)),
-        **adjusted_tables(results.adjusted),
+        **adjusted_tables(results.adjusted, Vocabulary.from_labels(results.config.labels)),
     }
     if results.competing_pfs is not None:
         tables["competing_pfs"] = competing_risks_table(results.competing_pfs, unit)
