@@ -230,8 +230,9 @@ def _landmark_analyses(results: StudyResults) -> dict | None:
         "os_by_response": None if os_by is None else {
             "method": os_by.method, "n": os_by.n, "excluded_event": os_by.excluded_event,
             "excluded_censored": os_by.excluded_censored,
-            "groups": [{"group": g, "n": 0 if c is None else c.n, "events": 0 if c is None else c.events}
-                       for g, c in zip(os_by.groups, os_by.curves)],
+            "groups": [{"group": g, "n": 0 if c is None else c.n, "events": 0 if c is None else c.events,
+                        "median": None if m is None else _quantile(m)}
+                       for g, c, m in zip(os_by.groups, os_by.curves, lm.os_by_response_medians)],
             "hr": None if os_by.cox is None else {"hr": os_by.cox.terms[0].hr, "lower": os_by.cox.terms[0].lower,
                                                   "upper": os_by.cox.terms[0].upper, "p": os_by.cox.terms[0].p_value,
                                                   "method": os_by.cox.method},
