@@ -21,15 +21,15 @@ def rmst_comparison_table(subgroups: tuple[SubgroupSurvival, ...], horizon: floa
     if not compared or horizon is None:
         return None
     rows: list[Row] = []
-    not_estimable = False
+    not_estimable = []
     for endpoint in dict.fromkeys(g.endpoint for g in compared):
         rows.append(Row((ENDPOINT_NAMES.get(endpoint, endpoint), "", "", "", "", "", ""), group=True))
         for group in (g for g in compared if g.endpoint == endpoint):
-            rows.append(Row((group.factor, "", "", "", "", "", ""), indent=1))
             if isinstance(group.rmst, NotEstimable):
-                not_estimable = True
-                rows.append(Row((f"Not estimable: {group.rmst.reason}", "", "", "", "", "", ""), indent=2))
+                not_estimable.append(f"{endpoint}, {group.factor}: {group.rmst.reason}")
+                rows.append(Row((group.factor, "", "", "Not estimable*", "", "", ""), indent=1))
                 continue
+            rows.append(Row((group.factor, "", "", "", "", "", ""), indent=1))
             rows.extend(_level_rows(group.rmst, style))
     tau = general(horizon, style)
     notes = [f"RMST: restricted mean survival time to {tau} {time_unit}, the area under each group's "
@@ -38,8 +38,8 @@ def rmst_comparison_table(subgroups: tuple[SubgroupSurvival, ...], horizon: floa
              "survRM2::rmst2 computes them (Uno et al. 2014; the ratio on the log scale); p: Wald test of the "
              "difference. Unlike a hazard ratio they do not assume proportional hazards."]
     if not_estimable:
-        notes.append("Not estimable: the horizon lies beyond a group's longest follow-up, where its Kaplan–Meier "
-                     "curve is unknown (survRM2's rule).")
+        notes.append("* Not estimable: the horizon lies beyond a group's longest follow-up, where its Kaplan–Meier "
+                     f"curve is unknown (survRM2's rule) — {'; '.join(not_estimable)}.")
     columns = (Column(""), Column("Patients, n", align="right"), Column("Events, n", align="right"),
                Column(f"RMST, {time_unit} (95% CI)", align="right"),
                Column(f"Difference, {time_unit} (95% CI)", align="right"), Column("Ratio (95% CI)", align="right"),

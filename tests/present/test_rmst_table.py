@@ -61,5 +61,8 @@ def test_rmst_table_cells_and_notes(demo_results):
     assert row.cells[5] == estimate_ci(ratio.estimate, ratio.lower, ratio.upper, digits=2)
     assert row.cells[6] == p_value(difference.p_value)
     assert any("survRM2::rmst2" in note and "Wald" in note for note in table.footnotes)
-    assert any(r.cells[0].startswith("Not estimable: the longest follow-up in group") for r in table.rows)
+    assert [r.cells[0] for r in table.rows if r.cells[3] == "Not estimable*"] == [
+        "ECOG performance status", "Initial dose of anlotinib (mg)"]
+    assert any(note.startswith("* Not estimable") and "PFS, ECOG performance status: the longest follow-up in "
+               "group 2 (29.1) is shorter than the horizon" in note for note in table.footnotes)
     assert rmst_comparison_table(demo_results.subgroup_survival, None, "months") is None
