@@ -364,10 +364,9 @@ def _rmst_between(data: pd.DataFrame, n_levels: int, horizon: float | None, conf
     if n_levels != 2 or horizon is None:
         return None
     last = data.groupby("group")["time"].max()
-    short = [(str(level), t) for level, t in sorted(last.items()) if t < horizon]
+    short = [str(level) for level, t in sorted(last.items()) if t < horizon]
     if short:
-        return NotEstimable(" and ".join(f"the longest follow-up in group {level} ({t:.1f})" for level, t in short)
-                            + " is shorter than the horizon")
+        return NotEstimable(f"the follow-up of group {' and '.join(short)} ends before the horizon")
     return rmst_comparison(data["time"], data["event"], data["group"].astype(str), horizon, conf_level)
 
 

@@ -24,7 +24,7 @@ def test_rmst_between_two_groups_by_hand():
     difference, ratio, _ = result.contrasts
     assert difference.estimate == pytest.approx(2 / 3) and ratio.estimate == pytest.approx(13 / 11)
     late = _rmst_between(data, 2, 6.5, 0.95)
-    assert isinstance(late, NotEstimable) and "group A (6.0)" in late.reason
+    assert isinstance(late, NotEstimable) and late.reason == "the follow-up of group A ends before the horizon"
     assert _rmst_between(data, 3, 5.0, 0.95) is None and _rmst_between(data, 2, None, 0.95) is None
 
 
@@ -45,7 +45,7 @@ def test_demo_two_group_subgroups_have_the_rmst_comparison(demo_study):
     assert stored["groups"] == ["0-1", "2"] and stored["horizon"] == 30 and "survRM2::rmst2" in stored["method"]
     assert stored["contrasts"][0]["estimate"] == direct.contrasts[0].estimate
     pfs_ecog = next(g for g in facts["PFS"] if g["field"] == "ecog")["rmst"]
-    assert "is shorter than the horizon" in pfs_ecog["not_estimable"]
+    assert pfs_ecog["not_estimable"] == "the follow-up of group 2 ends before the horizon"
 
 
 def test_rmst_table_cells_and_notes(demo_results):
@@ -53,16 +53,17 @@ def test_rmst_table_cells_and_notes(demo_results):
     assert table.title == "Table. Restricted mean survival time to 30 months between subgroups"
     os_ecog = next(g for g in demo_results.subgroup_survival if g.endpoint == "OS" and g.field == "ecog").rmst
     difference, ratio, _ = os_ecog.contrasts
-    row = next(r for r in table.rows if r.cells[0] == "2" and r.cells[4] != "")
-    assert row.cells[3] == estimate_ci(os_ecog.per_group[1].rmst, os_ecog.per_group[1].lower,
+    row = next(r for r in table.rows if r.cells[0] == "2" and r.cells[3] != "")
+    assert row.cells[1] == "7/8"
+    assert row.cells[2] == estimate_ci(os_ecog.per_group[1].rmst, os_ecog.per_group[1].lower,
                                        os_ecog.per_group[1].upper)
-    assert row.cells[4] == estimate_ci(difference.estimate, difference.lower, difference.upper) == \
+    assert row.cells[3] == estimate_ci(difference.estimate, difference.lower, difference.upper) == \
         "−3.3 (−10.2 to 3.6)"
-    assert row.cells[5] == estimate_ci(ratio.estimate, ratio.lower, ratio.upper, digits=2)
-    assert row.cells[6] == p_value(difference.p_value)
+    assert row.cells[4] == estimate_ci(ratio.estimate, ratio.lower, ratio.upper, digits=2)
+    assert row.cells[5] == p_value(difference.p_value)
     assert any("survRM2::rmst2" in note and "Wald" in note for note in table.footnotes)
-    assert [r.cells[0] for r in table.rows if r.cells[3] == "Not estimable*"] == [
+    assert [r.cells[0] for r in table.rows if r.cells[2] == "Not estimable*"] == [
         "ECOG performance status", "Initial dose of anlotinib (mg)"]
-    assert any(note.startswith("* Not estimable") and "PFS, ECOG performance status: the longest follow-up in "
-               "group 2 (29.1) is shorter than the horizon" in note for note in table.footnotes)
+    assert any(note.startswith("* Not estimable") and "PFS, ECOG performance status: the follow-up of group 2 ends "
+               "before the horizon" in note for note in table.footnotes)
     assert rmst_comparison_table(demo_results.subgroup_survival, None, "months") is None
