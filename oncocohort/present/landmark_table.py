@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..stats.study_landmark import CensoringSensitivity, StudyLandmarkResults
 from .formatting import count_percent, estimate_ci, general, p_value
 from .journal_style import DEFAULT_STYLE, Style
+from .survival_table import negative_limit, spss_negative_note
 from .table import Column, Row, Table
 
 
@@ -48,6 +49,8 @@ def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: S
         f"Kaplan–Meier median from the landmark ({median_method}); HR by Cox regression"
         + (f" ({ties} ties), Wald CI" if ties else "") + "; log-rank test.",
     )
+    if negative_limit(*(m for m in results.os_by_response_medians if m is not None)):
+        notes += (spss_negative_note(style),)
     return Table(f"Table. Overall survival by response at the {landmark}-{time_unit.rstrip('s')} landmark",
                  (Column(""), Column("Patients, n", align="right"), Column("Deaths, n (%)", align="right"),
                   Column(f"Median OS from the landmark, {time_unit} (95% CI)", align="right")),
@@ -68,6 +71,8 @@ def censoring_sensitivity_table(sensitivity: CensoringSensitivity | None, style:
              "changed: the number of patients whose PFS is an event under one rule and censored under the other "
              "(status) and whose PFS time differs (time), against the primary rule.",
              f"Kaplan–Meier median with {sensitivity.rules[0].median.method}.")
+    if negative_limit(*(r.median for r in sensitivity.rules)):
+        notes += (spss_negative_note(style),)
     return Table("Table. Sensitivity of PFS to the censoring rules",
                  (Column("Censoring rule"), Column("n", align="right"), Column("Events (%)", align="right"),
                   Column(f"Median, {unit} (95% CI)", align="right"),

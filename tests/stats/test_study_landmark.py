@@ -97,3 +97,14 @@ def test_os_by_response_uses_the_study_confidence_band_and_names_it(log_log_resu
     assert any("CI from the log-log band" in note and "Breslow ties" in note for note in table.footnotes)
     assert [row.cells[3] for row in table.rows[:2]] == [
         estimate_ci(m.estimate, m.lower, m.upper) for m in landmark.os_by_response_medians]
+
+
+def test_spss_negative_lower_limit_in_the_censoring_table_is_noted():
+    """SPSS mode: a median interval below zero is printed as computed, with the note saying so and why."""
+    from oncocohort.stats.kaplan_meier import Quantile
+    from oncocohort.stats.study_landmark import CensoringRule, CensoringSensitivity
+
+    spss = Quantile(0.5, 5.0, -3.7, 13.6, "SPSS: median ± z·SE (Collett, ε = 0.05)")
+    table = censoring_sensitivity_table(CensoringSensitivity((CensoringRule(PRIMARY, 10, 6, spss, 0, 0),), "months"))
+    assert table.rows[0].cells[3] == "5.0 (−3.7 to 13.6)"
+    assert any("not truncated at zero" in note and "median ± 1.96 × SE" in note for note in table.footnotes)
