@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-from ..stats.kaplan_meier import survival_quantile
 from ..stats.study_landmark import CensoringSensitivity, StudyLandmarkResults
 from .formatting import count_percent, estimate_ci, general, p_value, plural
 from .journal_style import DEFAULT_STYLE, Style
+from .survival_table import negative_limit, spss_negative_note
 from .table import Column, Row, Table
 
 
@@ -33,13 +33,14 @@ def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: S
         return None
     landmark = general(results.response_landmark, style)
     rows = []
-    for group, curve in zip(analysis.groups, analysis.curves):
+    for group, curve, median in zip(analysis.groups, analysis.curves, results.os_by_response_medians):
         if curve is None:
             rows.append(Row((group.capitalize(), "0", "", "")))
             continue
-        median = survival_quantile(curve, 0.5)
         rows.append(Row((group.capitalize(), str(curve.n), count_percent(curve.events, curve.n, style),
                          estimate_ci(median.estimate, median.lower, median.upper, style=style))))
+    median_method = next((m.method for m in results.os_by_response_medians if m is not None), "")
+    ties = analysis.cox.ties.capitalize() if analysis.cox is not None else ""
     hr = "not estimable"
     if analysis.cox is not None:
         t = analysis.cox.terms[0]
@@ -53,8 +54,11 @@ def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: S
         f"or before the landmark, survival counted from the landmark, so responders are not credited with the time "
         f"they had to survive to respond (immortal-time bias).",
         _left_out(analysis.excluded_event, analysis.excluded_censored, analysis.n),
-        "Kaplan–Meier median from the landmark; HR by Cox regression (Efron ties), Wald CI; log-rank test.",
+        f"Kaplan–Meier median from the landmark ({median_method}); HR by Cox regression"
+        + (f" ({ties} ties), Wald CI" if ties else "") + "; log-rank test.",
     )
+    if negative_limit(*(m for m in results.os_by_response_medians if m is not None)):
+        notes += (spss_negative_note(style),)
     return Table(f"Table. Overall survival by response at the {landmark}-{time_unit.rstrip('s')} landmark",
                  (Column(""), Column("Patients, n", align="right"), Column("Deaths, n (%)", align="right"),
                   Column(f"Median OS from the landmark, {time_unit} (95% CI)", align="right")),
@@ -75,6 +79,8 @@ def censoring_sensitivity_table(sensitivity: CensoringSensitivity | None, style:
              "changed: the number of patients whose PFS is an event under one rule and censored under the other "
              "(status) and whose PFS time differs (time), against the primary rule.",
              f"Kaplan–Meier median with {sensitivity.rules[0].median.method}.")
+    if negative_limit(*(r.median for r in sensitivity.rules)):
+        notes += (spss_negative_note(style),)
     return Table("Table. Sensitivity of PFS to the censoring rules",
                  (Column("Censoring rule"), Column("n", align="right"), Column("Events (%)", align="right"),
                   Column(f"Median, {unit} (95% CI)", align="right"),

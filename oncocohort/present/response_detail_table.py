@@ -8,7 +8,7 @@ from ..stats.descriptive import ContinuousSummary
 from ..stats.study_analysis import ResponseDetail
 from .formatting import count_percent, estimate_ci, general, interval, number, percent_ci, plural
 from .journal_style import DEFAULT_STYLE, Style
-from .survival_table import SPSS_NEGATIVE_NOTE, negative_limit
+from .survival_table import negative_limit, spss_negative_note
 from .table import Column, Row, Table
 
 
@@ -46,7 +46,7 @@ def response_detail_table(detail: ResponseDetail, n: int, time_unit: str = "mont
         notes.append(f"Duration of response: from the first CR or PR to progression or death, among responders, by "
                      f"Kaplan–Meier ({duration.median.method}).")
         if negative_limit(duration.median):
-            notes.append(SPSS_NEGATIVE_NOTE)
+            notes.append(spss_negative_note(style))
     rows.append(Row((f"Time to response, {time_unit}, median (range)", _median_range(detail.time_to_response, style),
                      "")))
     change = detail.best_pct_change

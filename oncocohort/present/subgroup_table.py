@@ -10,7 +10,7 @@ from ..stats.firth import FirthCoxModel
 from ..stats.study_analysis import CoxAnalysis, NotEstimable, SubgroupSurvival
 from .formatting import estimate_ci, p_text, p_value, plural
 from .journal_style import DEFAULT_STYLE, Style
-from .survival_table import SPSS_NEGATIVE_NOTE, negative_limit
+from .survival_table import negative_limit, spss_negative_note
 from .table import Column, Row, Table
 from .vocabulary import in_sentence
 
@@ -98,7 +98,7 @@ def subgroup_table(subgroups: tuple[SubgroupSurvival, ...], cox: CoxAnalysis | N
             notes.append(f"{group.factor}: values in no group of study.toml [[analysis.subgroups]] — {values} — "
                          "are counted as missing and not analysed for this factor.")
     if negative_limit(*(level.median for group in subgroups for level in group.levels)):
-        notes.append(SPSS_NEGATIVE_NOTE)
+        notes.append(spss_negative_note(style))
     spanner_u, spanner_m = "Univariable Cox", "Multivariable Cox"
     columns = (Column("Factor"), Column("n", align="right"), Column("Events", align="right"),
                Column(f"Median {endpoint}, {time_unit} (95% CI)", align="right"),

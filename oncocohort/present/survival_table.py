@@ -10,8 +10,17 @@ from .formatting import count_percent, estimate_ci, general, interval, number
 from .journal_style import DEFAULT_STYLE, Style
 from .table import Column, Row, Table
 
-SPSS_NEGATIVE_NOTE = ("SPSS-style median CI (median ± z·SE) as SPSS prints it: a lower limit below zero, which is "
-                      "not a possible time, is shown as computed (SPSS does not truncate it at zero).")
+
+
+def spss_negative_note(style: Style = DEFAULT_STYLE) -> str:
+    """The note under a table with an SPSS-mode median CI whose lower limit is below zero: what is printed and why.
+
+    SPSS's KM procedure defines the interval as median ± z·SE and its documentation states no rule for a limit
+    below zero (docs/statistics.md cites the sources), so the limit is printed as the formula gives it."""
+    return (f"Median CIs as SPSS computes them: median ± {general(1.96, style)} × SE, without transformation. A "
+            "lower limit below zero, which is not a possible time, is printed as this formula gives it, not "
+            "truncated at zero: SPSS's documentation of the interval states no truncation rule, so the number is "
+            "shown as computed, for comparison with SPSS output.")
 
 
 def _landmark_label(time: float, unit: str, style: Style) -> str:
@@ -65,7 +74,7 @@ def survival_table(endpoints: tuple[EndpointSurvival, ...], time_unit: str = "mo
     notes.append("Observed time: each patient's time to the event or censoring, summarised directly.")
     notes.append("Maturity: events as a percentage of patients. NR, not reached; NE, not estimable.")
     if negative_limit(*(e.median for e in endpoints)):
-        notes.append(SPSS_NEGATIVE_NOTE)
+        notes.append(spss_negative_note(style))
     return Table(title, (Column(""), *(Column(e.label, align="right") for e in endpoints)), tuple(rows), tuple(notes),
                  ("CI, confidence interval", "PFS, progression-free survival", "OS, overall survival")
                  + (("RMST, restricted mean survival time",) if horizons else ()))

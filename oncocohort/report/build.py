@@ -52,6 +52,7 @@ from ..present.landmark_table import censoring_sensitivity_table, os_by_response
 from ..present.orr_bars_figure import orr_bars_figure
 from ..present.render import needs_landscape, strip_label, to_csv, to_docx, to_html, to_markdown
 from ..present.response_detail_table import response_detail_table
+from ..present.rmst_table import rmst_comparison_table
 from ..present.spider_figure import spider_figure
 from ..present.subgroup_table import subgroup_table
 from ..present.survival_table import survival_table
@@ -59,7 +60,7 @@ from ..present.swimmer_figure import swimmer_figure
 from ..present.table import Table
 from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviations
 from ..present.waterfall_figure import waterfall_figure
-from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study
+from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study, rmst_horizon
 from ..stats.study_competing import CAUSE_LABELS
 from .data_notes import data_notes, subgroup_notes
 from .docx_document import write_report_docx
@@ -108,7 +109,9 @@ TABLE_TOPICS = {"baseline": "the baseline characteristics", "efficacy": "the bes
                 "competing_pfs": "progression and death without progression as competing risks",
                 "os_by_response": "overall survival by response at a landmark (free of immortal-time bias)",
                 "pfs_censoring": "progression-free survival under alternative censoring rules",
-                "next_trial_design": "the Simon two-stage design proposed for the next trial"}
+                "next_trial_design": "the Simon two-stage design proposed for the next trial",
+                "rmst_subgroups": "the restricted mean survival time of two-group subgroups, their difference and "
+                "ratio"}
 
 
 @dataclass
@@ -154,13 +157,16 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
             results.adverse_event_categories, results.n_included, results.adverse_events.ctcae_version),
         "adverse_events_related": adverse_event_table(results.related_adverse_events),
         "exposure": exposure_table(results.exposure, vocabulary=Vocabulary.from_labels(results.config.labels)),
-        **adjusted_tables(results.adjusted),
+        **adjusted_tables(results.adjusted, Vocabulary.from_labels(results.config.labels)),
     }
     if results.competing_pfs is not None:
         tables["competing_pfs"] = competing_risks_table(results.competing_pfs, unit)
     tables.update(landmark_tables(results))
     if (design := next_trial_table(results.next_trial)) is not None:
         tables["next_trial_design"] = design
+    rmst = rmst_comparison_table(results.subgroup_survival, rmst_horizon(results.config.analysis), unit)
+    if rmst is not None:
+        tables["rmst_subgroups"] = rmst
     if results.synthetic:
         tables = {name: _mark_synthetic(t) for name, t in tables.items()}
     return tables

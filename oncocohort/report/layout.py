@@ -26,6 +26,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 ("table", "adverse_events_related"), ("table", "exposure"))),
     ("Competing risks", (("table", "competing_pfs"), ("figure", "cif_pfs"))),
     ("Landmark and sensitivity analyses", (("table", "os_by_response"), ("table", "pfs_censoring"))),
+    ("Restricted mean survival time", (("table", "rmst_subgroups"),)),
     ("Next-trial design", (("table", "next_trial_design"),)),
 )
 OTHER = "Additional tables and figures"

@@ -16,6 +16,7 @@ numbers follow the journal :class:`~oncocohort.present.journal_style.Style`.
 from __future__ import annotations
 
 import datetime as dt
+from statistics import NormalDist
 
 from ..present.formatting import general, interval, number, p_text, percent_sign, percent_text, plural
 from ..present.journal_style import DEFAULT_STYLE, Style
@@ -130,9 +131,8 @@ def _methods(w: _Writer) -> str:
     source = (f"Tumour response was taken from {criteria}" if s["response_criteria"] == "recorded" else
               f"Tumour response was derived from the lesion measurements by {criteria}")
     text = (
-        f"{source} "
-        f"({'with' if response['confirmation'] else 'without'} confirmation of responses); the best overall response "
-        "counted each patient once. The objective response rate (ORR) is the proportion of patients with a complete "
+        f"{source}, {'with' if response['confirmation'] else 'without'} confirmation of responses; the best overall "
+        "response counted each patient once. The objective response rate (ORR) is the proportion of patients with a complete "
         "response (CR) or partial response (PR) as best overall response, and the disease control rate (DCR) adds "
         f"stable disease (SD); both are given with {ci_name} {level} confidence intervals, and the ORR is shown with "
         "and without confirmation. The ORR was "
@@ -147,12 +147,13 @@ def _methods(w: _Writer) -> str:
              "progression or death and estimated by the Kaplan–Meier method, and TTR from the first dose to the "
              "first CR or PR.")
     if s["median_ci"] == "spss":
-        text += (f" Medians are given with {level} CIs computed as SPSS computes them: the median ± "
-                 f"{general(1.96, w.style)} × SE, the SE being the Greenwood standard error of the survival estimate "
-                 "at the median divided by the density of the survival times (estimated between the times at which "
-                 f"survival crosses {general(0.55, w.style)} and {general(0.45, w.style)}), without "
-                 "transformation; limits are reported as computed, and a lower limit below zero is kept, as SPSS "
-                 "does not truncate it (noted under the tables).")
+        z = NormalDist().inv_cdf(0.5 + s["conf_level"] / 2)
+        text += (f" Medians are given with {level} CIs as SPSS computes them: the median ± "
+                 f"{general(round(z, 2), w.style)} × SE, the SE being the Greenwood standard error of the survival "
+                 "estimate at the median divided by the density of the survival times (estimated between the times "
+                 f"at which survival crosses {general(0.55, w.style)} and {general(0.45, w.style)}), without "
+                 "transformation; a lower limit below zero is printed as computed, not truncated at zero, as SPSS "
+                 "documents no truncation rule (noted under the tables).")
     else:
         text += (f" Medians are given with {level} CIs read from the {s['km_conf_type']}-transformed pointwise "
                  f"confidence band (the times at which the band crosses {general(0.5, w.style)}, as R survfit).")
@@ -162,6 +163,9 @@ def _methods(w: _Writer) -> str:
     if s.get("rmst_horizon") is not None:
         text += (f" The RMST to {general(s['rmst_horizon'], w.style)} {w.unit} is the area under the "
                  "Kaplan–Meier curve up to that time, with the standard error of R survfit.")
+        if any(g.get("rmst") for groups in r["subgroup_survival"].values() for g in groups):
+            text += (" Between the two groups of a two-group subgroup, the RMST difference and ratio are given with "
+                     "Wald CIs and the p-value of the difference, as R survRM2 computes them.")
     ties = s["ties"].capitalize()
     text += (" Survival was compared between subgroups by the log-rank test, and hazard ratios were estimated by Cox "
              f"regression ({ties} ties, Wald CIs and p-values); proportional hazards were checked with scaled "
@@ -323,7 +327,7 @@ def _subgroups(w: _Writer) -> str:
             test = group["logrank"]
             by = "" if _factor_words(group["factor"]) in " ".join(parts) else f" by {_factor_words(group['factor'])}"
             sentences.append(f"Median {endpoint}{by} was {_join(parts)}"
-                             + (f" (log-rank {p_text(test['p'], w.style)})" if test else "") + ".")
+                             + (f"; log-rank {p_text(test['p'], w.style)}" if test else "") + ".")
     for group in r["response"]["subgroups"]:
         if len(group["levels"]) < 2:
             continue
@@ -332,7 +336,7 @@ def _subgroups(w: _Writer) -> str:
         test = group["test"]
         by = "" if _factor_words(group["factor"]) in " ".join(parts) else f" by {_factor_words(group['factor'])}"
         sentences.append(f"The ORR{by} was {_join(parts)}"
-                         + (f" ({p_text(test['p'], w.style)}, {test['method']})" if test else "") + ".")
+                         + (f"; {p_text(test['p'], w.style)}, {test['method']}" if test else "") + ".")
     if not sentences:
         return ""
     cox = [name for name in ("PFS", "OS") if name in r["cox"]]

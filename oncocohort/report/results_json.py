@@ -42,6 +42,19 @@ def _rmst(r: RestrictedMean | None) -> dict | None:
                                    "upper": r.upper, "method": r.method}
 
 
+def _rmst_comparison(c) -> dict | None:
+    """Two subgroup levels at the RMST horizon: per level, then the difference and ratios (second vs first)."""
+    if c is None:
+        return None
+    if isinstance(c, NotEstimable):
+        return {"not_estimable": c.reason}
+    return {"horizon": c.tau, "groups": list(c.groups), "conf_level": c.conf_level, "method": c.method,
+            "per_group": [{"group": g.group, "n": g.n, "events": g.events, "estimate": g.rmst, "se": g.se,
+                           "lower": g.lower, "upper": g.upper} for g in c.per_group],
+            "contrasts": [{"measure": k.measure, "estimate": k.estimate, "lower": k.lower, "upper": k.upper,
+                           "p": k.p_value} for k in c.contrasts]}
+
+
 def _endpoint(e: EndpointSurvival) -> dict:
     return {
         "label": e.label, "n": e.n, "events": e.events, "censored": e.n - e.events,
@@ -103,7 +116,8 @@ def _results(results: StudyResults) -> dict:
             "levels": [{"level": lv.level, "n": lv.n, "events": lv.events, "median": _quantile(lv.median)}
                        for lv in g.levels],
             "logrank": None if g.logrank is None else {"chisq": g.logrank.chisq, "df": g.logrank.df,
-                                                       "p": g.logrank.p_value, "method": g.logrank.method}})
+                                                       "p": g.logrank.p_value, "method": g.logrank.method},
+            "rmst": _rmst_comparison(g.rmst)})
     cox = {c.endpoint: {"n_complete": c.n_complete,
                         "univariable": [{"covariate": name, **_model(m)} for name, m in c.univariable],
                         "multivariable": None if c.multivariable is None else _model(c.multivariable)}
@@ -217,8 +231,9 @@ def _landmark_analyses(results: StudyResults) -> dict | None:
         "os_by_response": None if os_by is None else {
             "method": os_by.method, "n": os_by.n, "excluded_event": os_by.excluded_event,
             "excluded_censored": os_by.excluded_censored,
-            "groups": [{"group": g, "n": 0 if c is None else c.n, "events": 0 if c is None else c.events}
-                       for g, c in zip(os_by.groups, os_by.curves)],
+            "groups": [{"group": g, "n": 0 if c is None else c.n, "events": 0 if c is None else c.events,
+                        "median": None if m is None else _quantile(m)}
+                       for g, c, m in zip(os_by.groups, os_by.curves, lm.os_by_response_medians)],
             "hr": None if os_by.cox is None else {"hr": os_by.cox.terms[0].hr, "lower": os_by.cox.terms[0].lower,
                                                   "upper": os_by.cox.terms[0].upper, "p": os_by.cox.terms[0].p_value,
                                                   "method": os_by.cox.method},

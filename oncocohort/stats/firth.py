@@ -7,12 +7,15 @@ likelihood is monotone (e.g. a subgroup without events).
 Method (hand-written: there is no Python implementation of Firth's Cox model; R's is ``coxphf``):
 
 * **Estimate.** Newton–Raphson on l* with step-halving. The gradient is the modified score
-  U* = U + ½ ∂log|I|/∂β, the derivative of log|I| taken by central differences of the exact I(β) (step 1e-5,
-  error O(1e-10)); the Newton matrix is I(β) − ½ ∂²log|I|/∂β² (second differences; mixed terms only when at most
-  three coefficients are free, the diagonal always), falling back to I(β) (coxphf's step) where that is not
-  positive definite. Steps are capped at ``MAX_STEP`` per coefficient (coxphf's ``maxstep``). The fixed point
-  is coxphf's; the second-derivative term only speeds convergence. At most ``MAX_NEWTON`` iterations.
-  Covariates are standardised to unit SD inside the fit (results are on the original scale).
+  U*(β)_r = U_r + ½ tr(I⁻¹ ∂I/∂β_r) (Heinze & Schemper 2001, eq. 2); the Newton matrix is
+  I(β) − ½ ∂²log|I|/∂β², with ∂²log|I|/∂β_r∂β_s = tr(I⁻¹ ∂²I/∂β_r∂β_s) − tr(I⁻¹ ∂I/∂β_r I⁻¹ ∂I/∂β_s), falling
+  back to I(β) (coxphf's step) where that is not positive definite. Both derivatives are analytic: I is a sum,
+  over the terms of the partial likelihood's denominator, of the weighted covariance of x over a risk set with
+  weights ∝ exp(xβ), so ∂I/∂β is the sum of the risk sets' third central moments and ∂²I/∂β² of their fourth
+  cumulants (:class:`_RiskSetMoments`; Breslow and Efron ties). Steps are capped at ``MAX_STEP`` per coefficient
+  (coxphf's ``maxstep``). The fixed point is coxphf's; the second-derivative term only speeds convergence. At
+  most ``MAX_NEWTON`` iterations. Covariates are standardised to unit SD inside the fit (results are on the
+  original scale).
 * **Estimability.** :func:`oncocohort.stats.cox.check_estimable` refuses, in words, a model whose information
   is singular at every β (no events, a covariate that never varies within a risk set, collinear terms).
 * **Confidence interval.** Profile penalised likelihood, as coxphf: the limits are where
@@ -27,23 +30,22 @@ Method (hand-written: there is no Python implementation of Firth's Cox model; R'
 Numerical warnings (overflow of exp(xβ) far from β̂) are suppressed where they are expected and handled (such a
 point simply has l* = −∞, as has a point where the smallest eigenvalue of I is below rounding level); any
 other warning is turned into a sentence in the model's ``notes``. Verified against a direct maximisation in R
-(tests/reference/make_reference.R, make_reference_na.R) and an independent Python loop implementation
-(tests/stats/test_firth.py).
+(tests/reference/make_reference.R, make_reference_na.R), an independent Python loop implementation and the
+earlier numerical-derivative implementation (tests/stats/test_firth.py).
 """
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, sparse, stats
 
 from .cox import _PartialLikelihood, check_estimable, design_matrix
 
-_GRADIENT_STEP = 1e-5
-_HESSIAN_STEP = 1e-4
 MAX_NEWTON = 60               # Newton iterations per (profile) fit
 MAX_HALVINGS = 40             # step-halvings per Newton iteration
 MAX_BRACKET_DOUBLINGS = 12    # widenings of the bracket around β̂_k for each profile limit
@@ -52,7 +54,7 @@ MAX_LINEAR_PREDICTOR = 30.0   # |Δβ_k| · range(x_k) never searched beyond thi
 _TOLERANCE = 1e-9             # Newton stops when the largest step is below this (standardised β units)
 MAX_STEP = 0.5                # largest Newton step per coefficient (standardised units), as coxphf's maxstep
 _INFORMATION_FLOOR = 1e-12
-_MIXED_UP_TO = 3              # mixed second derivatives of log|I| only for up to this many free coefficients
+_BLOCK_ROWS = 8192             # rows per block when summing risk-set moments (bounded memory)
 
 PROFILE_CI = "profile penalised-likelihood CI"
 WALD_CI = "Wald CI from the penalised fit (profile did not reach the bound)"
@@ -89,6 +91,116 @@ class FirthCoxModel:
         return f"Firth-penalised Cox model ({self.ties.capitalize()} ties; {ci}, penalised likelihood-ratio p)"
 
 
+class _RiskSetMoments:
+    """∂log|I(β)|/∂β and ∂²log|I(β)|/∂β² of a Cox partial likelihood, analytic, vectorised over the risk sets.
+
+    Each term ("slot") of the partial likelihood's denominator is a risk set with row weights v_i = c_i·exp(x_iβ):
+    Breslow, one slot per event time with multiplicity d (c = 1); Efron, one slot per tied event, the j-th of d
+    giving the tied event rows c = 1 − j/d. log Σ v_i is the cumulant generating function of x under the weights,
+    so the slot's contribution to I is its covariance V = E[yyᵀ] (y = x − E[x]), ∂V/∂β_r its third central moment
+    T_··r = E[yyᵀy_r] and ∂²V_jk/∂β_r∂β_s its fourth cumulant E[y_j y_k y_r y_s] − V_jk V_rs − V_jr V_ks − V_js V_kr.
+    Contracted with A = I⁻¹ only O(p³) numbers per slot are needed: tr(A ∂²I/∂β_r∂β_s) sums
+    E[q y_r y_s] − tr(AV)·V_rs − 2(VAV)_rs with q = yᵀAy. The moments come from per-(stratum, time) sums of
+    v·(1, x, xxᵀ, x⊗x⊗x) and of v·a·(1, x, xxᵀ) with a = xᵀAx, cumulated over the risk sets as in
+    :class:`oncocohort.stats.cox._PartialLikelihood` (raw moments of the centred, standardised x).
+    """
+
+    def __init__(self, likelihood: _PartialLikelihood):
+        self.likelihood = likelihood
+        x = likelihood.x
+        n, p = x.shape
+        has = np.nonzero(likelihood.d > 0)[0]
+        if likelihood.ties == "breslow":
+            self.slot_cell, self.fraction, self.multiplicity = has, np.zeros(len(has)), likelihood.d[has]
+        else:
+            counts = likelihood.d[has].astype(int)
+            self.slot_cell = np.repeat(has, counts)
+            self.fraction = ((np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+                             / np.repeat(likelihood.d[has], counts))
+            self.multiplicity = np.ones(len(self.slot_cell))
+        # distinct monomials of degree 2 and 3, and where each entry of the full tensors finds its monomial
+        pairs = [(j, k) for j in range(p) for k in range(j, p)]
+        triples = [(j, k, m) for j in range(p) for k in range(j, p) for m in range(k, p)]
+        self.pair_columns, self.triple_columns = np.array(pairs, int).reshape(-1, 2).T, \
+            np.array(triples, int).reshape(-1, 3).T
+        self.pair_of = np.empty((p, p), int)
+        for index, (j, k) in enumerate(pairs):
+            self.pair_of[j, k] = self.pair_of[k, j] = index
+        self.triple_of = np.empty((p, p, p), int)
+        for index, triple in enumerate(triples):
+            for j, k, m in itertools.permutations(triple):
+                self.triple_of[j, k, m] = index
+        # rows → (stratum, time) cells as sparse indicator matrices, per block of rows (bounded memory); for
+        # Efron a second block of rows sums the event rows of each cell
+        self.blocks = []
+        for start in range(0, n, _BLOCK_ROWS):
+            rows = slice(start, min(n, start + _BLOCK_ROWS))
+            cells, size = likelihood.cell[rows], min(n, start + _BLOCK_ROWS) - start
+            entries, row_of, column_of = [np.ones(size)], [cells], [np.arange(size)]
+            if likelihood.ties == "efron":
+                entries.append(likelihood.event[rows])
+                row_of.append(cells + likelihood.n_cells)
+                column_of.append(np.arange(size))
+            indicator = sparse.csr_matrix((np.concatenate(entries), (np.concatenate(row_of),
+                                                                     np.concatenate(column_of))),
+                                          shape=(likelihood.n_cells * len(entries), size))
+            self.blocks.append((rows, indicator))
+
+    def _slot_sums(self, w: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """Per slot, Σ v·(1, x, xxᵀ, x⊗x⊗x) and Σ v·a·(1, x, xxᵀ) over its risk set (distinct monomials only):
+        slots × columns, with v the slot's row weights built from w."""
+        x, lik = self.likelihood.x, self.likelihood
+        cell_sums = 0.0
+        for rows, indicator in self.blocks:
+            xb = x[rows]
+            (j, k), (t, u, v) = self.pair_columns, self.triple_columns
+            low = np.concatenate([np.ones((len(xb), 1)), xb, xb[:, j] * xb[:, k]], axis=1)
+            monomials = np.concatenate([low, xb[:, t] * xb[:, u] * xb[:, v]], axis=1)
+            values = np.concatenate([w[rows, None] * monomials, (w[rows] * a[rows])[:, None] * low], axis=1)
+            cell_sums = cell_sums + indicator @ values
+        sums = lik._cumulative(cell_sums[:lik.n_cells])[self.slot_cell]
+        if lik.ties == "efron":
+            sums = sums - self.fraction[:, None] * cell_sums[lik.n_cells:][self.slot_cell]
+        return sums
+
+    def logdet_derivatives(self, beta: np.ndarray, info: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(∂log|I|/∂β, ∂²log|I|/∂β²) at β, given I(β)."""
+        x = self.likelihood.x
+        p = x.shape[1]
+        eta = x @ beta
+        w = np.exp(eta - eta.max())  # the moments are ratios: a common factor cancels
+        inverse = np.linalg.inv(info)
+        a = np.einsum("ij,jk,ik->i", x, inverse, x)
+        sums = self._slot_sums(w, a)
+        raw = sums / sums[:, :1]
+        n_pairs, n_triples = self.pair_columns.shape[1], self.triple_columns.shape[1]
+        m = raw[:, 1:1 + p]                                                    # E[x]
+        m2 = raw[:, 1 + p:1 + p + n_pairs][:, self.pair_of]                    # E[xxᵀ]
+        end = 1 + p + n_pairs + n_triples
+        m3 = raw[:, 1 + p + n_pairs:end][:, self.triple_of]                    # E[x⊗x⊗x]
+        ma0, ma1, ma2 = raw[:, end], raw[:, end + 1:end + 1 + p], raw[:, end + 1 + p:][:, self.pair_of]  # E[a·…]
+        covariance = m2 - np.einsum("sj,sk->sjk", m, m)
+        third = (m3 - np.einsum("sj,skr->sjkr", m, m2) - np.einsum("sk,sjr->sjkr", m, m2)
+                 - np.einsum("sr,sjk->sjkr", m, m2) + 2 * np.einsum("sj,sk,sr->sjkr", m, m, m))
+        d_info = np.einsum("s,sjkr->jkr", self.multiplicity, third)           # ∂I_jk/∂β_r
+        first = np.einsum("jk,jkr->r", inverse, d_info)
+        # tr(A ∂²I/∂β_r∂β_s): E[q yyᵀ] with q = yᵀAy = a − 2uᵀx + c, a = xᵀAx, u = Am, c = mᵀAm
+        u = m @ inverse
+        c = np.einsum("sj,sj->s", u, m)
+        w3 = np.einsum("sl,sljk->sjk", u, m3)                                  # E[uᵀx xxᵀ]
+        z = np.einsum("sjk,sk->sj", m2, u)                                     # E[uᵀx x]
+        mm = np.einsum("sj,sk->sjk", m, m)
+        with_a = ma2 - np.einsum("sj,sk->sjk", m, ma1) - np.einsum("sj,sk->sjk", ma1, m) + ma0[:, None, None] * mm
+        with_u = w3 - np.einsum("sj,sk->sjk", m, z) - np.einsum("sj,sk->sjk", z, m) + c[:, None, None] * mm
+        q_moment = with_a - 2 * with_u + c[:, None, None] * covariance
+        trace = np.einsum("jk,sjk->s", inverse, covariance)
+        vav = np.einsum("sij,jk,skl->sil", covariance, inverse, covariance)
+        cumulant = q_moment - trace[:, None, None] * covariance - 2 * vav
+        a_d = np.einsum("ij,jkr->ikr", inverse, d_info)                        # A ∂I/∂β_r
+        second = np.einsum("s,srt->rt", self.multiplicity, cumulant) - np.einsum("ijr,jis->rs", a_d, a_d)
+        return first, (second + second.T) / 2
+
+
 class _Penalized:
     """l*(β) = l(β) + ½ log|I(β)| and its derivatives over chosen coordinates."""
 
@@ -98,6 +210,7 @@ class _Penalized:
         # covariates are standardised (unit SD), so information entries are O(events); below this floor an
         # eigenvalue of I is rounding error of its risk-set differences, not information
         self.floor = _INFORMATION_FLOOR * max(1.0, float(likelihood.d.sum()))
+        self.moments = _RiskSetMoments(likelihood)
         self._last = None
 
     def _parts(self, beta: np.ndarray):
@@ -127,40 +240,22 @@ class _Penalized:
         """l*(β) (−∞ where it cannot be computed)."""
         return self._parts(beta)[0]
 
-    def _logdet(self, beta: np.ndarray) -> float:
-        self.evaluations += 1
-        with np.errstate(all="ignore"):
-            return self._reliable_logdet(self.likelihood.evaluate(beta)[2])
-
     def derivatives(self, beta: np.ndarray, free: np.ndarray):
         """(l*, gradient over ``free``, (Newton matrix, I) over ``free``) at β (see the module docstring).
 
-        ∂log|I|/∂β_j and ∂²log|I|/∂β_j² by central differences with the same step; mixed second derivatives by
-        the four-point formula."""
-        value, score, info, logdet_centre = self._parts(beta)
+        The gradient is the modified score U + ½ ∂log|I|/∂β and the Newton matrix I − ½ ∂²log|I|/∂β², both
+        analytic (:class:`_RiskSetMoments`)."""
+        value, score, info, _ = self._parts(beta)
         if not np.isfinite(value):
             return value, None, None
-        m = len(free)
-        gradient = np.empty(m)
-        second = np.empty((m, m))
-        unit = np.eye(len(beta))
-        for a, j in enumerate(free):
-            up, down = self._logdet(beta + _GRADIENT_STEP * unit[j]), self._logdet(beta - _GRADIENT_STEP * unit[j])
-            gradient[a] = (up - down) / (2 * _GRADIENT_STEP)
-            second[a, a] = (up - 2 * logdet_centre + down) / _GRADIENT_STEP**2
-        second[~np.eye(m, dtype=bool)] = 0.0
-        for a in range(m if m <= _MIXED_UP_TO else 0):
-            for b in range(a + 1, m):
-                h = _HESSIAN_STEP * (unit[free[a]] + unit[free[b]])
-                g = _HESSIAN_STEP * (unit[free[a]] - unit[free[b]])
-                second[a, b] = second[b, a] = (self._logdet(beta + h) - self._logdet(beta + g)
-                                               - self._logdet(beta - g) + self._logdet(beta - h)) \
-                    / (4 * _HESSIAN_STEP**2)
+        with np.errstate(all="ignore"):
+            first, second = self.moments.logdet_derivatives(beta, info)
+        gradient = score[free] + 0.5 * first[free]
         fisher = info[np.ix_(free, free)]
-        newton = fisher - 0.5 * second
+        newton = fisher - 0.5 * second[np.ix_(free, free)]
         if not (np.all(np.isfinite(gradient)) and np.all(np.isfinite(newton))):
             return value, None, None
-        return value, score[free] + 0.5 * gradient, (newton, fisher)
+        return value, gradient, (newton, fisher)
 
     def fit(self, beta: np.ndarray, free: np.ndarray) -> tuple[np.ndarray, bool]:
         """Maximise l* over the coordinates in ``free`` (the others held at their value in ``beta``).

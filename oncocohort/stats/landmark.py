@@ -55,7 +55,8 @@ class LandmarkAnalysis:
 
 
 def landmark_analysis(time, event, event_time, landmark: float,
-                      labels: tuple[str, str] = ("no event by landmark", "event by landmark")) -> LandmarkAnalysis:
+                      labels: tuple[str, str] = ("no event by landmark", "event by landmark"),
+                      conf_type: str = "log", conf_level: float = 0.95, ties: str = "efron") -> LandmarkAnalysis:
     """Landmark analysis (module docstring).
 
     Parameters
@@ -64,6 +65,8 @@ def landmark_analysis(time, event, event_time, landmark: float,
     event_time : time from the index date of the group-defining event (e.g. first response); NaN = never.
     landmark : the landmark time L, in the unit of ``time``.
     labels : names of the two groups (without / with the event by L).
+    conf_type, conf_level : the Kaplan–Meier confidence band of each group (R ``survfit``; default log, 95%).
+    ties : tie handling of the Cox model (Efron as R, or Breslow).
     """
     time, event = np.asarray(time, float), np.asarray(event).astype(int)
     event_time = np.asarray(event_time, float)
@@ -73,14 +76,17 @@ def landmark_analysis(time, event, event_time, landmark: float,
     t, e = time[after] - landmark, event[after]
     has = event_time[after] <= landmark        # NaN (never) compares False
     group = np.where(has, labels[1], labels[0])
-    curves = tuple(kaplan_meier(t[group == g], e[group == g]) if (group == g).any() else None for g in labels)
+    curves = tuple(kaplan_meier(t[group == g], e[group == g], conf_type=conf_type, conf_level=conf_level)
+                   if (group == g).any() else None for g in labels)
     two = all(c is not None for c in curves)
     test = logrank_test(t, e, group) if two else None
     cox = None
     if two and e.sum() > 0:
         try:
-            cox = cox_regression(t, e, has.astype(float)[:, None], [labels[1]])
+            cox = cox_regression(t, e, has.astype(float)[:, None], [labels[1]], ties=ties, conf_level=conf_level)
         except np.linalg.LinAlgError:  # e.g. no event in one group: the HR is not estimable, stated as None
             cox = None
+    method = ("Landmark analysis: patients under observation after the landmark, groups fixed at the landmark, "
+              f"time from the landmark; Kaplan–Meier ({conf_type} CIs), log-rank, Cox ({ties.capitalize()} ties)")
     return LandmarkAnalysis(float(landmark), tuple(labels), curves, test, cox, int(after.sum()), excluded_event,
-                            excluded_censored)
+                            excluded_censored, method)

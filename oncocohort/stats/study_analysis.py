@@ -55,6 +55,7 @@ from .kaplan_meier import (
 )
 from .logrank import LogRankTest, logrank_test
 from .proportions import ProportionEstimate, proportion_ci
+from .rmst import RmstComparison, rmst_comparison
 from .response_summary import ResponseSummary, SubgroupResponse, response_by_subgroup, summarise_response
 from .study_adjusted import AdjustedAnalysis, adjusted_analyses
 from .study_competing import CompetingPfs, competing_pfs
@@ -122,6 +123,8 @@ class SubgroupSurvival:
     logrank: LogRankTest | None
     n_missing: int  # patients not analysed for this factor: no value, or a value in no named group
     ungrouped: tuple[tuple[str, int], ...] = ()  # of those, (value, patients) for values in no named group
+    # two levels and an RMST horizon: RMST per level, difference and ratio (R survRM2::rmst2), or why not
+    rmst: RmstComparison | NotEstimable | None = None
 
 
 @dataclass(frozen=True)
@@ -355,7 +358,21 @@ def _subgroup_survival(frame, adsl, subgroup: Subgroup, name, settings) -> Subgr
                            conf_level=settings.conf_level)
         levels.append(LevelSurvival(str(level), fit.n, fit.events, _median(fit, settings.median_ci), fit))
     test = logrank_test(data["time"], data["event"], data["group"]) if len(levels) > 1 else None
-    return SubgroupSurvival(name, subgroup.label, subgroup.field, tuple(levels), test, missing, ungrouped)
+    return SubgroupSurvival(name, subgroup.label, subgroup.field, tuple(levels), test, missing, ungrouped,
+                            _rmst_between(data, len(levels), rmst_horizon(settings), settings.conf_level))
+
+
+def _rmst_between(data: pd.DataFrame, n_levels: int, horizon: float | None, conf_level: float
+                  ) -> RmstComparison | NotEstimable | None:
+    """RMST of two subgroup levels at the horizon, their difference and ratio (None unless two levels and a
+    horizon); a horizon beyond a level's follow-up is not estimable, in words (survRM2's rule)."""
+    if n_levels != 2 or horizon is None:
+        return None
+    last = data.groupby("group")["time"].max()
+    short = [str(level) for level, t in sorted(last.items()) if t < horizon]
+    if short:
+        return NotEstimable(f"the follow-up of group {' and '.join(short)} ends before the horizon")
+    return rmst_comparison(data["time"], data["event"], data["group"].astype(str), horizon, conf_level)
 
 
 def _cox_model(data, covariates, settings):

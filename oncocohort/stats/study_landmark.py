@@ -58,6 +58,8 @@ class StudyLandmarkResults:
     landmark_is_default: bool
     os_by_response: LandmarkAnalysis | None
     censoring: CensoringSensitivity | None
+    # median OS from the landmark per response group (None: group empty), by the study's median rule and CI band
+    os_by_response_medians: tuple[Quantile | None, ...] = ()
 
 
 def response_landmark(config: StudyConfig, unit_days: float) -> tuple[float, bool]:
@@ -68,8 +70,10 @@ def response_landmark(config: StudyConfig, unit_days: float) -> tuple[float, boo
     return DEFAULT_RESPONSE_LANDMARK_MONTHS * DAYS_PER_MONTH / unit_days, True
 
 
-def os_by_response(datasets: AnalysisDatasets, landmark: float, unit_days: float) -> LandmarkAnalysis | None:
-    """OS from the landmark by response (first CR/PR) at or before it; None without OS rows."""
+def os_by_response(datasets: AnalysisDatasets, landmark: float, unit_days: float, conf_type: str = "log",
+                   conf_level: float = 0.95, ties: str = "efron") -> LandmarkAnalysis | None:
+    """OS from the landmark by response (first CR/PR) at or before it; None without OS rows. ``conf_type``,
+    ``conf_level`` and ``ties``: the study's Kaplan–Meier band and Cox ties (``[analysis]``)."""
     adsl = datasets.adsl[datasets.adsl["included"]].set_index("patient_id")
     os_rows = datasets.adtte[datasets.adtte["paramcd"] == "OS"].set_index("patient_id")
     if os_rows.empty:
@@ -78,11 +82,16 @@ def os_by_response(datasets: AnalysisDatasets, landmark: float, unit_days: float
     first = pd.to_datetime(adsl["first_response_date"]).reindex(os_rows.index)
     response_time = ((first - index).dt.days / unit_days).to_numpy(float)   # NaN: never responded
     return landmark_analysis(os_rows["days"].to_numpy(float) / unit_days, os_rows["event"].to_numpy(int),
-                             response_time, landmark, RESPONSE_GROUPS)
+                             response_time, landmark, RESPONSE_GROUPS, conf_type, conf_level, ties)
+
+
+def _median(fit, median_rule: str) -> Quantile:
+    """The median by the study's rule: SPSS's symmetric interval or R survfit's, from the fit's band."""
+    return median_spss(fit) if median_rule == "spss" else survival_quantile(fit, 0.5)
 
 
 def censoring_sensitivity(datasets: AnalysisDatasets, unit_days: float, time_unit: str, conf_type: str,
-                          median_rule: str) -> CensoringSensitivity | None:
+                          median_rule: str, conf_level: float = 0.95) -> CensoringSensitivity | None:
     """The side-by-side PFS table (module docstring); None when the datasets carry no variants (e.g. ADaM)."""
     variants = datasets.pfs_sensitivity
     if variants is None or variants.empty:
@@ -90,8 +99,9 @@ def censoring_sensitivity(datasets: AnalysisDatasets, unit_days: float, time_uni
     primary = variants[variants["rule"] == PRIMARY].set_index("patient_id")
     rules = []
     for rule, rows in variants.groupby("rule", sort=False):
-        fit = kaplan_meier(rows["days"].to_numpy(float) / unit_days, rows["event"], conf_type=conf_type)
-        median = median_spss(fit) if median_rule == "spss" else survival_quantile(fit, 0.5)
+        fit = kaplan_meier(rows["days"].to_numpy(float) / unit_days, rows["event"], conf_type=conf_type,
+                           conf_level=conf_level)
+        median = _median(fit, median_rule)
         same = rows.set_index("patient_id").reindex(primary.index)
         rules.append(CensoringRule(str(rule), fit.n, fit.events, median,
                                    int((same["event"] != primary["event"]).sum()),
@@ -103,9 +113,14 @@ def analyse_landmarks(datasets: AnalysisDatasets, config: StudyConfig, unit_days
     """OS by response at the landmark and the PFS censoring-sensitivity table of a study."""
     landmark, default = response_landmark(config, unit_days)
     settings = config.analysis
-    return StudyLandmarkResults(landmark, default, os_by_response(datasets, landmark, unit_days),
+    by_response = os_by_response(datasets, landmark, unit_days, settings.km_conf_type, settings.conf_level,
+                                 settings.ties)
+    medians = () if by_response is None else tuple(
+        None if curve is None else _median(curve, settings.median_ci) for curve in by_response.curves)
+    return StudyLandmarkResults(landmark, default, by_response,
                                 censoring_sensitivity(datasets, unit_days, config.study.time_unit,
-                                                      settings.km_conf_type, settings.median_ci))
+                                                      settings.km_conf_type, settings.median_ci, settings.conf_level),
+                                medians)
 
 
 __all__ = ["CensoringSensitivity", "StudyLandmarkResults", "analyse_landmarks"]

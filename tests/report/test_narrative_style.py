@@ -78,7 +78,13 @@ def unexplained_negative_limits(paragraphs: list[str]) -> list[str]:
     """A CI with a negative limit, with no sentence saying why it is kept."""
     text = " ".join(paragraphs)
     negatives = re.findall(r"95% CI −\d[^)]*\)", text)
-    return negatives if negatives and "does not truncate" not in text else []
+    return negatives if negatives and "not truncated at zero" not in text else []
+
+
+def stacked_parentheses(paragraphs: list[str]) -> list[str]:
+    """Two parentheticals in a row, ")(" or ") (" — "(RECIST 1.1) (without confirmation of responses)" — which
+    an editor rewrites as one clause."""
+    return [m.group(0) for text in paragraphs for m in re.finditer(r"[^()\s]*\)\s?\([^()]*\)", text)]
 
 
 def _sentences(paragraph: str) -> list[str]:
@@ -167,6 +173,7 @@ def check_style(facts, paragraphs: list[str] | None = None) -> dict[str, list]:
                 "percent styles": sorted(percent_styles(paragraphs)) if len(percent_styles(paragraphs)) > 1 else [],
                 "doubled methods": doubled_methods(paragraphs),
                 "negative limits": unexplained_negative_limits(paragraphs), "sentences": bad_sentences(paragraphs),
+                "stacked parentheses": stacked_parentheses(paragraphs),
                 "bare citations": bare_citations(paragraphs)}
     return {rule: found for rule, found in problems.items() if found}
 
@@ -277,6 +284,10 @@ def test_each_rule_catches_its_fault():
     assert doubled_methods(["The DCR was 84.4% (95% CI 67.2–94.7%; 95% CI, Clopper–Pearson exact)."])
     assert unexplained_negative_limits(["The median was 5.0 months (95% CI −3.7 to 13.6)."])
     assert bad_sentences(["0-1 9.1; 2 5.1 months. fine"])
+    assert stacked_parentheses(["Derived by RECIST version 1.1 (RECIST 1.1) (without confirmation of responses).",
+                                "The ORR was 5% (1 of 20)(95% CI 0–25%)."]) == [
+        "1.1) (without confirmation of responses)", "20)(95% CI 0–25%)"]
+    assert stacked_parentheses(["The ORR (one of 20 patients) was 5% (95% CI 0–25%)."]) == []
     assert bare_citations(["See Table 8; Table 9 shows the rest.", "The only one (Table 7) was fatigue."]) == [
         "See Table 8;", "The only one ("]
     assert dangling_words(["Left out: 1 patient(s) who died.", "Labels: responders/patients; p by ."]) == [
@@ -304,7 +315,7 @@ def test_spss_mode_says_what_spss_does_and_keeps_negative_limits(demo_study, tmp
     methods = _text(facts)[0]
     assert "median ± 1.96 × standard error (SE)" in methods and "Greenwood" in methods
     assert "without transformation" in methods
-    assert "log transformation" not in methods and "does not truncate" in methods
+    assert "log transformation" not in methods and "not truncated at zero" in methods
     negative = [lv for g in results.subgroup_survival for lv in g.levels
                 if lv.median.lower is not None and lv.median.lower < 0]
     assert negative, "the demo's SPSS intervals include a lower limit below zero"
@@ -312,7 +323,8 @@ def test_spss_mode_says_what_spss_does_and_keeps_negative_limits(demo_study, tmp
     table2 = tables["subgroups_pfs"]
     cells = [c for row in table2.rows for c in row.cells]
     assert any(" to " in c and "−" in c for c in cells) and not any("(-" in c for c in cells)
-    assert any("does not truncate it at zero" in note for note in table2.footnotes)
+    assert any("Median CIs as SPSS computes them: median ± 1.96 × SE" in note and "not truncated at zero" in note
+               for note in table2.footnotes)
 
 
 def test_demo_report_text_reads_like_a_manuscript(report_dir):

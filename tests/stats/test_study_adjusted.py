@@ -64,7 +64,7 @@ def test_results_json_and_tables(adjusted):
     assert [r.cells[0] for r in survival.rows] == ["PFS", "OS"]
     assert any("robust (sandwich)" in note for note in survival.footnotes)
     assert any("cobalt" in note for note in balance.footnotes)
-    assert balance.rows[0].group and balance.rows[0].cells[0] == "ecog"
+    assert balance.rows[0].group and balance.rows[0].cells[0] == "ECOG performance status"
     assert "&lt;" in to_html(survival) and "<1" not in to_html(survival)
 
 
@@ -135,3 +135,21 @@ def test_matching_settings_are_checked(demo_study, tmp_path, extra, message):
     (folder / "study.toml").write_text((folder / "study.toml").read_text() + ADJUSTED + extra)
     problems = [p for p in validate_study(folder).problems if p.table == "adjusted"]
     assert any(message in p.message for p in problems), [p.message for p in problems]
+def test_adjusted_tables_use_the_words_of_the_vocabulary_not_field_names(adjusted):
+    """At commit 3202bc4 the tables printed `starting_dose:anlotinib`, `ecog`, `histology_group` (issue 15)."""
+    import re
+
+    _, _, results = adjusted
+    tables = build_tables(results)
+    for key in ("adjusted_balance", "adjusted_survival"):
+        table = tables[key]
+        texts = [table.title, *table.footnotes, *(c.label for c in table.columns),
+                 *(cell for row in table.rows for cell in row.cells)]
+        raw = [t for t in texts if re.search(r"\b[a-z]+_[a-z_]+\b|\b[a-z_]+:[\w-]+", t)]
+        assert raw == [], raw
+    balance = tables["adjusted_balance"]
+    assert balance.title == "Table. Balance of confounders, Starting dose of anlotinib: 12 vs 10"
+    assert [r.cells[0] for r in balance.rows if r.group] == ["ECOG performance status", "Histological subtype"]
+    assert any("on ECOG performance status, histological subtype, age." in note for note in balance.footnotes)
+    assert any("HR < 1 favours 12 (starting dose of anlotinib)" in note
+               for note in tables["adjusted_survival"].footnotes)
