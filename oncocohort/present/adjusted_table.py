@@ -23,9 +23,10 @@ def _comparison(analysis: AdjustedAnalysis, vocabulary: Vocabulary) -> str:
     return f"{vocabulary.field_label(analysis.exposure)}: {compared} vs {reference}"
 
 
-def adjusted_balance_table(analysis: AdjustedAnalysis, vocabulary: Vocabulary = Vocabulary()) -> Table:
+def adjusted_balance_table(analysis: AdjustedAnalysis, vocabulary: Vocabulary | None = None) -> Table:
     """Means (proportions for binary variables and categorical levels) per group, unweighted, and the SMD before
     and after weighting, one row per variable or level; variables and levels in words (``vocabulary``)."""
+    vocabulary = vocabulary or Vocabulary()
     result = analysis.result
     compared, reference = analysis.levels
     rows = []
@@ -68,8 +69,9 @@ def _matching_note(matching: dict) -> str:
             + (f"; {left} without a control within the caliper left out." if left else "."))
 
 
-def adjusted_survival_table(analyses: tuple[AdjustedAnalysis, ...], vocabulary: Vocabulary = Vocabulary()) -> Table:
+def adjusted_survival_table(analyses: tuple[AdjustedAnalysis, ...], vocabulary: Vocabulary | None = None) -> Table:
     """Per endpoint: weighted medians per group, weighted HR (robust CI), weighted log-rank p and the E-value."""
+    vocabulary = vocabulary or Vocabulary()
     first = analyses[0]
     compared, reference = first.levels
     exposure = in_sentence(vocabulary.field_label(first.exposure))
@@ -113,10 +115,11 @@ def adjusted_survival_table(analyses: tuple[AdjustedAnalysis, ...], vocabulary: 
                  columns, tuple(rows), tuple(notes), ("HR, hazard ratio", "CI, confidence interval"))
 
 
-def adjusted_tables(analyses: tuple[AdjustedAnalysis, ...], vocabulary: Vocabulary = Vocabulary()
+def adjusted_tables(analyses: tuple[AdjustedAnalysis, ...], vocabulary: Vocabulary | None = None
                     ) -> dict[str, Table]:
     """``adjusted_balance`` (of the first endpoint whose comparison was made) and ``adjusted_survival``; {} without
     an ``[adjusted]`` section. Field names and codes in the words of ``vocabulary`` (study.toml ``[labels]``)."""
+    vocabulary = vocabulary or Vocabulary()
     if not analyses:
         return {}
     tables = {}

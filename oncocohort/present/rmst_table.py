@@ -10,6 +10,7 @@ from ..stats.study_analysis import NotEstimable, SubgroupSurvival
 from .formatting import estimate_ci, general, p_value
 from .journal_style import DEFAULT_STYLE, Style
 from .table import Column, Row, Table
+from .vocabulary import in_sentence
 
 ENDPOINT_NAMES = {"PFS": "Progression-free survival", "OS": "Overall survival"}
 
@@ -26,7 +27,7 @@ def rmst_comparison_table(subgroups: tuple[SubgroupSurvival, ...], horizon: floa
         rows.append(Row((ENDPOINT_NAMES.get(endpoint, endpoint), "", "", "", "", ""), group=True))
         for group in (g for g in compared if g.endpoint == endpoint):
             if isinstance(group.rmst, NotEstimable):
-                not_estimable.append(f"{endpoint}, {group.factor}: {group.rmst.reason}")
+                not_estimable.append(f"{endpoint} by {in_sentence(group.factor)}: {group.rmst.reason}")
                 rows.append(Row((group.factor, "", "Not estimable*", "", "", ""), indent=1))
                 continue
             rows.append(Row((group.factor, "", "", "", "", ""), indent=1))
@@ -35,10 +36,10 @@ def rmst_comparison_table(subgroups: tuple[SubgroupSurvival, ...], horizon: floa
     notes = [f"RMST: restricted mean survival time to {tau} {time_unit}, the area under each group's "
              f"Kaplan–Meier curve up to that time, in {time_unit}; SE as R survfit (rmean), CI ± z·SE.",
              "Difference and ratio of the second group against the first (reference), with Wald CIs as R "
-             "survRM2::rmst2 computes them (Uno et al. 2014; the ratio on the log scale); p: Wald test of the "
+             "survRM2::rmst2 computes them (the ratio on the log scale); p: Wald test of the "
              "difference. Unlike a hazard ratio they do not assume proportional hazards."]
     if not_estimable:
-        notes.append("* Not estimable: the horizon lies beyond a group's longest follow-up, where its Kaplan–Meier "
+        notes.append("Not estimable (*): the horizon lies beyond a group's longest follow-up, where its Kaplan–Meier "
                      f"curve is unknown (survRM2's rule) — {'; '.join(not_estimable)}.")
     columns = (Column(""), Column("Events/patients", align="right"), Column("RMST (95% CI)", align="right"),
                Column("Difference (95% CI)", align="right"), Column("Ratio (95% CI)", align="right"),

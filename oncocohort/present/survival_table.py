@@ -11,7 +11,6 @@ from .journal_style import DEFAULT_STYLE, Style
 from .table import Column, Row, Table
 
 
-
 def spss_negative_note(style: Style = DEFAULT_STYLE) -> str:
     """The note under a table with an SPSS-mode median CI whose lower limit is below zero: what is printed and why.
 

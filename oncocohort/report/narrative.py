@@ -132,7 +132,8 @@ def _methods(w: _Writer) -> str:
               f"Tumour response was derived from the lesion measurements by {criteria}")
     text = (
         f"{source}, {'with' if response['confirmation'] else 'without'} confirmation of responses; the best overall "
-        "response counted each patient once. The objective response rate (ORR) is the proportion of patients with a complete "
+        "response counted each patient once. The objective response rate (ORR) is the proportion of patients with a "
+        "complete "
         "response (CR) or partial response (PR) as best overall response, and the disease control rate (DCR) adds "
         f"stable disease (SD); both are given with {ci_name} {level} confidence intervals, and the ORR is shown with "
         "and without confirmation. The ORR was "

@@ -55,8 +55,8 @@ from .kaplan_meier import (
 )
 from .logrank import LogRankTest, logrank_test
 from .proportions import ProportionEstimate, proportion_ci
-from .rmst import RmstComparison, rmst_comparison
 from .response_summary import ResponseSummary, SubgroupResponse, response_by_subgroup, summarise_response
+from .rmst import RmstComparison, rmst_comparison
 from .study_adjusted import AdjustedAnalysis, adjusted_analyses
 from .study_competing import CompetingPfs, competing_pfs
 from .study_landmark import StudyLandmarkResults, analyse_landmarks
@@ -371,7 +371,8 @@ def _rmst_between(data: pd.DataFrame, n_levels: int, horizon: float | None, conf
     last = data.groupby("group")["time"].max()
     short = [str(level) for level, t in sorted(last.items()) if t < horizon]
     if short:
-        return NotEstimable(f"the follow-up of group {' and '.join(short)} ends before the horizon")
+        groups = f"groups {' and '.join(short)} end" if len(short) > 1 else f"group {short[0]} ends"
+        return NotEstimable(f"the follow-up of {groups} before the horizon")
     return rmst_comparison(data["time"], data["event"], data["group"].astype(str), horizon, conf_level)
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from oncocohort.present.formatting import estimate_ci, p_value
 from oncocohort.present.rmst_table import rmst_comparison_table
+from oncocohort.report.build import analyse_folder
 from oncocohort.report.results_json import results_dict
 from oncocohort.stats.rmst import rmst_comparison
-from oncocohort.report.build import analyse_folder
 from oncocohort.stats.study_analysis import NotEstimable, _rmst_between, rmst_horizon, subgroup_values
 
 
@@ -64,6 +64,6 @@ def test_rmst_table_cells_and_notes(demo_results):
     assert any("survRM2::rmst2" in note and "Wald" in note for note in table.footnotes)
     assert [r.cells[0] for r in table.rows if r.cells[2] == "Not estimable*"] == [
         "ECOG performance status", "Initial dose of anlotinib (mg)"]
-    assert any(note.startswith("* Not estimable") and "PFS, ECOG performance status: the follow-up of group 2 ends "
+    assert any(note.startswith("Not estimable (*)") and "PFS by ECOG performance status: the follow-up of group 2 ends "
                "before the horizon" in note for note in table.footnotes)
     assert rmst_comparison_table(demo_results.subgroup_survival, None, "months") is None

@@ -313,7 +313,7 @@ def test_analytic_derivatives_of_log_det_information_equal_finite_differences(se
         finally:
             firth._BLOCK_ROWS = original
 
-        def gradient(b):
+        def gradient(b, moments=moments):
             return moments.logdet_derivatives(b, likelihood.evaluate(b)[2])[0]
 
         first, second = moments.logdet_derivatives(beta, likelihood.evaluate(beta)[2])
