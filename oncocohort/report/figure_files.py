@@ -4,13 +4,14 @@ study and writes its tables — the same bytes as drawing them one by one.
 matplotlib keeps global state (pyplot's figure list, rcParams), so figures are not drawn in threads but in
 processes. Two ways, the same files:
 
-- :func:`start_figure_processes` (the report): figure processes are forked when the report starts, before the
-  study is validated. Each loads matplotlib, the figure modules and the PNG/SVG/PDF backends and draws a small
-  figure in every format (fonts loaded, caches filled) while the report process validates, derives and analyses —
-  work that otherwise sits on the report's critical path, and the report process itself never loads matplotlib.
-  :meth:`FigureProcesses.draw` then sends them the study's results (pickled: a few tens of kB), the file stems and
-  the journal style; each process takes the next figure not yet taken (a counter in shared memory) until none is
-  left, and sends back (caption, files) per figure, collected in plan order by :meth:`Drawing.result`.
+- :func:`start_figure_processes` (the report): a figure process is forked when the report starts, before the study
+  is validated. It loads matplotlib, the figure modules and the PNG/SVG/PDF backends and draws a small figure in
+  every format (fonts loaded, caches filled) while the report process validates, derives and analyses — work that
+  otherwise sits on the report's critical path; the report process itself never loads matplotlib.
+  :meth:`FigureProcesses.draw` then sends it the study's results (pickled: a few tens of kB), the file stems and
+  the journal style; it forks one helper per further CPU (sharing its warmed state, so the warm-up is paid once),
+  each process takes the next figure not yet taken (a counter in shared memory) until none is left and sends back
+  (caption, files) per figure on its own pipe, collected in plan order by :meth:`Drawing.result`.
 - :func:`start_figures` (plans already in hand, and the serial fallback): a pool of workers forked now, the figures
   no worker has started drawn in this process once it asks for the result (from the last one back).
 
@@ -108,19 +109,41 @@ def warm_up() -> None:
     plt.close(figure)
 
 
-def _serve(connection: Connection, report_ends: Sequence[Connection], counter) -> None:
-    """A figure process: warm up, wait for (plans function, results, stems, style), then draw the next figure no
-    process has taken until none is left; send back ("ok", [(index, caption, paths)]) or ("error", exception)."""
-    for end in report_ends:  # the other processes' pipe ends, closed here: a process that dies is seen at once
-        if end is not connection:
-            end.close()
+def _serve(ends: Sequence[Connection], report_ends: Sequence[Connection], counter) -> None:
+    """The figure process: warm up, wait for (plans function, results, stems, style) on ``ends[0]``, fork one helper
+    per further end (they share this process's warmed state), then each draws the next figure no process has taken
+    until none is left and sends back ("ok", [(index, caption, paths)]) or ("error", exception) on its own end."""
+    for end in report_ends:  # the report's ends, closed here: a report that dies is seen as the end of its pipe
+        end.close()
     try:
         warm_up()
-        message = connection.recv_bytes()
+        message = ends[0].recv_bytes()
     except (EOFError, KeyboardInterrupt):  # the report went away
         return
     if not message:  # the report stopped before its figures (e.g. validation errors)
         return
+    helpers = []
+    for end in ends[1:]:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # a helper: draws, replies on its own end, and ends without running this process's exit code
+            try:
+                for other in ends:
+                    if other is not end:
+                        other.close()
+                _draw_share(end, message, counter)
+            finally:
+                os._exit(0)
+        helpers.append(pid)
+        end.close()
+    _draw_share(ends[0], message, counter)
+    for pid in helpers:
+        os.waitpid(pid, 0)
+
+
+def _draw_share(connection: Connection, message: bytes, counter) -> None:
+    """Draw figures taken from ``counter`` until none is left; the reply goes to ``connection``."""
     global _PLANS
     try:
         plans_of, results, stems, style = pickle.loads(message)
@@ -170,7 +193,7 @@ class Drawing:
     def result(self) -> list[tuple[str, list[Path]]]:
         """(caption, files written) per plan, in plan order; a drawing error is raised here."""
         by_index: dict[int, tuple[str, list[Path]]] = {}
-        errors = []
+        errors, ended = [], []
         pending = list(self._processes.connections)
         try:
             while pending:
@@ -179,7 +202,7 @@ class Drawing:
                     try:
                         status, payload = connection.recv()
                     except EOFError:
-                        errors.append(RuntimeError("a figure process ended without sending its figures"))
+                        ended.append(RuntimeError("a figure process ended without sending its figures"))
                         continue
                     if status == "error":
                         errors.append(payload)
@@ -187,8 +210,8 @@ class Drawing:
                         by_index.update((index, (caption, paths)) for index, caption, paths in payload)
         finally:
             self._processes.close()
-        if errors:
-            raise errors[0]
+        if errors or ended:
+            raise (errors or ended)[0]
         if sorted(by_index) != list(range(self._n)):
             raise RuntimeError("figures missing from the figure processes")
         return [by_index[i] for i in range(self._n)]
@@ -202,17 +225,15 @@ class FigureProcesses:
         context = multiprocessing.get_context("fork")
         self._counter = context.Value("q", 0)
         self.connections: list[Connection] = []
-        self._processes = []
         child_ends = []
         for _ in range(workers):
             mine, theirs = context.Pipe()
             self.connections.append(mine)
             child_ends.append(theirs)
-        for theirs in child_ends:
-            process = context.Process(target=_serve, args=(theirs, [*self.connections, *child_ends], self._counter),
-                                      daemon=True, name="oncocohort-figures")
-            process.start()
-            self._processes.append(process)
+        # one process warms up; it forks the others when the results come, so the warm-up is paid once
+        self._process = context.Process(target=_serve, args=(child_ends, self.connections, self._counter),
+                                        daemon=True, name="oncocohort-figures")
+        self._process.start()
         for theirs in child_ends:
             theirs.close()
 
@@ -240,12 +261,12 @@ class FigureProcesses:
             except OSError:
                 pass
             connection.close()
-        for process in self._processes:
-            process.join(timeout=5)
-            if process.is_alive():  # pragma: no cover - a hung process
-                process.terminate()
-                process.join()
-        self.connections, self._processes = [], []
+        if self._process is not None:
+            self._process.join(timeout=10)
+            if self._process.is_alive():  # pragma: no cover - a hung process
+                self._process.terminate()
+                self._process.join()
+        self.connections, self._process = [], None
 
 
 def start_figure_processes(workers: int | None = None) -> FigureProcesses | None:

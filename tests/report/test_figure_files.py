@@ -5,9 +5,11 @@ loads matplotlib."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -102,6 +104,24 @@ def test_figure_processes_draw_every_figure_in_plan_order(tmp_path):
     assert len(list(tmp_path.iterdir())) == 15
 
 
+def _slow():
+    time.sleep(0.3)
+    figure = plt.figure(figsize=(1, 1))
+    return f"drawn by {os.getpid()}", figure
+
+
+def _slow_plans(results):
+    return [FigurePlan(f"slow{i}", "", _slow) for i in range(results)]
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_the_warmed_figure_process_and_its_helper_share_the_figures(tmp_path):
+    with figure_files.start_figure_processes(workers=2) as processes:
+        drawn = processes.draw(_slow_plans, 6, [tmp_path / f"figure_{i}" for i in range(6)], "default").result()
+    drawers = {caption for caption, _ in drawn}
+    assert len(drawers) == 2 and str(os.getpid()) not in " ".join(drawers)
+
+
 @pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
 def test_a_drawing_error_in_a_figure_process_reaches_the_report(tmp_path):
     with figure_files.start_figure_processes(workers=2) as processes:
@@ -113,9 +133,9 @@ def test_a_drawing_error_in_a_figure_process_reaches_the_report(tmp_path):
 @pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
 def test_figure_processes_not_needed_end_at_once():
     processes = figure_files.start_figure_processes(workers=2)
-    children = list(processes._processes)
+    child = processes._process
     processes.close()  # e.g. the study had validation errors
-    assert all(not child.is_alive() and child.exitcode == 0 for child in children)
+    assert not child.is_alive() and child.exitcode == 0
     assert figure_files.start_figure_processes(workers=1) is None  # serial: drawn in the report process
 
 
