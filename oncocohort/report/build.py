@@ -459,9 +459,8 @@ def _write_all(results, datasets, folder: Path, formats, progress, options: Docu
 def _start_drawing(figure_processes, results, plans, stems, style: str):
     """The figures drawn by the processes forked when the report started (figure_files.py), or in this process
     (serially) without them; ``.result()`` → (caption, paths) per plan."""
-    if figure_processes is not None:
-        return nullcontext(figure_processes.draw(figure_plans, results, stems, style))
-    return start_figures(plans, stems, style)
+    drawing = figure_processes.draw(figure_plans, results, stems, style) if figure_processes is not None else None
+    return nullcontext(drawing) if drawing is not None else start_figures(plans, stems, style)
 
 
 def _write_documents(results, datasets, folder: Path, formats, progress, options: DocumentOptions,

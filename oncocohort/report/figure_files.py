@@ -244,10 +244,15 @@ class FigureProcesses:
         self.close()
 
     def draw(self, plans_of: Callable[[object], Sequence[FigurePlan]], results, stems: Sequence[Path],
-             style: str) -> Drawing:
+             style: str) -> Drawing | None:
         """Start drawing ``plans_of(results)`` (a module-level function: it is pickled by name and called in each
-        figure process) into ``stems`` with journal ``style``."""
-        message = pickle.dumps((plans_of, results, list(stems), style), protocol=pickle.HIGHEST_PROTOCOL)
+        figure process) into ``stems`` with journal ``style``; None (processes ended) when the results cannot be
+        pickled — the caller then draws them itself."""
+        try:
+            message = pickle.dumps((plans_of, results, list(stems), style), protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):  # results holding something that cannot be sent
+            self.close()
+            return None
         for connection in self.connections:
             connection.send_bytes(message)
         return Drawing(self, len(stems))

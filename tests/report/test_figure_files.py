@@ -164,3 +164,11 @@ def test_the_report_process_never_loads_matplotlib(demo_study, tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().splitlines()[-1] == "[]"
     assert len(list((tmp_path / "out" / "figures").glob("*.png"))) >= 10
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_results_that_cannot_be_sent_are_drawn_here(tmp_path):
+    processes = figure_files.start_figure_processes(workers=2)
+    child = processes._process
+    assert processes.draw(_empty_plans, threading.Lock(), [tmp_path / "a"], "default") is None  # a lock: no pickle
+    assert not child.is_alive()  # ended: the report draws the figures itself (build._start_drawing)
