@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from .._lazy import lazy_attributes
 
+# functions named as their own module: imported now, because importing the module (as any statistic using it does)
+# binds the package attribute to the module, and a lazy name would then never be looked up
+from .counting_process_cox import counting_process_cox as counting_process_cox
+from .kaplan_meier import kaplan_meier as kaplan_meier
+
 _PUBLIC = {
     "AnalysisNotPossible": ".survival_summary",
     "AssociationTest": ".contingency",
@@ -28,7 +33,6 @@ _PUBLIC = {
     "binomial_test": ".proportions",
     "chi_square": ".contingency",
     "count_events": ".event_counts",
-    "counting_process_cox": ".counting_process_cox",
     "counting_process_cox_model": ".counting_process_cox",
     "cox_model": ".cox",
     "cox_regression": ".cox",
@@ -38,7 +42,6 @@ _PUBLIC = {
     "fisher_exact_rxc": ".contingency",
     "harrell_concordance": ".cox",
     "impute_chained": ".multiple_imputation",
-    "kaplan_meier": ".kaplan_meier",
     "kaplan_meier_from_counts": ".kaplan_meier",
     "landmark_analysis": ".landmark",
     "landmarks": ".kaplan_meier",
@@ -59,6 +62,6 @@ _PUBLIC = {
     "test_association": ".contingency",
     "with_risk_sets": ".event_counts",
 }
-__all__ = sorted(_PUBLIC)
+__all__ = sorted([*_PUBLIC, "counting_process_cox", "kaplan_meier"])
 
 __getattr__ = lazy_attributes(__name__, _PUBLIC)
