@@ -22,16 +22,16 @@ from pathlib import Path
 from . import __version__
 from .cli_design import add_design_parser
 from .cli_import import add_import_parser
-from .io.analysis_table import read_analysis_table, row_list
 from .io.problems import escape_control, problems_to_json, problems_to_text, sort_problems
-from .io.study import validate_study
-from .io.template import settings_to_edit, write_template
 
-# The statistics modules (scipy) are imported inside the commands that use them, to keep start-up quick.
+# pandas, the statistics (scipy) and the figures (matplotlib) are imported inside the commands that use them, so
+# start-up and `--help` stay quick (tests/test_cli_startup.py).
 CI_METHODS = ("clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull")
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
+    from .io.template import settings_to_edit, write_template
+
     try:
         written = write_template(args.dir, example=args.example, layout=args.layout, overwrite=args.force)
     except FileExistsError as exc:
@@ -54,6 +54,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .derive.preview import preview_cohort
+    from .io.study import validate_study
 
     report = validate_study(args.dir)
     # validate predicts the report: on a valid study, eligibility runs and nobody included is an error
@@ -150,6 +151,8 @@ def _survival_options_problem(args: argparse.Namespace, covariates: list[str]) -
 
 
 def _print_rows(label: str, rows: dict) -> None:
+    from .io.analysis_table import row_list
+
     if rows["dropped"]:
         why = ", ".join(f"{column} {n}" for column, n in rows["dropped_missing"].items())
         print(f"    {label}: n = {rows['n']}; {rows['dropped']} row(s) left out for a missing value ({why}): "
@@ -234,6 +237,7 @@ def _add_input_facts(result: dict, table, problems) -> None:
 
 
 def _cmd_survival(args: argparse.Namespace) -> int:
+    from .io.analysis_table import read_analysis_table
     from .stats.survival_summary import AnalysisNotPossible, ModelNotEstimable
 
     if args.competing is not None:
@@ -335,6 +339,7 @@ def _cmd_competing(args: argparse.Namespace) -> int:
     """`survival --competing`: cumulative incidence, Gray's test, Fine–Gray and cause-specific Cox."""
     from numpy.linalg import LinAlgError
 
+    from .io.analysis_table import read_analysis_table
     from .stats.competing_summary import default_times, summarise_competing_risks
     from .stats.cox import ModelNotEstimable
     from .stats.survival_summary import AnalysisNotPossible
@@ -540,6 +545,7 @@ def _cmd_recist(args: argparse.Namespace) -> int:
 def _cmd_derive(args: argparse.Namespace) -> int:
     from .derive.analysis_datasets import derive_study
     from .derive.writer import write_datasets
+    from .io.study import validate_study
 
     report = validate_study(args.dir)
     if report.study is None:

@@ -60,7 +60,7 @@ def test_missing_folder_is_an_input_error(tmp_path):
 def test_internal_error_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
     def broken(path):
         raise RuntimeError("boom")
-    monkeypatch.setattr(cli, "validate_study", broken)
+    monkeypatch.setattr("oncocohort.io.study.validate_study", broken)  # imported by the command when it runs
     assert cli.main(["validate", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom" in err and "Traceback" not in err

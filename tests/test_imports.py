@@ -1,10 +1,13 @@
 """Heavy libraries are imported only by the modules that use them: starting the CLI (``--help``, ``validate``,
-``init`` …) loads none of scipy, matplotlib, python-docx, openpyxl or WeasyPrint."""
+``init`` …) loads none of scipy, matplotlib, python-docx, openpyxl or WeasyPrint; ``import oncocohort`` and
+``--help`` load no pandas; ``validate`` no matplotlib, scipy.stats, statsmodels or python-docx."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+
+import pytest
 
 HEAVY = ("scipy", "matplotlib", "docx", "openpyxl", "weasyprint")
 
@@ -23,3 +26,31 @@ def test_reading_a_csv_study_does_not_need_openpyxl(demo_study):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "False"
+
+
+def _loaded_by_command(*args: str) -> set[str]:
+    """The heavy modules in sys.modules after ``oncocohort ARGS`` ran in a fresh interpreter."""
+    heavy = ("pandas", "matplotlib", "scipy.stats", "statsmodels", "docx")
+    code = ("import sys\nfrom oncocohort import cli\ntry:\n    cli.main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            f"print('loaded:' + ','.join(m for m in {heavy!r} if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return set(filter(None, run.stdout.rsplit("loaded:", 1)[1].strip().split(",")))
+
+
+@pytest.mark.parametrize("command", [(), ("validate",), ("report",), ("demo",), ("survival",)])
+def test_help_loads_no_heavy_library(command):
+    assert _loaded_by_command(*command, "--help") == set()
+
+
+def test_import_oncocohort_loads_no_pandas():
+    run = subprocess.run([sys.executable, "-c", "import sys, oncocohort; print('pandas' in sys.modules, "
+                          "oncocohort.__version__, oncocohort.validate_study.__module__)"],
+                         capture_output=True, text=True)
+    assert run.stdout.split() == ["False", "0.1.0", "oncocohort.io.study"], run.stderr
+
+
+def test_validate_loads_no_figures_nor_statistics_libraries(demo_study):
+    loaded = _loaded_by_command("validate", str(demo_study))
+    assert "pandas" in loaded  # the check is real: validation reads the tables with pandas
+    assert not loaded & {"matplotlib", "scipy.stats", "statsmodels", "docx"}

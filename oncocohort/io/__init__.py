@@ -1,8 +1,18 @@
 """Reading and validating study folders (study.toml + study.xlsx or CSVs) into a typed :class:`Study`."""
 
-from .config import StudyConfig
-from .problems import Problem
-from .study import Study, StudyInputError, ValidationReport, load_study, validate_study
+from __future__ import annotations
 
-__all__ = ["Problem", "Study", "StudyConfig", "StudyInputError", "ValidationReport", "load_study",
-           "validate_study"]
+from .._lazy import lazy_attributes
+
+_PUBLIC = {
+    "Problem": ".problems",
+    "Study": ".study",
+    "StudyConfig": ".config",
+    "StudyInputError": ".study",
+    "ValidationReport": ".study",
+    "load_study": ".study",
+    "validate_study": ".study",
+}
+__all__ = sorted(_PUBLIC)
+
+__getattr__ = lazy_attributes(__name__, _PUBLIC)

@@ -9,6 +9,7 @@ column texts): every figure is :data:`WIDTH` wide, keeps :data:`MARGIN` from the
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
@@ -22,7 +23,9 @@ from matplotlib.transforms import Bbox, offset_copy  # noqa: E402
 DPI = 300
 # zlib level of the PNGs. Measured on the demo's 12 figures: level 3 encodes in about two thirds of the time of
 # Pillow's default 6 for files about a quarter larger (levels 1-3 use zlib's fast deflate; 3 is the smallest of
-# them); the bytes are the same on every run.
+# them); the bytes are the same on every run. The figures are opaque, so the PNGs are written as RGB: measured on
+# the demo's 13 figures, encoding takes ~15 % less time and the files are ~13 % smaller than RGBA, pixel for pixel
+# the same image.
 PNG_COMPRESS_LEVEL = 3
 STYLE = {"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "oncocohort"}
 WIDTH = 6.5  # inches: every figure's width (a journal's two-column width)
@@ -37,20 +40,35 @@ def apply_style() -> None:
 
 
 def save_figure(figure: plt.Figure, stem: str | Path) -> list[Path]:
-    """Write ``stem``.png (300 dpi, zlib level :data:`PNG_COMPRESS_LEVEL`), .svg and .pdf without creation dates;
-    returns the paths.
+    """Write ``stem``.png (300 dpi, RGB when opaque, zlib level :data:`PNG_COMPRESS_LEVEL`), .svg and .pdf without
+    creation dates; returns the paths.
 
     The figures lay themselves out on their own canvas, so each format is drawn once (no ``bbox_inches="tight"``,
     which draws every figure twice)."""
     stem = Path(stem)
-    paths = []
-    png = {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}}
-    for suffix, metadata, extra in ((".png", {"Software": None}, png), (".svg", {"Date": None}, {}),
-                                    (".pdf", {"CreationDate": None, "ModDate": None}, {})):
+    paths = [_save_png(figure, stem.with_suffix(".png"))]
+    for suffix, metadata in ((".svg", {"Date": None}), (".pdf", {"CreationDate": None, "ModDate": None})):
         path = stem.with_suffix(suffix)
-        figure.savefig(path, dpi=DPI, metadata=metadata, **extra)
+        figure.savefig(path, dpi=DPI, metadata=metadata)
         paths.append(path)
     return paths
+
+
+def _save_png(figure: plt.Figure, path: Path) -> Path:
+    """The figure drawn by Agg at :data:`DPI` and written by Pillow as matplotlib would (no text chunks, the dpi in
+    pHYs), but as RGB when every pixel is opaque (always, with the white figure background)."""
+    from PIL import Image
+
+    raw = io.BytesIO()
+    figure.savefig(raw, format="rgba", dpi=DPI)
+    pixels = raw.getvalue()
+    width = int(figure.get_figwidth() * DPI)  # as Agg sizes its canvas: the figure's extent in pixels, truncated
+    height = len(pixels) // (4 * width)
+    image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
+    if image.getextrema()[3] == (255, 255):
+        image = image.convert("RGB")
+    image.save(path, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(DPI, DPI))
+    return path
 
 
 # ------------------------------------------------------------------------------------------------ measuring text

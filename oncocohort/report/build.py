@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,36 +37,27 @@ from ..present.adjusted_table import adjusted_tables
 from ..present.adverse_event_category_table import adverse_event_category_table
 from ..present.adverse_event_table import adverse_event_table
 from ..present.baseline_table import baseline_table
-from ..present.cif_figure import cif_figure
 from ..present.competing_risks_table import competing_risks_table
-from ..present.consort_figure import consort_figure
 from ..present.design_table import next_trial_table
 from ..present.docx_layout import MARGIN
 from ..present.docx_layout import PAPERS as PAPER_SIZES
 from ..present.efficacy_table import efficacy_table
 from ..present.exposure_table import exposure_table
-from ..present.figure_style import plt, use_decimal_mark
-from ..present.forest_figure import forest_figure, forest_rows, subgroup_forest_rows
 from ..present.formatting import number, plural
 from ..present.journal_style import active_style, get_style, use_style
-from ..present.km_figure import km_figure
 from ..present.landmark_table import censoring_sensitivity_table, os_by_response_table
-from ..present.orr_bars_figure import orr_bars_figure
 from ..present.render import needs_landscape, strip_label, to_csv, to_docx, to_html, to_markdown
 from ..present.response_detail_table import response_detail_table
 from ..present.rmst_table import rmst_comparison_table
-from ..present.spider_figure import spider_figure
 from ..present.subgroup_table import subgroup_table
 from ..present.survival_table import survival_table
-from ..present.swimmer_figure import swimmer_figure
 from ..present.table import Table
 from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviations
-from ..present.waterfall_figure import waterfall_figure
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study, rmst_horizon
 from ..stats.study_competing import CAUSE_LABELS
 from .data_notes import data_notes, subgroup_notes
 from .docx_document import write_report_docx
-from .figure_files import FigurePlan, start_figures
+from .figure_files import FigurePlan, start_figure_processes, start_figures
 from .html_document import report_html
 from .layout import plan_items, plan_sections
 from .narrative import methods_paragraph, results_paragraphs
@@ -72,6 +65,9 @@ from .output_folder import OutputFolderRefused, check_replaceable, staged_output
 from .pdf import PdfUnavailable, choose_engine, libreoffice, write_pdf  # noqa: F401 (libreoffice: API)
 from .reconcile import ReconciliationError, reconcile
 from .results_json import json_text, results_dict
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MatplotlibFigure
 
 FORMATS = ("html", "docx", "pdf")
 PAPERS = ("a4", "letter")
@@ -92,7 +88,7 @@ class Figure:
 
     key: str
     caption: str
-    figure: plt.Figure
+    figure: MatplotlibFigure
     topic: str = ""
 
 
@@ -203,6 +199,8 @@ def _journal_ticks(draw):
     """``draw`` followed by the tick labels in the active journal style's decimal mark, as the figures' own texts
     (the style is active in the figure workers too, :mod:`.figure_files`)."""
     def drawn():
+        from ..present.figure_style import use_decimal_mark
+
         caption, figure = draw()
         use_decimal_mark(figure, active_style().decimal_mark)
         return caption, figure
@@ -211,13 +209,16 @@ def _journal_ticks(draw):
 
 def figure_plans(results: StudyResults) -> list[FigurePlan]:
     """The report's figures in order, not yet drawn: which figures the study has, their keys and topics (known
-    before drawing, so they can be numbered while they are drawn elsewhere)."""
+    before drawing, so they can be numbered while they are drawn elsewhere). The figure modules (matplotlib) are
+    imported by the draw functions, in the process that draws (:mod:`.figure_files`)."""
     unit, days = results.time_unit, DAYS_PER_UNIT[results.time_unit]
     plans = []
 
     criteria = CRITERIA_NAMES[results.config.response.criteria]
 
     def flow():
+        from ..present.consort_figure import consort_figure
+
         n_evaluable = int(results.patients["best_overall_response"].ne("NE").sum())
         consort = consort_figure(results.attrition, n_evaluable, results.endpoint("PFS").n, criteria=criteria)
         return "Study flow: patients screened, excluded (with reasons) and analysed.", consort.figure
@@ -225,11 +226,15 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
     orr = dict(results.response.rates).get("ORR")
     if results.has_lesion_measurements:  # recorded responses: no target-lesion sums to draw (said in the text)
         def waterfall():
+            from ..present.waterfall_figure import waterfall_figure
+
             drawn = waterfall_figure(results.patients, orr)
             return ("Best change in the sum of target lesions from baseline per patient, coloured by best overall "
                     f"response ({criteria}). {drawn.caption}", drawn.figure)
 
         def spider():
+            from ..present.spider_figure import spider_figure
+
             drawn = spider_figure(results.visits, results.patients, days, unit)
             return ("Change in the sum of target lesions from baseline over time, one line per patient (no "
                     f"interpolation over missing scans). {drawn.caption}", drawn.figure)
@@ -237,12 +242,16 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
         plans.append(FigurePlan("spider", "the change in target lesions over time", spider))
 
     def swimmer():
+        from ..present.swimmer_figure import swimmer_figure
+
         drawn = swimmer_figure(results.patients, days, unit)
         return ("Time on treatment per patient with first response, progression and death; arrows: on treatment "
                 f"at the data cutoff. {drawn.caption}", drawn.figure)
     plans.append(FigurePlan("swimmer", "the time on treatment per patient", swimmer))
     for e in results.survival:
         def km(e=e):
+            from ..present.km_figure import km_figure
+
             curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=f"Time ({unit})",
                               ylabel=f"{e.label} (probability)",
                               annotation=_km_annotation(e, unit))
@@ -260,6 +269,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
             continue
 
         def km_by(group=group):
+            from ..present.km_figure import km_figure
+
             fits = {f"{lv.level}": lv.fit for lv in group.levels}
             curve = km_figure(fits, _risk_times(fits.values()), xlabel=f"Time ({unit})",
                               ylabel="Progression-free survival", title=f"PFS by {in_sentence(group.factor)}",
@@ -269,6 +280,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
                                 f"progression-free survival by {in_sentence(group.factor)}", km_by))
     if results.response_subgroups:
         def orr_bars():
+            from ..present.orr_bars_figure import orr_bars_figure
+
             bars = orr_bars_figure(results.response_subgroups)
             tests = "; ".join(sorted({f"{g.factor}: {g.test.method}" for g in results.response_subgroups if g.test}))
             return ("Objective response rate by subgroup"
@@ -283,12 +296,16 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
                                                                           if cox.univariable else None)
         if model is not None and not isinstance(model, NotEstimable):
             def forest():
+                from ..present.forest_figure import forest_figure, forest_rows
+
                 drawn = forest_figure(forest_rows(model, labels, pfs_subgroups), title="PFS: Cox model (reference: "
                                       "each factor's first level)")
                 return f"Hazard ratios for progression-free survival ({model.method}).", drawn.figure
             plans.append(FigurePlan("forest_pfs", "the hazard ratios for progression-free survival", forest))
         if cox.univariable:
             def forest_subgroups():
+                from ..present.forest_figure import forest_figure, subgroup_forest_rows
+
                 drawn = forest_figure(subgroup_forest_rows(cox.univariable, labels, pfs_subgroups),
                                       title="PFS by subgroup: hazard ratio of each level against its reference")
                 return ("Hazard ratios for progression-free survival by subgroup (univariable Cox model per factor; "
@@ -300,6 +317,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
 
 def _cif_pfs(result, unit: str) -> Figure:
     """The cumulative incidence of progression and of death without progression (stats/study_competing.py)."""
+    from ..present.cif_figure import cif_figure
+
     times = sorted(result.risk_table["time"].unique())
     drawn = cif_figure(list(result.summary.curves), result.risk_table, times, cause_labels=CAUSE_LABELS,
                        xlabel=f"Time ({unit})", ci_bands=True)
@@ -422,37 +441,48 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
         check_replaceable(Path(out_dir), keep=(Path(study_dir),))
     except OutputFolderRefused as exc:
         raise ReportError(f"{exc}; no report written") from None
-    study = None
-    if adam is not None:
-        datasets, results = analyse_adam(study_dir, progress=progress, **adam)
-    else:
-        study, datasets, results = analyse_folder(study_dir, progress)
-    for note in subgroup_notes(results):
-        progress("warning", note)
-    notes = tuple(data_notes(study, datasets, results))
-    problems = reconcile(results)
-    if problems:
-        raise ReconciliationError(problems)
-    progress("reconcile", "response categories, AE grades, attrition and subgroups add up")
-    out = Path(out_dir)
-    try:  # written in a staging folder, swapped in whole (output_folder.py)
-        with staged_output(out, keep=(Path(study_dir),)) as staging:
-            written = [p.relative_to(staging) for p in _write_all(results, datasets, staging, formats, progress,
-                                                                         replace(options, data_notes=notes))]
-    except OutputFolderRefused as exc:
-        raise ReportError(f"{exc}; no report written") from None
+    # the figure processes load matplotlib while this one analyses (figure_files.py); ended on any way out
+    with start_figure_processes() or nullcontext() as figure_processes:
+        study = None
+        if adam is not None:
+            datasets, results = analyse_adam(study_dir, progress=progress, **adam)
+        else:
+            study, datasets, results = analyse_folder(study_dir, progress)
+        for note in subgroup_notes(results):
+            progress("warning", note)
+        notes = tuple(data_notes(study, datasets, results))
+        problems = reconcile(results)
+        if problems:
+            raise ReconciliationError(problems)
+        progress("reconcile", "response categories, AE grades, attrition and subgroups add up")
+        out = Path(out_dir)
+        try:  # written in a staging folder, swapped in whole (output_folder.py)
+            with staged_output(out, keep=(Path(study_dir),)) as staging:
+                written = [p.relative_to(staging) for p in _write_all(results, datasets, staging, formats, progress,
+                                                                      replace(options, data_notes=notes),
+                                                                      figure_processes)]
+        except OutputFolderRefused as exc:
+            raise ReportError(f"{exc}; no report written") from None
     final = [out / p for p in written]
     progress("done", f"{len(final)} files in {out}")
     return final
 
 
-def _write_all(results, datasets, folder: Path, formats, progress, options: DocumentOptions = DocumentOptions()
-               ) -> list[Path]:
+def _write_all(results, datasets, folder: Path, formats, progress, options: DocumentOptions = DocumentOptions(),
+               figure_processes=None) -> list[Path]:
     with use_style(options.style):
-        return _write_documents(results, datasets, folder, formats, progress, options)
+        return _write_documents(results, datasets, folder, formats, progress, options, figure_processes)
 
 
-def _write_documents(results, datasets, folder: Path, formats, progress, options: DocumentOptions) -> list[Path]:
+def _start_drawing(figure_processes, results, plans, stems, style: str):
+    """The figures drawn by the processes forked when the report started (figure_files.py), or in this process
+    (serially) without them; ``.result()`` → (caption, paths) per plan."""
+    drawing = figure_processes.draw(figure_plans, results, stems, style) if figure_processes is not None else None
+    return nullcontext(drawing) if drawing is not None else start_figures(plans, stems, style)
+
+
+def _write_documents(results, datasets, folder: Path, formats, progress, options: DocumentOptions,
+                     figure_processes=None) -> list[Path]:
     (folder / "tables").mkdir(parents=True)
     (folder / "figures").mkdir()
     written = []
@@ -460,9 +490,10 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
     plans = figure_plans(results)
     numbering, placed = plan_items({key: TABLE_TOPICS.get(key, "") for key in tables},
                                    {plan.key: plan.topic for plan in plans})
-    # figures are drawn and saved in worker processes while this one writes the tables (figure_files.py)
-    with start_figures(plans, [folder / "figures" / numbering[plan.key].file_stem for plan in plans],
-                       options.style) as drawing:
+    # figures are drawn and saved in other processes while this one writes the tables (figure_files.py)
+    with _start_drawing(figure_processes, results, plans,
+                        [folder / "figures" / numbering[plan.key].file_stem for plan in plans],
+                        options.style) as drawing:
         facts = results_dict(results)
         path = folder / "results.json"
         path.write_text(json_text(facts), encoding="utf-8")

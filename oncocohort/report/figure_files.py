@@ -1,29 +1,44 @@
-"""The report's figures drawn and written to files (PNG, SVG, PDF) in worker processes while the report writes its
-tables — the same bytes as drawing them one by one.
+"""The report's figures drawn and written to files (PNG, SVG, PDF) in other processes while the report analyses the
+study and writes its tables — the same bytes as drawing them one by one.
 
 matplotlib keeps global state (pyplot's figure list, rcParams), so figures are not drawn in threads but in
-processes. Workers are forked from the report process (they inherit the imported modules and the study's results,
-nothing is pickled but the figure's index, file stem and journal style name), each draws and saves whole figures;
-when the report process has written its tables it draws the figures no worker has started yet (from the last one
-back). Results come back in plan order, and a figure's files are the same whichever process draws it. Drawing is
-serial, in this process, when forking is unavailable or unsafe: one CPU, no ``fork`` start method (Windows, or macOS
-where forking is unsafe), or other threads running (the web app's report thread: forking a threaded process can
-deadlock).
+processes. Two ways, the same files:
+
+- :func:`start_figure_processes` (the report): a figure process is forked when the report starts, before the study
+  is validated. It loads matplotlib, the figure modules and the PNG/SVG/PDF backends and draws a small figure in
+  every format (fonts loaded, caches filled) while the report process validates, derives and analyses — work that
+  otherwise sits on the report's critical path; the report process itself never loads matplotlib.
+  :meth:`FigureProcesses.draw` then sends it the study's results (pickled: a few tens of kB), the file stems and
+  the journal style; it forks one helper per further CPU (sharing its warmed state, so the warm-up is paid once),
+  each process takes the next figure not yet taken (a counter in shared memory) until none is left and sends back
+  (caption, files) per figure on its own pipe, collected in plan order by :meth:`Drawing.result`.
+- :func:`start_figures` (plans already in hand, and the serial fallback): a pool of workers forked now, the figures
+  no worker has started drawn in this process once it asks for the result (from the last one back).
+
+Drawing is serial, in this process, when forking is unavailable or unsafe: one CPU, no ``fork`` start method
+(Windows, or macOS where forking is unsafe), or other threads running (the web app's report thread: forking a
+threaded process can deadlock).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..present.figure_style import plt, save_figure
 from ..present.journal_style import use_style
+
+if TYPE_CHECKING:  # matplotlib is imported where figures are drawn, never by the report process for nothing
+    from matplotlib.figure import Figure as MatplotlibFigure
 
 
 @dataclass(frozen=True)
@@ -33,7 +48,7 @@ class FigurePlan:
 
     key: str
     topic: str
-    draw: Callable[[], tuple[str, plt.Figure]]
+    draw: Callable[[], tuple[str, MatplotlibFigure]]
 
 
 _PLANS: Sequence[FigurePlan] = ()  # the plans forked workers draw from (inherited at the fork, never pickled)
@@ -41,6 +56,8 @@ _PLANS: Sequence[FigurePlan] = ()  # the plans forked workers draw from (inherit
 
 def _draw_and_save(index: int, stem: Path, style: str) -> tuple[str, list[Path]]:
     """Draw plan ``index`` and write ``stem``.png/.svg/.pdf → (caption, paths)."""
+    from ..present.figure_style import plt, save_figure
+
     with use_style(style):
         caption, figure = _PLANS[index].draw()
         try:
@@ -60,6 +77,211 @@ def available_workers() -> int:
     except AttributeError:  # pragma: no cover - Linux always has it
         return os.cpu_count() or 1
 
+
+# ------------------------------------------------------------------------ figure processes forked at the start
+
+def warm_up() -> None:
+    """Load what drawing needs — matplotlib, the figure modules, the PNG/SVG/PDF backends and the font subsetter —
+    and draw one small text figure into each format (fonts opened, glyph caches filled), writing no file."""
+    import io
+
+    import matplotlib.backends.backend_pdf  # noqa: F401 (loaded at the first PDF otherwise)
+    import matplotlib.backends.backend_svg  # noqa: F401
+
+    from ..present import (  # noqa: F401 (the figure modules the plans draw with)
+        cif_figure,
+        consort_figure,
+        forest_figure,
+        km_figure,
+        orr_bars_figure,
+        spider_figure,
+        swimmer_figure,
+        waterfall_figure,
+    )
+    from ..present.figure_style import DPI, apply_style, plt
+
+    apply_style()
+    figure = plt.figure(figsize=(1, 1))
+    figure.text(0.1, 0.5, "Aa 0.1 – %", fontweight="bold")
+    figure.text(0.1, 0.2, "Aa 0.1 – %")
+    for fmt in ("png", "svg", "pdf"):
+        figure.savefig(io.BytesIO(), format=fmt, dpi=DPI)
+    plt.close(figure)
+
+
+def _serve(ends: Sequence[Connection], report_ends: Sequence[Connection], counter) -> None:
+    """The figure process: warm up, wait for (plans function, results, stems, style) on ``ends[0]``, fork one helper
+    per further end (they share this process's warmed state), then each draws the next figure no process has taken
+    until none is left and sends back ("ok", [(index, caption, paths)]) or ("error", exception) on its own end."""
+    for end in report_ends:  # the report's ends, closed here: a report that dies is seen as the end of its pipe
+        end.close()
+    try:
+        warm_up()
+        message = ends[0].recv_bytes()
+    except (EOFError, KeyboardInterrupt):  # the report went away
+        return
+    if not message:  # the report stopped before its figures (e.g. validation errors)
+        return
+    helpers = []
+    for end in ends[1:]:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # a helper: draws, replies on its own end, and ends without running this process's exit code
+            try:
+                for other in ends:
+                    if other is not end:
+                        other.close()
+                _draw_share(end, message, counter)
+            finally:
+                os._exit(0)
+        helpers.append(pid)
+        end.close()
+    _draw_share(ends[0], message, counter)
+    for pid in helpers:
+        os.waitpid(pid, 0)
+
+
+def _draw_share(connection: Connection, message: bytes, counter) -> None:
+    """Draw figures taken from ``counter`` until none is left; the reply goes to ``connection``."""
+    global _PLANS
+    try:
+        plans_of, results, stems, style = pickle.loads(message)
+        _PLANS = plans_of(results)
+        drawn = []
+        while (index := _next_figure(counter)) < len(stems):
+            drawn.append((index, *_draw_and_save(index, stems[index], style)))
+        reply = ("ok", drawn)
+    except BaseException as error:  # noqa: BLE001 - any failure goes back to the report, which raises it
+        _stop(counter)  # the other processes take no further figure
+        reply = ("error", _picklable(error))
+    try:
+        connection.send(reply)
+    except OSError:  # the report went away
+        pass
+
+
+_NONE_LEFT = 1 << 62  # a counter value past any figure
+
+
+def _next_figure(counter) -> int:
+    with counter.get_lock():
+        index = counter.value
+        counter.value = min(index + 1, _NONE_LEFT)
+    return index
+
+
+def _stop(counter) -> None:
+    with counter.get_lock():
+        counter.value = _NONE_LEFT
+
+
+def _picklable(error: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:  # noqa: BLE001
+        return RuntimeError("".join(traceback.format_exception_only(type(error), error)).strip())
+
+
+class Drawing:
+    """Figures being drawn by the figure processes (:meth:`FigureProcesses.draw`); :meth:`result` collects them."""
+
+    def __init__(self, processes: FigureProcesses, n_figures: int):
+        self._processes, self._n = processes, n_figures
+
+    def result(self) -> list[tuple[str, list[Path]]]:
+        """(caption, files written) per plan, in plan order; a drawing error is raised here."""
+        by_index: dict[int, tuple[str, list[Path]]] = {}
+        errors, ended = [], []
+        pending = list(self._processes.connections)
+        try:
+            while pending:
+                for connection in wait(pending):
+                    pending.remove(connection)
+                    try:
+                        status, payload = connection.recv()
+                    except EOFError:
+                        ended.append(RuntimeError("a figure process ended without sending its figures"))
+                        continue
+                    if status == "error":
+                        errors.append(payload)
+                    else:
+                        by_index.update((index, (caption, paths)) for index, caption, paths in payload)
+        finally:
+            self._processes.close()
+        if errors or ended:
+            raise (errors or ended)[0]
+        if sorted(by_index) != list(range(self._n)):
+            raise RuntimeError("figures missing from the figure processes")
+        return [by_index[i] for i in range(self._n)]
+
+
+class FigureProcesses:
+    """Processes forked at the report's start that warm up while the report analyses, then draw its figures
+    (module docstring). Use as a context manager: leaving it stops processes that were not needed."""
+
+    def __init__(self, workers: int):
+        context = multiprocessing.get_context("fork")
+        self._counter = context.Value("q", 0)
+        self.connections: list[Connection] = []
+        child_ends = []
+        for _ in range(workers):
+            mine, theirs = context.Pipe()
+            self.connections.append(mine)
+            child_ends.append(theirs)
+        # one process warms up; it forks the others when the results come, so the warm-up is paid once
+        self._process = context.Process(target=_serve, args=(child_ends, self.connections, self._counter),
+                                        daemon=True, name="oncocohort-figures")
+        self._process.start()
+        for theirs in child_ends:
+            theirs.close()
+
+    def __enter__(self) -> FigureProcesses:
+        return self
+
+    def __exit__(self, *error) -> None:
+        self.close()
+
+    def draw(self, plans_of: Callable[[object], Sequence[FigurePlan]], results, stems: Sequence[Path],
+             style: str) -> Drawing | None:
+        """Start drawing ``plans_of(results)`` (a module-level function: it is pickled by name and called in each
+        figure process) into ``stems`` with journal ``style``; None (processes ended) when the results cannot be
+        pickled — the caller then draws them itself."""
+        try:
+            message = pickle.dumps((plans_of, results, list(stems), style), protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):  # results holding something that cannot be sent
+            self.close()
+            return None
+        for connection in self.connections:
+            connection.send_bytes(message)
+        return Drawing(self, len(stems))
+
+    def close(self) -> None:
+        """Tell idle processes there is nothing to draw, stop the others after their figure, end every process."""
+        _stop(self._counter)
+        for connection in self.connections:
+            try:
+                connection.send_bytes(b"")  # ignored by a process already drawing or done
+            except OSError:
+                pass
+            connection.close()
+        if self._process is not None:
+            self._process.join(timeout=10)
+            if self._process.is_alive():  # pragma: no cover - a hung process
+                self._process.terminate()
+                self._process.join()
+        self.connections, self._process = [], None
+
+
+def start_figure_processes(workers: int | None = None) -> FigureProcesses | None:
+    """Fork the figure processes now (``workers`` of them; None: :func:`available_workers`), or None when figures
+    are to be drawn serially in this process (one CPU, or forking unavailable or unsafe)."""
+    workers = available_workers() if workers is None else workers
+    return FigureProcesses(workers) if workers > 1 else None
+
+
+# ------------------------------------------------------------------------ a pool forked for plans in hand
 
 class FigureFiles:
     """Figures being drawn and saved: started by :func:`start_figures`, collected with :meth:`result`."""

@@ -20,7 +20,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from .cox import design_matrix
 
@@ -82,6 +81,8 @@ class IPTW:
 
 def propensity_model(frame: pd.DataFrame, treatment: str, confounders, categorical=()) -> PropensityModel:
     """Fit P(treatment = 1 | confounders) by logistic regression; ``frame[treatment]`` is coded 0/1."""
+    import statsmodels.api as sm  # a second of imports, only when a propensity score is fitted
+
     treated = _as_treated(frame[treatment])
     x, names = design_matrix(frame, list(confounders), categorical)
     design = np.column_stack([np.ones(len(frame)), x])

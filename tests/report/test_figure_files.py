@@ -1,9 +1,15 @@
 """Figures drawn in worker processes: the same bytes as drawn one by one in this process, whichever process draws
-which figure; errors come back to the report; serial where forking is unsafe (other threads)."""
+which figure (pool workers, or the figure processes forked when the report starts: the whole report compared);
+errors come back to the report; serial where forking is unsafe (other threads); the report process itself never
+loads matplotlib."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +19,8 @@ from oncocohort.present.journal_style import use_style
 from oncocohort.report import figure_files
 from oncocohort.report.build import figure_plans
 from oncocohort.report.figure_files import FigurePlan, available_workers, start_figures
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -75,3 +83,92 @@ def test_serial_while_other_threads_run():
     finally:
         release.set()
         thread.join()
+
+
+# ------------------------------------------------------------------ figure processes forked when the report starts
+
+def _broken_plans(results):
+    return [FigurePlan("empty", "", _empty), FigurePlan("broken", "", _broken)]
+
+
+def _empty_plans(results):
+    return [FigurePlan(f"empty{i}", "", _empty) for i in range(results)]
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_figure_processes_draw_every_figure_in_plan_order(tmp_path):
+    with figure_files.start_figure_processes(workers=2) as processes:
+        drawn = processes.draw(_empty_plans, 5, [tmp_path / f"figure_{i}" for i in range(5)], "default").result()
+    assert [caption for caption, _ in drawn] == ["an empty figure."] * 5
+    assert [paths[0].name for _, paths in drawn] == [f"figure_{i}.png" for i in range(5)]
+    assert len(list(tmp_path.iterdir())) == 15
+
+
+def _slow():
+    time.sleep(0.3)
+    figure = plt.figure(figsize=(1, 1))
+    return f"drawn by {os.getpid()}", figure
+
+
+def _slow_plans(results):
+    return [FigurePlan(f"slow{i}", "", _slow) for i in range(results)]
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_the_warmed_figure_process_and_its_helper_share_the_figures(tmp_path):
+    with figure_files.start_figure_processes(workers=2) as processes:
+        drawn = processes.draw(_slow_plans, 6, [tmp_path / f"figure_{i}" for i in range(6)], "default").result()
+    drawers = {caption for caption, _ in drawn}
+    assert len(drawers) == 2 and str(os.getpid()) not in " ".join(drawers)
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_a_drawing_error_in_a_figure_process_reaches_the_report(tmp_path):
+    with figure_files.start_figure_processes(workers=2) as processes:
+        drawing = processes.draw(_broken_plans, None, [tmp_path / "a", tmp_path / "b"], "default")
+        with pytest.raises(RuntimeError, match="could not be drawn"):
+            drawing.result()
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_figure_processes_not_needed_end_at_once():
+    processes = figure_files.start_figure_processes(workers=2)
+    child = processes._process
+    processes.close()  # e.g. the study had validation errors
+    assert not child.is_alive() and child.exitcode == 0
+    assert figure_files.start_figure_processes(workers=1) is None  # serial: drawn in the report process
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_report_with_figure_processes_writes_the_same_bytes_as_serial(demo_study, tmp_path, monkeypatch):
+    from oncocohort.report.build import build_report
+
+    build_report(demo_study, tmp_path / "processes")
+    monkeypatch.setattr(figure_files, "available_workers", lambda: 1)
+    build_report(demo_study, tmp_path / "serial")
+    files = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial").rglob("*") if p.is_file())
+    assert len([p for p in files if p.parts[0] == "figures"]) >= 30
+    assert files == sorted(p.relative_to(tmp_path / "processes") for p in (tmp_path / "processes").rglob("*")
+                           if p.is_file())
+    for name in files:
+        assert (tmp_path / "processes" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_the_report_process_never_loads_matplotlib(demo_study, tmp_path):
+    """The figure processes load and warm matplotlib while the report process analyses; it never loads it."""
+    code = ("import sys; from oncocohort.report.build import build_report; "
+            f"build_report({str(demo_study)!r}, {str(tmp_path / 'out')!r}); "
+            "print(sorted(m for m in ('matplotlib', 'statsmodels') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "[]"
+    assert len(list((tmp_path / "out" / "figures").glob("*.png"))) >= 10
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_results_that_cannot_be_sent_are_drawn_here(tmp_path):
+    processes = figure_files.start_figure_processes(workers=2)
+    child = processes._process
+    assert processes.draw(_empty_plans, threading.Lock(), [tmp_path / "a"], "default") is None  # a lock: no pickle
+    assert not child.is_alive()  # ended: the report draws the figures itself (build._start_drawing)
