@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .cli_import import add_import_parser
+from .cli_omop import add_omop_parser
 from .io.analysis_table import read_analysis_table, row_list
 from .io.problems import escape_control, problems_to_json, problems_to_text, sort_problems
 from .io.study import validate_study
@@ -713,6 +714,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_cmd_serve)
 
     add_import_parser(commands)
+    add_omop_parser(commands)  # oncocohort omop synth|report (cli_omop.py)
     return parser
 
 

@@ -212,6 +212,7 @@ class StudyResults:
     competing_pfs: CompetingPfs | None = None  # PFS events split: progression / death without progression
     adjusted: tuple[AdjustedAnalysis, ...] = ()  # study.toml [adjusted]: IPTW-adjusted PFS and OS (study_adjusted)
     landmarks: StudyLandmarkResults | None = None  # OS by response at a landmark, PFS censoring sensitivity
+    data_source: str | None = None  # where the datasets came from, in words (the OMOP CDM and engine; methods)
 
     @property
     def has_lesion_measurements(self) -> bool:
