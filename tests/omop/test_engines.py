@@ -22,11 +22,13 @@ pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark loca
 
 
 @pytest.fixture(scope="session")
-def spark():
+def spark(tmp_path_factory):
     from pyspark.sql import SparkSession
 
+    warehouse = tmp_path_factory.mktemp("spark-warehouse")  # never in the working directory
     session = (SparkSession.builder.master("local[1]").appName("oncocohort-tests")
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+               .config("spark.sql.warehouse.dir", str(warehouse))
                .config("spark.sql.session.timeZone", "UTC").getOrCreate())
     yield session
     session.stop()
