@@ -22,6 +22,7 @@ from pathlib import Path
 from . import __version__
 from .cli_design import add_design_parser
 from .cli_import import add_import_parser
+from .cli_omop import add_omop_parser
 from .io.problems import escape_control, problems_to_json, problems_to_text, sort_problems
 
 # pandas, the statistics (scipy) and the figures (matplotlib) are imported inside the commands that use them, so
@@ -807,6 +808,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_import_parser(commands)
     add_design_parser(commands)
+    add_omop_parser(commands)  # oncocohort omop synth|report (cli_omop.py)
     return parser
 
 

@@ -395,6 +395,28 @@ def analyse_adam(adam_dir, config_file=None, population: str = "SAFFL", confirme
     return datasets, analyse_study(datasets, config)
 
 
+def analyse_omop(progress: Progress | None = None, **inputs):
+    """An OMOP CDM (``oncocohort omop report``; keyword arguments of
+    :func:`oncocohort.omop.pipeline.analyse_omop_inputs`) → (datasets, results), the data source in the methods.
+    Raises ReportError for a CDM or cohort.toml that cannot be used."""
+    from ..io.problems import problems_to_text as text
+    from ..omop.cdm import CdmError
+    from ..omop.cohort_spec import CohortSpecError
+    from ..omop.pipeline import analyse_omop_inputs
+
+    progress = progress or Progress(None)
+    try:
+        datasets, config, _, source = analyse_omop_inputs(progress=progress, **inputs)
+    except CdmError as exc:
+        raise ReportError("\n".join(exc.problems) + "\nno report written") from None
+    except CohortSpecError as exc:
+        raise ReportError(text(list(exc.problems)) + "\nno report written") from None
+    if not len(datasets.eligibility.included):
+        steps = "; ".join(f"{row.criterion}: {row.n_excluded} excluded" for row in datasets.attrition.itertuples())
+        raise ReportError(f"nobody is in the cohort ({steps}); nothing to analyse, no report written")
+    return datasets, replace(analyse_study(datasets, config), data_source=source)
+
+
 @dataclass(frozen=True)
 class DocumentOptions:
     """How the documents look: journal ``style`` (:mod:`oncocohort.present.journal_style`), ``paper`` (``a4`` or
@@ -428,11 +450,12 @@ def document_options(formats, style: str = "default", paper: str = "a4", pdf_eng
 
 def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progress | None = None,
                  adam: dict | None = None, style: str = "default", paper: str = "a4",
-                 pdf_engine: str = "auto") -> list[Path]:
+                 pdf_engine: str = "auto", omop: dict | None = None) -> list[Path]:
     """Write the report of ``study_dir`` into ``out_dir`` (module docstring); returns the files written.
 
     With ``adam`` (keyword arguments of :func:`analyse_adam`), ``study_dir`` is a folder of ADaM data sets
-    analysed without derivation. ``style``: default, lancet, jama or nejm; ``paper``: a4 or letter;
+    analysed without derivation; with ``omop`` (keyword arguments of :func:`analyse_omop`) an OMOP CDM.
+    ``style``: default, lancet, jama or nejm; ``paper``: a4 or letter;
     ``pdf_engine``: auto, weasyprint, chromium or libreoffice (with ``pdf`` in ``formats``)."""
     progress = progress or Progress(None)
     formats = tuple(formats)
@@ -444,7 +467,9 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
     # the figure processes load matplotlib while this one analyses (figure_files.py); ended on any way out
     with start_figure_processes() or nullcontext() as figure_processes:
         study = None
-        if adam is not None:
+        if omop is not None:  # study_dir: the CDM (kept out of the output folder's replacement)
+            datasets, results = analyse_omop(progress=progress, **omop)
+        elif adam is not None:
             datasets, results = analyse_adam(study_dir, progress=progress, **adam)
         else:
             study, datasets, results = analyse_folder(study_dir, progress)

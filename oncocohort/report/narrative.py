@@ -131,6 +131,7 @@ def _methods(w: _Writer) -> str:
     source = (f"Tumour response was taken from {criteria}" if s["response_criteria"] == "recorded" else
               f"Tumour response was derived from the lesion measurements by {criteria}")
     text = (
+        (f"{r['study']['data_source']} " if r["study"].get("data_source") else "") +
         f"{source}, {'with' if response['confirmation'] else 'without'} confirmation of responses; the best overall "
         "response counted each patient once. The objective response rate (ORR) is the proportion of patients with a "
         "complete "

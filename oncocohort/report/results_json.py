@@ -137,7 +137,7 @@ def _results(results: StudyResults) -> dict:
     return {
         "schema": SCHEMA,
         "software": {"name": "oncocohort", "version": __version__},
-        "study": {"title": results.title, "synthetic": results.synthetic,
+        "study": {"title": results.title, "synthetic": results.synthetic, "data_source": results.data_source,
                   "data_cutoff": config.study.data_cutoff.isoformat() if config.study.data_cutoff else None,
                   "time_unit": results.time_unit, "n_screened": results.n_screened, "n_included": results.n_included,
                   "n_excluded": results.n_screened - results.n_included,

@@ -220,6 +220,7 @@ class StudyResults:
     adjusted: tuple[AdjustedAnalysis, ...] = ()  # study.toml [adjusted]: IPTW-adjusted PFS and OS (study_adjusted)
     landmarks: StudyLandmarkResults | None = None  # OS by response at a landmark, PFS censoring sensitivity
     next_trial: NextTrialProposal | None = None  # Simon design proposed from the ORR (historical orr set)
+    data_source: str | None = None  # where the datasets came from, in words (the OMOP CDM and engine; methods)
 
     @property
     def has_lesion_measurements(self) -> bool:

@@ -1,0 +1,54 @@
+"""``oncocohort omop synth`` + ``omop report`` end to end in the CLI at 2,000 persons, and its refusals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from .conftest import EXAMPLE
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "oncocohort", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=900)
+
+
+def test_synth_then_report(tmp_path):
+    cdm = tmp_path / "cdm.duckdb"
+    done = _cli("omop", "synth", "--patients", "2000", "--out", str(cdm), "--seed", "1")
+    assert done.returncode == 0, done.stderr
+    assert "person: 2,000 rows" in done.stdout
+    out = tmp_path / "report"
+    done = _cli("omop", "report", "--cdm", str(cdm), "--cohort", str(EXAMPLE), "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    for name in ("report.html", "report.docx", "results.json", "datasets/adsl.csv", "datasets/adtte.csv"):
+        assert (out / name).exists(), name
+    results = json.loads((out / "results.json").read_text())
+    study, attrition = results["study"], results["attrition"]
+    assert study["n_screened"] == attrition[0]["n_at_step"]
+    for before, after in zip(attrition, attrition[1:]):
+        assert before["n_remaining"] == after["n_at_step"]
+    assert all(step["n_at_step"] - step["n_excluded"] == step["n_remaining"] for step in attrition)
+    assert all(step["n_excluded"] > 0 for step in attrition)  # every step removes someone
+    assert attrition[-1]["n_remaining"] == study["n_included"] > 0
+    assert "OMOP Common Data Model" in study["data_source"] and "DuckDB" in study["data_source"]
+    assert "DuckDB through Ibis" in (out / "report.html").read_text()
+    assert list(tmp_path.glob("report*")) == [out]  # no staging folder left
+
+
+def test_refusals(tmp_path):
+    done = _cli("omop", "report", "--cdm", str(tmp_path / "none.duckdb"), "--cohort", str(EXAMPLE), "--out",
+                str(tmp_path / "r"))
+    assert done.returncode == 1 and "no such file or folder" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr and not (tmp_path / "r").exists()
+    bad = tmp_path / "cohort.toml"
+    bad.write_text('[study]\ntitle = "t"\ndata_cutoff = 2024-06-30\n[cohort]\ncondition = "x"\n')
+    synth = _cli("omop", "synth", "--patients", "100", "--out", str(tmp_path / "c.duckdb"))
+    assert synth.returncode == 0
+    done = _cli("omop", "report", "--cdm", str(tmp_path / "c.duckdb"), "--cohort", str(bad), "--out",
+                str(tmp_path / "r"))
+    assert done.returncode == 1 and "cohort.toml" in done.stdout and "condition" in done.stdout
+    assert _cli("omop", "report", "--cohort", str(bad), "--out", str(tmp_path / "r")).returncode == 2
+    again = _cli("omop", "synth", "--patients", "100", "--out", str(tmp_path / "c.duckdb"))
+    assert again.returncode == 1 and "exists" in again.stderr
