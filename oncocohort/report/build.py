@@ -43,7 +43,7 @@ from ..present.docx_layout import MARGIN
 from ..present.docx_layout import PAPERS as PAPER_SIZES
 from ..present.efficacy_table import efficacy_table
 from ..present.exposure_table import exposure_table
-from ..present.figure_style import plt, use_decimal_mark
+from ..present.figure_style import plt, probability_axis_label, time_axis_label, use_decimal_mark
 from ..present.forest_figure import forest_figure, forest_rows, subgroup_forest_rows
 from ..present.formatting import number, plural
 from ..present.journal_style import active_style, get_style, use_style
@@ -237,8 +237,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
     plans.append(FigurePlan("swimmer", "the time on treatment per patient", swimmer))
     for e in results.survival:
         def km(e=e):
-            curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=f"Time ({unit})",
-                              ylabel=f"{e.label} (probability)",
+            curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=time_axis_label(unit),
+                              ylabel=probability_axis_label(e.label),
                               annotation=_km_annotation(e, unit))
             return (f"Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the number at risk.",
                     curve.figure)
@@ -255,8 +255,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
 
         def km_by(group=group):
             fits = {f"{lv.level}": lv.fit for lv in group.levels}
-            curve = km_figure(fits, _risk_times(fits.values()), xlabel=f"Time ({unit})",
-                              ylabel="Progression-free survival", title=f"PFS by {in_sentence(group.factor)}",
+            curve = km_figure(fits, _risk_times(fits.values()), xlabel=time_axis_label(unit),
+                              ylabel=probability_axis_label("Progression-free survival"), title=f"PFS by {in_sentence(group.factor)}",
                               test=group.logrank)
             return f"Progression-free survival by {in_sentence(group.factor)}.", curve.figure
         plans.append(FigurePlan(f"km_pfs_by_{_slug(group.field)}",
@@ -296,7 +296,7 @@ def _cif_pfs(result, unit: str) -> Figure:
     """The cumulative incidence of progression and of death without progression (stats/study_competing.py)."""
     times = sorted(result.risk_table["time"].unique())
     drawn = cif_figure(list(result.summary.curves), result.risk_table, times, cause_labels=CAUSE_LABELS,
-                       xlabel=f"Time ({unit})", ci_bands=True)
+                       xlabel=time_axis_label(unit), ci_bands=True)
     return Figure("cif_pfs", "Cumulative incidence of progression and of death without progression, each the "
                   "other's competing event (Aalen–Johansen; shaded: pointwise 95% CI), with the number at risk.",
                   drawn.figure, "the cumulative incidence of progression and of death without progression")
