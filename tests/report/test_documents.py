@@ -14,7 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from oncocohort.present import journal_style
+from oncocohort.present import journal_style, render
 from oncocohort.present.docx_layout import fit_column_widths, new_document, text_width
 from oncocohort.present.render import add_to_docx, needs_landscape
 from oncocohort.present.table import Column, Row, Table
@@ -44,10 +44,10 @@ def test_html_numbers_items_in_order_and_files_match(report_dir):
     html = (report_dir / "report.html").read_text()
     labels = _html_labels(html)
     _in_order(labels)
-    assert len([k for k, _ in labels if k == "table"]) == 13 and len([k for k, _ in labels if k == "figure"]) == 13
+    assert len([k for k, _ in labels if k == "table"]) == 14 and len([k for k, _ in labels if k == "figure"]) == 13
     tables = sorted(p.stem for p in (report_dir / "tables").glob("*.csv"))
     figures = sorted(p.stem for p in (report_dir / "figures").glob("*.png"))
-    assert [int(re.match(r"table_(\d\d)_", s).group(1)) for s in tables] == list(range(1, 14))
+    assert [int(re.match(r"table_(\d\d)_", s).group(1)) for s in tables] == list(range(1, 15))
     assert [int(re.match(r"figure_(\d\d)_", s).group(1)) for s in figures] == list(range(1, 14))
     assert "figure_05_km_pfs" in figures and "table_05_subgroups_pfs" in tables
     assert "table_11_competing_pfs" in tables and "figure_13_cif_pfs" in figures
@@ -135,7 +135,7 @@ def test_docx_captions_use_caption_style_with_seq_fields_in_order(report_dir):
     document = docx.Document(report_dir / "report.docx")
     captions = _docx_captions(document)
     _in_order([(k, n) for k, n, _ in captions])
-    assert len(captions) == 26  # 13 tables + 13 figures
+    assert len(captions) == 27  # 14 tables (with the next-trial design) + 13 figures
     assert all(code == f"SEQ {kind.capitalize()} \\* ARABIC" for kind, _, code in captions)
     html_labels = _html_labels((report_dir / "report.html").read_text())
     assert sorted(html_labels) == sorted((k, n) for k, n, _ in captions)
@@ -169,14 +169,14 @@ def _section_of_each_table(document):
 def test_docx_column_widths_fit_the_page_and_align_with_headers(report_dir):
     document = docx.Document(report_dir / "report.docx")
     pairs = _section_of_each_table(document)
-    assert len(pairs) == 13
+    assert len(pairs) == 14
     landscape = []
     for section, element in pairs:
         grid = [int(c.get(qn("w:w"))) * 635 for c in element.iter(qn("w:gridCol"))]  # twips → EMU
         assert sum(grid) <= section.page_width - section.left_margin - section.right_margin
         assert len(set(grid)) > 1  # fitted, not equal
         landscape.append(section.orientation == WD_ORIENT.LANDSCAPE)
-    assert landscape == [False] * 4 + [True, True] + [False] * 7  # Tables 5, 6 (9 columns)
+    assert landscape == [False] * 4 + [True, True] + [False] * 8  # Tables 5, 6 (9 columns)
     table = document.tables[4]
     header = table.rows[1].cells
     body = table.rows[3].cells
@@ -214,7 +214,7 @@ def test_numbers_never_wrap_in_a_fitted_table():
 def test_numbers_and_headers_stay_on_one_line_when_the_labels_can_wrap():
     """Table 11 of the demo on a portrait page: "63.4 (42.5–78.5)" broke after the dash and "Grade 1–2" after its
     dash, because every column shrank in proportion while the label column could have wrapped at its spaces."""
-    label = "Death without progression, each the other's competing event, from the first dose to the data cutoff"
+    label = "Death without progression, a competing event"
     table = Table("Table. Competing risks", (Column("Progression-free survival event"),
                                              Column("Patients (N = 32)", align="right"))
                   + tuple(Column(f"Grade {g}", align="right") for g in ("1–2", "3–4", "5")),
@@ -230,7 +230,54 @@ def test_numbers_and_headers_stay_on_one_line_when_the_labels_can_wrap():
     for column, width in zip(table.columns[1:], widths[1:]):
         cells = [column.label] + [row.cells[table.columns.index(column)] for row in table.rows]
         assert all(width >= text_width(cell) for cell in cells), (column.label, width)
-    assert widths[0] < text_width(label)  # the label wraps instead
+    assert widths[0] < text_width(label)  # the label wraps instead, on two lines
+    assert render._wrapped_lines(label, widths[0]) == 2
+
+
+def test_long_headers_wrap_at_spaces_rather_than_a_label_on_three_lines():
+    """Long value-column headers kept on one line squeezed the label column until a row label took 3+ lines; the
+    headers then wrap at their spaces (never inside a word), the numbers stay on one line, the label gets the
+    width."""
+    label = "Death without progression, each the other's competing event, from the first dose to the data cutoff"
+    heads = ("Incidence at 6 months, %", "Incidence at 12 months, %")
+    table = Table("Table. Competing risks", (Column("Progression-free survival event"),
+                                             Column("Patients (N = 32)", align="right"))
+                  + tuple(Column(head, align="right") for head in heads), (Row((label, "24 (75.0)", "63.4", "84.3")),))
+    document = new_document("a4")
+    section = document.sections[-1]
+    available = section.page_width - section.left_margin - section.right_margin
+    assert not needs_landscape(table, available)
+    add_to_docx(document, table, 1)
+    widths = [int(c.get(qn("w:w"))) * 635 for c in document.tables[0]._tbl.iter(qn("w:gridCol"))]
+    assert sum(widths) <= available
+    assert render._wrapped_lines(label, widths[0]) <= 2
+    for j, width in enumerate(widths[1:], start=1):
+        assert width >= text_width(table.rows[0].cells[j])  # the numbers on one line
+        assert all(width >= text_width(word) for word in table.columns[j].label.split())  # headers break at spaces
+    assert any(width < text_width(head) for width, head in zip(widths[2:], heads))  # and some header does wrap
+
+
+def test_a_tables_last_row_and_notes_keep_with_the_table():
+    """Word moves a paragraph marked "keep with next" to the page of the paragraph after it: the last row and
+    every note but the last are marked, so the notes never start a page away from their table (Table 13 of the
+    demo); a table longer than 40 rows keeps only its last rows with the notes."""
+    for n_rows in (3, 45):
+        table = Table("Table. Notes", (Column("Factor"), Column("n", align="right")),
+                      tuple(Row((f"Level {i}", str(i))) for i in range(n_rows)),
+                      footnotes=("First note.", "Second note."), abbreviations=("CI, confidence interval",))
+        document = new_document("a4")
+        add_to_docx(document, table, 1)
+        rows = document.tables[0].rows
+        keep = [all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs) for row in rows]
+        assert keep[-1] and keep[-2]
+        assert all(keep) == (n_rows <= 40)
+        notes = [p for p in document.paragraphs if p.style.name == "Table Note"]
+        assert [bool(p.paragraph_format.keep_with_next) for p in notes] == [True, True, False]
+    no_notes = Table("Table. No notes", (Column("Factor"), Column("n", align="right")), (Row(("A", "1")),))
+    document = new_document("a4")
+    add_to_docx(document, no_notes, 1)
+    assert not any(p.paragraph_format.keep_with_next for c in document.tables[0].rows[-1].cells
+                   for p in c.paragraphs)
 
 
 def test_letter_paper_and_style_option(demo_study, tmp_path, monkeypatch):
