@@ -210,6 +210,9 @@ def test_the_two_dose_reduction_numbers_name_their_definitions(report_dir, facts
     by_action = next(c for c in facts["adverse_event_categories"] if c["label"] == "Leading to dose reduction")
     assert re.search(rf"By the action recorded for each event, adverse events led to dose reduction in "
                      rf"{by_action['any_grade']} patients", text)
+    reduced = facts["exposure"]["dose_reduction"]
+    assert re.search(rf"By the dosing records, the dose was reduced for any reason in {reduced} patients "
+                     rf"\({reduced / facts['exposure']['n']:.1%}\)", text)
     exposure = rows_by_label(table(report_dir, "exposure"))
     cell = exposure["Dose reduction in the dosing records, any reason, n (%)"][0]
     assert count_percent(cell, facts["exposure"]["dose_reduction"], facts["exposure"]["n"])
