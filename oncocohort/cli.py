@@ -458,6 +458,8 @@ def _adjusted(args: argparse.Namespace, frame) -> dict:
 
 
 def _print_adjusted(adjusted: dict) -> None:
+    from .io.analysis_table import row_list
+
     print(f"Adjusted comparison of {adjusted['treatment']} = {adjusted['treated']} vs {adjusted['control']} "
           f"(n = {adjusted['n']}; {adjusted['weights']['method']})")
     _print_rows("rows used", adjusted["rows"])

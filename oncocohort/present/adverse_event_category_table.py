@@ -17,7 +17,7 @@ def adverse_event_category_table(categories: tuple[AdverseEventCategory, ...], n
     notes = (f"Treatment-emergent adverse events graded by CTCAE v{ctcae_version}; patients with at least one event "
              f"of the kind (percentages of the {n} treated patients). Serious: as recorded by the investigator; dose "
              "reduction, interruption and discontinuation: the action taken with study treatment recorded for the "
-             "event.",)
+             "event (the exposure table counts dose reductions in the dosing records, for any reason).",)
     return Table(title or f"Table. Serious adverse events and adverse events leading to a change of treatment "
                           f"(N = {n})",
                  (Column("Patients with"), Column("Any grade, n (%)", align="right"),

@@ -12,6 +12,12 @@ def _number(value: float) -> str:
     return measured(value)
 
 
+def level_label(level: str) -> str:
+    """A categorical level as a journal writes it in a table row: sentence case ("male" → "Male", "yes" → "Yes");
+    abbreviations and numbers unchanged ("SS", "10 mg")."""
+    return level[:1].upper() + level[1:]
+
+
 def baseline_table(summaries: tuple[BaselineSummary, ...], n: int, title: str | None = None) -> Table:
     """Table 1 for ``n`` patients from their baseline summaries."""
     rows: list[Row] = []
@@ -25,7 +31,8 @@ def baseline_table(summaries: tuple[BaselineSummary, ...], n: int, title: str | 
             continue
         else:
             rows.append(Row((item.label, ""), group=True))
-            rows += [Row((level.level, f"{level.n} ({number(level.percent, 1)})"), indent=1) for level in s.levels]
+            rows += [Row((level_label(level.level), f"{level.n} ({number(level.percent, 1)})"), indent=1)
+                     for level in s.levels]
         if s.missing:
             rows.append(Row(("Missing", str(s.missing)), indent=1))
     return Table(

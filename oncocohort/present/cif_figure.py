@@ -19,6 +19,7 @@ from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from ..stats.competing_risks import CumulativeIncidence, GrayTest
 from .figure_style import (
+    ALL_PATIENTS,
     GAP,
     MARGIN,
     WIDTH,
@@ -28,6 +29,7 @@ from .figure_style import (
     decorations,
     place_axes,
     plt,
+    probability_axis_label,
     save_figure,
     text_size,
     thin_ticks,
@@ -62,7 +64,8 @@ def _test_text(tests, cause_labels) -> str:
 
 
 def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *, cause_labels: dict | None = None,
-               tests: tuple[GrayTest, ...] = (), xlabel: str = "Months", ylabel: str = "Cumulative incidence",
+               tests: tuple[GrayTest, ...] = (), xlabel: str = "Months",
+               ylabel: str = probability_axis_label("Cumulative incidence"),
                title: str | None = None, time_scale: float = 1.0, ci_bands: bool = False) -> CifFigure:
     """Plot ``curves`` (any groups × causes); ``table`` from ``competing_risk_table`` at ``times`` (in the fit's
     unit); the axis shows time × ``time_scale``. ``cause_labels``: words for the cause codes."""
@@ -105,7 +108,7 @@ def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *,
     axes.spines[["top", "right"]].set_visible(False)
 
     at_risk = table.pivot(index="group", columns="time", values="at_risk").reindex(groups)
-    row_name = {g: ("All patients" if g == "all" else g) for g in groups}
+    row_name = {g: (ALL_PATIENTS if g == "all" else g) for g in groups}
     header = "Number at risk"
     y_left, x_bottom, y_right, y_top = decorations(axes)
     numbers = [text_size(figure, str(int(v)), fontsize=TABLE_SIZE)[0] for v in at_risk.to_numpy().ravel()]

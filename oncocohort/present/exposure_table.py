@@ -35,7 +35,8 @@ def exposure_table(summary: ExposureSummary, title: str | None = None, vocabular
     rows = [Row((f"Treatment duration, {summary.time_unit}, median (range)", _median_range(summary.duration)))]
     if summary.cycles is not None:
         rows.append(Row(("Cycles, median (range)", _count_median_range(summary.cycles))))
-    rows += [Row(("Dose reduction, n (%)", count_percent(summary.dose_reduction, n))),
+    rows += [Row(("Dose reduction in the dosing records, any reason, n (%)",
+                  count_percent(summary.dose_reduction, n))),
              Row(("Treatment interruption, n (%)", count_percent(summary.interruption, n))),
              Row(("Treatment ongoing at the data cutoff, n (%)", count_percent(summary.ongoing_at_cutoff, n)))]
     if summary.relative_dose_intensity:
@@ -46,7 +47,9 @@ def exposure_table(summary: ExposureSummary, title: str | None = None, vocabular
         rows += [Row((_sentence_case(vocabulary.code(level.level)), count_percent(level.n, n)), indent=1)
                  for level in summary.reason_stopped.levels]
     notes = ("Duration: first dose to the last dose (or the data cutoff when ongoing), inclusive. Dose reduction: a "
-             "period with a lower dose than the drug's previous one. Interruption: a gap of more than one day between "
+             "period in the dosing records with a lower dose than the drug's previous one, for any reason (adverse "
+             "events recorded as leading to dose reduction are counted by the action taken for the event, with the "
+             "adverse events). Interruption: a gap of more than one day between "
              "periods of a drug. Relative dose intensity: delivered dose over the starting dose given without a "
              "break, over the drug's span.",)
     return Table(title or f"Table. Exposure and dose modifications (N = {n})",

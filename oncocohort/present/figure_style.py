@@ -35,6 +35,23 @@ TITLE_SIZE = 10  # points
 LEGEND_SIZE = 8  # points
 
 
+# ------------------------------------------------------------------------------------------------ axis wording
+# One wording for every figure: time is counted from the index date, the start of the regimen under study
+# (derive/index_date.py); a curve's y-axis names its quantity and says it is a probability; a figure with one group
+# calls its risk-table row "All patients".
+ALL_PATIENTS = "All patients"
+
+
+def time_axis_label(time_unit: str) -> str:
+    """The time axis of every figure: "Time since the start of treatment (months)"."""
+    return f"Time since the start of treatment ({time_unit})"
+
+
+def probability_axis_label(quantity: str) -> str:
+    """A curve's y-axis: "Progression-free survival (probability)", "Cumulative incidence (probability)"."""
+    return f"{quantity} (probability)"
+
+
 def apply_style() -> None:
     plt.rcParams.update(STYLE)
 

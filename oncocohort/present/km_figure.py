@@ -23,6 +23,7 @@ from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
 from ..stats.kaplan_meier import KaplanMeier, survival_quantile
 from ..stats.risk_table import risk_table as risk_table_counts
 from .figure_style import (
+    ALL_PATIENTS,
     GAP,
     MARGIN,
     WIDTH,
@@ -151,17 +152,20 @@ def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Mont
 
     # --- the table's rows: (label, colour, count key or None for a group's own line, group)
     counts = {label: risk_table_counts(fit, [t / time_scale for t in risk_times]) for label, fit in curves.items()}
-    widest_label = max((text_size(figure, label, fontsize=TABLE_SIZE)[0] for label in labels), default=0.0)
+    # one curve: its row is the whole cohort, "All patients" (figure_style's wording rule)
+    row_name = {label: ALL_PATIENTS if len(labels) == 1 else label for label in labels}
+    widest_label = max((text_size(figure, row_name[label], fontsize=TABLE_SIZE)[0] for label in labels),
+                       default=0.0)
     inline = not kmunicate and widest_label <= INLINE_LABEL_LIMIT
     rows: list[tuple[str, str, str | None, str]] = []
     for label in labels:
         if kmunicate:
-            rows.append((label, colours[label], None, label))
+            rows.append((row_name[label], colours[label], None, label))
             rows += [(name, "black", key, label) for name, key in KMUNICATE_ROWS]
         elif inline:
-            rows.append((label, colours[label], "at_risk", label))
+            rows.append((row_name[label], colours[label], "at_risk", label))
         else:
-            rows += [(label, colours[label], None, label), ("", "black", "at_risk", label)]
+            rows += [(row_name[label], colours[label], None, label), ("", "black", "at_risk", label)]
     header = ("Number at risk, censored and with an event (cumulative)" if kmunicate else "Number at risk")
 
     # --- horizontal layout: left margin holds the y decorations and the right-aligned row labels

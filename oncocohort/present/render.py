@@ -170,21 +170,62 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
     ensure_orientation(document, landscape)
     natural, minimum = _column_needs(table)
     available = text_width_of(document.sections[-1])
-    if minimum[0] + sum(natural[1:]) <= available:  # numbers, intervals and headers on one line; labels wrap
-        minimum = [minimum[0]] + natural[1:]
-    twip = 635  # Word stores widths in twips (635 EMU): round down so the columns never exceed the text width
-    widths = [w // twip * twip for w in fit_column_widths(natural, minimum, available)]
+    widths = _column_widths(table, natural, minimum, available)
     add_caption(document, "table", number, strip_label(table.title) if number is not None else table.title, restart)
-    key = (table.columns, table.rows, tuple(widths))
+    notes = list(table.footnotes) + (["Abbreviations: " + "; ".join(table.abbreviations) + "."]
+                                     if table.abbreviations else [])
+    key = (table.columns, table.rows, tuple(widths), bool(notes))
     if key in _BUILT_TABLES:  # the same grid already built for another document (the table's own file)
         document.element.body._insert_tbl(copy.deepcopy(_BUILT_TABLES[key]))
     else:
-        _BUILT_TABLES[key] = copy.deepcopy(_add_grid(document, table, widths))
+        _BUILT_TABLES[key] = copy.deepcopy(_add_grid(document, table, widths, bool(notes)))
         while len(_BUILT_TABLES) > _BUILT_TABLES_KEPT:
             del _BUILT_TABLES[next(iter(_BUILT_TABLES))]
-    for note in list(table.footnotes) + (["Abbreviations: " + "; ".join(table.abbreviations) + "."]
-                                         if table.abbreviations else []):
-        document.add_paragraph(note, style="Table Note")
+    for i, note in enumerate(notes):  # the notes stay with the table: each kept with the next, the last row too
+        paragraph = document.add_paragraph(note, style="Table Note")
+        paragraph.paragraph_format.keep_with_next = i < len(notes) - 1
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """Lines ``text`` takes in a column ``width`` EMU wide (cell padding included), wrapped at spaces as Word
+    does (greedy: as many words on a line as fit)."""
+    lines, line = 1, ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        if line and text_width(trial) + CELL_PADDING > width:
+            lines, line = lines + 1, word
+        else:
+            line = trial
+    return lines
+
+
+def _column_widths(table: Table, natural: list[int], minimum: list[int], available: int) -> list[int]:
+    """Column widths (EMU, whole twips) within ``available``. Numbers and intervals stay on one line. Their headers
+    stay on one line too, unless that would squeeze a row label onto three or more lines: then a long header
+    wraps at its spaces ("Median PFS, / months (95% CI)") and the label column gets the width."""
+    twip = 635  # Word stores widths in twips (635 EMU): round down so the columns never exceed the text width
+
+    def fitted(minima: list[int]) -> list[int]:
+        return [w // twip * twip for w in fit_column_widths(natural, minima, available)]
+
+    if minimum[0] + sum(natural[1:]) > available:  # even so the numbers would wrap: fit to the longest words
+        return fitted(minimum)
+    widths = fitted([minimum[0]] + natural[1:])  # numbers, intervals and headers on one line; labels wrap
+    labels = [_label(row, 0, row.cells[0]) for row in table.rows]
+    if max((_wrapped_lines(label, widths[0]) for label in labels), default=1) < 3:
+        return widths
+    body = [max([text_width(row.cells[j]) + CELL_PADDING for row in table.rows], default=0)
+            for j in range(len(table.columns))]
+    header_wraps = [max(body[j], minimum[j]) for j in range(1, len(table.columns))]  # numbers one line, words whole
+    # the label column: the narrowest width that keeps every label within two lines (or as wide as it can be),
+    # found by bisection (lines only fall as the width grows); the value columns share the rest
+    low, high = widths[0], max(widths[0], available - sum(header_wraps))
+    if max(_wrapped_lines(label, high) for label in labels) <= 2:
+        while high - low > twip:
+            middle = (low + high) // 2
+            low, high = (middle, high) if max(_wrapped_lines(label, middle) for label in labels) > 2 else (low, middle)
+    rest = fit_column_widths(natural[1:], header_wraps, available - high)
+    return [w // twip * twip for w in [high] + rest]
 
 
 # Word tables built, by their content and column widths (EMU): the report document copies the grid its table's own
@@ -194,8 +235,10 @@ _BUILT_TABLES: dict[tuple, object] = {}
 _BUILT_TABLES_KEPT = 64
 
 
-def _add_grid(document, table: Table, widths: list[int]):
-    """Append the three-line Word table (no caption, no notes) for ``table`` with ``widths`` (EMU) → its <w:tbl>."""
+def _add_grid(document, table: Table, widths: list[int], notes_follow: bool = False):
+    """Append the three-line Word table (no caption, no notes) for ``table`` with ``widths`` (EMU) → its <w:tbl>.
+    Rows are kept with the next (Word's "keep with next" on their paragraphs): all of a table of up to 40 rows, else
+    the last two; the last row only when ``notes_follow``, so the notes never start a page alone."""
     header_rows = 2 if table.has_spanners else 1
     grid = document.add_table(rows=header_rows + len(table.rows), cols=len(table.columns))
     grid.style = document.styles["Normal Table"]
@@ -237,13 +280,15 @@ def _add_grid(document, table: Table, widths: list[int]):
         _border(cells[0][j], "top", 12)
         _border(cells[header_rows - 1][j], "bottom", 8)
         _border(cells[header_rows + len(table.rows) - 1][j], "bottom", 12)
-    keep_together = len(table.rows) <= 40
+    last = len(grid.rows) - 1
+    kept_from = 0 if len(table.rows) <= 40 else max(last - 2, 0)  # rows from here on keep with the next
     for r, grid_row in enumerate(grid.rows):
         _row_flag(grid_row, "cantSplit")
         for cell in cells[r]:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
-                paragraph.paragraph_format.keep_with_next = keep_together and r < len(grid.rows) - 1
+                paragraph.paragraph_format.keep_with_next = (r >= kept_from and r < last) or (r == last
+                                                                                              and notes_follow)
                 for run in paragraph.runs:
                     run.font.size = Pt(TABLE_PT)
     return grid._tbl

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .figure_style import MAX_PATIENTS, add_title, apply_style, evenly_spaced_sample, layout_panel, plt
+from .figure_style import MAX_PATIENTS, add_title, apply_style, evenly_spaced_sample, layout_panel, plt, time_axis_label
 from .waterfall_figure import BOR_COLOURS, bor_legend
 
 PANEL_HEIGHT = 3.0  # inches
@@ -64,7 +64,7 @@ def spider_figure(visits: pd.DataFrame, patients: pd.DataFrame, days_per_unit: f
     for level in (20, -30):
         axes.axhline(level, color="black", linestyle="--", linewidth=0.8)
     axes.axhline(0, color="black", linewidth=0.6)
-    axes.set_xlabel(f"Time since the start of treatment ({time_unit})")
+    axes.set_xlabel(time_axis_label(time_unit))
     axes.set_ylabel("Change in target lesions from baseline (%)")
     axes.set_xlim(left=0)
     axes.spines[["top", "right"]].set_visible(False)

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .figure_style import MAX_PATIENTS, add_legend_band, add_title, apply_style, evenly_spaced_sample, layout_panel, plt
+from .figure_style import (
+    MAX_PATIENTS,
+    add_legend_band,
+    add_title,
+    apply_style,
+    evenly_spaced_sample,
+    layout_panel,
+    plt,
+    time_axis_label,
+)
 from .waterfall_figure import BOR_COLOURS, bor_legend
 
 # marker fills differ from every bar colour (white, yellow, black), each with a black edge
@@ -84,7 +93,7 @@ def swimmer_figure(patients: pd.DataFrame, days_per_unit: float = 30.4375, time_
     axes.set_yticks([])
     axes.set_ylim(-0.8, len(lanes) - 0.2)
     axes.set_xlim(0, longest + 2 * arrow)
-    axes.set_xlabel(f"Time since the first dose ({time_unit})")
+    axes.set_xlabel(time_axis_label(time_unit))
     axes.set_ylabel("Patients" if sample == "all" else f"Patients ({len(lanes)} of {n_patients})")
     axes.spines[["top", "right", "left"]].set_visible(False)
     layout_panel(axes, top, max(1.6, min(LANE * len(lanes), LANES_HEIGHT)))

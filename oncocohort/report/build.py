@@ -250,10 +250,11 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
     plans.append(FigurePlan("swimmer", "the time on treatment per patient", swimmer))
     for e in results.survival:
         def km(e=e):
+            from ..present.figure_style import probability_axis_label, time_axis_label
             from ..present.km_figure import km_figure
 
-            curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=f"Time ({unit})",
-                              ylabel=f"{e.label} (probability)",
+            curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=time_axis_label(unit),
+                              ylabel=probability_axis_label(e.label),
                               annotation=_km_annotation(e, unit))
             return (f"Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the number at risk.",
                     curve.figure)
@@ -269,12 +270,13 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
             continue
 
         def km_by(group=group):
+            from ..present.figure_style import probability_axis_label, time_axis_label
             from ..present.km_figure import km_figure
 
             fits = {f"{lv.level}": lv.fit for lv in group.levels}
-            curve = km_figure(fits, _risk_times(fits.values()), xlabel=f"Time ({unit})",
-                              ylabel="Progression-free survival", title=f"PFS by {in_sentence(group.factor)}",
-                              test=group.logrank)
+            curve = km_figure(fits, _risk_times(fits.values()), xlabel=time_axis_label(unit),
+                              ylabel=probability_axis_label("Progression-free survival"),
+                              title=f"PFS by {in_sentence(group.factor)}", test=group.logrank)
             return f"Progression-free survival by {in_sentence(group.factor)}.", curve.figure
         plans.append(FigurePlan(f"km_pfs_by_{_slug(group.field)}",
                                 f"progression-free survival by {in_sentence(group.factor)}", km_by))
@@ -318,10 +320,11 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
 def _cif_pfs(result, unit: str) -> Figure:
     """The cumulative incidence of progression and of death without progression (stats/study_competing.py)."""
     from ..present.cif_figure import cif_figure
+    from ..present.figure_style import time_axis_label
 
     times = sorted(result.risk_table["time"].unique())
     drawn = cif_figure(list(result.summary.curves), result.risk_table, times, cause_labels=CAUSE_LABELS,
-                       xlabel=f"Time ({unit})", ci_bands=True)
+                       xlabel=time_axis_label(unit), ci_bands=True)
     return Figure("cif_pfs", "Cumulative incidence of progression and of death without progression, each the "
                   "other's competing event (Aalen–Johansen; shaded: pointwise 95% CI), with the number at risk.",
                   drawn.figure, "the cumulative incidence of progression and of death without progression")

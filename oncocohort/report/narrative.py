@@ -379,9 +379,14 @@ def _safety(w: _Writer) -> str:
                for label, words in actions if label in categories and categories[label]["any_grade"]]
         never = [words for label, words in actions if label in categories and not categories[label]["any_grade"]]
         if led:
-            text += f" Adverse events led to {_join(led)}."
+            text += f" By the action recorded for each event, adverse events led to {_join(led)}."
+        reduced = w.r.get("exposure", {}).get("dose_reduction")
+        if "Leading to dose reduction" in categories and reduced is not None:  # the exposure table's other count
+            text += (f" By the dosing records, the dose was reduced for any reason in "
+                     f"{plural(reduced, 'patient', zero=None)} ({w.pct_of(reduced, n)})." if reduced else
+                     " By the dosing records, no patient had a dose reduction for any reason.")
         if never:
-            text += f" No adverse event led to {_join(never).replace(' and ', ' or ')}."
+            text += f" No adverse event was recorded as leading to {_join(never).replace(' and ', ' or ')}."
     common = sorted((row for row in ae["rows"] if row["level"] == "term"),
                     key=lambda row: (-row["any_grade"], row["term"]))[:5]
     if common:

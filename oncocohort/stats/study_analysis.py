@@ -16,7 +16,7 @@ Time is in the study's ``time_unit`` (days / 30.4375 for months, as the derived 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -250,16 +250,28 @@ def ungrouped_values(values: pd.Series, subgroup: Subgroup) -> tuple[tuple[str, 
     return tuple((str(value), int(n)) for value, n in sorted(dropped.value_counts().items()))
 
 
-def baseline_variables(adsl: pd.DataFrame) -> tuple[BaselineVariable, ...]:
+def baseline_variables(adsl: pd.DataFrame, config: StudyConfig | None = None) -> tuple[BaselineVariable, ...]:
     """Table 1 variables: the defaults, then the regimen's choices (which drug of a component, starting doses)
-    when patients differ in them."""
+    when patients differ in them. A field the study names elsewhere keeps that name here, so the report uses one
+    vocabulary: study.toml ``[labels]`` for the field first, then the label of its ``[[analysis.subgroups]]``; a
+    value that is the only member of a named subgroup group is shown by that group's name (12 → "12 mg")."""
+    labels = dict(config.labels) if config is not None else {}
+    subgroups = {s.field: s for s in config.analysis.subgroups} if config is not None else {}
+
+    def named(spec: BaselineVariable) -> BaselineVariable:
+        subgroup = subgroups.get(spec.field)
+        label = labels.get(spec.field) or (subgroup.label if subgroup is not None and subgroup.label else spec.label)
+        names = tuple((level_text(members[0]), name) for name, members in (subgroup.groups if subgroup else ())
+                      if len(members) == 1 and level_text(members[0]) != name)
+        return replace(spec, label=label, names=names or spec.names)
+
     extra = []
     for column in sorted(c for c in adsl.columns if c.startswith(("component_drug:", "starting_dose:"))):
         kind, name = column.split(":", 1)
         if adsl[column].dropna().nunique() > 1:
-            label = f"{name}, drug" if kind == "component_drug" else f"{name} starting dose"
+            label = f"{name}, drug" if kind == "component_drug" else f"Starting dose of {name}"
             extra.append(BaselineVariable(column, label, "categorical"))
-    return DEFAULT_BASELINE + tuple(extra)
+    return tuple(named(spec) for spec in DEFAULT_BASELINE + tuple(extra))
 
 
 def _endpoint_frame(adtte: pd.DataFrame, paramcd: str, unit_days: float) -> pd.DataFrame:
@@ -466,7 +478,8 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
         if "pct_from_baseline" in visits else NO_LESION_VISITS.copy()  # criteria = "recorded": no measurements
     return StudyResults(
         config.study.title, config.study.synthetic, unit, settings.conf_level, len(adsl), len(included),
-        datasets.attrition, summarise_baseline(included, baseline_variables(included)), response, response_subgroups,
+        datasets.attrition, summarise_baseline(included, baseline_variables(included, config)), response,
+        response_subgroups,
         _response_detail(included, datasets.adtte, unit_days, config), survival, follow_up, subgroup_survival, cox,
         adverse, related, _adverse_event_categories(adae), _exposure(included, unit_days, unit),
         _patients(included, frames), spider.reset_index(drop=True), config,

@@ -31,7 +31,7 @@ def test_table1_counts_exact(facts):
     assert _levels(facts, "prior_surgery") == {"yes": 27, "no": 5}
     assert _levels(facts, "prior_systemic_lines") == {"1": 10, "2": 12, "3": 6, "4": 4}
     assert _levels(facts, "histology_group") == {"SS": 8, "ASPS": 7, "LMS": 5, "LPS": 4, "Other": 8}
-    assert _levels(facts, "starting_dose:anlotinib") == {"12": 21, "10": 11}
+    assert _levels(facts, "starting_dose:anlotinib") == {"10 mg": 11, "12 mg": 21}  # the subgroup's group names
     assert _levels(facts, "component_drug:PD-1 inhibitor") == {"sintilimab": 14, "camrelizumab": 13,
                                                                 "pembrolizumab": 5}
 

@@ -51,3 +51,30 @@ def test_png_fast_level_rgb_same_pixels_same_bytes(tmp_path):
     assert len(png) < (tmp_path / "rgba.png").stat().st_size
     assert b"tIME" not in png and b"Software" not in png
     assert b"CreationDate" not in first[2].read_bytes()
+
+
+def test_every_figure_uses_one_wording_for_axes_and_risk_rows(demo_results):
+    """Time axes, probability axes and the single-group risk-table row are worded by one rule (figure_style) in
+    every figure of the demo report: no "Time since the first dose" beside "Time since the start of treatment", no
+    "Progression-free survival" y-axis beside "Progression-free survival (probability)"."""
+    from oncocohort.present.figure_style import ALL_PATIENTS, time_axis_label
+    from oncocohort.report.build import build_figures
+
+    figures = {f.key: f.figure for f in build_figures(demo_results)}
+    time_axes, y_axes = set(), {}
+    for key, figure in figures.items():
+        for axes in figure.axes:
+            if "time" in axes.get_xlabel().lower():
+                time_axes.add(axes.get_xlabel())
+            if key.startswith(("km_", "cif_")) and axes.get_ylabel():
+                y_axes[key] = axes.get_ylabel()
+    assert time_axes == {time_axis_label(demo_results.time_unit)}
+    assert {"spider", "swimmer", "km_pfs", "km_pfs_by_ecog"} <= {
+        key for key, figure in figures.items() for axes in figure.axes if axes.get_xlabel() in time_axes}
+    assert y_axes["km_pfs"] == y_axes["km_pfs_by_ecog"] == "Progression-free survival (probability)"
+    assert all(label.endswith("(probability)") for label in y_axes.values()), y_axes
+    for key in ("km_pfs", "km_os", "cif_pfs"):
+        texts = {t.get_text() for axes in figures[key].axes for t in axes.texts}
+        assert ALL_PATIENTS in texts and not texts & {"Progression-free survival", "Overall survival"}, key
+    for figure in figures.values():
+        plt.close(figure)

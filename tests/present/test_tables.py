@@ -27,9 +27,33 @@ def test_table_one_content():
     cells = [r.cells for r in table.rows]
     assert ("Age, years, median (range)", "49 (18–68)") in cells
     assert ("Missing", "1") in cells  # age and histology each have one missing
-    assert ("male", "3 (60.0)") in cells and ("2", "1 (20.0)") in cells
+    assert ("Male", "3 (60.0)") in cells and ("2", "1 (20.0)") in cells
     assert ("0", "1 (20.0)") in cells and ("3", "0 (0.0)") not in cells  # listed levels shown, others only if seen
     assert table.title == "Table 1. Baseline characteristics (N = 5)"
+
+
+def test_numeric_levels_are_ordered_by_value_not_frequency():
+    lines = summarise_categorical(pd.Series(["2", "1", "2", "4", "3", "2", "10"]), "lines", by_frequency=True)
+    assert [lv.level for lv in lines.levels] == ["1", "2", "3", "4", "10"]
+    words = summarise_categorical(pd.Series(["b", "Other", "a", "a", "c"]), "x", by_frequency=True)
+    assert [lv.level for lv in words.levels] == ["a", "b", "c", "Other"]  # words: most frequent first, Other last
+
+
+def test_table_one_speaks_the_report_vocabulary(demo_results):
+    """Table 1 names a field and its levels as the rest of the report does (the subgroup's label and group names,
+    study.toml), levels in sentence case, numeric levels by value."""
+    table = baseline_table(demo_results.baseline, demo_results.n_included)
+    labels = [r.cells[0] for r in table.rows]
+    dose = labels.index("Initial dose of anlotinib (mg)")
+    assert labels[dose + 1:dose + 3] == ["10 mg", "12 mg"]
+    assert "anlotinib starting dose" not in labels
+    sex = labels.index("Sex")
+    assert labels[sex + 1:sex + 3] == ["Male", "Female"]
+    surgery = labels.index("Prior surgery")
+    assert labels[surgery + 1:surgery + 3] == ["Yes", "No"]
+    lines = labels.index("Prior systemic therapy lines")
+    assert labels[lines + 1:lines + 5] == ["1", "2", "3", "4"]
+    assert not any(label[:1].islower() for label in labels)
 
 
 def test_rows_must_fit_the_columns():

@@ -14,7 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from oncocohort.present import journal_style
+from oncocohort.present import journal_style, render
 from oncocohort.present.docx_layout import fit_column_widths, new_document, text_width
 from oncocohort.present.render import add_to_docx, needs_landscape
 from oncocohort.present.table import Column, Row, Table
@@ -217,7 +217,7 @@ def test_numbers_never_wrap_in_a_fitted_table():
 def test_numbers_and_headers_stay_on_one_line_when_the_labels_can_wrap():
     """Table 11 of the demo on a portrait page: "63.4 (42.5–78.5)" broke after the dash and "Grade 1–2" after its
     dash, because every column shrank in proportion while the label column could have wrapped at its spaces."""
-    label = "Death without progression, each the other's competing event, from the first dose to the data cutoff"
+    label = "Death without progression, a competing event"
     table = Table("Table. Competing risks", (Column("Progression-free survival event"),
                                              Column("Patients (N = 32)", align="right"))
                   + tuple(Column(f"Grade {g}", align="right") for g in ("1–2", "3–4", "5")),
@@ -233,7 +233,54 @@ def test_numbers_and_headers_stay_on_one_line_when_the_labels_can_wrap():
     for column, width in zip(table.columns[1:], widths[1:]):
         cells = [column.label] + [row.cells[table.columns.index(column)] for row in table.rows]
         assert all(width >= text_width(cell) for cell in cells), (column.label, width)
-    assert widths[0] < text_width(label)  # the label wraps instead
+    assert widths[0] < text_width(label)  # the label wraps instead, on two lines
+    assert render._wrapped_lines(label, widths[0]) == 2
+
+
+def test_long_headers_wrap_at_spaces_rather_than_a_label_on_three_lines():
+    """Long value-column headers kept on one line squeezed the label column until a row label took 3+ lines; the
+    headers then wrap at their spaces (never inside a word), the numbers stay on one line, the label gets the
+    width."""
+    label = "Death without progression, each the other's competing event, from the first dose to the data cutoff"
+    heads = ("Incidence at 6 months, %", "Incidence at 12 months, %")
+    table = Table("Table. Competing risks", (Column("Progression-free survival event"),
+                                             Column("Patients (N = 32)", align="right"))
+                  + tuple(Column(head, align="right") for head in heads), (Row((label, "24 (75.0)", "63.4", "84.3")),))
+    document = new_document("a4")
+    section = document.sections[-1]
+    available = section.page_width - section.left_margin - section.right_margin
+    assert not needs_landscape(table, available)
+    add_to_docx(document, table, 1)
+    widths = [int(c.get(qn("w:w"))) * 635 for c in document.tables[0]._tbl.iter(qn("w:gridCol"))]
+    assert sum(widths) <= available
+    assert render._wrapped_lines(label, widths[0]) <= 2
+    for j, width in enumerate(widths[1:], start=1):
+        assert width >= text_width(table.rows[0].cells[j])  # the numbers on one line
+        assert all(width >= text_width(word) for word in table.columns[j].label.split())  # headers break at spaces
+    assert any(width < text_width(head) for width, head in zip(widths[2:], heads))  # and some header does wrap
+
+
+def test_a_tables_last_row_and_notes_keep_with_the_table():
+    """Word moves a paragraph marked "keep with next" to the page of the paragraph after it: the last row and
+    every note but the last are marked, so the notes never start a page away from their table (Table 13 of the
+    demo); a table longer than 40 rows keeps only its last rows with the notes."""
+    for n_rows in (3, 45):
+        table = Table("Table. Notes", (Column("Factor"), Column("n", align="right")),
+                      tuple(Row((f"Level {i}", str(i))) for i in range(n_rows)),
+                      footnotes=("First note.", "Second note."), abbreviations=("CI, confidence interval",))
+        document = new_document("a4")
+        add_to_docx(document, table, 1)
+        rows = document.tables[0].rows
+        keep = [all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs) for row in rows]
+        assert keep[-1] and keep[-2]
+        assert all(keep) == (n_rows <= 40)
+        notes = [p for p in document.paragraphs if p.style.name == "Table Note"]
+        assert [bool(p.paragraph_format.keep_with_next) for p in notes] == [True, True, False]
+    no_notes = Table("Table. No notes", (Column("Factor"), Column("n", align="right")), (Row(("A", "1")),))
+    document = new_document("a4")
+    add_to_docx(document, no_notes, 1)
+    assert not any(p.paragraph_format.keep_with_next for c in document.tables[0].rows[-1].cells
+                   for p in c.paragraphs)
 
 
 def test_letter_paper_and_style_option(demo_study, tmp_path, monkeypatch):

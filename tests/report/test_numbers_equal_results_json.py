@@ -202,3 +202,19 @@ def test_the_comparison_catches_a_wrong_number():
     assert shown_ci("7.6 (5.0–14.1)", 7.6, 5.04, 14.1) and not shown_ci("7.6 (5.0–14.1)", 7.6, 5.06, 14.1)
     assert shown_ci("5.0 (−3.7 to 13.6)", 5.0, -3.7, 13.6) and shown("NE", None) and not shown("NE", 1.0)
     assert count_percent("11 (34.4)", 11, 32) and not count_percent("11 (34.4)", 12, 32)
+
+
+def test_the_two_dose_reduction_numbers_name_their_definitions(report_dir, facts, text):
+    """AEs recorded as leading to dose reduction (13 in the demo) and dose reductions in the dosing records (11) are
+    different counts: the text and each table say which one they give, numbers as results.json holds them."""
+    by_action = next(c for c in facts["adverse_event_categories"] if c["label"] == "Leading to dose reduction")
+    assert re.search(rf"By the action recorded for each event, adverse events led to dose reduction in "
+                     rf"{by_action['any_grade']} patients", text)
+    reduced = facts["exposure"]["dose_reduction"]
+    assert re.search(rf"By the dosing records, the dose was reduced for any reason in {reduced} patients "
+                     rf"\({reduced / facts['exposure']['n']:.1%}\)", text)
+    exposure = rows_by_label(table(report_dir, "exposure"))
+    cell = exposure["Dose reduction in the dosing records, any reason, n (%)"][0]
+    assert count_percent(cell, facts["exposure"]["dose_reduction"], facts["exposure"]["n"])
+    assert "previous one, for any reason (adverse events recorded as leading to dose reduction" in text
+    assert "the exposure table counts dose reductions in the dosing records" in text
