@@ -42,6 +42,7 @@ from ..present.design_table import next_trial_table
 from ..present.docx_layout import MARGIN
 from ..present.docx_layout import PAPERS as PAPER_SIZES
 from ..present.efficacy_table import efficacy_table
+from ..present.esmo_mcbs_table import esmo_mcbs_table
 from ..present.exposure_table import exposure_table
 from ..present.figure_style import plt, use_decimal_mark
 from ..present.forest_figure import forest_figure, forest_rows, subgroup_forest_rows
@@ -61,6 +62,7 @@ from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviation
 from ..present.waterfall_figure import waterfall_figure
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study
 from ..stats.study_competing import CAUSE_LABELS
+from .checklist import checklist_json, checklist_tables, checklists
 from .data_notes import data_notes, subgroup_notes
 from .docx_document import write_report_docx
 from .figure_files import FigurePlan, start_figures
@@ -108,7 +110,8 @@ TABLE_TOPICS = {"baseline": "the baseline characteristics", "efficacy": "the bes
                 "competing_pfs": "progression and death without progression as competing risks",
                 "os_by_response": "overall survival by response at a landmark (free of immortal-time bias)",
                 "pfs_censoring": "progression-free survival under alternative censoring rules",
-                "next_trial_design": "the Simon two-stage design proposed for the next trial"}
+                "next_trial_design": "the Simon two-stage design proposed for the next trial",
+                "esmo_mcbs": "the PRELIMINARY ESMO-MCBS v1.1 grade (Form 3) with every rule applied"}
 
 
 @dataclass
@@ -442,14 +445,16 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
     (folder / "tables").mkdir(parents=True)
     (folder / "figures").mkdir()
     written = []
+    facts = results_dict(results)
     tables = build_tables(results)
+    if (grade := esmo_mcbs_table(facts["esmo_mcbs"])) is not None:
+        tables["esmo_mcbs"] = _mark_synthetic(grade) if results.synthetic else grade
     plans = figure_plans(results)
     numbering, placed = plan_items({key: TABLE_TOPICS.get(key, "") for key in tables},
                                    {plan.key: plan.topic for plan in plans})
     # figures are drawn and saved in worker processes while this one writes the tables (figure_files.py)
     with start_figures(plans, [folder / "figures" / numbering[plan.key].file_stem for plan in plans],
                        options.style) as drawing:
-        facts = results_dict(results)
         path = folder / "results.json"
         path.write_text(json_text(facts), encoding="utf-8")
         written.append(path)
@@ -475,13 +480,18 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
         progress("narrative", f"abbreviations without a long form (add them to study.toml [labels]): "
                  f"{', '.join(undefined)}")
     sections = plan_sections(paragraphs, numbering, placed)
+    lists = checklists(facts, numbering, data_notes=bool(options.data_notes))
+    path = folder / "checklist.json"
+    path.write_text(checklist_json(lists), encoding="utf-8")
+    written.append(path)
     study = facts["study"]
     document = {"title": results.title, "banner": SYNTHETIC_BANNER if results.synthetic else None,
                 "intro": f"Data cutoff {study['data_cutoff']}; {study['n_included']} patients analysed. Every "
                          "number below is in results.json with its method.",
                 "methods": methods_paragraph(facts), "sections": sections, "tables": tables,
                 "figure_captions": {plan.key: strip_label(caption) for plan, (caption, _) in zip(plans, drawn)},
-                "folder": folder, "paper": options.paper, "data_notes": options.data_notes}
+                "folder": folder, "paper": options.paper, "data_notes": options.data_notes,
+                "checklists": tuple(checklist_tables(lists))}
     html_path = folder / "report.html"
     docx_path = folder / "report.docx"
     if "html" in formats or options.pdf_engine in ("weasyprint", "chromium"):

@@ -68,7 +68,7 @@ def _add_figure(document, item, caption: str, png: Path) -> None:
 
 def write_report_docx(path: Path, *, title: str, banner: str | None, intro: str, methods: str, sections, tables: dict,
                       figure_captions: dict[str, str], folder: Path, paper: str = "a4",
-                      data_notes: tuple[str, ...] = ()) -> Path:
+                      data_notes: tuple[str, ...] = (), checklists: tuple = ()) -> Path:
     """Write report.docx (arguments as :func:`oncocohort.report.html_document.report_html`)."""
     document = new_document(paper)
     document.core_properties.title = title
@@ -100,4 +100,9 @@ def write_report_docx(path: Path, *, title: str, banner: str | None, intro: str,
         document.add_heading("Data notes", level=2)
         for note in data_notes:
             document.add_paragraph(note, style="List Bullet")
+    if checklists:
+        ensure_orientation(document, landscape=False)
+        document.add_heading("Reporting checklists", level=2)
+        for table in checklists:
+            add_to_docx(document, table)
     return save_docx(document, path)

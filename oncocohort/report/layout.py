@@ -27,6 +27,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Competing risks", (("table", "competing_pfs"), ("figure", "cif_pfs"))),
     ("Landmark and sensitivity analyses", (("table", "os_by_response"), ("table", "pfs_censoring"))),
     ("Next-trial design", (("table", "next_trial_design"),)),
+    ("Clinical benefit (ESMO-MCBS)", (("table", "esmo_mcbs"),)),
 )
 OTHER = "Additional tables and figures"
 
