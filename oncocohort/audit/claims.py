@@ -102,8 +102,8 @@ def _hazard_ratio(label: str, where: str, claim: dict) -> Finding:
     hr, lower, upper = claim["hr"], claim["lower"], claim["upper"]
     level = claim.get("conf_level", 0.95)
     z = NormalDist().inv_cdf(1 - (1 - level) / 2)
-    d_hr = claim.get("decimals", _decimals(hr))
-    d_ci = claim.get("decimals", max(_decimals(lower), _decimals(upper)))
+    # TOML reads 0.50 as 0.5: HR and limits are taken at the most decimals any of them shows (``decimals`` to say)
+    d_hr = d_ci = claim.get("decimals", max(_decimals(hr), _decimals(lower), _decimals(upper)))
     printed = f"HR {_fmt(hr, d_hr)} ({_fmt(lower, d_ci)}–{_fmt(upper, d_ci)})"
     if not 0 < lower <= hr <= upper:
         return Finding(label, where, "mismatch", f"{printed}: the HR lies outside its interval (or a limit is ≤ 0)")
