@@ -156,6 +156,9 @@ unknown_terms = "error"           # error | warning for terms not in CTCAE
 # confounders = ["ecog", "histology_group"]   # the propensity-score model
 # estimand = "ate"                # ate | att
 # stabilized = false              # stabilised weights (ate only)
+
+# [esmo_mcbs]                     # optional: the setting ESMO-MCBS Form 3 needs (docs/esmo-mcbs.md)
+# setting = "orphan disease"      # orphan disease | high unmet need
 '''
 
 # What `oncocohort init` writes: what a study must decide (title, cutoff, regimen, criteria, Cox covariates, historical
@@ -243,6 +246,9 @@ unknown_terms = "error"           # error | warning for terms not in CTCAE
 # confounders = ["ecog", "histology_group"]   # the propensity-score model
 # estimand = "ate"                # ate | att
 # stabilized = false              # stabilised weights (ate only)
+
+# [esmo_mcbs]                     # optional: the setting ESMO-MCBS Form 3 needs (docs/esmo-mcbs.md)
+# setting = "orphan disease"      # orphan disease | high unmet need
 '''
 
 # Kept under its former name: tests and other modules use the worked example as a complete study.toml.
