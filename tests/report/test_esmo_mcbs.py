@@ -73,6 +73,11 @@ def test_demo_grade_and_table(demo_results):
     assert "unconfirmed" in g["setting_note"]
     table = esmo_mcbs_table(g)
     assert table.rows[-1].cells == ("PRELIMINARY ESMO-MCBS grade (Form 3)", "", "", "2")
+    cells = {row.cells[0]: row.cells for row in table.rows}
+    assert cells["Grade 3: median PFS ≥ 6 months"][1:] == (
+        f"median PFS {g['inputs']['pfs_median_months']:.1f} months", "met", "3")
+    assert cells["Grade 3: ORR ≥ 20 % and < 60 % with DoR ≥ 9 months"][1] == (
+        f"ORR 11/32 = 34.4 %; median DoR {g['inputs']['dor_median_months']:.1f} months")
     assert "PRELIMINARY" in table.title
     _, placed = plan_items({"esmo_mcbs": ""}, {})
     assert placed["Clinical benefit (ESMO-MCBS)"] == ("esmo_mcbs",)
