@@ -20,7 +20,8 @@ def _audit(tmp_path, body: str):
 
 
 def _hr(label, hr, lower, upper, extra=""):
-    return f'[[claim]]\nkind = "hazard_ratio"\nlabel = "{label}"\nhr = {hr}\nlower = {lower}\nupper = {upper}\n{extra}\n'
+    return (f'[[claim]]\nkind = "hazard_ratio"\nlabel = "{label}"\nhr = {hr}\nlower = {lower}\n'
+            f'upper = {upper}\n{extra}\n')
 
 
 def test_consistent_triple_passes(tmp_path):
