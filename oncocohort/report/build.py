@@ -9,8 +9,9 @@ that looks finished, nor anything else, and a rerun never mixes old files with n
 Outputs: ``report.html`` (:mod:`.html_document`: table of contents, figures embedded as PNG data up to a size,
 every data string escaped, print stylesheet), ``report.docx`` (:mod:`.docx_document`: three-line tables fitted to
 the page, Caption style with SEQ fields, A4 or Letter), ``report.pdf`` (:mod:`.pdf`: by WeasyPrint, Chromium or
-LibreOffice; only with ``pdf`` in the formats), ``results.json``, ``tables/table_NN_<key>.csv|md|html|docx``,
-``figures/figure_NN_<key>.png|svg|pdf`` — tables and figures numbered in document order (:mod:`.layout`,
+LibreOffice; only with ``pdf`` in the formats), ``results.json``, ``checklist.json`` (:mod:`.checklist`),
+``tables/table_NN_<key>.csv|md|html|docx``, ``figures/figure_NN_<key>.png|svg|pdf`` — tables and figures numbered
+in document order (:mod:`.layout`,
 :mod:`.numbering`), the same numbers in file names, captions and text — and ``datasets/`` (derived datasets,
 attrition, listings). ``style`` (:mod:`oncocohort.present.journal_style`) is active while tables, figures and text
 are written.
