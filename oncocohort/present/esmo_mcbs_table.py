@@ -3,7 +3,7 @@ adjustments and the resulting grade (reads results.json ``esmo_mcbs``, :mod:`onc
 
 from __future__ import annotations
 
-from .formatting import number
+from .formatting import general, number, percent_sign
 from .journal_style import DEFAULT_STYLE, Style
 from .table import Column, Row, Table
 
@@ -17,7 +17,7 @@ def _value(grade: dict, endpoint: str, style: Style) -> str:
         return "not reached / not estimable" if value is None else f"{number(value, 1, style=style)} months"
     orr = inputs["orr"]
     orr_text = "no response data" if orr is None else \
-        f"ORR {orr['x']}/{orr['n']} = {number(orr['percent'], 1, style=style)} %"
+        f"ORR {orr['x']}/{orr['n']} = {number(orr['percent'], 1, style=style)}{percent_sign(style)}"
     if endpoint == "PFS":
         return f"median PFS {months(inputs['pfs_median_months'])}"
     if endpoint == "ORR":
@@ -38,7 +38,8 @@ def esmo_mcbs_table(grade: dict | None, style: Style = DEFAULT_STYLE) -> Table |
                      ("≥ " if grade["lower_bound"] else "") + str(preliminary))))
     rows.append(Row(("Adjustments", "", "", ""), group=True))
     for a in grade["adjustments"]:
-        value = "" if a["value_percent"] is None else f"{number(a['value_percent'], 1, style=style)} %; "
+        value = "" if a["value_percent"] is None else \
+            f"{number(a['value_percent'], 1, style=style)}{percent_sign(style)}; "
         rows.append(Row((a["rule"], value + a["basis"], VERDICT[a["applied"]].replace("met", "applies")
                          if a["applied"] is not None else "not in the data", ""), indent=1))
     final = grade["grade"]
@@ -49,8 +50,8 @@ def esmo_mcbs_table(grade: dict | None, style: Style = DEFAULT_STYLE) -> Table |
              "be applied to the published evidence by its reviewers. Quality of life and phase 4 experience are not "
              "in the data (each could raise the grade by 1). The grade 3–4 rate counts patients whose worst adverse "
              "event is grade 3–4; whether it impacts daily well-being is a judgement the data cannot make.",
-             f"Medians by Kaplan–Meier, in months (days / 30.4375). Source: {grade['source']}.")
-    return Table("Table. PRELIMINARY ESMO-MCBS v1.1 grade (Evaluation Form 3, single-arm study)",
+             f"Medians by Kaplan–Meier, in months (days / {general(30.4375, style)}). Source: {grade['source']}.")
+    return Table("Table. PRELIMINARY ESMO-MCBS version 1.1 grade (Evaluation Form 3, single-arm study)",
                  (Column("Rule"), Column("This study"), Column("Verdict"), Column("Grade", align="right")),
                  tuple(rows), notes,
                  ("DoR, duration of response", "ESMO-MCBS, ESMO Magnitude of Clinical Benefit Scale",

@@ -112,7 +112,8 @@ TABLE_TOPICS = {"baseline": "the baseline characteristics", "efficacy": "the bes
                 "os_by_response": "overall survival by response at a landmark (free of immortal-time bias)",
                 "pfs_censoring": "progression-free survival under alternative censoring rules",
                 "next_trial_design": "the Simon two-stage design proposed for the next trial",
-                "esmo_mcbs": "the PRELIMINARY ESMO-MCBS grade of a single-arm study with every rule applied"}
+                "esmo_mcbs": "the preliminary clinical-benefit grade (European Society for Medical Oncology scale, "
+                              "single-arm form) with every rule applied"}
 
 
 @dataclass

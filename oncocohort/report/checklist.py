@@ -36,6 +36,8 @@ CHECKLISTS = (
      "L et al. Ann Oncol 2023;34:1097–1112); item ids are oncocohort's topic ids within the paper's sections"),
 )
 AUTHOR = "the manuscript text (the author writes it)"
+CRITERIA_NAMES = {"recist1.1": "RECIST 1.1", "irecist": "iRECIST", "choi": "Choi criteria",
+                  "recorded": "recorded responses"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,12 @@ class _Evidence:
 
     def __init__(self, r: dict, numbering, data_notes: bool):
         self.r, self.numbering, self.data_notes = r, numbering, data_notes
+
+    @property
+    def criteria(self) -> str:
+        """The response criteria in words ("RECIST 1.1")."""
+        value = self.r["settings"]["response_criteria"]
+        return CRITERIA_NAMES.get(value, value)
 
     def _at(self, key: str, what: str) -> str | None:
         return f"{self.numbering[key].label}, {what}" if key in self.numbering else None
@@ -118,7 +126,7 @@ class _Evidence:
 
     def measurement(self):
         s = self.r["settings"]
-        return PARTLY, f"Statistical methods: response by {s['response_criteria']}, adverse events by CTCAE " \
+        return PARTLY, f"Statistical methods: response by {self.criteria}, adverse events by CTCAE " \
                        f"v{s['ctcae_version']}; the source of each variable (records, imaging) is the author's"
 
     def bias(self):
@@ -262,7 +270,7 @@ class _Evidence:
 
     def derivation_rules(self):
         s = self.r["settings"]
-        return ANSWERED, f"Statistical methods and docs/data-format.md: response derived by {s['response_criteria']} " \
+        return ANSWERED, f"Statistical methods and docs/data-format.md: response derived by {self.criteria} " \
                          f"rules, adverse events by CTCAE v{s['ctcae_version']}, eligibility criteria in study.toml"
 
     def data_cleaning(self):
@@ -283,8 +291,7 @@ class _Evidence:
         return (ANSWERED, where) if where else (NOT_IN_DATA, "no exposure table")
 
     def outcome_definitions(self):
-        s = self.r["settings"]
-        return ANSWERED, f"Statistical methods: {s['response_criteria']} response, PFS/OS/DoR definitions with " \
+        return ANSWERED, f"Statistical methods: {self.criteria} response, PFS/OS/DoR definitions with " \
                          "censoring rules"
 
     def safety_methods(self):
@@ -327,7 +334,8 @@ def checklist_tables(lists: list[dict]) -> list[Table]:
     tables = []
     for checklist in lists:
         counts = checklist["counts"]
-        rows = tuple(Row((i["item"], f"{i['title']}: {i['paraphrase']}", i["status"], i["where"]))
+        rows = tuple(Row((f"{checklist['name']} {i['item']}", f"{i['title']}: {i['paraphrase']}", i["status"],
+                          i["where"]))
                      for i in checklist["items"])
         tables.append(Table(f"{checklist['name']} checklist: {counts[ANSWERED]} answered, {counts[PARTLY]} partly, "
                             f"{counts[NOT_IN_DATA]} not in the data",

@@ -4,12 +4,12 @@ Source: Cherny NI, Dafni U, Bogaerts J, et al. ESMO-Magnitude of Clinical Benefi
 2017;28:2340–2366, Evaluation Form 3 ("single-arm studies in orphan diseases and for diseases with high unmet need,
 primary outcome PFS or ORR"; non-curative setting; grades 3, 2, 1). The rules as coded (docs/esmo-mcbs.md):
 
-- grade 3: median PFS ≥ 6 months; or ORR ≥ 60 %; or ORR ≥ 20 % and < 60 % with duration of response ≥ 9 months;
-- grade 2: median PFS ≥ 3 and < 6 months; or ORR ≥ 40 % and < 60 %; or ORR ≥ 20 % and < 40 % with DoR ≥ 6 and
+- grade 3: median PFS ≥ 6 months; or ORR ≥ 60%; or ORR ≥ 20% and < 60% with duration of response ≥ 9 months;
+- grade 2: median PFS ≥ 3 and < 6 months; or ORR ≥ 40% and < 60%; or ORR ≥ 20% and < 40% with DoR ≥ 6 and
   < 9 months;
-- grade 1: median PFS ≥ 2 and < 3 months; or ORR ≥ 20 % and < 40 % with DoR < 6 months; or ORR ≥ 10 % and < 20 %
+- grade 1: median PFS ≥ 2 and < 3 months; or ORR ≥ 20% and < 40% with DoR < 6 months; or ORR ≥ 10% and < 20%
   with DoR ≥ 6 months;
-- the preliminary grade is the highest grade whose criterion is met; then: down 1 level when ≥ 30 % of patients had
+- the preliminary grade is the highest grade whose criterion is met; then: down 1 level when ≥ 30% of patients had
   grade 3–4 toxicity impacting daily well-being, up 1 level for improved quality of life, up 1 level for a
   confirmatory, adequately sized phase 4 experience.
 
@@ -55,17 +55,17 @@ def _criteria(orr_percent: Fraction | None, dor: float | None, pfs: float | None
     """Every Form 3 criterion with its verdict: met True / False / None (undecided: a value is missing)."""
     rules = (
         (3, "PFS", "median PFS ≥ 6 months", _between(pfs, 6, None)),
-        (3, "ORR", "ORR ≥ 60 %", _between(orr_percent, 60, None)),
-        (3, "ORR + DoR", "ORR ≥ 20 % and < 60 % with DoR ≥ 9 months",
+        (3, "ORR", "ORR ≥ 60%", _between(orr_percent, 60, None)),
+        (3, "ORR + DoR", "ORR ≥ 20% and < 60% with DoR ≥ 9 months",
          _both(_between(orr_percent, 20, 60), _between(dor, 9, None))),
         (2, "PFS", "median PFS ≥ 3 and < 6 months", _between(pfs, 3, 6)),
-        (2, "ORR", "ORR ≥ 40 % and < 60 %", _between(orr_percent, 40, 60)),
-        (2, "ORR + DoR", "ORR ≥ 20 % and < 40 % with DoR ≥ 6 and < 9 months",
+        (2, "ORR", "ORR ≥ 40% and < 60%", _between(orr_percent, 40, 60)),
+        (2, "ORR + DoR", "ORR ≥ 20% and < 40% with DoR ≥ 6 and < 9 months",
          _both(_between(orr_percent, 20, 40), _between(dor, 6, 9))),
         (1, "PFS", "median PFS ≥ 2 and < 3 months", _between(pfs, 2, 3)),
-        (1, "ORR + DoR", "ORR ≥ 20 % and < 40 % with DoR < 6 months",
+        (1, "ORR + DoR", "ORR ≥ 20% and < 40% with DoR < 6 months",
          _both(_between(orr_percent, 20, 40), _between(dor, None, 6))),
-        (1, "ORR + DoR", "ORR ≥ 10 % and < 20 % with DoR ≥ 6 months",
+        (1, "ORR + DoR", "ORR ≥ 10% and < 20% with DoR ≥ 6 months",
          _both(_between(orr_percent, 10, 20), _between(dor, 6, None))),
     )
     return [{"grade": grade, "endpoint": endpoint, "rule": rule, "met": met} for grade, endpoint, rule, met in rules]
@@ -106,7 +106,7 @@ def form3_grade(*, orr: tuple[int, int] | None, dor_months: float | None, pfs_mo
     downgrade = None if grade_3_4 is None else \
         Fraction(100 * grade_3_4[0], grade_3_4[1]) >= TOXICITY_DOWNGRADE_PERCENT
     adjustments = [
-        {"rule": f"down 1 level if ≥ {TOXICITY_DOWNGRADE_PERCENT} % grade 3–4 toxicity impacting daily well-being",
+        {"rule": f"down 1 level if ≥ {TOXICITY_DOWNGRADE_PERCENT}% grade 3–4 toxicity impacting daily well-being",
          "applied": downgrade, "value_percent": toxicity_percent,
          "basis": "patients whose worst adverse event is grade 3–4 (any-event row of the AE table); whether it "
                   "impacts daily well-being is not in the data" if grade_3_4 else "no adverse-event table"},
@@ -118,11 +118,11 @@ def form3_grade(*, orr: tuple[int, int] | None, dor_months: float | None, pfs_mo
     grade = preliminary
     if preliminary is not None and downgrade:
         grade = preliminary - 1
-        steps.append(f"Toxicity: {toxicity_percent:.1f} % of patients had grade 3–4 adverse events (≥ "
-                     f"{TOXICITY_DOWNGRADE_PERCENT} %): down 1 level to {grade if grade >= 1 else 'below grade 1'}.")
+        steps.append(f"Toxicity: {toxicity_percent:.1f}% of patients had grade 3–4 adverse events (≥ "
+                     f"{TOXICITY_DOWNGRADE_PERCENT}%): down 1 level to {grade if grade >= 1 else 'below grade 1'}.")
     elif grade_3_4 is not None:
-        steps.append(f"Toxicity: {toxicity_percent:.1f} % of patients had grade 3–4 adverse events (< "
-                     f"{TOXICITY_DOWNGRADE_PERCENT} %): no downgrade.")
+        steps.append(f"Toxicity: {toxicity_percent:.1f}% of patients had grade 3–4 adverse events (< "
+                     f"{TOXICITY_DOWNGRADE_PERCENT}%): no downgrade.")
     else:
         steps.append("Toxicity: no adverse-event table, the downgrade is undecided.")
     steps.append("Quality of life and phase 4 experience: not in the data, no upgrade applied (either could raise "

@@ -44,10 +44,10 @@ def test_html_numbers_items_in_order_and_files_match(report_dir):
     html = (report_dir / "report.html").read_text()
     labels = _html_labels(html)
     _in_order(labels)
-    assert len([k for k, _ in labels if k == "table"]) == 13 and len([k for k, _ in labels if k == "figure"]) == 13
+    assert len([k for k, _ in labels if k == "table"]) == 14 and len([k for k, _ in labels if k == "figure"]) == 13
     tables = sorted(p.stem for p in (report_dir / "tables").glob("*.csv"))
     figures = sorted(p.stem for p in (report_dir / "figures").glob("*.png"))
-    assert [int(re.match(r"table_(\d\d)_", s).group(1)) for s in tables] == list(range(1, 14))
+    assert [int(re.match(r"table_(\d\d)_", s).group(1)) for s in tables] == list(range(1, 15))
     assert [int(re.match(r"figure_(\d\d)_", s).group(1)) for s in figures] == list(range(1, 14))
     assert "figure_05_km_pfs" in figures and "table_05_subgroups_pfs" in tables
     assert "table_11_competing_pfs" in tables and "figure_13_cif_pfs" in figures
@@ -83,6 +83,8 @@ def _docx_captions(document) -> list[tuple[str, int, str]]:
     """(kind, shown number, SEQ instruction) of each Caption paragraph in body order."""
     out = []
     for paragraph in document.paragraphs:
+        if paragraph.style.name.startswith("Heading") and paragraph.text == "Reporting checklists":
+            break  # the appendix's checklist tables are not numbered
         if paragraph.style.name != "Caption":
             continue
         instructions = [t.text for t in paragraph._p.iter(qn("w:instrText"))]
@@ -96,7 +98,7 @@ def test_docx_captions_use_caption_style_with_seq_fields_in_order(report_dir):
     document = docx.Document(report_dir / "report.docx")
     captions = _docx_captions(document)
     _in_order([(k, n) for k, n, _ in captions])
-    assert len(captions) == 26  # 13 tables + 13 figures
+    assert len(captions) == 27  # 14 tables + 13 figures
     assert all(code == f"SEQ {kind.capitalize()} \\* ARABIC" for kind, _, code in captions)
     html_labels = _html_labels((report_dir / "report.html").read_text())
     assert sorted(html_labels) == sorted((k, n) for k, n, _ in captions)
@@ -130,21 +132,22 @@ def _section_of_each_table(document):
 def test_docx_column_widths_fit_the_page_and_align_with_headers(report_dir):
     document = docx.Document(report_dir / "report.docx")
     pairs = _section_of_each_table(document)
-    assert len(pairs) == 13
+    assert len(pairs) == 14 + 8  # 14 numbered tables, then the checklists in page-sized pieces (3 + 2 + 3)
     landscape = []
     for section, element in pairs:
         grid = [int(c.get(qn("w:w"))) * 635 for c in element.iter(qn("w:gridCol"))]  # twips → EMU
         assert sum(grid) <= section.page_width - section.left_margin - section.right_margin
         assert len(set(grid)) > 1  # fitted, not equal
         landscape.append(section.orientation == WD_ORIENT.LANDSCAPE)
-    assert landscape == [False] * 4 + [True, True] + [False] * 7  # Tables 5, 6 (9 columns)
+    # Tables 5, 6 (9 columns); Table 14 (ESMO-MCBS) and the checklists: long text in four columns
+    assert landscape == [False] * 4 + [True, True] + [False] * 7 + [True] + [True] * 8
     table = document.tables[4]
     header = table.rows[1].cells
     body = table.rows[3].cells
     for head, cell in zip(header[1:], body[1:]):
         assert head.paragraphs[0].alignment == cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert abs(document.sections[0].page_width - Mm(210)) < Mm(0.1)  # A4 (stored in twips)
-    assert document.sections[-1].orientation == WD_ORIENT.PORTRAIT
+    assert document.sections[-1].orientation == WD_ORIENT.LANDSCAPE  # the reporting checklists close the document
 
 
 def test_docx_headings_keep_with_next(report_dir):
