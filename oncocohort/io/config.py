@@ -212,6 +212,17 @@ class DesignSettings:
     p1_conf_level: float = 0.80  # p1 = lower limit of the ORR's two-sided Clopper–Pearson CI at this level
 
 
+ESMO_MCBS_SETTINGS = ("orphan disease", "high unmet need")
+
+
+@dataclass(frozen=True)
+class EsmoMcbsSettings:
+    """``[esmo_mcbs]``: the setting ESMO-MCBS v1.1 Form 3 requires of a single-arm study (docs/esmo-mcbs.md);
+    None = not stated (the report's preliminary grade then says the form's applicability is unconfirmed)."""
+
+    setting: str | None = None
+
+
 @dataclass(frozen=True)
 class StudyConfig:
     """Everything study.toml says, typed and checked."""
@@ -228,6 +239,7 @@ class StudyConfig:
     key_lines: tuple[tuple[str, int], ...] = ()  # ("section.key", line in study.toml) of the keys written
     adjusted: AdjustedSettings | None = None  # [adjusted]: absent = no adjusted comparison
     design: DesignSettings = field(default_factory=DesignSettings)  # [design]: the proposed next-trial design
+    esmo_mcbs: EsmoMcbsSettings = field(default_factory=EsmoMcbsSettings)  # [esmo_mcbs]: Form 3 setting
 
     def line(self, section: str, key: str) -> int | None:
         """The study.toml line of ``[section] key``, for messages about it; None when it is not written."""
@@ -294,6 +306,9 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
         "method": ((str,), ADJUSTMENT_METHODS, False),
         "caliper": ((float,), None, False),
         "ratio": ((int,), None, False),
+    },
+    "esmo_mcbs": {
+        "setting": ((str,), ESMO_MCBS_SETTINGS, False),
     },
     "design": {
         "alpha": ((float,), None, False),
@@ -601,6 +616,7 @@ class _ConfigReader:
             key_lines=self.key_lines(),
             adjusted=self.adjusted(),
             design=self.design(),
+            esmo_mcbs=EsmoMcbsSettings(**self.section("esmo_mcbs")),
         )
 
     def design(self) -> DesignSettings:

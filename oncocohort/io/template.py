@@ -159,6 +159,9 @@ unknown_terms = "error"           # error | warning for terms not in CTCAE
 # stabilized = false              # iptw: stabilised weights (ate only)
 # caliper = 0.2                   # matching: largest score difference, in SDs of the score (default none)
 # ratio = 1                       # matching: controls per treated patient
+
+# [esmo_mcbs]                     # optional: the setting ESMO-MCBS Form 3 needs (docs/esmo-mcbs.md)
+# setting = "orphan disease"      # orphan disease | high unmet need
 '''
 
 # What `oncocohort init` writes: what a study must decide (title, cutoff, regimen, criteria, Cox covariates, historical
@@ -249,6 +252,9 @@ unknown_terms = "error"           # error | warning for terms not in CTCAE
 # stabilized = false              # iptw: stabilised weights (ate only)
 # caliper = 0.2                   # matching: largest score difference, in SDs of the score (default none)
 # ratio = 1                       # matching: controls per treated patient
+
+# [esmo_mcbs]                     # optional: the setting ESMO-MCBS Form 3 needs (docs/esmo-mcbs.md)
+# setting = "orphan disease"      # orphan disease | high unmet need
 '''
 
 # Kept under its former name: tests and other modules use the worked example as a complete study.toml.

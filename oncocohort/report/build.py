@@ -9,8 +9,9 @@ that looks finished, nor anything else, and a rerun never mixes old files with n
 Outputs: ``report.html`` (:mod:`.html_document`: table of contents, figures embedded as PNG data up to a size,
 every data string escaped, print stylesheet), ``report.docx`` (:mod:`.docx_document`: three-line tables fitted to
 the page, Caption style with SEQ fields, A4 or Letter), ``report.pdf`` (:mod:`.pdf`: by WeasyPrint, Chromium or
-LibreOffice; only with ``pdf`` in the formats), ``results.json``, ``tables/table_NN_<key>.csv|md|html|docx``,
-``figures/figure_NN_<key>.png|svg|pdf`` — tables and figures numbered in document order (:mod:`.layout`,
+LibreOffice; only with ``pdf`` in the formats), ``results.json``, ``checklist.json`` (:mod:`.checklist`),
+``tables/table_NN_<key>.csv|md|html|docx``, ``figures/figure_NN_<key>.png|svg|pdf`` — tables and figures numbered
+in document order (:mod:`.layout`,
 :mod:`.numbering`), the same numbers in file names, captions and text — and ``datasets/`` (derived datasets,
 attrition, listings). ``style`` (:mod:`oncocohort.present.journal_style`) is active while tables, figures and text
 are written.
@@ -42,6 +43,7 @@ from ..present.design_table import next_trial_table
 from ..present.docx_layout import MARGIN
 from ..present.docx_layout import PAPERS as PAPER_SIZES
 from ..present.efficacy_table import efficacy_table
+from ..present.esmo_mcbs_table import esmo_mcbs_table
 from ..present.exposure_table import exposure_table
 from ..present.formatting import number, plural
 from ..present.journal_style import active_style, get_style, use_style
@@ -55,6 +57,7 @@ from ..present.table import Table
 from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviations
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study, rmst_horizon
 from ..stats.study_competing import CAUSE_LABELS
+from .checklist import checklist_json, checklist_tables, checklists
 from .data_notes import data_notes, subgroup_notes
 from .docx_document import write_report_docx
 from .figure_files import FigurePlan, start_figure_processes, start_figures
@@ -107,7 +110,9 @@ TABLE_TOPICS = {"baseline": "the baseline characteristics", "efficacy": "the bes
                 "pfs_censoring": "progression-free survival under alternative censoring rules",
                 "next_trial_design": "the Simon two-stage design proposed for the next trial",
                 "rmst_subgroups": "the restricted mean survival time of two-group subgroups, their difference and "
-                "ratio"}
+                "ratio",
+                "esmo_mcbs": "the preliminary clinical-benefit grade (European Society for Medical Oncology scale, "
+                              "single-arm form) with every rule applied"}
 
 
 @dataclass
@@ -514,7 +519,10 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
     (folder / "tables").mkdir(parents=True)
     (folder / "figures").mkdir()
     written = []
+    facts = results_dict(results)
     tables = build_tables(results)
+    if (grade := esmo_mcbs_table(facts["esmo_mcbs"])) is not None:
+        tables["esmo_mcbs"] = _mark_synthetic(grade) if results.synthetic else grade
     plans = figure_plans(results)
     numbering, placed = plan_items({key: TABLE_TOPICS.get(key, "") for key in tables},
                                    {plan.key: plan.topic for plan in plans})
@@ -522,7 +530,6 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
     with _start_drawing(figure_processes, results, plans,
                         [folder / "figures" / numbering[plan.key].file_stem for plan in plans],
                         options.style) as drawing:
-        facts = results_dict(results)
         path = folder / "results.json"
         path.write_text(json_text(facts), encoding="utf-8")
         written.append(path)
@@ -548,13 +555,18 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
         progress("narrative", f"abbreviations without a long form (add them to study.toml [labels]): "
                  f"{', '.join(undefined)}")
     sections = plan_sections(paragraphs, numbering, placed)
+    lists = checklists(facts, numbering, data_notes=bool(options.data_notes))
+    path = folder / "checklist.json"
+    path.write_text(checklist_json(lists), encoding="utf-8")
+    written.append(path)
     study = facts["study"]
     document = {"title": results.title, "banner": SYNTHETIC_BANNER if results.synthetic else None,
                 "intro": f"Data cutoff {study['data_cutoff']}; {study['n_included']} patients analysed. Every "
                          "number below is in results.json with its method.",
                 "methods": methods_paragraph(facts), "sections": sections, "tables": tables,
                 "figure_captions": {plan.key: strip_label(caption) for plan, (caption, _) in zip(plans, drawn)},
-                "folder": folder, "paper": options.paper, "data_notes": options.data_notes}
+                "folder": folder, "paper": options.paper, "data_notes": options.data_notes,
+                "checklists": tuple(checklist_tables(lists))}
     html_path = folder / "report.html"
     docx_path = folder / "report.docx"
     if "html" in formats or options.pdf_engine in ("weasyprint", "chromium"):

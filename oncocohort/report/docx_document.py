@@ -10,6 +10,7 @@ US Letter. Saved byte-identically (:func:`oncocohort.present.docx_layout.save_do
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from docx.shared import Emu, Mm
@@ -25,6 +26,8 @@ from ..present.docx_layout import (
 )
 from ..present.render import add_to_docx, needs_landscape
 from .numbering import CITATION
+
+CHECKLIST_ROWS_PER_PAGE = 12  # checklist rows of two-line text that fit one landscape page with the caption
 
 
 def add_cited_text(paragraph, text: str) -> None:
@@ -68,7 +71,7 @@ def _add_figure(document, item, caption: str, png: Path) -> None:
 
 def write_report_docx(path: Path, *, title: str, banner: str | None, intro: str, methods: str, sections, tables: dict,
                       figure_captions: dict[str, str], folder: Path, paper: str = "a4",
-                      data_notes: tuple[str, ...] = ()) -> Path:
+                      data_notes: tuple[str, ...] = (), checklists: tuple = ()) -> Path:
     """Write report.docx (arguments as :func:`oncocohort.report.html_document.report_html`)."""
     document = new_document(paper)
     document.core_properties.title = title
@@ -100,4 +103,17 @@ def write_report_docx(path: Path, *, title: str, banner: str | None, intro: str,
         document.add_heading("Data notes", level=2)
         for note in data_notes:
             document.add_paragraph(note, style="List Bullet")
+    if checklists:  # the heading on the page of the first table (landscape when it is wide), not alone
+        ensure_orientation(document, landscape=needs_landscape(checklists[0], portrait_width))
+        document.add_heading("Reporting checklists", level=2)
+        for table in checklists:
+            # pieces that fit a page: Word keeps a table of up to 40 rows on one page, and these rows are tall
+            pieces = [table.rows[i:i + CHECKLIST_ROWS_PER_PAGE]
+                      for i in range(0, len(table.rows), CHECKLIST_ROWS_PER_PAGE)]
+            for i, rows in enumerate(pieces):
+                last = i == len(pieces) - 1
+                add_to_docx(document, replace(table, title=table.title if i == 0 else
+                                              f"{table.title.split(':')[0]} (continued)", rows=rows,
+                                              footnotes=table.footnotes if last else (),
+                                              abbreviations=table.abbreviations if last else ()))
     return save_docx(document, path)

@@ -73,13 +73,14 @@ def _figure_html(item: Item, caption: str, png: Path, relative: str) -> str:
 
 def report_html(*, title: str, banner: str | None, intro: str, methods: str, sections, numbering, tables: dict,
                 figure_captions: dict[str, str], wide_tables: set[str], folder: Path, paper: str = "a4",
-                data_notes: tuple[str, ...] = ()) -> str:
+                data_notes: tuple[str, ...] = (), checklists: tuple = ()) -> str:
     """The whole report.html text.
 
     ``sections``: :class:`oncocohort.report.layout.Section` list; ``tables``: key → numbered Table; ``figure_captions``:
     key → caption without its label; ``wide_tables``: keys of tables printed on landscape pages; ``folder``: the
     report folder (figures are read from ``figures/<file stem>.png``); ``data_notes``: sentences for the closing
-    "Data notes" section (:mod:`.data_notes`; none: no section)."""
+    "Data notes" section (:mod:`.data_notes`; none: no section); ``checklists``: unnumbered
+    tables of the closing "Reporting checklists" section (:mod:`.checklist`)."""
     from ..present.render import to_html
 
     e = html.escape
@@ -104,6 +105,8 @@ def report_html(*, title: str, banner: str | None, intro: str, methods: str, sec
             toc.append("</ul></li>")
     if data_notes:
         toc.append('<li><a href="#data-notes">Data notes</a></li>')
+    if checklists:
+        toc.append('<li><a href="#checklists">Reporting checklists</a></li>')
     toc.append("</ol></nav>")
     parts += toc
     parts += ['<h2 id="methods">Statistical methods</h2>', f"<p>{link_citations(e(methods))}</p>",
@@ -124,6 +127,9 @@ def report_html(*, title: str, banner: str | None, intro: str, methods: str, sec
         parts.append('<h2 id="data-notes">Data notes</h2><ul class="data-notes">')
         parts += [f"<li>{e(note)}</li>" for note in data_notes]
         parts.append("</ul>")
+    if checklists:
+        parts.append('<h2 id="checklists">Reporting checklists</h2>')
+        parts += [to_html(table) for table in checklists]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

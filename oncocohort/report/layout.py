@@ -28,6 +28,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Landmark and sensitivity analyses", (("table", "os_by_response"), ("table", "pfs_censoring"))),
     ("Restricted mean survival time", (("table", "rmst_subgroups"),)),
     ("Next-trial design", (("table", "next_trial_design"),)),
+    ("Clinical benefit (ESMO-MCBS)", (("table", "esmo_mcbs"),)),
 )
 OTHER = "Additional tables and figures"
 

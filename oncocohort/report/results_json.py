@@ -19,6 +19,7 @@ from ..stats.kaplan_meier import Quantile
 from ..stats.proportions import ProportionEstimate
 from ..stats.study_analysis import EndpointSurvival, NotEstimable, RestrictedMean, StudyResults, rmst_horizon
 from ..stats.study_competing import CAUSE_LABELS
+from .esmo_mcbs import esmo_mcbs
 
 SCHEMA = "oncocohort-results/1"
 
@@ -134,7 +135,7 @@ def _results(results: StudyResults) -> dict:
 
     exposure = results.exposure
     index_dates = patients["index_date"].dropna()
-    return {
+    facts = {
         "schema": SCHEMA,
         "software": {"name": "oncocohort", "version": __version__},
         "study": {"title": results.title, "synthetic": results.synthetic, "data_source": results.data_source,
@@ -204,6 +205,8 @@ def _results(results: StudyResults) -> dict:
                      "rmst_horizon": rmst_horizon(config.analysis),
                      "labels": dict(config.labels)},
     }
+    facts["esmo_mcbs"] = esmo_mcbs(facts, config.esmo_mcbs.setting)  # read from the values above
+    return facts
 
 
 def _competing_pfs(result) -> dict | None:

@@ -299,3 +299,12 @@ def test_design_section_checked(tmp_path, design, key):
 def test_design_section_read(tmp_path):
     config, problems = read(tmp_path, STUDY_TOML + "\n[design]\nalpha = 0.1\npower = 0.9\nnmax = 60\n")
     assert problems == [] and (config.design.alpha, config.design.power, config.design.nmax) == (0.1, 0.9, 60)
+
+
+def test_esmo_mcbs_setting_checked(tmp_path):
+    text = STUDY_TOML + '\n[esmo_mcbs]\nsetting = "rare"\n'
+    config, problems = read(tmp_path, text)
+    assert [(p.column, p.row) for p in problems] == [("setting", line_of(text, 'setting = "rare"'))]
+    assert config.esmo_mcbs.setting is None
+    config, problems = read(tmp_path, STUDY_TOML + '\n[esmo_mcbs]\nsetting = "orphan disease"\n')
+    assert problems == [] and config.esmo_mcbs.setting == "orphan disease"

@@ -46,7 +46,7 @@ def test_html_numbers_items_in_order_and_files_match(report_dir):
     _in_order(labels)
     tables = sorted(p.stem for p in (report_dir / "tables").glob("*.csv"))
     figures = sorted(p.stem for p in (report_dir / "figures").glob("*.png"))
-    assert len(tables) >= 15 and len(figures) >= 13   # the demo's items (a lost table or figure fails here)
+    assert len(tables) >= 16 and len(figures) >= 13   # the demo's items (a lost table or figure fails here)
     assert len([k for k, _ in labels if k == "table"]) == len(tables)
     assert len([k for k, _ in labels if k == "figure"]) == len(figures)
     assert [int(re.match(r"table_(\d\d)_", s).group(1)) for s in tables] == list(range(1, len(tables) + 1))
@@ -124,6 +124,8 @@ def _docx_captions(document) -> list[tuple[str, int, str]]:
     """(kind, shown number, SEQ instruction) of each Caption paragraph in body order."""
     out = []
     for paragraph in document.paragraphs:
+        if paragraph.style.name.startswith("Heading") and paragraph.text == "Reporting checklists":
+            break  # the appendix's checklist tables are not numbered
         if paragraph.style.name != "Caption":
             continue
         instructions = [t.text for t in paragraph._p.iter(qn("w:instrText"))]
@@ -138,7 +140,7 @@ def test_docx_captions_use_caption_style_with_seq_fields_in_order(report_dir):
     captions = _docx_captions(document)
     _in_order([(k, n) for k, n, _ in captions])
     n_items = len(list((report_dir / "tables").glob("*.csv"))) + len(list((report_dir / "figures").glob("*.png")))
-    assert len(captions) == n_items >= 28  # every table and figure
+    assert len(captions) == n_items >= 29  # every table and figure
     assert all(code == f"SEQ {kind.capitalize()} \\* ARABIC" for kind, _, code in captions)
     html_labels = _html_labels((report_dir / "report.html").read_text())
     assert sorted(html_labels) == sorted((k, n) for k, n, _ in captions)
@@ -172,21 +174,24 @@ def _section_of_each_table(document):
 def test_docx_column_widths_fit_the_page_and_align_with_headers(report_dir):
     document = docx.Document(report_dir / "report.docx")
     pairs = _section_of_each_table(document)
-    assert len(pairs) == len(list((report_dir / "tables").glob("*.csv"))) >= 15
+    n_tables = len(list((report_dir / "tables").glob("*.csv")))
+    assert n_tables >= 16 and len(pairs) == n_tables + 8  # numbered tables, then the checklists in 8 page-sized pieces
     landscape = []
     for section, element in pairs:
         grid = [int(c.get(qn("w:w"))) * 635 for c in element.iter(qn("w:gridCol"))]  # twips → EMU
         assert sum(grid) <= section.page_width - section.left_margin - section.right_margin
         assert len(set(grid)) > 1  # fitted, not equal
         landscape.append(section.orientation == WD_ORIENT.LANDSCAPE)
-    assert landscape == [False] * 4 + [True, True] + [False] * (len(pairs) - 6)  # Tables 5, 6 (9 columns)
+    # Tables 5, 6 (9 columns); the ESMO-MCBS table and the checklists: long text in four columns
+    assert landscape[:6] == [False] * 4 + [True, True] and all(landscape[n_tables:])
+    assert sum(landscape[6:n_tables]) == 1
     table = document.tables[4]
     header = table.rows[1].cells
     body = table.rows[3].cells
     for head, cell in zip(header[1:], body[1:]):
         assert head.paragraphs[0].alignment == cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert abs(document.sections[0].page_width - Mm(210)) < Mm(0.1)  # A4 (stored in twips)
-    assert document.sections[-1].orientation == WD_ORIENT.PORTRAIT
+    assert document.sections[-1].orientation == WD_ORIENT.LANDSCAPE  # the reporting checklists close the document
 
 
 def test_docx_headings_keep_with_next(report_dir):

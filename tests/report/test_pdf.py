@@ -51,6 +51,6 @@ def test_weasyprint_pdf_is_a4_with_a_landscape_page_and_reproducible(report_dir,
 def test_libreoffice_engine_from_the_docx(demo_study, tmp_path):
     written = build_report(demo_study, tmp_path, ("pdf",), pdf_engine="libreoffice", paper="letter")
     names = sorted(p.name for p in written if p.parent == tmp_path)
-    assert names == ["report.pdf", "results.json"]  # the DOCX made for the PDF is not left behind
+    assert names == ["checklist.json", "report.pdf", "results.json"]  # the DOCX made for the PDF is not left behind
     assert not (tmp_path / "report.docx").exists()
     assert (612, 792) in _page_sizes(tmp_path / "report.pdf")
