@@ -393,7 +393,10 @@ def read_csv_table(path: Path, log: ProblemLog, normalise_headers: bool = True) 
     if text is None:
         return None
     if "\x00" in text:
-        log.error("file.binary", "contains NUL bytes: it is not a text CSV file", source=source, table=name)
+        lines = [number for number, line in enumerate(text.split("\n"), 1) if "\x00" in line]  # as an editor counts
+        where = "" if len(lines) == 1 else f" on {len(lines)} lines from this one"
+        log.error("file.binary", f"contains NUL bytes{where}: it is not a text CSV file (save it again as CSV "
+                  "UTF-8)", source=source, table=name, row=lines[0])
         return None
     rows = read_csv_text(text, log, source=source, table=name)
     if rows is None:

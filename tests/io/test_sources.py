@@ -97,3 +97,15 @@ def test_values_beyond_the_header_are_reported(tmp_path):
     table = read_csv_table(path, log)
     assert [(p.rule, p.row) for p in log.problems] == [("table.extra_cells", 2)]
     assert table.rows[1] == (3, ("P002", "2022-01-01"))
+
+
+def test_a_csv_with_nul_bytes_is_refused_at_its_first_line(tmp_path):
+    """A binary (e.g. UTF-16 or a renamed .xlsx) CSV: one error naming the file and the first line with a NUL byte
+    (the long fuzz campaign found the message had no location)."""
+    path = tmp_path / "adverse_events.csv"
+    path.write_bytes(b"patient_id,term\nP001,Nausea\nP002,Fat\x00igue\nP003,Rash\x00\n")
+    log = ProblemLog()
+    assert read_csv_table(path, log) is None
+    (problem,) = log.problems
+    assert problem.rule == "file.binary" and problem.row == 3 and problem.source == "adverse_events.csv"
+    assert "NUL bytes on 2 lines from this one" in problem.message
