@@ -112,11 +112,9 @@ def test_time_to_response_and_treatment_failure():
     assert ttf.loc["P3", ["days", "cnsr"]].tolist() == [60, 0]  # died on treatment
 
 
-def test_pfs_of_20000_patients_takes_seconds_not_minutes():
-    """Issue 14 (scale): PFS built a pandas frame per patient — about a minute for 20,000 patients. Now one pass
-    over plain lists; the bound (CPU seconds) is loose but far below the old time. Same rows as a loop of
-    one-patient calls on a sample."""
-    import time
+def test_pfs_of_20000_patients_in_one_pass_equals_one_patient_calls():
+    """Issue 14 (scale): PFS built a pandas frame per patient — about a minute for 20,000 patients; now vectorised
+    (timed in benchmarks/pipeline_growth.py). Same rows as a loop of one-patient calls on a sample."""
 
     import numpy as np
 
@@ -132,9 +130,7 @@ def test_pfs_of_20000_patients_takes_seconds_not_minutes():
                            "new_anticancer_therapy_date": [day(200) if k % 17 == 0 else pd.NaT for k in range(n)]})
     index = pd.Series(START, index=ids)
     options = EndpointOptions(CUTOFF, missed_assessments=2, assessment_interval_days=42)
-    started = time.process_time()  # CPU time: other processes on the machine do not count
-    table = progression_free_survival(index, all_visits, follow, options)
-    assert time.process_time() - started < 15
+    table = progression_free_survival(index, all_visits, follow, options)  # speed: benchmarks/pipeline_growth.py
     assert len(table) == n and set(table["cnsr"]) == {0, 1, 3, 4}
     for k in range(0, n, 997):
         one = progression_free_survival(index.iloc[[k]], all_visits[all_visits["patient_id"] == ids[k]],

@@ -1,6 +1,5 @@
 """Simon two-stage designs against Simon (1989) Tables 1–2, an independent base-R search, and hand cases."""
 
-import time
 
 import pytest
 from scipy import stats
@@ -76,10 +75,10 @@ def test_every_size_keeps_its_smallest_expected_size():
     assert min(row[4] for row in designs.best_by_size) == designs.optimal.expected_size_p0
 
 
-def test_nmax_100_runs_in_about_a_second():
-    start = time.process_time()
-    simon(0.2, 0.4, 0.05, 0.8, nmax=100)
-    assert time.process_time() - start < 4      # ~0.6 s of CPU on the development machine
+def test_nmax_100_search_finds_the_published_design():
+    # Simon (1989) Table 1, p0 0.20, p1 0.40, alpha 0.05, beta 0.20: optimal 3/13, 12/43 (speed: not asserted here)
+    designs = simon(0.2, 0.4, 0.05, 0.8, nmax=100)
+    assert (designs.optimal.r1, designs.optimal.n1, designs.optimal.r, designs.optimal.n) == (3, 13, 12, 43)
 
 
 def test_optimal_near_nmax_is_noted():
