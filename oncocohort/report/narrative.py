@@ -175,10 +175,44 @@ def _methods(w: _Writer) -> str:
     text += ("; when a likelihood was monotone (an infinite estimate) the Firth-penalised model with profile "
              "likelihood intervals was used instead." if s["firth"] == "auto" else
              "; all Cox models were Firth-penalised." if s["firth"] == "always" else ".")
+    text += _competing_and_adjusted_methods(w)
     text += (f" Adverse events were graded by CTCAE v{s['ctcae_version']} and counted once per patient and term at "
              f"the maximum grade; events from the first dose to {s['treatment_emergent_days']} days after the last "
              "dose were treatment-emergent; serious events and events leading to dose reduction, interruption or "
              f"discontinuation are as recorded. Analyses used oncocohort {r['software']['version']}.")
+    return text
+
+
+def _competing_and_adjusted_methods(w: _Writer) -> str:
+    """Methods sentences for the competing-risks split of PFS and the confounding-adjusted comparison
+    (results.json "competing_risks_pfs", "adjusted"), each naming its estimator; "" for what the report lacks."""
+    text = ""
+    if w.r.get("competing_risks_pfs"):
+        text += (" PFS events were split into progression and death without progression, each the other's competing "
+                 "event, and the cumulative incidence of each was estimated by the Aalen–Johansen method, with "
+                 "variance as R cmprsk::cuminc and CIs on the log(−log) scale.")
+    made = [a for a in (w.r.get("adjusted") or {}).values() if isinstance(a, dict) and "propensity" in a]
+    if made:
+        a = made[0]
+        compared, reference = (w.vocabulary.code(level) for level in a["levels"])
+        exposure = in_sentence(w.vocabulary.field_label(a["exposure"]))
+        names = [in_sentence(w.vocabulary.field_label(c)) for c in a["confounders"]]
+        confounders = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        if "matching" in a:
+            m = a["matching"]
+            caliper = ("without a caliper" if m.get("caliper") is None else
+                       f"within a caliper of {general(m['caliper'], w.style)}"
+                       + (" standard deviations of the score" if m.get("std_caliper") else " on the score scale"))
+            how = (f"greedy 1:{m['ratio']} nearest-neighbour matching without replacement {caliper}, estimating the "
+                   "effect in the matched treated patients, as R MatchIt")
+        else:
+            estimand = "the whole cohort (ATE)" if a["weights"].get("estimand") == "ate" else "the treated (ATT)"
+            how = f"inverse probability of treatment weighting for {estimand}"
+        text += (f" To compare {exposure} {compared} with {reference}, a propensity score for confounding by "
+                 f"{confounders} was estimated by logistic regression and used for {how}; balance was judged by "
+                 "standardised mean differences before and after adjustment, and the adjusted hazard ratio came from "
+                 "a weighted Cox model with robust (sandwich) standard errors, with its E-value (VanderWeele and "
+                 "Ding).")
     return text
 
 

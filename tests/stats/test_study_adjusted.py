@@ -153,3 +153,17 @@ def test_adjusted_tables_use_the_words_of_the_vocabulary_not_field_names(adjuste
     assert any("on ECOG performance status, histological subtype, age." in note for note in balance.footnotes)
     assert any("HR < 1 favours 12 (starting dose of anlotinib)" in note
                for note in tables["adjusted_survival"].footnotes)
+
+
+def test_the_methods_name_the_adjustment_made(adjusted, matched):
+    """The methods paragraph says how the [adjusted] comparison was made: weighting or matching (issue 17), and the
+    competing-risks split of PFS."""
+    from oncocohort.report.narrative import methods_paragraph
+
+    weighted = methods_paragraph(json.loads(json.dumps(results_dict(adjusted[2]))))
+    assert "inverse probability of treatment weighting for the whole cohort (ATE)" in weighted
+    assert "histological subtype and age was estimated by logistic regression" in weighted
+    assert "Aalen–Johansen method" in weighted and "matching" not in weighted
+    by_matching = methods_paragraph(json.loads(json.dumps(results_dict(matched[2]))))
+    assert ("greedy 1:1 nearest-neighbour matching without replacement within a caliper of 0.5 standard deviations"
+            in by_matching) and "inverse probability" not in by_matching
