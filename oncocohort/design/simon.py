@@ -150,18 +150,28 @@ def check_rates(p0: float, p1: float, alpha: float, power: float) -> None:
 
 def _best_for_size(n: int, p0: float, p1: float, alpha: float, beta: float):
     """The qualifying design with the smallest EN(p0) among all with maximum size n, or None."""
+    # Pruning (exact, not a heuristic): a design rejects only when all n responses number more than r, so its power
+    # is at most P(Bin(n, p1) > r); r above the largest r with that bound over 1 − β cannot qualify, nor can r1 ≥ r.
+    bound = stats.binom.sf(np.arange(0, n), n, p1)
+    feasible = np.nonzero(bound > 1 - beta - 1e-9)[0]
+    if not len(feasible):
+        return None
+    r_max = int(feasible.max())
     n1 = np.arange(1, n)                      # stage-1 sizes, axis 0
     n2 = n - n1
-    k = np.arange(0, n)                       # k = r1 + 1: stage 1 continues with X1 >= k
-    r = np.arange(0, n)                       # promising with > r responses
-    shift = r[None, :] - k[:, None] + n - 1   # index of r - x1 in a table over -(n-1)..(n-1)
+    k = np.arange(0, min(n, r_max + 2))       # k = r1 + 1: stage 1 continues with X1 >= k (r1 <= r)
+    r = np.arange(0, r_max + 1)               # promising with > r responses
+    x1 = np.arange(0, r_max + 1)              # stage-1 counts summed term by term; above r_max, P(X2 > r − x1) = 1
+    shift = r[None, :] - x1[:, None] + n - 1  # index of r - x1 in a table over -(n-1)..(n-1)
     offsets = np.arange(-(n - 1), n)
     reject = []
     for p in (p0, p1):
-        pmf = stats.binom.pmf(k[None, :], n1[:, None], p)                       # P(X1 = x1), x1 on axis 1
+        pmf = stats.binom.pmf(x1[None, :], n1[:, None], p)                      # P(X1 = x1), x1 on axis 1
         sf = stats.binom.sf(offsets[None, :], n2[:, None], p)                   # P(X2 > j)
         terms = pmf[:, :, None] * sf[:, shift]                                  # (n1, x1, r)
-        reject.append(np.flip(np.cumsum(np.flip(terms, axis=1), axis=1), axis=1))  # Σ over x1 >= k
+        tail = np.flip(np.cumsum(np.flip(terms, axis=1), axis=1), axis=1)      # Σ over k <= x1 <= r_max
+        tail = np.concatenate([tail, np.zeros((len(n1), 1, len(r)))], axis=1)[:, :len(k)]
+        reject.append(tail + stats.binom.sf(r_max, n1, p)[:, None, None])       # + P(X1 > r_max)
     pet0 = stats.binom.cdf(k[None, :] - 1, n1[:, None], p0)                     # P(X1 <= r1)
     size0 = n1[:, None] + (1 - pet0) * n2[:, None]
     r1 = k[None, :, None] - 1
@@ -172,8 +182,8 @@ def _best_for_size(n: int, p0: float, p1: float, alpha: float, beta: float):
     size = np.where(any_ok & (size0 < n), size0, np.inf)
     # first minimum in clinfun's order: n1 ascending, then r1 descending, then r descending
     flat = np.argmin(size[:, ::-1])
-    i, kk = divmod(int(flat), n)
-    kk = n - 1 - kk
+    i, kk = divmod(int(flat), len(k))
+    kk = len(k) - 1 - kk
     if not np.isfinite(size[i, kk]):
         return None
     r_best = int(np.nonzero(ok[i, kk])[0].max())
