@@ -15,28 +15,28 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
-from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from ..stats.competing_risks import CumulativeIncidence, GrayTest
 from .figure_style import (
     ALL_PATIENTS,
-    GAP,
-    MARGIN,
     WIDTH,
     add_legend_band,
     add_title,
     apply_style,
-    decorations,
-    place_axes,
     plt,
     probability_axis_label,
     save_figure,
     text_size,
-    thin_ticks,
-    wrap_text,
 )
 from .formatting import p_value
-from .km_figure import INLINE_LABEL_LIMIT, OKABE_ITO, PANEL_HEIGHT, ROW, TABLE_SIZE, _place_annotation
+from .km_figure import (
+    INLINE_LABEL_LIMIT,
+    OKABE_ITO,
+    PANEL_HEIGHT,
+    TABLE_SIZE,
+    _place_annotation,
+    place_panel_with_risk_table,
+)
 
 __all__ = ["CifFigure", "cif_figure", "save_figure"]
 
@@ -108,53 +108,17 @@ def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *,
     axes.spines[["top", "right"]].set_visible(False)
 
     at_risk = table.pivot(index="group", columns="time", values="at_risk").reindex(groups)
+    at_risk.columns = axis_times  # the table's times (fit unit), in order, as the axis shows them
     row_name = {g: (ALL_PATIENTS if g == "all" else g) for g in groups}
-    header = "Number at risk"
-    y_left, x_bottom, y_right, y_top = decorations(axes)
-    numbers = [text_size(figure, str(int(v)), fontsize=TABLE_SIZE)[0] for v in at_risk.to_numpy().ravel()]
-    tick_widths = [t.get_window_extent().width / figure.dpi for t in axes.get_xticklabels()]
-    widest = max(numbers + tick_widths + [0.0])
-    label_gap = widest / 2 + GAP
-    row_labels = [text_size(figure, row_name[g], fontsize=TABLE_SIZE)[0] for g in groups]
-    inline = max(row_labels, default=0.0) <= INLINE_LABEL_LIMIT  # else each group's label on a line above it
-    left = MARGIN + max([y_left] + ([w + label_gap for w in row_labels] if inline else []))
-    right = MARGIN + max(y_right, widest / 2)
-    axis_width = WIDTH - left - right
-    shown = thin_ticks(axis_times, widest + 0.12, axis_width, axes.get_xlim()[1] - axes.get_xlim()[0])
-    if shown != axis_times:
-        axes.set_xticks(shown)
-        x_bottom = decorations(axes)[1]
-    kept = [axis_times.index(t) for t in shown]
-    header_height = text_size(figure, header, fontsize=TABLE_SIZE)[1] + 0.06
-    rows_per_group = 1 if inline else 2
-    table_height = header_height + ROW * len(groups) * rows_per_group if axis_times else 0.0
-    panel_top = top + y_top
-    table_top = panel_top + PANEL_HEIGHT + x_bottom + GAP
-    height = table_top + table_height + MARGIN
-    figure.set_size_inches(WIDTH, height)
-    place_axes(axes, left, height - panel_top - PANEL_HEIGHT, axis_width, PANEL_HEIGHT)
-    shown_table = at_risk.iloc[:, kept]
-    shown_table.columns = shown
-    if axis_times:
-        risk_axes = figure.add_axes((0, 0, 1, 1), sharex=axes)
-        place_axes(risk_axes, left, MARGIN, axis_width, table_height)
-        risk_axes.set_ylim(table_height, 0)
-        risk_axes.axis("off")
-        from_left = blended_transform_factory(figure.dpi_scale_trans, risk_axes.transData)
-        label_at = offset_copy(risk_axes.get_yaxis_transform(), fig=figure, x=-label_gap, y=0, units="inches")
-        risk_axes.text(MARGIN, header_height / 2, header, transform=from_left, ha="left", va="center",
-                       fontsize=TABLE_SIZE, fontweight="bold")
-        for number, group in enumerate(groups):
-            y = header_height + ROW * (number * rows_per_group + 0.5)
-            if inline:
-                risk_axes.text(0, y, row_name[group], transform=label_at, ha="right", va="center", fontsize=TABLE_SIZE,
-                               color=colour[group])
-            else:
-                risk_axes.text(MARGIN, y, wrap_text(figure, row_name[group], WIDTH - 2 * MARGIN, fontsize=TABLE_SIZE),
-                               transform=from_left, ha="left", va="center", fontsize=TABLE_SIZE, color=colour[group])
-                y += ROW
-            for t, value in zip(shown, shown_table.loc[group]):
-                risk_axes.text(t, y, str(int(value)), ha="center", va="center", fontsize=TABLE_SIZE)
+    widest_label = max((text_size(figure, row_name[g], fontsize=TABLE_SIZE)[0] for g in groups), default=0.0)
+    inline = widest_label <= INLINE_LABEL_LIMIT  # else each group's label on a line above its numbers
+    rows = []
+    for group in groups:
+        rows += ([(row_name[group], colour[group], "at_risk", group)] if inline else
+                 [(row_name[group], colour[group], None, group), ("", "black", "at_risk", group)])
+    shown, axis_width = place_panel_with_risk_table(figure, axes, top, rows, "Number at risk", {"at_risk": at_risk},
+                                                    axis_times)
+    shown_table = at_risk.loc[:, shown]
     annotation = _test_text(tests, cause_labels)
     if annotation:
         _place_annotation(axes, annotation, list(drawn.values()), axis_width, PANEL_HEIGHT)

@@ -97,6 +97,64 @@ def _place_annotation(axes, text: str, curves_xy: list[tuple[np.ndarray, np.ndar
                      bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
 
 
+def place_panel_with_risk_table(figure, axes, top: float, rows, header: str, values: dict[str, pd.DataFrame],
+                                times: list[float]) -> tuple[list[float], float]:
+    """Lay out a curve panel with its number-at-risk table underneath (columns aligned to the x ticks, labels
+    inside the canvas), size the canvas and draw the table — one layout for the Kaplan–Meier and the
+    cumulative-incidence figures.
+
+    ``top``: inches above the panel taken by the title and legend; ``rows``: (name, colour, key, group) in table
+    order — ``key`` None for a group's own line (its name left-aligned at the margin, wrapped), else the numbers
+    ``values[key].loc[group]`` with ``name`` (may be "") right-aligned before the axis; ``values``: {key: group ×
+    ``times`` frame}, every number of which sets the column width; ``times``: the x ticks (axis unit), thinned
+    when too dense to read. Returns (the times shown, the panel width in inches)."""
+    y_left, x_bottom, y_right, y_top = decorations(axes)
+    number_widths = [text_size(figure, str(int(v)), fontsize=TABLE_SIZE)[0]
+                     for frame in values.values() for v in frame.to_numpy().ravel()]
+    tick_widths = [t.get_window_extent().width / figure.dpi for t in axes.get_xticklabels()]
+    widest_number = max(number_widths + tick_widths, default=0.0)
+    label_gap = widest_number / 2 + GAP  # row labels end this far left of the axis (the first column is centred on it)
+    right_labels = [text_size(figure, name, fontsize=TABLE_SIZE)[0] for name, _, key, _ in rows if key and name]
+    left = MARGIN + max([y_left] + [w + label_gap for w in right_labels])
+    right = MARGIN + max(y_right, widest_number / 2)
+    axis_width = WIDTH - left - right
+    shown = thin_ticks(times, widest_number + 0.12, axis_width, axes.get_xlim()[1] - axes.get_xlim()[0])
+    if shown != times:
+        axes.set_xticks(shown)
+        x_bottom = decorations(axes)[1]
+
+    # vertical layout (inches from the top), then the canvas height
+    header_height = text_size(figure, header, fontsize=TABLE_SIZE)[1] + 0.06
+    table_height = (header_height + ROW * len(rows)) if times else 0.0
+    panel_bottom = top + y_top + PANEL_HEIGHT
+    height = panel_bottom + x_bottom + GAP + table_height + MARGIN
+    figure.set_size_inches(WIDTH, height)
+    place_axes(axes, left, height - panel_bottom, axis_width, PANEL_HEIGHT)
+    if not times:
+        return shown, axis_width
+    risk_axes = figure.add_axes((0, 0, 1, 1), sharex=axes)
+    place_axes(risk_axes, left, MARGIN, axis_width, table_height)
+    risk_axes.set_ylim(table_height, 0)
+    risk_axes.axis("off")
+    from_left = blended_transform_factory(figure.dpi_scale_trans, risk_axes.transData)
+    label_at = offset_copy(risk_axes.get_yaxis_transform(), fig=figure, x=-label_gap, y=0, units="inches")
+    risk_axes.text(MARGIN, header_height / 2, header, transform=from_left, ha="left", va="center",
+                   fontsize=TABLE_SIZE, fontweight="bold")
+    for index, (name, colour, key, group) in enumerate(rows):
+        y = header_height + ROW * (index + 0.5)
+        if key is None:  # a group's own line: its label, left-aligned at the margin, wrapped to the canvas
+            wrapped = wrap_text(figure, name, WIDTH - 2 * MARGIN, fontsize=TABLE_SIZE)
+            risk_axes.text(MARGIN, y, wrapped, transform=from_left, ha="left", va="center", fontsize=TABLE_SIZE,
+                           color=colour)
+            continue
+        for t, value in zip(shown, values[key].loc[group, shown]):
+            risk_axes.text(t, y, str(int(value)), ha="center", va="center", fontsize=TABLE_SIZE)
+        if name:
+            risk_axes.text(0, y, name, transform=label_at, ha="right", va="center", fontsize=TABLE_SIZE,
+                           color=colour)
+    return shown, axis_width
+
+
 def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Months", ylabel: str = "Survival",
               title: str | None = None, annotation: str | None = None, median_lines: bool = True,
               time_scale: float = 1.0, ci_bands: bool | None = None, kmunicate: bool = False,
@@ -168,59 +226,10 @@ def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Mont
             rows += [(row_name[label], colours[label], None, label), ("", "black", "at_risk", label)]
     header = ("Number at risk, censored and with an event (cumulative)" if kmunicate else "Number at risk")
 
-    # --- horizontal layout: left margin holds the y decorations and the right-aligned row labels
-    y_left, x_bottom, y_right, y_top = decorations(axes)
-    number_widths = [text_size(figure, str(v), fontsize=TABLE_SIZE)[0]
-                     for c in counts.values() for v in (c.at_risk + c.censored + c.events)]
-    tick_widths = [t.get_window_extent().width / figure.dpi for t in axes.get_xticklabels()]
-    widest_number = max(number_widths + tick_widths, default=0.0)
-    label_gap = widest_number / 2 + GAP  # row labels end this far left of the axis (the first column is centred on it)
-    right_labels = [text_size(figure, name, fontsize=TABLE_SIZE)[0] for name, _, key, _ in rows if key and name]
-    left = MARGIN + max([y_left] + [w + label_gap for w in right_labels])
-    right = MARGIN + max(y_right, widest_number / 2)
-    axis_width = WIDTH - left - right
-    shown = thin_ticks(risk_times, widest_number + 0.12, axis_width, axes.get_xlim()[1] - axes.get_xlim()[0])
-    if shown != risk_times:
-        axes.set_xticks(shown)
-        x_bottom = decorations(axes)[1]
-    kept = [risk_times.index(t) for t in shown]
-
-    # --- vertical layout (inches from the top), then the canvas height
-    header_height = text_size(figure, header, fontsize=TABLE_SIZE)[1] + 0.06
-    table_height = (header_height + ROW * len(rows)) if risk_times else 0.0
-    panel_top = top + y_top
-    panel_bottom = panel_top + PANEL_HEIGHT
-    table_top = panel_bottom + x_bottom + GAP
-    height = table_top + table_height + MARGIN
-    figure.set_size_inches(WIDTH, height)
-    place_axes(axes, left, height - panel_bottom, axis_width, PANEL_HEIGHT)
-
-    def frame(key):
-        return pd.DataFrame({label: [getattr(counts[label], key)[i] for i in kept] for label in labels},
-                            index=shown).T
-
-    tables = {key: frame(key) for key in ("at_risk", "censored", "events")}
-    if risk_times:
-        risk_axes = figure.add_axes((0, 0, 1, 1), sharex=axes)
-        place_axes(risk_axes, left, MARGIN, axis_width, table_height)
-        risk_axes.set_ylim(table_height, 0)
-        risk_axes.axis("off")
-        from_left = blended_transform_factory(figure.dpi_scale_trans, risk_axes.transData)
-        label_at = offset_copy(risk_axes.get_yaxis_transform(), fig=figure, x=-label_gap, y=0, units="inches")
-        risk_axes.text(MARGIN, header_height / 2, header, transform=from_left, ha="left", va="center",
-                       fontsize=TABLE_SIZE, fontweight="bold")
-        for number, (name, colour, key, group) in enumerate(rows):
-            y = header_height + ROW * (number + 0.5)
-            if key is None:  # a group's own line: its label, left-aligned at the margin, wrapped to the canvas
-                wrapped = wrap_text(figure, name, WIDTH - 2 * MARGIN, fontsize=TABLE_SIZE)
-                risk_axes.text(MARGIN, y, wrapped, transform=from_left, ha="left", va="center",
-                               fontsize=TABLE_SIZE, color=colour)
-                continue
-            for t, value in zip(shown, tables[key].loc[group]):
-                risk_axes.text(t, y, str(int(value)), ha="center", va="center", fontsize=TABLE_SIZE)
-            if name:
-                risk_axes.text(0, y, name, transform=label_at, ha="right", va="center", fontsize=TABLE_SIZE,
-                               color=colour)
+    values = {key: pd.DataFrame({label: getattr(counts[label], key) for label in labels}, index=risk_times).T
+              for key in ("at_risk", "censored", "events")}
+    shown, axis_width = place_panel_with_risk_table(figure, axes, top, rows, header, values, risk_times)
+    tables = {key: frame.loc[:, shown] for key, frame in values.items()}
 
     texts = [t for t in (annotation, _test_text(test) if test is not None else None) if t]
     written = "\n".join(texts)
