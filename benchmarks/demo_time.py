@@ -31,14 +31,15 @@ HERE = Path(__file__).resolve().parents[1]
 STAGE = re.compile(r"^\[\s*([0-9.]+) s\] ([a-zA-Z][a-zA-Z -]*?)(?::|$)")
 
 
-def run_demo(install: Path, formats: str, study: Path | None = None) -> tuple[float, float, list[tuple[str, float]]]:
+def run_demo(install: Path, formats: str, study: Path | None = None, out: Path | None = None
+             ) -> tuple[float, float, list[tuple[str, float]]]:
     """One `oncocohort demo` (or `report study`) of ``install`` → (wall s, CPU s, [(stage, seconds since the
-    previous stage)])."""
+    previous stage)]); the report is written to ``out`` when given (kept), else to a temporary folder."""
     command = ["demo"] if study is None else ["report", str(study)]
     with tempfile.TemporaryDirectory(prefix="demo-time-") as folder:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        run = subprocess.run([sys.executable, "-m", "oncocohort", *command, "--out", str(Path(folder) / "out"),
+        run = subprocess.run([sys.executable, "-m", "oncocohort", *command, "--out", str(out or Path(folder) / "out"),
                               "--format", formats], cwd=install, capture_output=True, text=True)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -66,6 +67,21 @@ def stage_medians(runs) -> list[tuple[str, float]]:
     return [(name, statistics.median(dict(r[2]).get(name, 0.0) for r in runs)) for name in names]
 
 
+def print_medians(installs: dict[str, Path], runs: dict[str, list]) -> dict[str, tuple[float, float]]:
+    """Print each install's median wall and CPU time of its ``runs`` (from :func:`run_demo`) and the median of each
+    stage → {install name: (wall s, CPU s)}."""
+    medians = {}
+    for name, install in installs.items():
+        wall = statistics.median(r[0] for r in runs[name])
+        cpu = statistics.median(r[1] for r in runs[name])
+        medians[name] = wall, cpu
+        print(f"\n{name} ({install}): wall {wall:.2f} s (all: {', '.join(f'{r[0]:.2f}' for r in runs[name])}), "
+              f"CPU {cpu:.2f} s")
+        for stage, seconds in stage_medians(runs[name]):
+            print(f"  {stage:<12} {seconds:6.2f} s wall")
+    return medians
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--old", type=Path, help="an older checkout to run side by side (e.g. /tmp/old-3202bc4)")
@@ -84,15 +100,7 @@ def main(argv=None) -> None:
     what = "demo" if study is None else f"report {study}"
     print(f"oncocohort {what} --format {args.format}: {args.repeats} runs per install, alternating; medians. "
           "CPU = user + system of the process and its workers.")
-    medians = {}
-    for name, install in installs.items():
-        wall = statistics.median(r[0] for r in runs[name])
-        cpu = statistics.median(r[1] for r in runs[name])
-        medians[name] = wall, cpu
-        print(f"\n{name} ({install}): wall {wall:.2f} s (all: {', '.join(f'{r[0]:.2f}' for r in runs[name])}), "
-              f"CPU {cpu:.2f} s")
-        for stage, seconds in stage_medians(runs[name]):
-            print(f"  {stage:<12} {seconds:6.2f} s wall")
+    medians = print_medians(installs, runs)
     if "old" in medians:
         (new_wall, new_cpu), (old_wall, old_cpu) = medians["new"], medians["old"]
         print(f"\nold / new: wall {old_wall / new_wall:.2f}×, CPU {old_cpu / new_cpu:.2f}× (goal: 4× wall)")

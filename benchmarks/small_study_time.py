@@ -19,15 +19,16 @@ import argparse
 import csv
 import io
 import json
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from demo_time import print_medians, run_demo  # this folder: the same timed run as the demo benchmark
+
 HERE = Path(__file__).resolve().parents[1]
+FORMATS = "html,docx"
 PATIENTS = 10
 TABLES = ("patients", "treatments", "lesions", "adverse_events", "followup")
 
@@ -48,22 +49,6 @@ def write_small_study(folder: Path, patients: int = PATIENTS) -> Path:
         csv.writer(out, lineterminator="\n").writerows([rows[0]] + [r for r in rows[1:] if r[0] in kept])
         path.write_text(out.getvalue(), encoding="utf-8")
     return folder
-
-
-def run_report(install: Path, study: Path) -> tuple[float, float, dict]:
-    """One ``oncocohort report`` of ``install`` → (wall s, CPU s, results.json)."""
-    with tempfile.TemporaryDirectory(prefix="small-study-") as folder:
-        out = Path(folder) / "out"
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        run = subprocess.run([sys.executable, "-m", "oncocohort", "report", str(study), "--out", str(out),
-                              "--format", "html,docx"], cwd=install, capture_output=True, text=True)
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if run.returncode:
-            raise SystemExit(f"{install}: oncocohort report failed\n{run.stdout}{run.stderr}")
-        results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), results
 
 
 def firth_models(results) -> list[str]:
@@ -122,20 +107,16 @@ def main(argv=None) -> None:
         study = write_small_study(Path(folder) / "study")
         runs: dict[str, list] = {name: [] for name in installs}
         for name, install in installs.items():  # warm the file cache and the bytecode once, not measured
-            firth_paths = firth_models(run_report(install, study)[2])
+            warm = Path(folder) / f"warm-{name}"
+            run_demo(install, FORMATS, study, out=warm)
+            firth_paths = firth_models(json.loads((warm / "results.json").read_text(encoding="utf-8")))
             print(f"{name}: Firth-penalised models in results.json: {', '.join(firth_paths) or 'none'}")
         for _ in range(args.repeats):
             for name, install in installs.items():
-                runs[name].append(run_report(install, study))
-        print(f"\noncocohort report (a {PATIENTS}-patient study) --format html,docx: {args.repeats} runs per install, "
+                runs[name].append(run_demo(install, FORMATS, study))
+        print(f"\noncocohort report (a {PATIENTS}-patient study) --format {FORMATS}: {args.repeats} runs per install, "
               "alternating; medians. CPU = user + system of the process and its workers.")
-        walls = {}
-        for name, install in installs.items():
-            wall = statistics.median(r[0] for r in runs[name])
-            cpu = statistics.median(r[1] for r in runs[name])
-            walls[name] = wall
-            print(f"{name} ({install}): wall {wall:.2f} s (all: {', '.join(f'{r[0]:.2f}' for r in runs[name])}), "
-                  f"CPU {cpu:.2f} s")
+        walls = {name: wall for name, (wall, _) in print_medians(installs, runs).items()}
         if "old" in walls:
             print(f"old / new: wall {walls['old'] / walls['new']:.2f}×")
         total, in_firth = statistics_time(study, args.repeats)
