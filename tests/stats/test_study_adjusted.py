@@ -22,12 +22,17 @@ confounders = ["ecog", "histology_group", "age"]
 """
 
 
+def _demo_with(settings: str, demo_study, tmp_path_factory, name: str):
+    """The demo study with ``settings`` appended to its study.toml, analysed (study, datasets, results)."""
+    folder = tmp_path_factory.mktemp(name) / "study"
+    shutil.copytree(demo_study, folder)
+    (folder / "study.toml").write_text((folder / "study.toml").read_text() + settings)
+    return analyse_folder(folder)
+
+
 @pytest.fixture(scope="module")
 def adjusted(demo_study, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("adjusted") / "study"
-    shutil.copytree(demo_study, folder)
-    (folder / "study.toml").write_text((folder / "study.toml").read_text() + ADJUSTED)
-    return analyse_folder(folder)
+    return _demo_with(ADJUSTED, demo_study, tmp_path_factory, "adjusted")
 
 
 def test_without_the_section_nothing_is_added(demo_results):
@@ -89,10 +94,7 @@ MATCHED = ADJUSTED + 'method = "matching"\ncaliper = 0.5\n'
 
 @pytest.fixture(scope="module")
 def matched(demo_study, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("matched") / "study"
-    shutil.copytree(demo_study, folder)
-    (folder / "study.toml").write_text((folder / "study.toml").read_text() + MATCHED)
-    return analyse_folder(folder)
+    return _demo_with(MATCHED, demo_study, tmp_path_factory, "matched")
 
 
 def test_matching_in_the_report(matched):
