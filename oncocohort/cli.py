@@ -609,6 +609,24 @@ def _document_arguments(parser: argparse.ArgumentParser) -> None:
                         "chromium (HTML → PDF) or libreoffice (DOCX → PDF); auto takes the first installed")
 
 
+def _min_cell(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative (0 or 1 turns suppression off)")
+    return value
+
+
+def min_cell_argument(parser: argparse.ArgumentParser, default: int) -> None:
+    """``--min-cell N``: counts from 1 to N − 1 not published (report/disclosure.py)."""
+    parser.add_argument("--min-cell", type=_min_cell, default=default, metavar="N",
+                        help=f"small-cell suppression: counts from 1 to N−1 shown as <N, with the counts that would "
+                        f"give them back (*), in every table, figure, text and results.json; 0 or 1: off "
+                        f"(default {default}{': off' if default <= 1 else ''})")
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     adam = None
     if args.adam:
@@ -616,7 +634,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     elif args.config or args.confirmed or args.population != "SAFFL":
         print("oncocohort report: --config, --population and --confirmed go with --adam", file=sys.stderr)
         return 2
-    return _run_report(args.dir, args.out, _formats(args.format), adam, _document(args))
+    return _run_report(args.dir, args.out, _formats(args.format), adam, {**_document(args), "min_cell": args.min_cell})
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -783,6 +801,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", default="html,docx", help="any of html,docx,pdf (default html,docx; pdf needs "
                         "WeasyPrint, Chromium or LibreOffice)")
     _document_arguments(report)
+    min_cell_argument(report, 0)
     report.set_defaults(run=_cmd_report)
 
     demo = commands.add_parser("demo", help="the whole report on the bundled synthetic study (seed paper)")

@@ -41,12 +41,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
             "results_schema": args.results_schema, "cohort_file": args.cohort, "cohort_table": args.cohort_table,
             "cohort_id": args.cohort_id}
     return _run_report(args.cdm or ".", args.out, _formats(args.format), None,
-                       {**_document(args), "omop": omop})
+                       {**_document(args), "omop": omop, "min_cell": args.min_cell})
 
 
 def add_omop_parser(commands) -> None:
     """The ``omop`` command and its sub-commands."""
-    from .cli import _document_arguments
+    from .cli import _document_arguments, min_cell_argument
+    from .engine.suppression import DEFAULT_MIN_CELL
 
     omop = commands.add_parser("omop", help="OMOP CDM: a synthetic CDM, or the study report from a CDM "
                                "(DuckDB or Spark; docs/omop.md)")
@@ -68,4 +69,5 @@ def add_omop_parser(commands) -> None:
     report.add_argument("--out", required=True, help="output folder")
     report.add_argument("--format", default="html,docx", help="any of html,docx,pdf (default html,docx)")
     _document_arguments(report)
+    min_cell_argument(report, DEFAULT_MIN_CELL)
     report.set_defaults(run=_cmd_report)

@@ -45,14 +45,19 @@ def suppression_footnote(min_cell: int = DEFAULT_MIN_CELL) -> str:
             "from a total (complementary suppression).")
 
 
-def suppression_mask(extended: np.ndarray, min_cell: int, row_lines: bool, column_lines: bool) -> np.ndarray:
+def suppression_mask(extended: np.ndarray, min_cell: int, row_lines: bool, column_lines: bool,
+                     hidden: np.ndarray | None = None) -> np.ndarray:
     """Which entries to hide: 0 shown, 1 small, 2 complementary.
 
     ``extended``: the counts with their published totals (last column = row totals when ``row_lines``; last row =
-    column totals when ``column_lines``); each such row/column is a line whose entries add up.
+    column totals when ``column_lines``); each such row/column is a line whose entries add up. ``hidden``: entries
+    already hidden for another line they belong to (True → start as complementary), so that lines sharing entries
+    can be suppressed together by repeating this until nothing changes (:mod:`oncocohort.report.disclosure`).
     """
     values = np.asarray(extended, dtype=np.int64)
     mask = np.where((values >= 1) & (values < min_cell), 1, 0)
+    if hidden is not None:
+        mask = np.where((mask == 0) & np.asarray(hidden, dtype=bool), 2, mask)
     if min_cell <= 1:
         return mask
     lines = ([("row", i) for i in range(values.shape[0])] if row_lines else []) + (

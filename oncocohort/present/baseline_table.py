@@ -4,7 +4,7 @@ missing shown. Reads the analysis-results data of :func:`oncocohort.stats.descri
 from __future__ import annotations
 
 from ..stats.descriptive import BaselineSummary, ContinuousSummary
-from .formatting import measured, number
+from .formatting import CountText, count, measured, number
 from .table import Column, Row, Table
 
 
@@ -31,10 +31,11 @@ def baseline_table(summaries: tuple[BaselineSummary, ...], n: int, title: str | 
             continue
         else:
             rows.append(Row((item.label, ""), group=True))
-            rows += [Row((level_label(level.level), f"{level.n} ({number(level.percent, 1)})"), indent=1)
+            rows += [Row((level_label(level.level), CountText(f"{level.n} ({number(level.percent, 1)})", level.n, s.n)),
+                         indent=1)
                      for level in s.levels]
         if s.missing:
-            rows.append(Row(("Missing", str(s.missing)), indent=1))
+            rows.append(Row(("Missing", count(s.missing)), indent=1))
     return Table(
         title or f"Table 1. Baseline characteristics (N = {n})",
         (Column("Characteristic"), Column(f"Patients (N = {n})", align="right")),

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from ..engine.suppression import is_suppressed
 from ..stats.competing_risks import CumulativeIncidence, GrayTest
 from .figure_style import (
     ALL_PATIENTS,
@@ -35,6 +36,7 @@ from .km_figure import (
     PANEL_HEIGHT,
     TABLE_SIZE,
     _place_annotation,
+    hide_small_counts,
     place_panel_with_risk_table,
 )
 
@@ -49,6 +51,7 @@ class CifFigure:
     risk_table: pd.DataFrame  # rows: groups; columns: the times shown; values: numbers at risk
     annotation: str
     curves: dict  # legend label → (x, y) of the drawn step curve, for structural tests
+    suppressed: bool = False  # a number at risk is hidden (min_cell): the caption carries the footnote
 
 
 def _test_text(tests, cause_labels) -> str:
@@ -66,9 +69,11 @@ def _test_text(tests, cause_labels) -> str:
 def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *, cause_labels: dict | None = None,
                tests: tuple[GrayTest, ...] = (), xlabel: str = "Months",
                ylabel: str = probability_axis_label("Cumulative incidence"),
-               title: str | None = None, time_scale: float = 1.0, ci_bands: bool = False) -> CifFigure:
+               title: str | None = None, time_scale: float = 1.0, ci_bands: bool = False,
+               min_cell: int = 0) -> CifFigure:
     """Plot ``curves`` (any groups × causes); ``table`` from ``competing_risk_table`` at ``times`` (in the fit's
-    unit); the axis shows time × ``time_scale``. ``cause_labels``: words for the cause codes."""
+    unit); the axis shows time × ``time_scale``. ``cause_labels``: words for the cause codes. ``min_cell``: numbers
+    at risk from 1 to min_cell − 1 written ``<min_cell`` (small-cell suppression)."""
     apply_style()
     cause_labels = {str(k): v for k, v in (cause_labels or {}).items()}
     groups = list(dict.fromkeys(c.group for c in curves))
@@ -109,6 +114,7 @@ def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *,
 
     at_risk = table.pivot(index="group", columns="time", values="at_risk").reindex(groups)
     at_risk.columns = axis_times  # the table's times (fit unit), in order, as the axis shows them
+    at_risk = hide_small_counts(at_risk, min_cell)
     row_name = {g: (ALL_PATIENTS if g == "all" else g) for g in groups}
     widest_label = max((text_size(figure, row_name[g], fontsize=TABLE_SIZE)[0] for g in groups), default=0.0)
     inline = widest_label <= INLINE_LABEL_LIMIT  # else each group's label on a line above its numbers
@@ -122,4 +128,5 @@ def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *,
     annotation = _test_text(tests, cause_labels)
     if annotation:
         _place_annotation(axes, annotation, list(drawn.values()), axis_width, PANEL_HEIGHT)
-    return CifFigure(figure, shown_table, annotation, drawn)
+    suppressed = any(is_suppressed(v) for v in shown_table.to_numpy().ravel())
+    return CifFigure(figure, shown_table, annotation, drawn, suppressed)

@@ -8,7 +8,13 @@
 - a measured value or count summary (median, range) as results.json holds it, to three significant digits: whole
   numbers without decimals (``48``), a median of counts between two counts as it is (``9.5``, never rounded to
   ``10``), small values not flattened to zero (``0.85``).
-- counts in words: ``1 patient``, ``2 patients``, ``no complete responses``.
+- counts in words: ``1 patient``, ``2 patients``, ``no complete responses``;
+- a count not published (small-cell suppression, :mod:`oncocohort.engine.suppression`): ``<5`` or ``*``, its
+  percentage ``—`` (``<5 (—)``), in words ``fewer than 5 patients``.
+
+Table cells holding a count are :class:`CountText` (a ``str`` that remembers the count and the n of its percentage)
+and cells holding a proportion's CI are :class:`PercentText`, so a publication rule
+(:mod:`oncocohort.report.disclosure`) can find them in any table without parsing its text.
 
 Every function takes a :class:`~oncocohort.present.journal_style.Style` (default: :data:`DEFAULT_STYLE`), which
 sets the decimal mark (the Lancet's mid-line ``·``), the CI separator, percent spacing and the p-value rule.
@@ -22,6 +28,39 @@ from .journal_style import DEFAULT_STYLE, Style
 
 NOT_REACHED = "NR"
 NOT_ESTIMABLE = "NE"
+
+
+HIDDEN_PERCENT = "—"  # the percentage (or CI) of a count that is not shown
+
+
+class CountText(str):
+    """A table cell writing a count of patients (``11`` or ``11 (34.4)``): the text, plus ``count`` and ``of`` (the n
+    of its percentage, None without one). Behaves as the plain text everywhere else."""
+
+    count: int
+    of: int | None
+
+    def __new__(cls, text: str, count: int, of: int | None = None):
+        cell = super().__new__(cls, text)
+        cell.count, cell.of = count, of
+        return cell
+
+    def __reduce__(self):
+        return CountText, (str(self), self.count, self.of)
+
+
+class PercentText(str):
+    """A table cell writing a proportion's confidence interval in percent: it gives its row's count back (an exact
+    CI identifies x of n), so it is hidden with that count."""
+
+    def __reduce__(self):
+        return PercentText, (str(self),)
+
+
+def _hidden(value) -> bool:
+    from ..engine.suppression import is_suppressed  # a marker class only (no engine query is loaded)
+
+    return is_suppressed(value)
 
 
 def _missing(value) -> bool:
@@ -54,9 +93,17 @@ def percent_sign(style: Style = DEFAULT_STYLE) -> str:
     return " %" if style.percent_space else "%"
 
 
+def count(x: int) -> str:
+    """A count in a table cell: ``11`` (a :class:`CountText`); a suppressed count as it prints (``<5``, ``*``)."""
+    return str(x) if _hidden(x) else CountText(str(x), int(x))
+
+
 def count_percent(x: int, n: int, style: Style = DEFAULT_STYLE) -> str:
-    """``11 (34.4)``: a count and its percentage of ``n`` (the count alone when n is 0)."""
-    return f"{x} ({number(100 * x / n, 1, style=style)})" if n else str(x)
+    """``11 (34.4)``: a count and its percentage of ``n`` (the count alone when n is 0), a :class:`CountText`;
+    a suppressed count ``<5 (—)``."""
+    if _hidden(x):
+        return f"{x} ({HIDDEN_PERCENT})"
+    return CountText(f"{x} ({number(100 * x / n, 1, style=style)})", int(x), int(n)) if n else count(x)
 
 
 def measured(value: float | None, missing: str = NOT_ESTIMABLE, style: Style = DEFAULT_STYLE) -> str:
@@ -149,14 +196,16 @@ def p_text(p: float | None, style: Style = DEFAULT_STYLE) -> str:
 
 
 def percent_ci(lower: float, upper: float, style: Style = DEFAULT_STYLE) -> str:
-    """A proportion's CI in percent: ``18.6–53.2``."""
-    return interval(lower, upper, scale=100, style=style)
+    """A proportion's CI in percent: ``18.6–53.2`` (a :class:`PercentText`)."""
+    return PercentText(interval(lower, upper, scale=100, style=style))
 
 
 def plural(n: int, singular: str, plural_form: str | None = None, zero: str = "no") -> str:
     """A count with its noun in agreement: ``1 patient``, ``3 patients``, ``no patients`` (``zero`` = None writes
     ``0 patients``). ``plural_form`` for irregular nouns (``stable disease`` stays the same)."""
     many = plural_form if plural_form is not None else singular + "s"
+    if _hidden(n):  # small-cell suppression: the count is not written
+        return f"fewer than {n.minimum} {many}" if n.reason == "small" else f"a number of {many} not shown"
     if n == 0 and zero is not None:
         return f"{zero} {many}"
     return f"{n} {singular if n == 1 else many}"

@@ -21,6 +21,7 @@ from matplotlib.path import Path
 from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
 
 from ..stats.kaplan_meier import KaplanMeier, survival_quantile
+from ..engine.suppression import SuppressedCount, is_suppressed, suppress_risk_table
 from ..stats.risk_table import risk_table as risk_table_counts
 from .figure_style import (
     ALL_PATIENTS,
@@ -59,6 +60,7 @@ class KmFigure:
     events: pd.DataFrame | None = None  # the same shape: cumulative events (drawn with kmunicate=True)
     annotation: str = ""  # the text in the panel (test and method, or the caller's annotation)
     layout: dict = field(default_factory=dict)  # "table": standard | kmunicate; "labels": inline | above
+    suppressed: bool = False  # a number in the table is hidden (min_cell): the caption carries the footnote
 
 
 def _test_text(test) -> str:
@@ -97,6 +99,21 @@ def _place_annotation(axes, text: str, curves_xy: list[tuple[np.ndarray, np.ndar
                      bbox={"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
 
 
+def risk_cell(value) -> str:
+    """A number-at-risk cell: the count, or a suppressed count as it prints (``<5``)."""
+    return str(value) if is_suppressed(value) else str(int(value))
+
+
+def hide_small_counts(frame: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """A frame of counts with each count from 1 to min_cell − 1 as a ``SuppressedCount`` ("small"; the rule of
+    :func:`oncocohort.engine.suppression.suppress_risk_table`: a risk table has no totals, primary suppression
+    only); unchanged when min_cell ≤ 1."""
+    if min_cell <= 1:
+        return frame
+    small = SuppressedCount("small", min_cell)
+    return frame.astype(object).map(lambda v: small if 1 <= v < min_cell else int(v))
+
+
 def place_panel_with_risk_table(figure, axes, top: float, rows, header: str, values: dict[str, pd.DataFrame],
                                 times: list[float]) -> tuple[list[float], float]:
     """Lay out a curve panel with its number-at-risk table underneath (columns aligned to the x ticks, labels
@@ -109,7 +126,7 @@ def place_panel_with_risk_table(figure, axes, top: float, rows, header: str, val
     ``times`` frame}, every number of which sets the column width; ``times``: the x ticks (axis unit), thinned
     when too dense to read. Returns (the times shown, the panel width in inches)."""
     y_left, x_bottom, y_right, y_top = decorations(axes)
-    number_widths = [text_size(figure, str(int(v)), fontsize=TABLE_SIZE)[0]
+    number_widths = [text_size(figure, risk_cell(v), fontsize=TABLE_SIZE)[0]
                      for frame in values.values() for v in frame.to_numpy().ravel()]
     tick_widths = [t.get_window_extent().width / figure.dpi for t in axes.get_xticklabels()]
     widest_number = max(number_widths + tick_widths, default=0.0)
@@ -148,7 +165,7 @@ def place_panel_with_risk_table(figure, axes, top: float, rows, header: str, val
                            color=colour)
             continue
         for t, value in zip(shown, values[key].loc[group, shown]):
-            risk_axes.text(t, y, str(int(value)), ha="center", va="center", fontsize=TABLE_SIZE)
+            risk_axes.text(t, y, risk_cell(value), ha="center", va="center", fontsize=TABLE_SIZE)
         if name:
             risk_axes.text(0, y, name, transform=label_at, ha="right", va="center", fontsize=TABLE_SIZE,
                            color=colour)
@@ -158,11 +175,12 @@ def place_panel_with_risk_table(figure, axes, top: float, rows, header: str, val
 def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Months", ylabel: str = "Survival",
               title: str | None = None, annotation: str | None = None, median_lines: bool = True,
               time_scale: float = 1.0, ci_bands: bool | None = None, kmunicate: bool = False,
-              test=None) -> KmFigure:
+              test=None, min_cell: int = 0) -> KmFigure:
     """Plot the curves; ``time_scale`` converts the fit's unit to the axis unit (e.g. 1/30.4375 for days → months);
     ``risk_times`` are in the axis unit (thinned when too dense to read). ``kmunicate``: the table shows at risk,
     censored and events per group, and CI bands are drawn unless ``ci_bands=False``. ``test``: a log-rank test
-    result written in the panel with its method (after ``annotation`` when both are given)."""
+    result written in the panel with its method (after ``annotation`` when both are given). ``min_cell``: numbers
+    in the table from 1 to min_cell − 1 written ``<min_cell`` (small-cell suppression; ``suppressed`` says so)."""
     apply_style()
     ci_bands = kmunicate if ci_bands is None else ci_bands
     risk_times = [float(t) for t in risk_times]
@@ -209,7 +227,9 @@ def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Mont
     axes.spines[["top", "right"]].set_visible(False)
 
     # --- the table's rows: (label, colour, count key or None for a group's own line, group)
-    counts = {label: risk_table_counts(fit, [t / time_scale for t in risk_times]) for label, fit in curves.items()}
+    counts = {label: suppress_risk_table(risk_table_counts(fit, [t / time_scale for t in risk_times]), min_cell)
+              if min_cell > 1 else risk_table_counts(fit, [t / time_scale for t in risk_times])
+              for label, fit in curves.items()}
     # one curve: its row is the whole cohort, "All patients" (figure_style's wording rule)
     row_name = {label: ALL_PATIENTS if len(labels) == 1 else label for label in labels}
     widest_label = max((text_size(figure, row_name[label], fontsize=TABLE_SIZE)[0] for label in labels),
@@ -235,7 +255,9 @@ def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Mont
     written = "\n".join(texts)
     if written:
         _place_annotation(axes, written, drawn, axis_width, PANEL_HEIGHT)
+    shown_keys = ("at_risk", "censored", "events") if kmunicate else ("at_risk",)
+    suppressed = any(is_suppressed(v) for key in shown_keys for v in tables[key].to_numpy().ravel())
     return KmFigure(figure, tables["at_risk"], tables["censored"], tables["events"], written,
                     {"table": "kmunicate" if kmunicate else "standard", "labels": "inline" if inline else "above",
-                     "times_shown": shown})
+                     "times_shown": shown}, suppressed)
 

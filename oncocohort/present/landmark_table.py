@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from ..stats.study_landmark import CensoringSensitivity, StudyLandmarkResults
-from .formatting import count_percent, estimate_ci, general, p_value, plural
+from .formatting import count, count_percent, estimate_ci, general, p_value, plural
 from .journal_style import DEFAULT_STYLE, Style
 from .survival_table import negative_limit, spss_negative_note
 from .table import Column, Row, Table
@@ -37,7 +37,7 @@ def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: S
         if curve is None:
             rows.append(Row((group.capitalize(), "0", "", "")))
             continue
-        rows.append(Row((group.capitalize(), str(curve.n), count_percent(curve.events, curve.n, style),
+        rows.append(Row((group.capitalize(), count(curve.n), count_percent(curve.events, curve.n, style),
                          estimate_ci(median.estimate, median.lower, median.upper, style=style))))
     median_method = next((m.method for m in results.os_by_response_medians if m is not None), "")
     ties = analysis.cox.ties.capitalize() if analysis.cox is not None else ""
@@ -71,7 +71,7 @@ def censoring_sensitivity_table(sensitivity: CensoringSensitivity | None, style:
     if sensitivity is None:
         return None
     unit = sensitivity.time_unit
-    rows = tuple(Row((r.rule[0].upper() + r.rule[1:], str(r.n), count_percent(r.events, r.n, style),
+    rows = tuple(Row((r.rule[0].upper() + r.rule[1:], count(r.n), count_percent(r.events, r.n, style),
                       estimate_ci(r.median.estimate, r.median.lower, r.median.upper, style=style),
                       "—" if i == 0 else f"{r.status_changed} / {r.time_changed}"))
                  for i, r in enumerate(sensitivity.rules))

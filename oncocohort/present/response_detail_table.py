@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..stats.descriptive import ContinuousSummary
 from ..stats.study_analysis import ResponseDetail
-from .formatting import count_percent, estimate_ci, general, interval, number, percent_ci, plural
+from .formatting import count, count_percent, estimate_ci, general, interval, number, percent_ci, plural
 from .journal_style import DEFAULT_STYLE, Style
 from .survival_table import negative_limit, spss_negative_note
 from .table import Column, Row, Table
@@ -31,12 +31,12 @@ def response_detail_table(detail: ResponseDetail, n: int, time_unit: str = "mont
             methods.add(estimate.method_label)
             rows.append(Row((label, count_percent(estimate.x, estimate.n, style),
                              percent_ci(estimate.lower, estimate.upper, style))))
-    rows.append(Row(("Responders (CR or PR), n", str(detail.n_responders), "")))
+    rows.append(Row(("Responders (CR or PR), n", count(detail.n_responders), "")))
     notes = [f"Rates with {m}." for m in sorted(methods)]
     duration = detail.duration
     if duration is not None:
         rows.append(Row((f"Duration of response, {time_unit}", "", ""), group=True))
-        rows.append(Row(("Events (progression or death), n", str(duration.events), ""), indent=1))
+        rows.append(Row(("Events (progression or death), n", count(duration.events), ""), indent=1))
         rows.append(Row(("Median (95% CI)", estimate_ci(duration.median.estimate, duration.median.lower,
                                                        duration.median.upper, style=style), ""), indent=1))
         for mark in duration.landmarks:

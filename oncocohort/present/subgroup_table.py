@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..stats.firth import FirthCoxModel
 from ..stats.study_analysis import CoxAnalysis, NotEstimable, SubgroupSurvival
-from .formatting import estimate_ci, p_text, p_value, plural
+from .formatting import count, estimate_ci, p_text, p_value, plural
 from .journal_style import DEFAULT_STYLE, Style
 from .survival_table import negative_limit, spss_negative_note
 from .table import Column, Row, Table
@@ -65,12 +65,12 @@ def subgroup_table(subgroups: tuple[SubgroupSurvival, ...], cox: CoxAnalysis | N
             multi = _hr_cells(multivariable if in_multi or isinstance(multivariable, NotEstimable) else None,
                               group.field, level.level, reference, style)
             firth |= "†" in uni[0] + multi[0]
-            rows.append(Row((level.level, str(level.n), str(level.events),
+            rows.append(Row((level.level, count(level.n), count(level.events),
                              estimate_ci(level.median.estimate, level.median.lower, level.median.upper, style=style),
                              "",
                              *uni, *multi), indent=1))
         if group.n_missing:
-            rows.append(Row(("Missing (not analysed)", str(group.n_missing), "", "", "", "", "", "", ""), indent=1))
+            rows.append(Row(("Missing (not analysed)", count(group.n_missing), "", "", "", "", "", "", ""), indent=1))
     method = subgroups[0].levels[0].median.method if subgroups and subgroups[0].levels else ""
     notes = [f"Median {endpoint} by Kaplan–Meier ({method}); p by the log-rank test (chi-square, k − 1 df)."]
     if cox is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..stats.kaplan_meier import Quantile
 from ..stats.study_analysis import EndpointSurvival
-from .formatting import count_percent, estimate_ci, general, interval, number
+from .formatting import count, count_percent, estimate_ci, general, interval, number
 from .journal_style import DEFAULT_STYLE, Style
 from .table import Column, Row, Table
 
@@ -36,7 +36,7 @@ def survival_table(endpoints: tuple[EndpointSurvival, ...], time_unit: str = "mo
                    style: Style = DEFAULT_STYLE) -> Table:
     """One column per endpoint; rows in the order readers expect (n, events, median, landmarks, RMST, follow-up).
     ``follow_up`` is the study's one median follow-up (reverse Kaplan–Meier of OS), shown in the OS column."""
-    rows = [Row(("Patients, n", *(str(e.n) for e in endpoints))),
+    rows = [Row(("Patients, n", *(count(e.n) for e in endpoints))),
             Row(("Events, n (% maturity)", *(count_percent(e.events, e.n, style) for e in endpoints))),
             Row((f"Median, {time_unit} (95% CI)",
                  *(estimate_ci(e.median.estimate, e.median.lower, e.median.upper, style=style) for e in endpoints)))]

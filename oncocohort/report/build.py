@@ -31,6 +31,7 @@ import numpy as np
 from ..derive.analysis_datasets import derive_study
 from ..derive.preview import nobody_included_message
 from ..derive.writer import write_datasets
+from ..engine.suppression import SuppressedCount, suppression_footnote
 from ..io.config import CONFIG_NAME, read_config
 from ..io.problems import ProblemLog, problems_to_text
 from ..io.study import validate_study
@@ -59,6 +60,7 @@ from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, an
 from ..stats.study_competing import CAUSE_LABELS
 from .checklist import checklist_json, checklist_tables, checklists
 from .data_notes import data_notes, subgroup_notes
+from .disclosure import disclose_results, disclose_tables, disclose_text, methods_sentence
 from .docx_document import write_report_docx
 from .figure_files import FigurePlan, start_figure_processes, start_figures
 from .html_document import report_html
@@ -182,13 +184,25 @@ def _risk_times(fits, step: float = 6.0) -> list[float]:
     return list(np.arange(0, longest + step, step))
 
 
-def _km_annotation(e, unit: str) -> str:
-    """The KM panel's text: "Median 7.6 months; 24 events / 32 patients" ("No events in 1 patient")."""
+def _km_annotation(e, unit: str, min_cell: int = 0) -> str:
+    """The KM panel's text: "Median 7.6 months; 24 events / 32 patients" ("No events in 1 patient"; "fewer than 5
+    events" with small-cell suppression)."""
     median = f"Median {number(e.median.estimate, 1)} {unit}; " if np.isfinite(e.median.estimate) else ""
-    counts = (f"{plural(e.events, 'event')} / {plural(e.n, 'patient')}" if e.events
-              else f"no events in {plural(e.n, 'patient')}")
+    events, n = (small_count(e.events, min_cell), small_count(e.n, min_cell))
+    counts = (f"{plural(events, 'event')} / {plural(n, 'patient')}" if e.events
+              else f"no events in {plural(n, 'patient')}")
     text = median + counts
     return text[:1].upper() + text[1:]
+
+
+def small_count(n: int, min_cell: int):
+    """``n``, or a ``SuppressedCount`` when it is from 1 to min_cell − 1 (words: "fewer than 5 patients")."""
+    return SuppressedCount("small", min_cell) if min_cell > 1 and 1 <= n < min_cell else n
+
+
+def _with_footnote(caption: str, suppressed: bool, min_cell: int) -> str:
+    """A figure caption with the small-cell footnote when the figure hides a count."""
+    return f"{caption} {suppression_footnote(min_cell)}" if suppressed else caption
 
 
 def build_figures(results: StudyResults) -> list[Figure]:
@@ -260,13 +274,13 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
 
             curve = km_figure({e.label: e.fit}, _risk_times([e.fit]), xlabel=time_axis_label(unit),
                               ylabel=probability_axis_label(e.label),
-                              annotation=_km_annotation(e, unit))
-            return (f"Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the number at risk.",
-                    curve.figure)
+                              annotation=_km_annotation(e, unit, results.min_cell), min_cell=results.min_cell)
+            return (_with_footnote(f"Kaplan–Meier estimate of {e.label.lower()} with censoring marks and the number "
+                                   "at risk.", curve.suppressed, results.min_cell), curve.figure)
         plans.append(FigurePlan(f"km_{e.endpoint.lower()}", f"the Kaplan–Meier estimate of {e.label.lower()}", km))
     if results.competing_pfs is not None:
         def cif():
-            figure = _cif_pfs(results.competing_pfs, unit)
+            figure = _cif_pfs(results.competing_pfs, unit, results.min_cell)
             return figure.caption, figure.figure
         plans.append(FigurePlan("cif_pfs", "the cumulative incidence of progression and of death without progression",
                                 cif))
@@ -281,8 +295,10 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
             fits = {f"{lv.level}": lv.fit for lv in group.levels}
             curve = km_figure(fits, _risk_times(fits.values()), xlabel=time_axis_label(unit),
                               ylabel=probability_axis_label("Progression-free survival"),
-                              title=f"PFS by {in_sentence(group.factor)}", test=group.logrank)
-            return f"Progression-free survival by {in_sentence(group.factor)}.", curve.figure
+                              title=f"PFS by {in_sentence(group.factor)}", test=group.logrank,
+                              min_cell=results.min_cell)
+            return (_with_footnote(f"Progression-free survival by {in_sentence(group.factor)}.", curve.suppressed,
+                                   results.min_cell), curve.figure)
         plans.append(FigurePlan(f"km_pfs_by_{_slug(group.field)}",
                                 f"progression-free survival by {in_sentence(group.factor)}", km_by))
     if results.response_subgroups:
@@ -322,17 +338,18 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
     return [FigurePlan(plan.key, plan.topic, _journal_ticks(plan.draw)) for plan in plans]
 
 
-def _cif_pfs(result, unit: str) -> Figure:
+def _cif_pfs(result, unit: str, min_cell: int = 0) -> Figure:
     """The cumulative incidence of progression and of death without progression (stats/study_competing.py)."""
     from ..present.cif_figure import cif_figure
     from ..present.figure_style import time_axis_label
 
     times = sorted(result.risk_table["time"].unique())
     drawn = cif_figure(list(result.summary.curves), result.risk_table, times, cause_labels=CAUSE_LABELS,
-                       xlabel=time_axis_label(unit), ci_bands=True)
-    return Figure("cif_pfs", "Cumulative incidence of progression and of death without progression, each the "
-                  "other's competing event (Aalen–Johansen; shaded: pointwise 95% CI), with the number at risk.",
-                  drawn.figure, "the cumulative incidence of progression and of death without progression")
+                       xlabel=time_axis_label(unit), ci_bands=True, min_cell=min_cell)
+    return Figure("cif_pfs", _with_footnote(
+        "Cumulative incidence of progression and of death without progression, each the other's competing event "
+        "(Aalen–Johansen; shaded: pointwise 95% CI), with the number at risk.", drawn.suppressed, min_cell),
+        drawn.figure, "the cumulative incidence of progression and of death without progression")
 
 
 def narrative_citations(numbering) -> dict[str, str]:
@@ -458,13 +475,14 @@ def document_options(formats, style: str = "default", paper: str = "a4", pdf_eng
 
 def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progress | None = None,
                  adam: dict | None = None, style: str = "default", paper: str = "a4",
-                 pdf_engine: str = "auto", omop: dict | None = None) -> list[Path]:
+                 pdf_engine: str = "auto", omop: dict | None = None, min_cell: int = 0) -> list[Path]:
     """Write the report of ``study_dir`` into ``out_dir`` (module docstring); returns the files written.
 
     With ``adam`` (keyword arguments of :func:`analyse_adam`), ``study_dir`` is a folder of ADaM data sets
     analysed without derivation; with ``omop`` (keyword arguments of :func:`analyse_omop`) an OMOP CDM.
     ``style``: default, lancet, jama or nejm; ``paper``: a4 or letter;
-    ``pdf_engine``: auto, weasyprint, chromium or libreoffice (with ``pdf`` in ``formats``)."""
+    ``pdf_engine``: auto, weasyprint, chromium or libreoffice (with ``pdf`` in ``formats``); ``min_cell``: counts
+    from 1 to min_cell − 1 not published (:mod:`.disclosure`; 0 or 1: all shown)."""
     progress = progress or Progress(None)
     formats = tuple(formats)
     options = document_options(formats, style, paper, pdf_engine)  # before any work
@@ -481,6 +499,7 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
             datasets, results = analyse_adam(study_dir, progress=progress, **adam)
         else:
             study, datasets, results = analyse_folder(study_dir, progress)
+        results = replace(results, min_cell=min_cell) if min_cell != results.min_cell else results
         for note in subgroup_notes(results):
             progress("warning", note)
         notes = tuple(data_notes(study, datasets, results))
@@ -514,6 +533,12 @@ def _start_drawing(figure_processes, results, plans, stems, style: str):
     return nullcontext(drawing) if drawing is not None else start_figures(plans, stems, style)
 
 
+def _with_rule(methods: str, results: StudyResults) -> str:
+    """The methods paragraph with the small-cell rule (an OMOP report always says it, on or off)."""
+    rule = methods_sentence(results.min_cell, default_off=results.data_source is None)
+    return f"{methods} {rule}" if rule else methods
+
+
 def _write_documents(results, datasets, folder: Path, formats, progress, options: DocumentOptions,
                      figure_processes=None) -> list[Path]:
     (folder / "tables").mkdir(parents=True)
@@ -523,6 +548,8 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
     tables = build_tables(results)
     if (grade := esmo_mcbs_table(facts["esmo_mcbs"])) is not None:
         tables["esmo_mcbs"] = _mark_synthetic(grade) if results.synthetic else grade
+    # what is published: counts below --min-cell hidden in the tables, results.json and the text (disclosure.py)
+    tables, published = disclose_tables(tables, results.min_cell), disclose_results(facts, results.min_cell)
     plans = figure_plans(results)
     numbering, placed = plan_items({key: TABLE_TOPICS.get(key, "") for key in tables},
                                    {plan.key: plan.topic for plan in plans})
@@ -531,7 +558,7 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
                         [folder / "figures" / numbering[plan.key].file_stem for plan in plans],
                         options.style) as drawing:
         path = folder / "results.json"
-        path.write_text(json_text(facts), encoding="utf-8")
+        path.write_text(json_text(published), encoding="utf-8")
         written.append(path)
         tables = {key: replace(table, title=numbering[key].caption(table.title)) for key, table in tables.items()}
         for key, table in tables.items():
@@ -549,7 +576,7 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
         for _, paths in drawn:
             written += paths
     progress("figures", f"{len(plans)} figures (PNG 300 dpi, SVG, PDF)")
-    paragraphs = results_paragraphs(facts, citations=narrative_citations(numbering))
+    paragraphs = results_paragraphs(published, citations=narrative_citations(numbering))
     undefined = undefined_abbreviations([t for _, t in paragraphs], Vocabulary.from_labels(results.config.labels))
     if undefined:
         progress("narrative", f"abbreviations without a long form (add them to study.toml [labels]): "
@@ -563,8 +590,9 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
     document = {"title": results.title, "banner": SYNTHETIC_BANNER if results.synthetic else None,
                 "intro": f"Data cutoff {study['data_cutoff']}; {study['n_included']} patients analysed. Every "
                          "number below is in results.json with its method.",
-                "methods": methods_paragraph(facts), "sections": sections, "tables": tables,
-                "figure_captions": {plan.key: strip_label(caption) for plan, (caption, _) in zip(plans, drawn)},
+                "methods": _with_rule(methods_paragraph(published), results), "sections": sections, "tables": tables,
+                "figure_captions": {plan.key: disclose_text(strip_label(caption), results.min_cell)
+                                    for plan, (caption, _) in zip(plans, drawn)},
                 "folder": folder, "paper": options.paper, "data_notes": options.data_notes,
                 "checklists": tuple(checklist_tables(lists))}
     html_path = folder / "report.html"

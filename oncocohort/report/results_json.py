@@ -19,6 +19,7 @@ from ..stats.kaplan_meier import Quantile
 from ..stats.proportions import ProportionEstimate
 from ..stats.study_analysis import EndpointSurvival, NotEstimable, RestrictedMean, StudyResults, rmst_horizon
 from ..stats.study_competing import CAUSE_LABELS
+from .disclosure import json_value
 from .esmo_mcbs import esmo_mcbs
 
 SCHEMA = "oncocohort-results/1"
@@ -251,8 +252,9 @@ def _landmark_analyses(results: StudyResults) -> dict | None:
 
 
 def json_text(facts: dict) -> str:
-    """results.json's text from :func:`results_dict`'s dictionary: sorted keys, 2-space indent, UTF-8."""
-    return json.dumps(facts, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """results.json's text from :func:`results_dict`'s dictionary: sorted keys, 2-space indent, UTF-8; a count
+    hidden by :func:`oncocohort.report.disclosure.disclose_results` as ``{"suppressed": …, "minimum": …}``."""
+    return json.dumps(facts, indent=2, sort_keys=True, ensure_ascii=False, default=json_value) + "\n"
 
 
 def results_json(results: StudyResults) -> str:

@@ -221,6 +221,7 @@ class StudyResults:
     landmarks: StudyLandmarkResults | None = None  # OS by response at a landmark, PFS censoring sensitivity
     next_trial: NextTrialProposal | None = None  # Simon design proposed from the ORR (historical orr set)
     data_source: str | None = None  # where the datasets came from, in words (the OMOP CDM and engine; methods)
+    min_cell: int = 0  # small-cell suppression of what the report publishes (report/disclosure.py); 0: off
 
     @property
     def has_lesion_measurements(self) -> bool:
