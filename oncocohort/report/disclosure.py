@@ -139,9 +139,22 @@ def _row_total_column(counts, rows: list[int], columns: list[int]) -> int | None
 MAX_SUBSET_ROWS = 10  # blocks searched for sums of some of their counts (2^10 subsets at most)
 
 
+def _section(table: Table, rows: list[int]) -> list[int]:
+    """The rows around a block up to the group headers before and after it (the block's rows left out)."""
+    start = rows[0]
+    while start > 0 and not table.rows[start - 1].group:
+        start -= 1
+    end = rows[-1] + 1
+    while end < len(table.rows) and not table.rows[end].group:
+        end += 1
+    before = start - 1 if start > 0 and table.rows[start - 1].group else start
+    return [i for i in range(before, end) if i not in rows]
+
+
 def _sum_lines(table: Table, counts) -> list:
-    """Lines formed by a count elsewhere in a block's column, of the same base n, equal to the sum of some of the
-    block's counts (ORR = CR + PR under the best overall responses): those counts and that cell."""
+    """Lines formed by a count of a less indented row of the block's section (up to the group headers around it),
+    of the same base n, equal to the sum of some counts of a block that partitions n (ORR = CR + PR below the best
+    overall responses): those counts and that cell."""
     from itertools import combinations
 
     groups = []
@@ -153,8 +166,10 @@ def _sum_lines(table: Table, counts) -> list:
             if len(bases) != 1 or None in bases:
                 continue
             base = next(iter(bases))
-            others = [(i, j) for i in range(len(table.rows)) if i not in rows and (i, j) in counts
-                      and counts[(i, j)].of == base and counts[(i, j)].count > 0]
+            if sum(counts[(i, j)].count for i in rows) != base:  # only the parts of a partition of n
+                continue
+            others = [(i, j) for i in _section(table, rows) if (i, j) in counts and counts[(i, j)].of == base
+                      and counts[(i, j)].count > 0 and table.rows[i].indent < table.rows[rows[0]].indent]
             for other in others:
                 target = counts[other].count
                 for size in range(1, len(rows) + 1):
@@ -287,7 +302,7 @@ COUNT_KEYS = frozenset({
 COUNT_MAPS = frozenset({"counts", "reason_stopped"})  # {name: count}
 NOT_COUNTS = frozenset({"schema", "software", "settings", "design"})
 # a hidden count hides these numbers of the same object (they give it back)
-FOLLOWERS = {"x": ("estimate", "lower", "upper"), "events": ("maturity_percent",)}
+FOLLOWERS = {"x": ("estimate", "lower", "upper"), "events": ("maturity_percent",), "n": ("percent",)}
 
 
 class _PublishedCounts:

@@ -19,6 +19,7 @@ import datetime as dt
 from statistics import NormalDist
 
 from ..present.formatting import general, interval, number, p_text, percent_sign, percent_text, plural
+from ..engine.suppression import is_suppressed
 from ..present.journal_style import DEFAULT_STYLE, Style
 from ..present.vocabulary import Vocabulary, in_sentence
 from ..stats.proportions import CI_METHOD_NAMES
@@ -44,6 +45,21 @@ def _day_month_year(iso: str | None) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
+def _hidden(value) -> bool:
+    """A count not published (small-cell suppression, report/disclosure.py)."""
+    return is_suppressed(value)
+
+
+def _hidden_words(value) -> str:
+    """A hidden count in words: "fewer than 5" or "a number not shown"."""
+    return f"fewer than {value.minimum}" if value.reason == "small" else "a number not shown"
+
+
+def _rank(value) -> int:
+    """A count for ordering (a hidden count ranks last)."""
+    return -1 if _hidden(value) else value
+
+
 def _was(n: int) -> str:
     return "was" if n == 1 else "were"
 
@@ -57,7 +73,7 @@ def _of(x: int, n: int, noun: str = "patient") -> str:
     """``3 of the 32 patients``; with one patient ``the patient`` (or ``no patient``)."""
     if n == 1:
         return f"the {noun}" if x else f"no {noun}"
-    return f"{x} of the {n} {noun}s"
+    return f"{_hidden_words(x) if _hidden(x) else x} of the {n} {noun}s"
 
 
 def _factor_words(label: str) -> str:
@@ -86,6 +102,19 @@ class _Writer:
 
     def pct_of(self, x: int, n: int) -> str:
         return percent_text(x / n if n else None, 1, self.style)
+
+    def count_pct(self, x, n: int, noun: str | None = None) -> str:
+        """``11 (34.4%)`` or ``11 patients (34.4%)`` with ``noun``; a hidden count ``fewer than 5 (patients)``
+        without its percentage."""
+        if _hidden(x):
+            return _hidden_words(x) + (f" {noun}s" if noun else "")
+        return f"{plural(x, noun) if noun else x} ({self.pct_of(x, n)})"
+
+    def rate(self, estimate: dict) -> str:
+        """``34.4% (95% CI 18.6–53.2%)``; a rate whose count is hidden: ``not shown (fewer than 5 patients)``."""
+        if _hidden(estimate["x"]):
+            return f"not shown ({_hidden_words(estimate['x'])} patients)"
+        return f"{self.pct(estimate['estimate'])} ({self.ci(estimate)})"
 
     def ci(self, estimate: dict, scale: float = 100) -> str:
         """``95% CI 18.6–53.2%`` (a proportion, ``scale`` 100) or ``95% CI 3.3–11.9`` (a time, ``scale`` 1)."""
@@ -223,7 +252,8 @@ def _patients(w: _Writer) -> str:
     excluded = study["n_excluded"]
     text = (f"{when}, {plural(study['n_screened'], 'patient', zero=None)} {_was(study['n_screened'])} screened and "
             f"{study['n_included']} {_was(study['n_included'])} included; "
-            + (f"{excluded} {_was(excluded)} excluded" if excluded else "none was excluded")
+            + (f"{_hidden_words(excluded) if _hidden(excluded) else excluded} {_was(excluded)} excluded" if excluded
+               else "none was excluded")
             + w.ref("flow") + ".")
     baseline = {b["variable"]: b for b in r["baseline"]}
     if "age" in baseline and baseline["age"]["n"]:
@@ -242,7 +272,9 @@ def _patients(w: _Writer) -> str:
         named = [lv for lv in item["levels"] if str(lv["level"]).casefold() not in ("other", "unknown") and lv["n"]]
         if not named:
             continue
-        top = max(named, key=lambda lv: lv["n"])
+        top = max(named, key=lambda lv: _rank(lv["n"]))
+        if _hidden(top["n"]):
+            continue
         level = w.vocabulary.code(str(top["level"]))
         parts.append(f"{top['n']} ({w.pct(top['percent'] / 100)}) "
                      + words.format(was=_was(top["n"]), level=level))
@@ -267,22 +299,21 @@ def _efficacy(w: _Writer) -> str:
     counts = response["counts"]
     seen = [(c, words) for c, words in RESPONSE_WORDS if counts.get(c)]
     missing = [words for c, words in RESPONSE_WORDS if c in ("CR", "PR", "SD", "PD") and not counts.get(c)]
-    clauses = [f"{words} in {plural(counts[c], 'patient') if i == 0 else counts[c]} ({w.pct_of(counts[c], n)})"
+    clauses = [f"{words} in {w.count_pct(counts[c], n, 'patient' if i == 0 else None)}"
                for i, (c, words) in enumerate(seen)]
     text = f"Best overall response was {_join(clauses)}."
     if missing:
         text += f" No patient had {_join(missing).replace(' and ', ' or ')}."
     orr, dcr = response["orr"], response["dcr"]
     if orr is not None:
-        text += (f" The ORR was {w.pct(orr['estimate'])} ({w.ci(orr)}) and the DCR was {w.pct(dcr['estimate'])} "
-                 f"({w.ci(dcr)}).")
+        text += f" The ORR was {w.rate(orr)} and the DCR was {w.rate(dcr)}."
     confirmed, unconfirmed = response.get("orr_confirmed"), response.get("orr_unconfirmed")
     if confirmed is not None and unconfirmed is not None:
-        text += (f" With confirmation of responses required, the ORR was {w.pct(confirmed['estimate'])} "
-                 f"({w.ci(confirmed)}); without, it was {w.pct(unconfirmed['estimate'])} ({w.ci(unconfirmed)}).")
+        text += (f" With confirmation of responses required, the ORR was {w.rate(confirmed)}; without, it was "
+                 f"{w.rate(unconfirmed)}.")
     benefit = response.get("clinical_benefit")
     if benefit is not None:
-        text += f" The CBR was {w.pct(benefit['estimate'])} ({w.ci(benefit)})."
+        text += f" The CBR was {w.rate(benefit)}."
     for name, test in sorted(response["tests"].items()):
         rate = percent_text(test["p0"], 0 if float(100 * test["p0"]).is_integer() else 1, w.style)
         verdict = "differed from" if test["p"] is not None and test["p"] < 0.05 else "did not differ significantly from"
@@ -291,25 +322,26 @@ def _efficacy(w: _Writer) -> str:
     if _response_recorded(w.r):
         text += (" Response was taken as recorded, without lesion measurements, so the waterfall and spider plots "
                  "of target-lesion change are not shown.")
-    elif measured:
+    elif measured and not _hidden(measured):
         text += (f" Target lesions shrank in {_of(response['n_with_shrinkage'], measured)} with a post-baseline "
                  f"measurement{w.ref('waterfall')}")
         change = response.get("best_pct_change")
         if change and change["n"] == 1:
             text += f"; the best change was {w.one(change['median'])}%"
-        elif change and change["n"]:
+        elif change and change["n"] and not _hidden(change["n"]):
             text += (f"; the median best change was {w.one(change['median'])}% (range "
                      f"{interval(change['min'], change['max'], style=w.style)}%)")
         text += "."
-    else:
+    elif not measured:
         text += " No patient had a post-baseline measurement of the target lesions."
     responders = response.get("n_responders", 0)
     duration = response.get("duration_of_response")
     if responders and duration is not None:
         ttr = response["time_to_response"]
+        among = _hidden_words(responders) if _hidden(responders) else responders
         text += (" In the responder, the TTR was " if responders == 1 else
-                 f" Among the {responders} responders, the median TTR was ") + f"{w.one(ttr['median'])} {w.unit}"
-        if ttr["n"] > 1:
+                 f" Among the {among} responders, the median TTR was ") + f"{w.one(ttr['median'])} {w.unit}"
+        if _hidden(ttr["n"]) or ttr["n"] > 1:
             text += f" (range {interval(ttr['min'], ttr['max'], style=w.style)})"
         text += f" and the median DoR was {w.median(duration['median'])}."
     elif not responders:
@@ -332,7 +364,10 @@ def _survival(w: _Writer) -> str:
                  f"{w.median(follow_up)}.")
     for key, name, event_words in (("PFS", "PFS", "PFS events (progression or death)"), ("OS", "OS", "deaths")):
         e = r["survival"][key]
-        if e["events"]:
+        if e["events"] and _hidden(e["events"]):
+            text += (f" {event_words[:1].upper() + event_words[1:]} occurred in {_of(e['events'], e['n'])}; the "
+                     f"median {name} was {w.median(e['median'])}")
+        elif e["events"]:
             text += (f" {event_words[:1].upper() + event_words[1:]} occurred in {e['events']} of the "
                      f"{plural(e['n'], 'patient', zero=None)} (maturity {w.pct(e['maturity_percent'] / 100)}); the "
                      f"median {name} was {w.median(e['median'])}")
@@ -367,7 +402,8 @@ def _subgroups(w: _Writer) -> str:
     for group in r["response"]["subgroups"]:
         if len(group["levels"]) < 2:
             continue
-        parts = [f"{w.pct(lv['estimate'])} ({lv['x']} of {lv['n']}) for {w.level(group['factor'], lv['level'])}"
+        parts = [(f"not shown ({_hidden_words(lv['x'])} of {lv['n']})" if _hidden(lv["x"]) else
+                  f"{w.pct(lv['estimate'])} ({lv['x']} of {lv['n']})") + f" for {w.level(group['factor'], lv['level'])}"
                  for lv in group["levels"]]
         test = group["test"]
         by = "" if _factor_words(group["factor"]) in " ".join(parts) else f" by {_factor_words(group['factor'])}"
@@ -390,21 +426,21 @@ def _safety(w: _Writer) -> str:
     any_row = ae["rows"][0] if ae["rows"] else None
     if any_row is None or not any_row["any_grade"]:
         return "No treatment-emergent adverse events were recorded."
-    text = (f"Treatment-emergent adverse events occurred in {_of(any_row['any_grade'], n)} "
-            f"({w.pct_of(any_row['any_grade'], n)}); the worst grade was ")
+    share = "" if _hidden(any_row["any_grade"]) else f" ({w.pct_of(any_row['any_grade'], n)})"
+    text = f"Treatment-emergent adverse events occurred in {_of(any_row['any_grade'], n)}{share}; the worst grade was "
     worst = []
     if any_row["grade_3_4"]:
-        worst.append(f"grade 3–4 in {any_row['grade_3_4']} ({w.pct_of(any_row['grade_3_4'], n)})")
+        worst.append(f"grade 3–4 in {w.count_pct(any_row['grade_3_4'], n)}")
     if any_row["grade_5"]:
-        worst.append(f"grade 5 in {any_row['grade_5']} ({w.pct_of(any_row['grade_5'], n)})")
+        worst.append(f"grade 5 in {w.count_pct(any_row['grade_5'], n)}")
     text += (_join(worst) if worst else "grade 1–2" + ("" if n == 1 else " in every patient with an event")) + "."
     if any_row["grade_3_4"] and not any_row["grade_5"]:
         text += " No patient had a grade 5 event."
     categories = {c["label"]: c for c in w.r.get("adverse_event_categories", [])}
     serious = categories.get("Serious adverse event")
     if serious is not None:
-        text += (f" Serious adverse events occurred in {plural(serious['any_grade'], 'patient')} "
-                 f"({w.pct_of(serious['any_grade'], n)})." if serious["any_grade"] else
+        text += (f" Serious adverse events occurred in {w.count_pct(serious['any_grade'], n, 'patient')}."
+                 if serious["any_grade"] else
                  " No patient had a serious adverse event.")
         actions = [(label, words) for label, words in (("Leading to dose reduction", "dose reduction"),
                                                        ("Leading to treatment interruption", "interruption"),
@@ -417,12 +453,13 @@ def _safety(w: _Writer) -> str:
         reduced = w.r.get("exposure", {}).get("dose_reduction")
         if "Leading to dose reduction" in categories and reduced is not None:  # the exposure table's other count
             text += (f" By the dosing records, the dose was reduced for any reason in "
-                     f"{plural(reduced, 'patient', zero=None)} ({w.pct_of(reduced, n)})." if reduced else
+                     f"{w.count_pct(reduced, n, 'patient')}." if reduced else
                      " By the dosing records, no patient had a dose reduction for any reason.")
         if never:
             text += f" No adverse event was recorded as leading to {_join(never).replace(' and ', ' or ')}."
     common = sorted((row for row in ae["rows"] if row["level"] == "term"),
-                    key=lambda row: (-row["any_grade"], row["term"]))[:5]
+                    key=lambda row: (-_rank(row["any_grade"]), row["term"]))[:5]
+    common = [row for row in common if not _hidden(row["any_grade"])]
     if common:
         text += (f" The most common events{w.ref('adverse_events')} were " if len(common) > 1 else
                  f" The only event{w.ref('adverse_events')} was ") + _join(
