@@ -49,10 +49,19 @@ def exclusion_reasons(attrition: pd.DataFrame, vocabulary: Vocabulary | None = N
     return out
 
 
+def _n_text(n) -> str:
+    """``n = 12``; a hidden count ``n < 5`` or ``n = *`` (small-cell suppression)."""
+    text = str(n)
+    return f"n < {text[1:]}" if text.startswith("<") else f"n = {text}"
+
+
 def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
-                  vocabulary: Vocabulary | None = None, criteria: str = "RECIST 1.1") -> tuple[ConsortBox, ...]:
+                  vocabulary: Vocabulary | None = None, criteria: str = "RECIST 1.1",
+                  min_cell: int = 0) -> tuple[ConsortBox, ...]:
     """The boxes' numbers and words, checked to add up (module docstring); ``criteria`` names how response was
-    assessed ("RECIST 1.1", "Choi criteria", "as recorded by the investigators")."""
+    assessed ("RECIST 1.1", "Choi criteria", "as recorded by the investigators"). ``min_cell``: the exclusion
+    counts from 1 to min_cell − 1 written ``n < 5``, with another hidden (``n = *``) when one could be recovered
+    from the excluded total (:func:`oncocohort.engine.suppression.suppress_table`)."""
     steps = attrition.sort_values("step").reset_index(drop=True)
     problems = attrition_problems(steps)
     screened, included = int(steps["n_at_step"].iloc[0]), int(steps["n_remaining"].iloc[-1])
@@ -60,8 +69,14 @@ def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
         problems.append(f"evaluable {n_evaluable} / analysed {n_analysed} exceed the {included} included")
     if problems:
         raise ValueError("the flow diagram does not add up: " + "; ".join(problems))
-    reasons = tuple(textwrap.fill(f"• {reason} (n = {n})", 44, subsequent_indent="   ")
-                    for reason, n in exclusion_reasons(steps, vocabulary))
+    excluded = exclusion_reasons(steps, vocabulary)
+    shown = [n for _, n in excluded]
+    if min_cell > 1 and excluded:
+        from ..engine.suppression import suppress_table
+
+        shown = list(suppress_table([[n] for n in shown], min_cell, row_totals=False)[:-1, 0])
+    reasons = tuple(textwrap.fill(f"• {reason} ({_n_text(n)})", 44, subsequent_indent="   ")
+                    for (reason, _), n in zip(excluded, shown))
     return (ConsortBox("screened", screened, (f"Patients screened (n = {screened})",)),
             ConsortBox("excluded", screened - included, (f"Excluded (n = {screened - included})", *reasons)),
             ConsortBox("included", included, (f"Included and treated (n = {included})",)),
@@ -70,12 +85,12 @@ def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
 
 
 def consort_figure(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
-                   title: str | None = None, criteria: str = "RECIST 1.1") -> ConsortFigure:
+                   title: str | None = None, criteria: str = "RECIST 1.1", min_cell: int = 0) -> ConsortFigure:
     """Draw the boxes (laid out in inches from their measured text: the exclusions box beside the arrow from
     screened to included, as tall as it needs; evaluable and analysed side by side below). ``criteria``: how
     response was assessed, named in the evaluable box (:func:`consort_boxes`)."""
     apply_style()
-    boxes = consort_boxes(attrition, n_evaluable, n_analysed, criteria=criteria)
+    boxes = consort_boxes(attrition, n_evaluable, n_analysed, criteria=criteria, min_cell=min_cell)
     by_key = {b.key: b for b in boxes}
     figure = plt.figure(figsize=(WIDTH, 5.0))
     top = add_title(figure, title)

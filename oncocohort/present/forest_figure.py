@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from matplotlib.transforms import blended_transform_factory
 
+from ..engine.suppression import is_suppressed
 from .figure_style import GAP, MARGIN, WIDTH, add_title, apply_style, decorations, place_axes, plt, text_size, wrap_text
 from .formatting import estimate_ci, p_value
 
@@ -139,6 +140,8 @@ def subgroup_forest_rows(univariable, labels: dict[str, str] | None = None, subg
 
 
 def _count(value) -> str:
+    if is_suppressed(value):  # small-cell suppression: "<5" or "*"
+        return str(value)
     return "" if value is None or pd.isna(value) else str(int(value))
 
 

@@ -60,7 +60,14 @@ from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, an
 from ..stats.study_competing import CAUSE_LABELS
 from .checklist import checklist_json, checklist_tables, checklists
 from .data_notes import data_notes, subgroup_notes
-from .disclosure import disclose_results, disclose_tables, disclose_text, methods_sentence
+from .disclosure import (
+    disclose_results,
+    disclose_subgroup_levels,
+    disclose_tables,
+    disclose_text,
+    methods_sentence,
+    response_levels_hidden,
+)
 from .docx_document import write_report_docx
 from .figure_files import FigurePlan, start_figure_processes, start_figures
 from .html_document import report_html
@@ -239,8 +246,12 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
         from ..present.consort_figure import consort_figure
 
         n_evaluable = int(results.patients["best_overall_response"].ne("NE").sum())
-        consort = consort_figure(results.attrition, n_evaluable, results.endpoint("PFS").n, criteria=criteria)
-        return "Study flow: patients screened, excluded (with reasons) and analysed.", consort.figure
+        consort = consort_figure(results.attrition, n_evaluable, results.endpoint("PFS").n, criteria=criteria,
+                                 min_cell=results.min_cell)
+        written = " ".join(" ".join(box.lines) for box in consort.boxes)
+        hidden = re.search(r"\(n\s+(<\s+\d+|=\s+\*)\)", " ".join(written.split())) is not None
+        return _with_footnote("Study flow: patients screened, excluded (with reasons) and analysed.", hidden,
+                              results.min_cell), consort.figure
     plans.append(FigurePlan("flow", "the study flow", flow))
     orr = dict(results.response.rates).get("ORR")
     if results.has_lesion_measurements:  # recorded responses: no target-lesion sums to draw (said in the text)
@@ -301,7 +312,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
                                    results.min_cell), curve.figure)
         plans.append(FigurePlan(f"km_pfs_by_{_slug(group.field)}",
                                 f"progression-free survival by {in_sentence(group.factor)}", km_by))
-    if results.response_subgroups:
+    # with small-cell suppression a bar would give a hidden count back: the figure is left out (the table marks it)
+    if results.response_subgroups and not response_levels_hidden(results.response_subgroups, results.min_cell):
         def orr_bars():
             from ..present.orr_bars_figure import orr_bars_figure
 
@@ -313,7 +325,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
         plans.append(FigurePlan("orr_by_subgroup", "the objective response rate by subgroup", orr_bars))
     cox = next((c for c in results.cox if c.endpoint == "PFS"), None)
     labels = {g.field: g.factor for g in results.subgroup_survival}
-    pfs_subgroups = [g for g in results.subgroup_survival if g.endpoint == "PFS"]
+    pfs_subgroups, forest_hidden = disclose_subgroup_levels(
+        [g for g in results.subgroup_survival if g.endpoint == "PFS"], results.min_cell)
     if cox is not None:
         model = cox.multivariable if cox.multivariable is not None else (cox.univariable[0][1]
                                                                           if cox.univariable else None)
@@ -323,7 +336,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
 
                 drawn = forest_figure(forest_rows(model, labels, pfs_subgroups), title="PFS: Cox model (reference: "
                                       "each factor's first level)")
-                return f"Hazard ratios for progression-free survival ({model.method}).", drawn.figure
+                return _with_footnote(f"Hazard ratios for progression-free survival ({model.method}).",
+                                      forest_hidden, results.min_cell), drawn.figure
             plans.append(FigurePlan("forest_pfs", "the hazard ratios for progression-free survival", forest))
         if cox.univariable:
             def forest_subgroups():
@@ -331,8 +345,9 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
 
                 drawn = forest_figure(subgroup_forest_rows(cox.univariable, labels, pfs_subgroups),
                                       title="PFS by subgroup: hazard ratio of each level against its reference")
-                return ("Hazard ratios for progression-free survival by subgroup (univariable Cox model per factor; "
-                        "p: likelihood-ratio test of the factor).", drawn.figure)
+                return (_with_footnote("Hazard ratios for progression-free survival by subgroup (univariable Cox "
+                                       "model per factor; p: likelihood-ratio test of the factor).", forest_hidden,
+                                       results.min_cell), drawn.figure)
             plans.append(FigurePlan("forest_pfs_subgroups", "the hazard ratio of each subgroup level",
                                     forest_subgroups))
     return [FigurePlan(plan.key, plan.topic, _journal_ticks(plan.draw)) for plan in plans]

@@ -459,3 +459,38 @@ def json_value(value):
     if is_suppressed(value):
         return {"suppressed": value.reason, "minimum": value.minimum}
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+# --- figures -----------------------------------------------------------------------------------------------------
+
+def disclose_subgroup_levels(groups, min_cell: int):
+    """Subgroup Kaplan–Meier summaries (:class:`~oncocohort.stats.study_analysis.SubgroupSurvival`) with each
+    level's n and events hidden as in the subgroup tables (each column of a factor's levels adds up to a published
+    total: :func:`~oncocohort.engine.suppression.suppress_table`), for the forest plots' n and events columns →
+    (groups, whether a count is hidden)."""
+    from ..engine.suppression import suppress_table
+
+    if not is_active(min_cell):
+        return list(groups), False
+    out, hidden = [], False
+    for group in groups:
+        if len(group.levels) < 2:
+            levels = tuple(replace(lv, n=_small(lv.n, min_cell), events=_small(lv.events, min_cell))
+                           for lv in group.levels)
+        else:
+            shown = suppress_table([[lv.n, lv.events] for lv in group.levels], min_cell, row_totals=False)
+            levels = tuple(replace(lv, n=shown[i, 0], events=shown[i, 1]) for i, lv in enumerate(group.levels))
+        hidden |= any(is_suppressed(lv.n) or is_suppressed(lv.events) for lv in levels)
+        out.append(replace(group, levels=levels))
+    return out, hidden
+
+
+def _small(value: int, min_cell: int):
+    return SuppressedCount("small", min_cell) if 1 <= value < min_cell else value
+
+
+def response_levels_hidden(subgroups, min_cell: int) -> bool:
+    """Whether a subgroup level's responders or patients fall below the minimum: the ORR bars (labelled
+    responders/patients, their heights x/n) would give them back, so the figure is left out."""
+    return is_active(min_cell) and any(1 <= e.x < min_cell or 1 <= e.n < min_cell
+                                       for g in subgroups for _, e in g.levels)

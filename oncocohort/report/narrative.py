@@ -402,8 +402,9 @@ def _subgroups(w: _Writer) -> str:
     for group in r["response"]["subgroups"]:
         if len(group["levels"]) < 2:
             continue
-        parts = [(f"not shown ({_hidden_words(lv['x'])} of {lv['n']})" if _hidden(lv["x"]) else
-                  f"{w.pct(lv['estimate'])} ({lv['x']} of {lv['n']})") + f" for {w.level(group['factor'], lv['level'])}"
+        parts = ((f"not shown ({_hidden_words(lv['x'])} responders)" if lv["x"].reason == "small" else "not shown")
+                 if _hidden(lv["x"]) else
+                 f"{w.pct(lv['estimate'])} ({lv['x']} of {lv['n']})") + f" for {w.level(group['factor'], lv['level'])}"
                  for lv in group["levels"]]
         test = group["test"]
         by = "" if _factor_words(group["factor"]) in " ".join(parts) else f" by {_factor_words(group['factor'])}"
