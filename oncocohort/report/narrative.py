@@ -386,6 +386,14 @@ def _survival(w: _Writer) -> str:
     return text
 
 
+def _level_rate(w: _Writer, level: dict) -> str:
+    """``37.5% (9 of 24)``; with its responders hidden ``not shown (fewer than 5 responders)``."""
+    x = level["x"]
+    if _hidden(x):
+        return f"not shown ({_hidden_words(x)} responders)" if x.reason == "small" else "not shown"
+    return f"{w.pct(level['estimate'])} ({x} of {_hidden_words(level['n']) if _hidden(level['n']) else level['n']})"
+
+
 def _subgroups(w: _Writer) -> str:
     r = w.r
     sentences = []
@@ -402,10 +410,7 @@ def _subgroups(w: _Writer) -> str:
     for group in r["response"]["subgroups"]:
         if len(group["levels"]) < 2:
             continue
-        parts = ((f"not shown ({_hidden_words(lv['x'])} responders)" if lv["x"].reason == "small" else "not shown")
-                 if _hidden(lv["x"]) else
-                 f"{w.pct(lv['estimate'])} ({lv['x']} of {lv['n']})") + f" for {w.level(group['factor'], lv['level'])}"
-                 for lv in group["levels"]]
+        parts = [f"{_level_rate(w, lv)} for {w.level(group['factor'], lv['level'])}" for lv in group["levels"]]
         test = group["test"]
         by = "" if _factor_words(group["factor"]) in " ".join(parts) else f" by {_factor_words(group['factor'])}"
         sentences.append(f"The ORR{by} was {_join(parts)}"
