@@ -98,6 +98,11 @@ def count(x: int) -> str:
     return str(x) if _hidden(x) else CountText(str(x), int(x))
 
 
+def count_of(x: int, n: int) -> str:
+    """``8/12``: a count of ``n`` patients (events/patients), a :class:`CountText` of ``x``."""
+    return f"{x}/{n}" if _hidden(x) else CountText(f"{x}/{n}", int(x))
+
+
 def count_percent(x: int, n: int, style: Style = DEFAULT_STYLE) -> str:
     """``11 (34.4)``: a count and its percentage of ``n`` (the count alone when n is 0), a :class:`CountText`;
     a suppressed count ``<5 (—)``."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..stats.rmst import RmstComparison
 from ..stats.study_analysis import NotEstimable, SubgroupSurvival
-from .formatting import estimate_ci, general, p_value
+from .formatting import count_of, estimate_ci, general, p_value
 from .journal_style import DEFAULT_STYLE, Style
 from .table import Column, Row, Table
 from .vocabulary import in_sentence
@@ -55,10 +55,10 @@ def _level_rows(comparison: RmstComparison, style: Style) -> list[Row]:
     difference, ratio = contrasts["RMST difference"], contrasts["RMST ratio"]
     reference, other = comparison.per_group
     return [
-        Row((reference.group, f"{reference.events}/{reference.n}",
+        Row((reference.group, count_of(reference.events, reference.n),
              estimate_ci(reference.rmst, reference.lower, reference.upper, style=style), "Reference", "Reference",
              ""), indent=2),
-        Row((other.group, f"{other.events}/{other.n}",
+        Row((other.group, count_of(other.events, other.n),
              estimate_ci(other.rmst, other.lower, other.upper, style=style),
              estimate_ci(difference.estimate, difference.lower, difference.upper, style=style),
              estimate_ci(ratio.estimate, ratio.lower, ratio.upper, digits=2, style=style),

@@ -225,6 +225,8 @@ def _hide(table: Table, counts, min_cell: int) -> dict[tuple[int, int], str]:
 
 def _hidden_cell(cell: CountText, reason: str, min_cell: int) -> str:
     mark = str(SuppressedCount(reason, min_cell))
+    if "/" in cell:  # events/patients: the patients stay
+        return mark + cell[cell.index("/"):]
     return f"{mark} ({HIDDEN_PERCENT})" if cell.of else mark
 
 
@@ -235,8 +237,12 @@ def disclose_table(table: Table, min_cell: int) -> Table:
         return table
     counts = _counts(table)
     mask = _hide(table, counts, min_cell)
-    if not mask:
-        return replace(table, footnotes=tuple(disclose_text(f, min_cell) for f in table.footnotes))
+    footnotes = tuple(disclose_text(f, min_cell) for f in table.footnotes)
+    words = [[c if isinstance(c, (CountText, PercentText)) else disclose_text(c, min_cell) for c in row.cells]
+             for row in table.rows]  # counts written in words inside a cell ("ORR 3/32 = 9.4%")
+    if not mask and footnotes == table.footnotes and all(
+            list(row.cells) == cells for row, cells in zip(table.rows, words)):
+        return table
     hidden_rows = {i for i, _ in mask}
     # a hidden count without a base in a block with percentages (Table 1's missing row) gives the base back from
     # the percentages: they are hidden too
@@ -248,7 +254,7 @@ def disclose_table(table: Table, min_cell: int) -> Table:
     new_rows = []
     for i, row in enumerate(table.rows):
         cells = []
-        for j, cell in enumerate(row.cells):
+        for j, cell in enumerate(words[i]):
             if (i, j) in mask:
                 cell = _hidden_cell(counts[(i, j)], mask[(i, j)], min_cell)
             elif (i, j) in no_percent:
@@ -257,7 +263,6 @@ def disclose_table(table: Table, min_cell: int) -> Table:
                 cell = HIDDEN_PERCENT
             cells.append(cell)
         new_rows.append(Row(tuple(cells), row.indent, row.group))
-    footnotes = tuple(disclose_text(f, min_cell) for f in table.footnotes)
     return replace(table, rows=tuple(new_rows), footnotes=(*footnotes, suppression_footnote(min_cell)))
 
 
@@ -276,10 +281,21 @@ _NOUNS = r"(patients?|events?|deaths?|responders?|persons?|subjects?|increases?)
 _COUNT_WORDS = re.compile(rf"\b(\d[\d,]*) {_NOUNS}\b(\s*\(\d+(?:[.,·]\d+)?\s?%\))?")
 
 
+# the responders of an ORR written as a fraction: "ORR 3/32 = 9.4%", "(3/32, Clopper–Pearson"
+_RESPONDERS = re.compile(r"(\bORR |\()(\d+)/(\d+)( = \d+(?:[.,·]\d+)?\s?%|(?=, Clopper))")
+
+
 def disclose_text(text: str, min_cell: int) -> str:
-    """A count of 1 to min − 1 written in words ("3 patients (9.4%)") as "fewer than 5 patients" (no percentage)."""
+    """A count of 1 to min − 1 written in words ("3 patients (9.4%)") as "fewer than 5 patients" (no percentage),
+    an ORR's responders ("ORR 3/32 = 9.4%") as "ORR <5/32"."""
     if not is_active(min_cell):
         return text
+
+    def responders(match):
+        if not 1 <= int(match.group(2)) < min_cell:
+            return match.group(0)
+        return f"{match.group(1)}<{min_cell}/{match.group(3)}"
+    text = _RESPONDERS.sub(responders, text)
 
     def words(match):
         value = int(match.group(1).replace(",", ""))

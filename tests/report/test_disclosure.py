@@ -259,3 +259,14 @@ def test_min_cell_off_is_the_default_report(demo_study, tmp_path):
 def test_min_cell_refused_when_negative(demo_study, tmp_path):
     done = _run("report", str(demo_study), "--out", str(tmp_path / "r"), "--min-cell", "-1")
     assert done.returncode == 2 and "negative" in done.stderr
+
+
+def test_fractions_and_words_inside_cells():
+    """Events/patients cells keep the patients; an ORR written as a fraction in a text cell loses its responders."""
+    from oncocohort.present.formatting import count_of
+
+    rows = [Row(("Sex", "", ""), group=True), Row(("female", count_of(8, 12), "ORR 3/32 = 9.4%"), indent=1),
+            Row(("male", count_of(4, 6), ""), indent=1)]
+    out = _cells(disclose_table(_table(rows, ("", "Events/patients", "Note")), 5))
+    assert out[1:] == [["female", "*/12", "ORR <5/32"], ["male", "<5/6", ""]]
+    assert disclose_text("exact 80% CI (3/32, Clopper–Pearson", 5) == "exact 80% CI (<5/32, Clopper–Pearson"
