@@ -24,9 +24,10 @@ module finds those tables in what the report publishes and writes the marks:
 - **Figures**: the numbers at risk under Kaplan–Meier and cumulative-incidence curves by
   :func:`~oncocohort.engine.suppression.suppress_risk_table` inside the figure modules (``min_cell``).
 
-Estimates (Kaplan–Meier curves, medians, rates with CIs from survival models, hazard ratios) stay: only counts
-below the minimum are withheld, as OHDSI CohortSurvival does (``minCellCount``: counts and the numbers at risk
-below it are obscured, the estimates are reported).
+Estimates (Kaplan–Meier curves, medians, survival rates with their CIs, hazard ratios) stay; counts below the
+minimum are withheld — the OHDSI convention (CohortSurvival's estimate functions take ``minCellCount = 5``;
+CohortGenerator: a count below it is not included in the results). A proportion's exact CI and an ORR bar would
+give its count back, so they go with it.
 """
 
 from __future__ import annotations
@@ -318,7 +319,7 @@ COUNT_KEYS = frozenset({
 COUNT_MAPS = frozenset({"counts", "reason_stopped"})  # {name: count}
 NOT_COUNTS = frozenset({"schema", "software", "settings", "design"})
 # a hidden count hides these numbers of the same object (they give it back)
-FOLLOWERS = {"x": ("estimate", "lower", "upper"), "events": ("maturity_percent",), "n": ("percent",)}
+FOLLOWERS = {"x": ("estimate", "lower", "upper", "percent"), "events": ("maturity_percent",), "n": ("percent",)}
 
 
 class _PublishedCounts:
@@ -373,6 +374,9 @@ class _PublishedCounts:
 def _walk(counts: _PublishedCounts, value, top: bool = True) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
+            if top and key == "design" and isinstance(item, dict):  # planned sizes; the observed ORR is a count
+                _walk(counts, item.get("observed_orr"), False)
+                continue
             if top and key in NOT_COUNTS:
                 continue
             if key in COUNT_KEYS:
@@ -413,6 +417,8 @@ def _lines(counts: _PublishedCounts, facts: dict) -> None:
     if response.get("orr"):
         orr = ref(response["orr"], "x")
         line([ref(response, "n_responders")], orr)
+        line([ref((facts.get("design") or {}).get("observed_orr"), "x")], orr)  # copies of the ORR's responders
+        line([ref(((facts.get("esmo_mcbs") or {}).get("inputs") or {}).get("orr"), "x")], orr)
         for group in response.get("subgroups") or []:
             line([ref(lv, "x") for lv in group["levels"]], orr)
     for endpoint in [*(facts.get("survival") or {}).values(), response.get("duration_of_response")]:
