@@ -591,7 +591,8 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
         for _, paths in drawn:
             written += paths
     progress("figures", f"{len(plans)} figures (PNG 300 dpi, SVG, PDF)")
-    paragraphs = results_paragraphs(published, citations=narrative_citations(numbering))
+    paragraphs = [(key, disclose_text(text, results.min_cell))  # a safety net: counts the narrative writes in words
+                  for key, text in results_paragraphs(published, citations=narrative_citations(numbering))]
     undefined = undefined_abbreviations([t for _, t in paragraphs], Vocabulary.from_labels(results.config.labels))
     if undefined:
         progress("narrative", f"abbreviations without a long form (add them to study.toml [labels]): "
@@ -605,7 +606,8 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
     document = {"title": results.title, "banner": SYNTHETIC_BANNER if results.synthetic else None,
                 "intro": f"Data cutoff {study['data_cutoff']}; {study['n_included']} patients analysed. Every "
                          "number below is in results.json with its method.",
-                "methods": _with_rule(methods_paragraph(published), results), "sections": sections, "tables": tables,
+                "methods": _with_rule(disclose_text(methods_paragraph(published), results.min_cell), results),
+                "sections": sections, "tables": tables,
                 "figure_captions": {plan.key: disclose_text(strip_label(caption), results.min_cell)
                                     for plan, (caption, _) in zip(plans, drawn)},
                 "folder": folder, "paper": options.paper, "data_notes": options.data_notes,

@@ -286,9 +286,13 @@ _COUNT_WORDS = re.compile(rf"\b(\d[\d,]*) {_NOUNS}\b(\s*\(\d+(?:[.,·]\d+)?\s?%\
 _RESPONDERS = re.compile(r"(\bORR |\()(\d+)/(\d+)( = \d+(?:[.,·]\d+)?\s?%|(?=, Clopper))")
 
 
+# "4 of 18 (22.2%)"
+_SHARE = re.compile(r"(?<![\w.,·])(\d+) of (\d+) \(\d+(?:[.,·]\d+)?\s?%\)")
+
+
 def disclose_text(text: str, min_cell: int) -> str:
     """A count of 1 to min − 1 written in words ("3 patients (9.4%)") as "fewer than 5 patients" (no percentage),
-    an ORR's responders ("ORR 3/32 = 9.4%") as "ORR <5/32"."""
+    "4 of 18 (22.2%)" as "fewer than 5 of 18", an ORR's responders ("ORR 3/32 = 9.4%") as "ORR <5/32"."""
     if not is_active(min_cell):
         return text
 
@@ -297,6 +301,12 @@ def disclose_text(text: str, min_cell: int) -> str:
             return match.group(0)
         return f"{match.group(1)}<{min_cell}/{match.group(3)}"
     text = _RESPONDERS.sub(responders, text)
+
+    def share(match):
+        if not 1 <= int(match.group(1)) < min_cell:
+            return match.group(0)
+        return f"fewer than {min_cell} of {match.group(2)}"
+    text = _SHARE.sub(share, text)
 
     def words(match):
         value = int(match.group(1).replace(",", ""))
@@ -457,6 +467,9 @@ def disclose_results(facts: dict, min_cell: int) -> dict:
     facts["disclosure"] = {"min_cell": min_cell, "footnote": suppression_footnote(min_cell),
                            "method": "small-cell suppression (engine/suppression.py): counts from 1 to min_cell − 1 "
                                      "and the counts that would give one back from a published total are not shown"}
+    study = facts.get("study") or {}
+    if isinstance(study.get("data_source"), str):  # the OMOP sentence may count patients in words
+        study["data_source"] = disclose_text(study["data_source"], min_cell)
     counts = _PublishedCounts(min_cell)
     _walk(counts, facts)
     _lines(counts, facts)

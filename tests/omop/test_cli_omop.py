@@ -20,8 +20,8 @@ def test_synth_then_report(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "person: 2,000 rows" in done.stdout
     out = tmp_path / "report"
-    done = _cli("omop", "report", "--cdm", str(cdm), "--cohort", str(EXAMPLE), "--out", str(out))
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = _cli("omop", "report", "--cdm", str(cdm), "--cohort", str(EXAMPLE), "--out", str(out), "--min-cell", "0")
+    assert done.returncode == 0, done.stdout + done.stderr  # every count shown: the attrition checked below
     for name in ("report.html", "report.docx", "results.json", "datasets/adsl.csv", "datasets/adtte.csv"):
         assert (out / name).exists(), name
     results = json.loads((out / "results.json").read_text())
@@ -35,6 +35,26 @@ def test_synth_then_report(tmp_path):
     assert "OMOP Common Data Model" in study["data_source"] and "DuckDB" in study["data_source"]
     assert "DuckDB through Ibis" in (out / "report.html").read_text()
     assert list(tmp_path.glob("report*")) == [out]  # no staging folder left
+    assert "All counts are shown (no small-cell suppression" in (out / "report.html").read_text()
+    _default_report_suppresses_small_counts(cdm, tmp_path / "suppressed", results)
+
+
+def _default_report_suppresses_small_counts(cdm, out, shown):
+    """``omop report`` hides counts 1–4 by default (--min-cell 5): the marks and footnote in the tables, results.json
+    entries instead of the numbers, the rule in the methods; the estimates stay."""
+    done = _cli("omop", "report", "--cdm", str(cdm), "--cohort", str(EXAMPLE), "--out", str(out), "--format", "html")
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads((out / "results.json").read_text())
+    assert results["disclosure"]["min_cell"] == 5
+    small = {s["step"] for s in shown["attrition"] if 1 <= s["n_excluded"] < 5}
+    hidden = {s["step"]: s["n_excluded"] for s in results["attrition"] if isinstance(s["n_excluded"], dict)}
+    assert small and all(hidden[step] == {"suppressed": "small", "minimum": 5} for step in small)
+    assert all(value["suppressed"] == "complementary" for step, value in hidden.items() if step not in small)
+    assert results["survival"]["OS"]["median"] == shown["survival"]["OS"]["median"]  # estimates are shown
+    text = (out / "report.html").read_text()
+    assert "&lt;5" in text and "minimum cell size 5" in text and "small-cell suppression" in text
+    marked = [p.name for p in (out / "tables").glob("*.csv") if "<5" in p.read_text()]
+    assert "table_01_baseline.csv" in marked
 
 
 def test_refusals(tmp_path):
