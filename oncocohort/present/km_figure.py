@@ -20,8 +20,8 @@ from matplotlib.lines import Line2D
 from matplotlib.path import Path
 from matplotlib.transforms import Bbox, blended_transform_factory, offset_copy
 
-from ..stats.kaplan_meier import KaplanMeier, survival_quantile
 from ..engine.suppression import SuppressedCount, is_suppressed, suppress_risk_table
+from ..stats.kaplan_meier import KaplanMeier, survival_quantile
 from ..stats.risk_table import risk_table as risk_table_counts
 from .figure_style import (
     ALL_PATIENTS,

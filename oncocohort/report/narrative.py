@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from statistics import NormalDist
 
-from ..present.formatting import general, interval, number, p_text, percent_sign, percent_text, plural
 from ..engine.suppression import is_suppressed
+from ..present.formatting import general, interval, number, p_text, percent_sign, percent_text, plural
 from ..present.journal_style import DEFAULT_STYLE, Style
 from ..present.vocabulary import Vocabulary, in_sentence
 from ..stats.proportions import CI_METHOD_NAMES
