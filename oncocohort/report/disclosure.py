@@ -47,9 +47,6 @@ from ..engine.suppression import (
 from ..present.formatting import HIDDEN_PERCENT, CountText, PercentText
 from ..present.table import Row, Table
 
-OFF = 0  # --min-cell 0: every count shown
-
-
 def is_active(min_cell: int) -> bool:
     """A minimum of 0 or 1 hides nothing."""
     return min_cell > 1
@@ -59,7 +56,7 @@ def methods_sentence(min_cell: int, default_off: bool = False) -> str:
     """The rule in the methods paragraph ("" for a study-folder report with the rule off)."""
     if is_active(min_cell):
         return (f"Counts from 1 to {min_cell - 1} are not shown (small-cell suppression, minimum cell size "
-                f"{min_cell}: written <{min_cell}, with their percentages), nor any count from which one could be "
+                f"{min_cell}: written <{min_cell}, their percentages not given), nor any count from which one could be "
                 f"recovered by subtraction from a published total ({COMPLEMENTARY_MARK}, complementary suppression); "
                 "Kaplan–Meier curves, medians, rates and hazard ratios are shown, the numbers at risk under the "
                 f"curves below {min_cell} are not.")
