@@ -173,8 +173,6 @@ def omop_datasets(cdm: Cdm, spec: CohortSpec, cohort: Cohort) -> tuple[AnalysisD
                           axis=1).min(axis=1)
         tte.append(_tte(dates, "PFS", progressed | died, first, fu_end, "progression or death",
                         "no progression recorded"))
-        notes.append(f"PFS is real-world progression-free survival: progression from {spec.progression.upper()} "
-                     "records of the concept set (not RECIST), or death")
     if spec.components:
         last = dates["last_dose_date"].clip(upper=fu_end)
         gap = pd.to_timedelta(spec.treatment_gap_days, unit="D")
@@ -199,8 +197,7 @@ def omop_datasets(cdm: Cdm, spec: CohortSpec, cohort: Cohort) -> tuple[AnalysisD
     if spec.adverse_events:
         terms = ", ".join(a.term for a in spec.adverse_events)
         notes.append(f"adverse events ({terms}) are condition records of their concept sets from the index date up "
-                     f"to {spec.adverse_event_days} days after the end of treatment; condition records carry no "
-                     "CTCAE grade, so they are counted without a grade")
+                     f"to {spec.adverse_event_days} days after the end of treatment")
     visits = pd.DataFrame({"patient_id": pd.Series([], dtype=object),
                            "assessment_date": pd.Series([], dtype="datetime64[ns]"),
                            "baseline_date": pd.Series([], dtype="datetime64[ns]"),

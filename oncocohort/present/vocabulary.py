@@ -30,7 +30,8 @@ FIELD_PREFIXES = {"starting_dose": "Starting dose of {}", "component_drug": "Dru
 ABBREVIATIONS = {
     "ORR": "objective response rate", "DCR": "disease control rate", "CBR": "clinical-benefit rate",
     "PFS": "progression-free survival", "OS": "overall survival", "DoR": "duration of response",
-    "TTR": "time to response", "CI": "confidence interval", "HR": "hazard ratio",
+    "TTR": "time to response", "TTD": "time to treatment discontinuation", "TTNT": "time to next treatment",
+    "CI": "confidence interval", "HR": "hazard ratio",
     "RMST": "restricted mean survival time", "ECOG": "Eastern Cooperative Oncology Group",
     "RECIST": "Response Evaluation Criteria in Solid Tumours",
     "CTCAE": "Common Terminology Criteria for Adverse Events",

@@ -230,7 +230,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
     unit, days = results.time_unit, DAYS_PER_UNIT[results.time_unit]
     plans = []
 
-    criteria = CRITERIA_NAMES[results.config.response.criteria]
+    criteria = CRITERIA_NAMES[results.config.response.criteria] if results.response_assessed else \
+        "no tumour response assessment in the data"
 
     def flow():
         from ..present.consort_figure import consort_figure

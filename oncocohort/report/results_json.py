@@ -218,7 +218,7 @@ def _ungraded(summary) -> dict | None:
     """Adverse events recorded without a grade: patients with each term (stats/adverse_event_summary.py)."""
     if summary is None:
         return None
-    return {"n": summary.n, "method": summary.method, "note": summary.note,
+    return {"n": summary.n, "method": summary.method, "source": summary.source, "note": summary.note,
             "rows": [{"term": r.term, "level": r.level, "patients": r.patients,
                       "percent": 100 * r.patients / summary.n if summary.n else None} for r in summary.rows]}
 

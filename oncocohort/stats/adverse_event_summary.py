@@ -89,11 +89,16 @@ class UngradedAdverseEventRow:
 class UngradedAdverseEventSummary:
     """Adverse events recorded without a grade (e.g. OMOP condition records): patients with each term, no grades.
 
-    ``note`` says where the records come from and that no grade exists (printed under the table and in the text)."""
+    ``source`` says where the records come from ("recorded as conditions in the database"); ``note`` adds that no
+    grade exists (printed under the table)."""
 
     n: int  # treated patients: the denominator of every percentage
     rows: tuple[UngradedAdverseEventRow, ...]  # the any-event row first, then terms by frequency (then name)
-    note: str
+    source: str
+
+    @property
+    def note(self) -> str:
+        return f"{self.source}; {NOT_GRADED}"
     method: str = "patients with at least one record of the term, counted once per term (no grade)"
 
 
@@ -108,10 +113,9 @@ def summarise_ungraded_adverse_events(adae: pd.DataFrame, n: int) -> UngradedAdv
     if ungraded.empty:
         return None
     sources = sorted(set(ungraded["ungraded_source"].dropna())) if "ungraded_source" in ungraded else []
-    note = f"{'; '.join(sources) or UNGRADED_SOURCE}; {NOT_GRADED}"
     rows = ungraded[ungraded["teae"].fillna(False).astype(bool)] if "teae" in ungraded else ungraded
     counts = rows.groupby("ctcae_term")["patient_id"].nunique()
     per_term = sorted((UngradedAdverseEventRow(str(t), "term", int(k)) for t, k in counts.items()),
                       key=lambda r: (-r.patients, r.term))
     anyone = UngradedAdverseEventRow(ANY_EVENT, "any", int(rows["patient_id"].nunique()))
-    return UngradedAdverseEventSummary(n, (anyone, *per_term), note)
+    return UngradedAdverseEventSummary(n, (anyone, *per_term), "; ".join(sources) or UNGRADED_SOURCE)

@@ -524,7 +524,8 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
         _patients(included, frames), spider.reset_index(drop=True), config,
         competing_pfs(datasets.adtte, unit_days, settings.landmarks),
         adjusted_analyses({name: frames[name] for name in SURVIVAL_ENDPOINTS}, included, config),
-        analyse_landmarks(datasets, config, unit_days), _next_trial(response, config),
+        analyse_landmarks(datasets, config, unit_days),
+        _next_trial(response, config) if _response_assessed(datasets) else None,
         ungraded_adverse_events=ungraded, endpoints=endpoints, response_assessed=_response_assessed(datasets))
 
 
