@@ -216,7 +216,7 @@ def endpoint_definitions(spec: CohortSpec) -> tuple[tuple[str, str, str], ...]:
     out = [("OS", "Overall survival", f"death from any cause, {follow_up}")]
     if spec.progression != "none":
         out.append(("PFS", "Real-world progression-free survival",
-                    f"the first progression recorded in {spec.progression.upper()} rows of its concept set (not "
+                    f"the first progression recorded in the {spec.progression} table (its concept set, not "
                     f"RECIST) or death, {follow_up}"))
     if spec.components:
         out.append(("TTD", "Time to treatment discontinuation",

@@ -38,10 +38,11 @@ ABBREVIATIONS = {
     "CR": "complete response", "PR": "partial response", "SD": "stable disease", "PD": "progressive disease",
     "NE": "not evaluable", "NR": "not reached", "SOC": "system organ class", "SE": "standard error",
     "iRECIST": "immune RECIST", "PD-1": "programmed cell death protein 1", "AE": "adverse event",
+    "OMOP": "Observational Medical Outcomes Partnership",
 }
 ABBREVIATION_PATTERN = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]*[A-Z][A-Z0-9-]*|i[A-Z]{2,}|PD-1|DoR)(?![\w-])")
 # names that are not abbreviations to spell out (software)
-NOT_ABBREVIATIONS = ("SPSS",)
+NOT_ABBREVIATIONS = ("SPSS", "DuckDB")
 
 
 def is_abbreviation(text: str) -> bool:
