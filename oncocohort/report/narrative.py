@@ -436,13 +436,13 @@ def _safety(w: _Writer) -> str:
     if ungraded:
         n = ungraded["n"]
         anyone, terms = ungraded["rows"][0], [row for row in ungraded["rows"][1:] if row["patients"]]
-        said = (f"Adverse events {ungraded['source']}, without a grade{w.ref('adverse_events_ungraded')}, occurred in "
+        said = (f"Adverse events {ungraded['source']}{w.ref('adverse_events_ungraded')} occurred in "
                 f"{_of(anyone['patients'], n)} ({w.pct_of(anyone['patients'], n)})"
                 if anyone["patients"] else f"No adverse event {ungraded['source']} occurred")
         if terms:
             said += ": " + _join([f"{row['term'].lower()} in {row['patients']} ({w.pct_of(row['patients'], n)})"
                                   for row in terms])
-        text = f"{text} {said}.".strip()
+        text = f"{text} {said}; their severity (CTCAE grade) is not available.".strip()
     return text
 
 
