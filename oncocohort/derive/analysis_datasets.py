@@ -51,6 +51,9 @@ class AnalysisDatasets:
     row_accounting: pd.DataFrame
     warnings: tuple[str, ...] = ()  # input the derivation did not use, in words (printed by derive and report)
     pfs_sensitivity: pd.DataFrame | None = None  # PFS under alternative censoring rules (censoring_sensitivity)
+    # (paramcd, label, definition in words) of the time-to-event endpoints to report, in order; () = PFS and OS as
+    # this pipeline derives them (the OMOP pipeline declares OS, real-world PFS, TTD, TTNT from cohort.toml)
+    endpoints: tuple[tuple[str, str, str], ...] = ()
 
 
 def _age_at_index(patients: pd.DataFrame, index: pd.Series) -> pd.Series:

@@ -47,6 +47,10 @@ DICTIONARY = {
     "teae_reason": ("Why (not) treatment-emergent", "the rule applied, in words"),
     "soc": ("CTCAE system organ class", "shipped CTCAE table"),
     "ctcae_term": ("CTCAE term", "the term as spelled in CTCAE"),
+    "grade": ("CTCAE grade", "adverse_events.grade; blank = recorded without a grade (counted in the report's "
+              "ungraded adverse-event table, never given one)"),
+    "ungraded_source": ("Where an event without a grade was recorded", "e.g. 'recorded as conditions in the "
+                        "database' (OMOP); blank when graded"),
 }
 
 

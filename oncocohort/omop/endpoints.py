@@ -18,9 +18,12 @@ End of follow-up = the earlier of the end of the observation period holding the 
 - Covariates: age at the index date (calendar years, as the cohort), sex (8507 male, 8532 female), each
   measurement's last value in the window up to the index date, each condition set as yes/no before the index.
 - Adverse events: the first record of each condition set from the index date to ``days_after_treatment`` after
-  the end of the treatment era (and the end of follow-up). Condition records carry no CTCAE grade: they are
-  **ungraded**, so they stay out of the report's graded tables (ADAE is empty) and are counted per term at any
-  grade in the methods' data-source paragraph (results.json ``study.data_source``).
+  the end of the treatment era (and the end of follow-up). Condition records carry no CTCAE grade: the ADAE rows
+  are **ungraded** (``grade`` missing, ``ungraded_source`` "recorded as conditions in the database"), so the report
+  counts them in its ungraded adverse-event table, never in the CTCAE-graded ones.
+
+The endpoints are declared in order with their definitions from cohort.toml (``AnalysisDatasets.endpoints``), so
+the report names each with its rule.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from .cohort import Cohort, concept_filter
 from .cohort_spec import CohortSpec
 
 SEX = {8507: "male", 8532: "female"}
+UNGRADED_SOURCE = "recorded as conditions in the database"  # ADAE ungraded_source of every OMOP adverse event
 
 
 def _first_after(cdm, base, table, concept_column, date_column, concepts, name, strict=True):
@@ -113,7 +117,8 @@ def _patient_dates(cdm: Cdm, spec: CohortSpec, cohort: Cohort):
 def _adverse_event_rows(cdm: Cdm, spec: CohortSpec, dates: pd.DataFrame) -> pd.DataFrame:
     """First onset per patient and AE concept set, from the index date to the window's end (engine query; the
     window's end is computed per patient from ``dates`` and sent back as a small table)."""
-    columns = ["patient_id", "term", "grade", "onset_date", "related", "serious", "teae", "ctcae_term", "soc"]
+    columns = ["patient_id", "term", "grade", "onset_date", "related", "serious", "teae", "ctcae_term", "soc",
+               "ungraded_source"]
     if not spec.adverse_events or dates.empty:
         return pd.DataFrame(columns=columns)
     frames = []
@@ -138,7 +143,7 @@ def _adverse_event_rows(cdm: Cdm, spec: CohortSpec, dates: pd.DataFrame) -> pd.D
         out.append(pd.DataFrame({"patient_id": onset["person_id"].astype(str), "term": term, "grade": np.nan,
                                  "onset_date": onset["condition_start_date"], "related": "unknown",
                                  "serious": None, "teae": True, "ctcae_term": term, "soc": "Not graded (OMOP "
-                                 "condition record)"}))
+                                 "condition record)", "ungraded_source": UNGRADED_SOURCE}))
     frame = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=columns)
     return frame.sort_values(["patient_id", "term"], kind="stable").reset_index(drop=True)[columns]
 
@@ -168,8 +173,6 @@ def omop_datasets(cdm: Cdm, spec: CohortSpec, cohort: Cohort) -> tuple[AnalysisD
                           axis=1).min(axis=1)
         tte.append(_tte(dates, "PFS", progressed | died, first, fu_end, "progression or death",
                         "no progression recorded"))
-        notes.append(f"PFS is real-world progression-free survival: progression from {spec.progression.upper()} "
-                     "records of the concept set (not RECIST), or death")
     if spec.components:
         last = dates["last_dose_date"].clip(upper=fu_end)
         gap = pd.to_timedelta(spec.treatment_gap_days, unit="D")
@@ -190,16 +193,11 @@ def omop_datasets(cdm: Cdm, spec: CohortSpec, cohort: Cohort) -> tuple[AnalysisD
     last = dates.get("last_dose_date", pd.Series(pd.NaT, index=dates.index)).fillna(index)
     dates["ae_window_end"] = pd.concat([last + pd.to_timedelta(spec.adverse_event_days, unit="D"), fu_end],
                                        axis=1).min(axis=1)
-    ungraded = _adverse_event_rows(cdm, spec, dates)
-    if spec.adverse_events:  # the report's AE tables are by CTCAE grade: ungraded events are counted here instead
-        n = len(dates)
-        counts = ungraded.groupby("term")["patient_id"].nunique().reindex([a.term for a in spec.adverse_events],
-                                                                          fill_value=0)
-        listed = "; ".join(f"{term} {k} of {n} ({100 * k / n:.1f}%)" for term, k in counts.items())
-        notes.append(f"adverse events from condition records after the index date (up to {spec.adverse_event_days} "
-                     f"days after the end of treatment) carry no CTCAE grade, so they are not in the graded "
-                     f"adverse-event tables; patients with each, any grade: {listed}")
-    adae = ungraded.iloc[:0]
+    adae = _adverse_event_rows(cdm, spec, dates)  # ungraded: counted without grades by the report
+    if spec.adverse_events:
+        terms = ", ".join(a.term for a in spec.adverse_events)
+        notes.append(f"adverse events ({terms}) are condition records of their concept sets from the index date up "
+                     f"to {spec.adverse_event_days} days after the end of treatment")
     visits = pd.DataFrame({"patient_id": pd.Series([], dtype=object),
                            "assessment_date": pd.Series([], dtype="datetime64[ns]"),
                            "baseline_date": pd.Series([], dtype="datetime64[ns]"),
@@ -208,8 +206,26 @@ def omop_datasets(cdm: Cdm, spec: CohortSpec, cohort: Cohort) -> tuple[AnalysisD
     empty = pd.DataFrame(columns=["table", "source_row", "patient_id", "status"])
     listing = pd.DataFrame(columns=["table", "source_row", "patient_id", "column", "date", "action"])
     datasets = AnalysisDatasets(adsl, adtte, adae, visits, cohort.eligibility.attrition_table(), cohort.eligibility,
-                                listing, empty)
+                                listing, empty, endpoints=endpoint_definitions(spec))
     return datasets, notes
+
+
+def endpoint_definitions(spec: CohortSpec) -> tuple[tuple[str, str, str], ...]:
+    """(paramcd, label, definition) of the endpoints :func:`omop_datasets` derives, in the report's order."""
+    follow_up = "censored at the end of the observation period or the data cutoff"
+    out = [("OS", "Overall survival", f"death from any cause, {follow_up}")]
+    if spec.progression != "none":
+        out.append(("PFS", "Real-world progression-free survival",
+                    f"the first progression recorded in the {spec.progression} table (its concept set, not "
+                    f"RECIST) or death, {follow_up}"))
+    if spec.components:
+        out.append(("TTD", "Time to treatment discontinuation",
+                    f"drug eras of the regimen with a {spec.treatment_gap_days}-day gap: the end of the first era, or "
+                    "death within it"))
+    if spec.later_therapy:
+        out.append(("TTNT", "Time to next treatment", f"the first later therapy of its concept set or death, "
+                    f"{follow_up}"))
+    return tuple(out)
 
 
 def _tte(dates, paramcd, event, event_date, censor_date, event_words, censor_words) -> pd.DataFrame:

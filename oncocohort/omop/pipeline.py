@@ -38,9 +38,7 @@ def omop_analysis_inputs(cdm: Cdm, spec: CohortSpec, cohort_table: str | None = 
     say("endpoints", f"{len(datasets.adtte)} time-to-event rows, {len(datasets.adae)} adverse-event rows")
     source = (f"Data came from an OMOP Common Data Model database ({cdm.source}), analysed with {cdm.engine} through "
               f"Ibis; the cohort was {cohort.description}, and only per-patient analysis rows left the database. "
-              + " ".join(note[0].upper() + note[1:] + "." for note in notes)
-              + " Tumour response is not recorded in the OMOP CDM: every patient is counted as not evaluable (NE), "
-              "so the response rates shown are not estimates of response.")
+              + " ".join(note[0].upper() + note[1:] + "." for note in notes))
     return datasets, notes, source
 
 

@@ -38,6 +38,7 @@ def survival_table(endpoints: tuple[EndpointSurvival, ...], time_unit: str = "mo
     ``follow_up`` is the study's one median follow-up (reverse Kaplan–Meier of OS), shown in the OS column."""
     rows = [Row(("Patients, n", *(count(e.n) for e in endpoints))),
             Row(("Events, n (% maturity)", *(count_percent(e.events, e.n, style) for e in endpoints))),
+            Row(("Censored, n", *(str(e.n - e.events) for e in endpoints))),
             Row((f"Median, {time_unit} (95% CI)",
                  *(estimate_ci(e.median.estimate, e.median.lower, e.median.upper, style=style) for e in endpoints)))]
     times = sorted({m.time for e in endpoints for m in e.landmarks})
@@ -76,4 +77,7 @@ def survival_table(endpoints: tuple[EndpointSurvival, ...], time_unit: str = "mo
         notes.append(spss_negative_note(style))
     return Table(title, (Column(""), *(Column(e.label, align="right") for e in endpoints)), tuple(rows), tuple(notes),
                  ("CI, confidence interval", "PFS, progression-free survival", "OS, overall survival")
+                 + tuple(f"{name}, {label}" for name, label in (("TTD", "time to treatment discontinuation"),
+                                                                ("TTNT", "time to next treatment"))
+                         if any(e.endpoint == name for e in endpoints))
                  + (("RMST, restricted mean survival time",) if horizons else ()))

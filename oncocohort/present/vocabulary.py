@@ -30,17 +30,19 @@ FIELD_PREFIXES = {"starting_dose": "Starting dose of {}", "component_drug": "Dru
 ABBREVIATIONS = {
     "ORR": "objective response rate", "DCR": "disease control rate", "CBR": "clinical-benefit rate",
     "PFS": "progression-free survival", "OS": "overall survival", "DoR": "duration of response",
-    "TTR": "time to response", "CI": "confidence interval", "HR": "hazard ratio",
+    "TTR": "time to response", "TTD": "time to treatment discontinuation", "TTNT": "time to next treatment",
+    "CI": "confidence interval", "HR": "hazard ratio",
     "RMST": "restricted mean survival time", "ECOG": "Eastern Cooperative Oncology Group",
     "RECIST": "Response Evaluation Criteria in Solid Tumours",
     "CTCAE": "Common Terminology Criteria for Adverse Events",
     "CR": "complete response", "PR": "partial response", "SD": "stable disease", "PD": "progressive disease",
     "NE": "not evaluable", "NR": "not reached", "SOC": "system organ class", "SE": "standard error",
     "iRECIST": "immune RECIST", "PD-1": "programmed cell death protein 1", "AE": "adverse event",
+    "OMOP": "Observational Medical Outcomes Partnership",
 }
 ABBREVIATION_PATTERN = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]*[A-Z][A-Z0-9-]*|i[A-Z]{2,}|PD-1|DoR)(?![\w-])")
 # names that are not abbreviations to spell out (software)
-NOT_ABBREVIATIONS = ("SPSS",)
+NOT_ABBREVIATIONS = ("SPSS", "DuckDB")
 
 
 def is_abbreviation(text: str) -> bool:

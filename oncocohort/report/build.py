@@ -55,6 +55,7 @@ from ..present.rmst_table import rmst_comparison_table
 from ..present.subgroup_table import subgroup_table
 from ..present.survival_table import survival_table
 from ..present.table import Table
+from ..present.ungraded_adverse_event_table import ungraded_adverse_event_table
 from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviations
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study, rmst_horizon
 from ..stats.study_competing import CAUSE_LABELS
@@ -114,6 +115,7 @@ TABLE_TOPICS = {"baseline": "the baseline characteristics", "efficacy": "the bes
                 "adverse_event_categories": "serious adverse events and adverse events leading to a change of "
                 "treatment",
                 "exposure": "treatment exposure and dose modifications",
+                "adverse_events_ungraded": "the patients with each adverse event recorded without a grade",
                 "competing_pfs": "progression and death without progression as competing risks",
                 "os_by_response": "overall survival by response at a landmark (free of immortal-time bias)",
                 "pfs_censoring": "progression-free survival under alternative censoring rules",
@@ -141,6 +143,9 @@ def landmark_tables(results: StudyResults) -> dict[str, Table]:
     """OS by response at the landmark and the PFS censoring-sensitivity table, where the study has them."""
     if results.landmarks is None:
         return {}
+    if not results.response_assessed:  # OS by response needs response assessments
+        return {key: t for key, t in {"pfs_censoring": censoring_sensitivity_table(results.landmarks.censoring)
+                                      }.items() if t is not None}
     tables = {"os_by_response": os_by_response_table(results.landmarks, results.time_unit),
               "pfs_censoring": censoring_sensitivity_table(results.landmarks.censoring)}
     return {key: table for key, table in tables.items() if table is not None}
@@ -169,6 +174,12 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
         "exposure": exposure_table(results.exposure, vocabulary=Vocabulary.from_labels(results.config.labels)),
         **adjusted_tables(results.adjusted, Vocabulary.from_labels(results.config.labels)),
     }
+    if not results.response_assessed:  # no tumour response assessments: no response table (said in the text)
+        del tables["efficacy"], tables["response_detail"]
+    if not results.has_graded_adverse_events:  # only events without a grade: no CTCAE-graded table
+        del tables["adverse_events"], tables["adverse_event_categories"], tables["adverse_events_related"]
+    if results.ungraded_adverse_events is not None:
+        tables["adverse_events_ungraded"] = ungraded_adverse_event_table(results.ungraded_adverse_events)
     if results.competing_pfs is not None:
         tables["competing_pfs"] = competing_risks_table(results.competing_pfs, unit)
     tables.update(landmark_tables(results))
@@ -240,7 +251,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
     unit, days = results.time_unit, DAYS_PER_UNIT[results.time_unit]
     plans = []
 
-    criteria = CRITERIA_NAMES[results.config.response.criteria]
+    criteria = CRITERIA_NAMES[results.config.response.criteria] if results.response_assessed else \
+        "no tumour response assessment in the data"
 
     def flow():
         from ..present.consort_figure import consort_figure
@@ -277,7 +289,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
         drawn = swimmer_figure(results.patients, days, unit)
         return ("Time on treatment per patient with first response, progression and death; arrows: on treatment "
                 f"at the data cutoff. {drawn.caption}", drawn.figure)
-    plans.append(FigurePlan("swimmer", "the time on treatment per patient", swimmer))
+    if results.response_assessed:  # its marks are responses and progressions
+        plans.append(FigurePlan("swimmer", "the time on treatment per patient", swimmer))
     for e in results.survival:
         def km(e=e):
             from ..present.figure_style import probability_axis_label, time_axis_label
@@ -313,7 +326,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
         plans.append(FigurePlan(f"km_pfs_by_{_slug(group.field)}",
                                 f"progression-free survival by {in_sentence(group.factor)}", km_by))
     # with small-cell suppression a bar would give a hidden count back: the figure is left out (the table marks it)
-    if results.response_subgroups and not response_levels_hidden(results.response_subgroups, results.min_cell):
+    if (results.response_subgroups and results.response_assessed
+            and not response_levels_hidden(results.response_subgroups, results.min_cell)):
         def orr_bars():
             from ..present.orr_bars_figure import orr_bars_figure
 
@@ -370,9 +384,12 @@ def _cif_pfs(result, unit: str, min_cell: int = 0) -> Figure:
 def narrative_citations(numbering) -> dict[str, str]:
     """The narrative's references ("flow", "km", …) as the report numbers them ("Figure 1", "Figures 5 and 6");
     "" for an item the report does not have (the narrative then leaves the reference out)."""
-    keys = {"flow": ("flow",), "baseline": ("baseline",), "waterfall": ("waterfall",), "km": ("km_pfs", "km_os"),
+    keys = {"flow": ("flow",), "baseline": ("baseline",), "waterfall": ("waterfall",),
+            "km": tuple(item.key for item in numbering if re.fullmatch(r"km_[a-z]+", item.key)),
             "subgroups_pfs": ("subgroups_pfs",), "subgroups_os": ("subgroups_os",),
-            "adverse_events": ("adverse_events",), "next_trial_design": ("next_trial_design",)}
+            "adverse_events": ("adverse_events",), "next_trial_design": ("next_trial_design",),
+            "adverse_events_ungraded": ("adverse_events_ungraded",)}
+    keys.update({key: (key,) for key in keys["km"]})  # each endpoint's figure, "km_ttd" …
     return {name: numbering.cite(*items) for name, items in keys.items()}
 
 
@@ -561,7 +578,7 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
     written = []
     facts = results_dict(results)
     tables = build_tables(results)
-    if (grade := esmo_mcbs_table(facts["esmo_mcbs"])) is not None:
+    if results.response_assessed and (grade := esmo_mcbs_table(facts["esmo_mcbs"])) is not None:
         tables["esmo_mcbs"] = _mark_synthetic(grade) if results.synthetic else grade
     # what is published: counts below --min-cell hidden in the tables, results.json and the text (disclosure.py)
     tables, published = disclose_tables(tables, results.min_cell), disclose_results(facts, results.min_cell)

@@ -13,17 +13,18 @@ from dataclasses import dataclass
 from .numbering import Item, Numbering, number_items
 
 # (heading, items): an item is (kind, key); a key ending in "*" takes every item whose key starts with the rest,
-# in key order
+# in key order; a key ending in "+" takes them in the order they were given (the study's endpoints), leaving those
+# a longer prefix elsewhere claims ("km_+" takes km_pfs, km_os, km_ttd …, not km_pfs_by_*)
 SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Patients", (("figure", "flow"), ("table", "baseline"))),
     ("Efficacy", (("table", "efficacy"), ("table", "response_detail"), ("figure", "waterfall"), ("figure", "spider"),
                   ("figure", "swimmer"))),
-    ("Survival", (("table", "survival"), ("figure", "km_pfs"), ("figure", "km_os"))),
+    ("Survival", (("table", "survival"), ("figure", "km_+"))),
     ("Subgroups", (("table", "subgroups_pfs"), ("table", "subgroups_os"), ("figure", "km_pfs_by_*"),
                    ("figure", "orr_by_subgroup"), ("figure", "forest_pfs"), ("figure", "forest_pfs_subgroups"))),
     ("Adjusted comparison", (("table", "adjusted_balance"), ("table", "adjusted_survival"))),
-    ("Safety", (("table", "adverse_events"), ("table", "adverse_event_categories"),
-                ("table", "adverse_events_related"), ("table", "exposure"))),
+    ("Safety", (("table", "adverse_events"), ("table", "adverse_events_ungraded"),
+                ("table", "adverse_event_categories"), ("table", "adverse_events_related"), ("table", "exposure"))),
     ("Competing risks", (("table", "competing_pfs"), ("figure", "cif_pfs"))),
     ("Landmark and sensitivity analyses", (("table", "os_by_response"), ("table", "pfs_censoring"))),
     ("Restricted mean survival time", (("table", "rmst_subgroups"),)),
@@ -47,13 +48,16 @@ def plan_items(tables: dict[str, str], figures: dict[str, str]) -> tuple[Numberi
 
     Returns the numbering and the keys placed in each section heading (``OTHER`` for unplaced ones)."""
     available = {"table": dict(tables), "figure": dict(figures)}
+    prefixes = [(kind, key[:-1]) for _, wanted in SECTIONS for kind, key in wanted if key[-1:] in "*+"]
     placed: dict[str, tuple[str, ...]] = {}
     entries = []
     for heading, wanted in SECTIONS:
         keys = []
         for kind, key in wanted:
             pool = available[kind]
-            matches = sorted(k for k in pool if k.startswith(key[:-1])) if key.endswith("*") else \
+            longer = [p for k, p in prefixes if k == kind and len(p) > len(key) - 1 and p.startswith(key[:-1])]
+            prefixed = [k for k in pool if k.startswith(key[:-1]) and not any(k.startswith(p) for p in longer)]
+            matches = sorted(prefixed) if key.endswith("*") else prefixed if key.endswith("+") else \
                 [key] if key in pool else []
             for match in matches:
                 entries.append((kind, match, pool.pop(match)))

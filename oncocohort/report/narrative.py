@@ -31,7 +31,7 @@ LABELS = ("RECIST 1.1", "iRECIST", "grade 1–2", "grade 3–4", "grade 5", "gra
 # where the text points the reader; the report's numbering (report/build.py) may pass its own
 # the items the text cites; the report passes their numbers ("Figure 1"); without them the references are left out
 CITATION_KEYS = ("flow", "baseline", "waterfall", "km", "subgroups_pfs", "subgroups_os", "adverse_events",
-                 "next_trial_design")
+                 "next_trial_design", "adverse_events_ungraded", "km_pfs", "km_os", "km_ttd", "km_ttnt")
 
 
 def _month_year(iso: str | None) -> str:
@@ -159,8 +159,10 @@ def _methods(w: _Writer) -> str:
     benefit = response.get("clinical_benefit")
     source = (f"Tumour response was taken from {criteria}" if s["response_criteria"] == "recorded" else
               f"Tumour response was derived from the lesion measurements by {criteria}")
-    text = (
-        (f"{r['study']['data_source']} " if r["study"].get("data_source") else "") +
+    text = (f"{r['study']['data_source']} " if r["study"].get("data_source") else "")
+    if not _response_assessed(r):  # nothing to say about response methods (the Efficacy section says why)
+        return text + _endpoint_methods(w)
+    text += (
         f"{source}, {'with' if response['confirmation'] else 'without'} confirmation of responses; the best overall "
         "response counted each patient once. The objective response rate (ORR) is the proportion of patients with a "
         "complete "
@@ -171,12 +173,28 @@ def _methods(w: _Writer) -> str:
         "(or the chi-square test when every expected count was at least 5).")
     if benefit is not None:
         text += f" The CBR counts CR or PR, or SD lasting at least {benefit['weeks']} weeks."
-    text += (" Progression-free survival (PFS; progression by imaging or death) and OS were measured from the first "
-             "dose and estimated by the "
-             "Kaplan–Meier method; patients without an event were censored at their last evaluable assessment (PFS) "
-             "or last known alive date (OS). DoR was measured among responders from the first CR or PR to "
-             "progression or death and estimated by the Kaplan–Meier method, and TTR from the first dose to the "
-             "first CR or PR.")
+    return text + _endpoint_methods(w)
+
+
+def _endpoint_methods(w: _Writer) -> str:
+    """The methods of the time-to-event endpoints (each named with its definition), the survival and Cox statistics
+    and the adverse events."""
+    r, s = w.r, w.r["settings"]
+    level = f"{general(100 * s['conf_level'], w.style)}%"
+    defined = [e for e in r.get("endpoints", []) if e["definition"]]
+    if defined:
+        text = (" The time-to-event endpoints were measured from the index date and estimated by the Kaplan–Meier "
+                "method: " + "; ".join(f"{in_sentence(e['label'])} ({e['endpoint']}), {e['definition']}"
+                                       for e in defined) + ".")
+    else:
+        text = (" Progression-free survival (PFS; progression by imaging or death) and OS were measured from the first "
+                "dose and estimated by the "
+                "Kaplan–Meier method; patients without an event were censored at their last evaluable assessment "
+                "(PFS) or last known alive date (OS).")
+    if _response_assessed(r):
+        text += (" DoR was measured among responders from the first CR or PR to "
+                 "progression or death and estimated by the Kaplan–Meier method, and TTR from the first dose to the "
+                 "first CR or PR.")
     if s["median_ci"] == "spss":
         z = NormalDist().inv_cdf(0.5 + s["conf_level"] / 2)
         text += (f" Medians are given with {level} CIs as SPSS computes them: the median ± "
@@ -205,11 +223,16 @@ def _methods(w: _Writer) -> str:
              "likelihood intervals was used instead." if s["firth"] == "auto" else
              "; all Cox models were Firth-penalised." if s["firth"] == "always" else ".")
     text += _competing_and_adjusted_methods(w)
-    text += (f" Adverse events were graded by CTCAE v{s['ctcae_version']} and counted once per patient and term at "
-             f"the maximum grade; events from the first dose to {s['treatment_emergent_days']} days after the last "
-             "dose were treatment-emergent; serious events and events leading to dose reduction, interruption or "
-             f"discontinuation are as recorded. Analyses used oncocohort {r['software']['version']}.")
-    return text
+    if _graded_adverse_events(r):
+        text += (f" Adverse events were graded by CTCAE v{s['ctcae_version']} and counted once per patient and term "
+                 f"at the maximum grade; events from the first dose to {s['treatment_emergent_days']} days after the "
+                 "last dose were treatment-emergent; serious events and events leading to dose reduction, "
+                 "interruption or discontinuation are as recorded.")
+    ungraded = r.get("ungraded_adverse_events")
+    if ungraded:
+        text += (f" Adverse events {ungraded['source']} carry no CTCAE grade (severity not available): they were "
+                 "counted as the patients with at least one record of each term, without grades.")
+    return text + f" Analyses used oncocohort {r['software']['version']}."
 
 
 def _competing_and_adjusted_methods(w: _Writer) -> str:
@@ -285,8 +308,23 @@ def _patients(w: _Writer) -> str:
     return text + (f" Baseline characteristics are shown in {w.cite['baseline']}." if w.cite["baseline"] else "")
 
 
+# what an event of each endpoint is, in the survival paragraph
+EVENT_WORDS = {"PFS": "PFS events (progression or death)", "OS": "deaths",
+               "TTD": "TTD events (treatment discontinued or death)", "TTNT": "TTNT events (next treatment or death)"}
+
 RESPONSE_WORDS = (("CR", "a complete response"), ("PR", "a partial response"), ("SD", "stable disease"),
                   ("NON-CR/NON-PD", "non-CR/non-PD"), ("PD", "progressive disease"), ("NE", "not evaluable"))
+
+
+def _response_assessed(r: dict) -> bool:
+    """Whether the data hold tumour response assessments (results.json ``response.assessed``; OMOP: no)."""
+    return r["response"].get("assessed", True)
+
+
+def _graded_adverse_events(r: dict) -> bool:
+    """Whether the report shows CTCAE-graded adverse events: some event has a grade, or none lacks one."""
+    rows = r["adverse_events"]["rows"]
+    return not r.get("ungraded_adverse_events") or bool(rows and rows[0]["any_grade"])
 
 
 def _response_recorded(r: dict) -> bool:
@@ -294,7 +332,13 @@ def _response_recorded(r: dict) -> bool:
     return r["settings"]["response_criteria"] == "recorded"
 
 
+NO_RESPONSE = ("The data hold no tumour response assessment, so no response rate, waterfall, spider or swimmer plot, "
+               "duration of or time to response, clinical-benefit grade or next-trial design is shown.")
+
+
 def _efficacy(w: _Writer) -> str:
+    if not _response_assessed(w.r):
+        return NO_RESPONSE
     response, n = w.r["response"], w.r["response"]["n"]
     counts = response["counts"]
     seen = [(c, words) for c, words in RESPONSE_WORDS if counts.get(c)]
@@ -362,7 +406,9 @@ def _survival(w: _Writer) -> str:
     else:
         text += (f" The median follow-up, by the reverse Kaplan–Meier method for OS, was "
                  f"{w.median(follow_up)}.")
-    for key, name, event_words in (("PFS", "PFS", "PFS events (progression or death)"), ("OS", "OS", "deaths")):
+    order = [e["endpoint"] for e in r.get("endpoints", [])] or ["PFS", "OS"]
+    for key in order:
+        name, event_words = key, EVENT_WORDS.get(key, f"{key} events")
         e = r["survival"][key]
         if e["events"] and _hidden(e["events"]):
             text += (f" {event_words[:1].upper() + event_words[1:]} occurred in {_of(e['events'], e['n'])}; the "
@@ -376,7 +422,7 @@ def _survival(w: _Writer) -> str:
                     f"was not reached"
         marks = [f"{w.pct(m['surv'])} ({w.ci(m)}) at {general(m['time'], w.style)} {w.unit}"
                  for m in e["landmarks"]]
-        text += (f". {name} rates were " + _join(marks) if marks else "") + "."
+        text += (f". {name} rates were " + _join(marks) if marks else "") + w.ref(f"km_{key.lower()}") + "."
     rmst = [(name, r["survival"][name]["rmst"]) for name in ("PFS", "OS") if r["survival"][name].get("rmst")]
     if rmst:
         horizon = general(rmst[0][1]["horizon"], w.style)
@@ -407,7 +453,7 @@ def _subgroups(w: _Writer) -> str:
             by = "" if _factor_words(group["factor"]) in " ".join(parts) else f" by {_factor_words(group['factor'])}"
             sentences.append(f"Median {endpoint}{by} was {_join(parts)}"
                              + (f"; log-rank {p_text(test['p'], w.style)}" if test else "") + ".")
-    for group in r["response"]["subgroups"]:
+    for group in r["response"]["subgroups"] if _response_assessed(r) else ():
         if len(group["levels"]) < 2:
             continue
         parts = [f"{_level_rate(w, lv)} for {w.level(group['factor'], lv['level'])}" for lv in group["levels"]]
@@ -427,6 +473,22 @@ def _subgroups(w: _Writer) -> str:
 
 
 def _safety(w: _Writer) -> str:
+    text = _graded_safety(w) if _graded_adverse_events(w.r) else ""
+    ungraded = w.r.get("ungraded_adverse_events")
+    if ungraded:
+        n = ungraded["n"]
+        anyone, terms = ungraded["rows"][0], [row for row in ungraded["rows"][1:] if row["patients"]]
+        said = (f"Adverse events {ungraded['source']}{w.ref('adverse_events_ungraded')} occurred in "
+                f"{_of(anyone['patients'], n)} ({w.pct_of(anyone['patients'], n)})"
+                if anyone["patients"] else f"No adverse event {ungraded['source']} occurred")
+        if terms:
+            said += ": " + _join([f"{row['term'].lower()} in {row['patients']} ({w.pct_of(row['patients'], n)})"
+                                  for row in terms])
+        text = f"{text} {said}; their severity (CTCAE grade) is not available.".strip()
+    return text
+
+
+def _graded_safety(w: _Writer) -> str:
     ae = w.r["adverse_events"]
     n = ae["n"]
     any_row = ae["rows"][0] if ae["rows"] else None

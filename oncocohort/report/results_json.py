@@ -150,6 +150,7 @@ def _results(results: StudyResults) -> dict:
                        "n_remaining": int(r["n_remaining"])} for _, r in results.attrition.iterrows()],
         "baseline": baseline,
         "response": {
+            "assessed": results.response_assessed,  # False: no tumour response assessment in the data
             "n": response.n, "criteria": config.response.criteria, "confirmation": config.response.confirmation,
             "counts": dict(response.counts),
             "percents": {c: (100 * k / response.n) if response.n else None for c, k in response.counts},
@@ -176,6 +177,8 @@ def _results(results: StudyResults) -> dict:
                           for g in results.response_subgroups],
         },
         "survival": survival,
+        "endpoints": [{"endpoint": e.paramcd, "label": e.label, "definition": e.definition or None}
+                      for e in results.endpoints],
         "follow_up": {**_quantile(results.follow_up), "endpoint": "OS",
                       "definition": "median follow-up by the reverse Kaplan–Meier method for overall survival "
                                     "(censoring as the event)"},
@@ -186,6 +189,7 @@ def _results(results: StudyResults) -> dict:
                                   "not_possible": a.not_possible, **(a.result or {})} for a in results.adjusted},
         "adverse_events": adverse(results.adverse_events),
         "related_adverse_events": adverse(results.related_adverse_events),
+        "ungraded_adverse_events": _ungraded(results.ungraded_adverse_events),
         "adverse_event_categories": [{"label": c.label, "any_grade": c.any_grade, "grade_3_plus": c.grade_3_plus,
                                       "n": results.n_included} for c in results.adverse_event_categories],
         "exposure": {"n": exposure.n, "time_unit": exposure.time_unit,
@@ -206,8 +210,18 @@ def _results(results: StudyResults) -> dict:
                      "rmst_horizon": rmst_horizon(config.analysis),
                      "labels": dict(config.labels)},
     }
-    facts["esmo_mcbs"] = esmo_mcbs(facts, config.esmo_mcbs.setting)  # read from the values above
+    # read from the values above; none without response assessments (its criteria are the ORR and DoR)
+    facts["esmo_mcbs"] = esmo_mcbs(facts, config.esmo_mcbs.setting) if results.response_assessed else None
     return facts
+
+
+def _ungraded(summary) -> dict | None:
+    """Adverse events recorded without a grade: patients with each term (stats/adverse_event_summary.py)."""
+    if summary is None:
+        return None
+    return {"n": summary.n, "method": summary.method, "source": summary.source, "note": summary.note,
+            "rows": [{"term": r.term, "level": r.level, "patients": r.patients,
+                      "percent": 100 * r.patients / summary.n if summary.n else None} for r in summary.rows]}
 
 
 def _competing_pfs(result) -> dict | None:

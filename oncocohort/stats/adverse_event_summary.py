@@ -1,10 +1,14 @@
-"""Adverse-event summary (analysis-results data behind Table 3): patients with each CTCAE term by their maximum
+"""Adverse-event summaries (analysis-results data behind Table 3): patients with each CTCAE term by their maximum
 grade, in the columns journals use — any grade, grade 1–2, grade 3–4, grade 5 — with an "any adverse event" row
 first and terms sorted by frequency (then name).
 
 Counting rule: each patient is counted once per term, at the worst grade they had of it (and once in the "any
 adverse event" row, at their worst grade over all terms); percentages use the number of treated patients ``n``.
 So for every row: grade 1–2 + grade 3–4 + grade 5 = any grade.
+
+Events recorded without a grade (ADAE ``grade`` missing — OMOP condition records, or a study's blank grade) are
+never given one: :func:`summarise_ungraded_adverse_events` counts the patients with at least one record of each term,
+n only, with a note saying where they were recorded and that their severity is not available.
 """
 
 from __future__ import annotations
@@ -66,3 +70,52 @@ def summarise_adverse_events(worst: pd.DataFrame, n: int, related_only: bool = F
         rows.append(soc_row)
         rows += sorted((r for r in terms if r.soc == soc_row.soc), key=_frequency_order)
     return AdverseEventSummary(n, tuple(rows), related_only, ctcae_version)
+
+
+UNGRADED_SOURCE = "recorded without a grade in the study data"  # ADAE ``ungraded_source`` when it is not given
+NOT_GRADED = "severity (CTCAE grade) not available"
+
+
+@dataclass(frozen=True)
+class UngradedAdverseEventRow:
+    """Patients (not records) with at least one record of a term; ``level`` "any" (every term) or "term"."""
+
+    term: str
+    level: str
+    patients: int
+
+
+@dataclass(frozen=True)
+class UngradedAdverseEventSummary:
+    """Adverse events recorded without a grade (e.g. OMOP condition records): patients with each term, no grades.
+
+    ``source`` says where the records come from ("recorded as conditions in the database"); ``note`` adds that no
+    grade exists (printed under the table)."""
+
+    n: int  # treated patients: the denominator of every percentage
+    rows: tuple[UngradedAdverseEventRow, ...]  # the any-event row first, then terms by frequency (then name)
+    source: str
+
+    @property
+    def note(self) -> str:
+        return f"{self.source}; {NOT_GRADED}"
+    method: str = "patients with at least one record of the term, counted once per term (no grade)"
+
+
+def summarise_ungraded_adverse_events(adae: pd.DataFrame, n: int) -> UngradedAdverseEventSummary | None:
+    """Patients with at least one treatment-emergent record of each term among the ADAE rows without a grade
+    (``patient_id``, ``ctcae_term``, ``grade`` missing, ``teae``, optional ``ungraded_source``); None when every
+    row has a grade (or there are no rows).
+
+    The note is "<ungraded_source>; severity (CTCAE grade) not available" (:data:`UNGRADED_SOURCE` when the column
+    is absent). Order: the any-event row, then terms by patients (descending), then name."""
+    ungraded = adae[adae["grade"].isna()] if "grade" in adae else adae.iloc[0:0]
+    if ungraded.empty:
+        return None
+    sources = sorted(set(ungraded["ungraded_source"].dropna())) if "ungraded_source" in ungraded else []
+    rows = ungraded[ungraded["teae"].fillna(False).astype(bool)] if "teae" in ungraded else ungraded
+    counts = rows.groupby("ctcae_term")["patient_id"].nunique()
+    per_term = sorted((UngradedAdverseEventRow(str(t), "term", int(k)) for t, k in counts.items()),
+                      key=lambda r: (-r.patients, r.term))
+    anyone = UngradedAdverseEventRow(ANY_EVENT, "any", int(rows["patient_id"].nunique()))
+    return UngradedAdverseEventSummary(n, (anyone, *per_term), "; ".join(sources) or UNGRADED_SOURCE)

@@ -27,7 +27,12 @@ from ..derive.adverse_events import worst_grade
 from ..derive.analysis_datasets import AnalysisDatasets
 from ..derive.time_to_event import DAYS_PER_MONTH
 from ..io.config import StudyConfig, Subgroup
-from .adverse_event_summary import AdverseEventSummary, summarise_adverse_events
+from .adverse_event_summary import (
+    AdverseEventSummary,
+    UngradedAdverseEventSummary,
+    summarise_adverse_events,
+    summarise_ungraded_adverse_events,
+)
 from .cox import CoxModel, cox_model
 from .descriptive import (
     DEFAULT_BASELINE,
@@ -65,8 +70,31 @@ if TYPE_CHECKING:  # design builds on stats (proportions): imported where used, 
     from ..design.next_trial import NextTrialProposal
 
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": DAYS_PER_MONTH, "years": 365.25}
-ENDPOINT_LABELS = {"PFS": "Progression-free survival", "OS": "Overall survival"}
-SURVIVAL_ENDPOINTS = ("PFS", "OS")
+ENDPOINT_LABELS = {"PFS": "Progression-free survival", "OS": "Overall survival",
+                   "TTD": "Time to treatment discontinuation", "TTNT": "Time to next treatment"}
+SURVIVAL_ENDPOINTS = ("PFS", "OS")  # always estimated; the subgroup, Cox and adjusted analyses are of these
+REPORTED_ENDPOINTS = ("PFS", "OS", "TTD", "TTNT")  # each reported when its rows are in ADTTE
+
+
+@dataclass(frozen=True)
+class EndpointDefinition:
+    """A time-to-event endpoint the report shows: ADTTE ``paramcd``, its name in words and its definition ("" for
+    the study pipeline's PFS and OS, defined in the methods paragraph)."""
+
+    paramcd: str
+    label: str
+    definition: str = ""
+
+
+def reported_endpoints(datasets: AnalysisDatasets) -> tuple[EndpointDefinition, ...]:
+    """The endpoints in the order the data source declares them (``datasets.endpoints``; by default PFS, OS), then
+    PFS and OS if not declared (always estimated), then any other of :data:`REPORTED_ENDPOINTS` found in ADTTE."""
+    declared = [EndpointDefinition(*d) for d in datasets.endpoints]
+    names = {d.paramcd for d in declared}
+    present = set(datasets.adtte["paramcd"]) if "paramcd" in datasets.adtte else set()
+    extra = [EndpointDefinition(p, ENDPOINT_LABELS[p]) for p in REPORTED_ENDPOINTS if p not in names and (
+        p in SURVIVAL_ENDPOINTS or p in present)]
+    return tuple(declared + extra)
 
 
 @dataclass(frozen=True)
@@ -209,7 +237,7 @@ class StudyResults:
     follow_up: Quantile  # THE median follow-up: reverse Kaplan–Meier of overall survival
     subgroup_survival: tuple[SubgroupSurvival, ...]
     cox: tuple[CoxAnalysis, ...]
-    adverse_events: AdverseEventSummary
+    adverse_events: AdverseEventSummary  # events with a CTCAE grade
     related_adverse_events: AdverseEventSummary
     adverse_event_categories: tuple[AdverseEventCategory, ...]
     exposure: ExposureSummary
@@ -222,12 +250,21 @@ class StudyResults:
     next_trial: NextTrialProposal | None = None  # Simon design proposed from the ORR (historical orr set)
     data_source: str | None = None  # where the datasets came from, in words (the OMOP CDM and engine; methods)
     min_cell: int = 0  # small-cell suppression of what the report publishes (report/disclosure.py); 0: off
+    ungraded_adverse_events: UngradedAdverseEventSummary | None = None  # events recorded without a grade
+    endpoints: tuple[EndpointDefinition, ...] = ()  # the time-to-event endpoints of ``survival``, same order
+    response_assessed: bool = True  # False: the data hold no tumour response assessment (e.g. an OMOP CDM)
 
     @property
     def has_lesion_measurements(self) -> bool:
         """Whether response was derived from lesion measurements (not ``criteria = "recorded"``), so that the
         figures of target-lesion change (waterfall, spider) can be drawn."""
-        return self.config.response.criteria != "recorded"
+        return self.config.response.criteria != "recorded" and self.response_assessed
+
+    @property
+    def has_graded_adverse_events(self) -> bool:
+        """Whether the CTCAE-graded tables are shown: some event has a grade, or no event lacks one (a study
+        without adverse events still shows its empty Table 3)."""
+        return self.ungraded_adverse_events is None or bool(self.adverse_events.rows[0].any_grade)
 
     def endpoint(self, name: str) -> EndpointSurvival:
         return next(s for s in self.survival if s.endpoint == name)
@@ -300,10 +337,10 @@ def _restricted_mean(fit: KaplanMeier, horizon: float | None, conf_level: float)
     return RestrictedMean(horizon, estimate, se, estimate - z * se, estimate + z * se)
 
 
-def _survival(frame, name, settings) -> EndpointSurvival:
+def _survival(frame, name, settings, label: str | None = None) -> EndpointSurvival:
     fit = kaplan_meier(frame["time"], frame["event"], conf_type=settings.km_conf_type,
                        conf_level=settings.conf_level)
-    return EndpointSurvival(name, ENDPOINT_LABELS.get(name, name), fit, _median(fit, settings.median_ci),
+    return EndpointSurvival(name, label or ENDPOINT_LABELS.get(name, name), fit, _median(fit, settings.median_ci),
                             tuple(landmarks(fit, settings.landmarks)),
                             summarise_continuous(frame["time"], f"{name} observed time"),
                             _restricted_mean(fit, rmst_horizon(settings), settings.conf_level))
@@ -463,14 +500,16 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
     response_subgroups = tuple(
         response_by_subgroup(best, subgroup_values(included[s.field], s), s.label, settings.ci_method,
                              settings.conf_level) for s in settings.subgroups if s.field in included)
-    frames = {name: _endpoint_frame(datasets.adtte, name, unit_days) for name in SURVIVAL_ENDPOINTS}
-    survival = tuple(_survival(frames[name], name, settings) for name in SURVIVAL_ENDPOINTS)
+    endpoints = reported_endpoints(datasets)
+    frames = {e.paramcd: _endpoint_frame(datasets.adtte, e.paramcd, unit_days) for e in endpoints}
+    survival = tuple(_survival(frames[e.paramcd], e.paramcd, settings, e.label) for e in endpoints)
     follow_up = reverse_km_followup(frames["OS"]["time"].to_numpy(), frames["OS"]["event"],
                                     conf_type=settings.km_conf_type)
     subgroup_survival = tuple(_subgroup_survival(frames[name], included, s, name, settings)
                               for name in SURVIVAL_ENDPOINTS for s in settings.subgroups if s.field in included)
     cox = tuple(c for c in (_cox(frames[name], included, config, name) for name in SURVIVAL_ENDPOINTS) if c)
-    adae = datasets.adae
+    ungraded = summarise_ungraded_adverse_events(datasets.adae, len(included))
+    adae = datasets.adae[datasets.adae["grade"].notna()] if len(datasets.adae) else datasets.adae  # graded only
     ctcae = config.adverse_events.ctcae_version
     adverse = summarise_adverse_events(worst_grade(adae), len(included), False, ctcae, by_soc=True)
     related = summarise_adverse_events(worst_grade(adae, related_only=True), len(included), True, ctcae)
@@ -485,8 +524,20 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
         adverse, related, _adverse_event_categories(adae), _exposure(included, unit_days, unit),
         _patients(included, frames), spider.reset_index(drop=True), config,
         competing_pfs(datasets.adtte, unit_days, settings.landmarks),
-        adjusted_analyses(frames, included, config),
-        analyse_landmarks(datasets, config, unit_days), _next_trial(response, config))
+        adjusted_analyses({name: frames[name] for name in SURVIVAL_ENDPOINTS}, included, config),
+        analyse_landmarks(datasets, config, unit_days),
+        _next_trial(response, config) if _response_assessed(datasets) else None,
+        ungraded_adverse_events=ungraded, endpoints=endpoints, response_assessed=_response_assessed(datasets))
+
+
+def _response_assessed(datasets: AnalysisDatasets) -> bool:
+    """Whether the data hold any tumour response assessment (a visit with an overall response): without one
+    (an OMOP CDM; a study without response records) every patient is "not evaluable" and no response statistic
+    means anything, so the report leaves the response sections out."""
+    visits = datasets.visits
+    if "overall_response" not in visits:
+        return len(visits) > 0
+    return bool(visits["overall_response"].notna().any())
 
 
 def _next_trial(response, config: StudyConfig) -> NextTrialProposal | None:

@@ -84,8 +84,10 @@ def test_covariates_and_ungraded_adverse_events(result):
     assert adsl.loc["2", "ecog"] == 0 and pd.isna(adsl.loc["12", "ecog"])
     assert (adsl.loc["1", "age"], adsl.loc["1", "sex"], adsl.loc["12", "sex"]) == (60, "male", "female")
     assert adsl.loc["5", "exclusion_reason"].startswith("Diagnosis of soft-tissue sarcoma")
-    assert datasets.adae.empty  # ungraded: not in the graded tables ...
-    assert any("Hypertension 1 of 3 (33.3%)" in note for note in notes)  # ... counted in words (patient 2's is before)
+    adae = datasets.adae  # ungraded: the term with a missing grade, counted in the report's ungraded table
+    assert list(zip(adae["patient_id"], adae["ctcae_term"])) == [("1", "Hypertension")]  # patient 2's is before
+    assert adae["grade"].isna().all() and set(adae["ungraded_source"]) == {"recorded as conditions in the database"}
+    assert any("adverse events (Hypertension" in note for note in notes)
 
 
 def test_missing_table_and_column_are_named(tmp_path):

@@ -70,3 +70,13 @@ def test_demo_narrative_cites_by_the_numbering(demo_results):
     assert "Figures 3 and 4" in text and "Table 3" in text
     plain = " ".join(t for _, t in results_paragraphs(facts))  # without a numbering: no invented numbers
     assert cited_numbers(plain) == set()
+
+
+def test_survival_section_takes_each_endpoint_figure_in_the_declared_order():
+    """"km_+": the endpoints' figures in the order given (OMOP: OS first), never the subgroup figures km_pfs_by_*."""
+    numbering, placed = plan_items({"survival": ""}, {"km_os": "", "km_pfs": "", "km_ttd": "", "km_ttnt": "",
+                                                      "km_pfs_by_sex": "", "flow": ""})
+    assert placed["Survival"] == ("survival", "km_os", "km_pfs", "km_ttd", "km_ttnt")
+    assert placed["Subgroups"] == ("km_pfs_by_sex",)
+    assert [numbering[k].label for k in ("flow", "km_os", "km_ttnt", "km_pfs_by_sex")] == [
+        "Figure 1", "Figure 2", "Figure 5", "Figure 6"]

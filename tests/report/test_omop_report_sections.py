@@ -1,0 +1,115 @@
+"""The report of an OMOP cohort (synthetic CDM, 2,000 persons): adverse events without a grade in their own table
+(no CTCAE-graded tables), a section for every time-to-event endpoint (OS, real-world PFS, TTD, TTNT) named with its
+cohort.toml definition, no response tables or figures (one sentence says why), numbering 1..N and the narrative's
+style rules."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from oncocohort.omop.synth import synthesize
+from oncocohort.report.build import build_report
+
+from .test_narrative_style import check_captions_and_notes, check_style, report_paragraphs
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "omop-cohort.toml"
+RESPONSE_ITEMS = ("efficacy", "response_detail", "os_by_response", "esmo_mcbs", "next_trial_design", "waterfall",
+                  "spider", "swimmer", "orr_by_subgroup")
+
+
+@pytest.fixture(scope="module")
+def omop_report(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("omopreport")
+    cdm = folder / "cdm.duckdb"
+    synthesize(2000, cdm, seed=1)
+    out = folder / "report"
+    build_report(cdm, out, ("html", "docx"), omop={"cdm_path": cdm, "cohort_file": EXAMPLE})
+    facts = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    return out, facts
+
+
+def _keys(out: Path, kind: str) -> list[tuple[int, str]]:
+    """(number, key) of the written tables or figures, from the file names table_NN_<key>.csv / figure_NN_<key>.png."""
+    folder, suffix = ("tables", ".csv") if kind == "table" else ("figures", ".png")
+    found = [re.fullmatch(rf"{kind}_(\d+)_(.+)", p.stem) for p in (out / folder).glob(f"*{suffix}")]
+    return sorted((int(m.group(1)), m.group(2)) for m in found)
+
+
+def test_ungraded_adverse_events_have_their_table_and_no_graded_one(omop_report):
+    out, facts = omop_report
+    keys = [key for _, key in _keys(out, "table")]
+    assert "adverse_events_ungraded" in keys
+    assert not {"adverse_events", "adverse_event_categories", "adverse_events_related"} & set(keys)
+    ungraded = facts["ungraded_adverse_events"]
+    assert ungraded["source"] == "recorded as conditions in the database"
+    assert ungraded["rows"][0]["term"] == "Any adverse event" and ungraded["rows"][0]["patients"] > 0
+    adae = (out / "datasets" / "adae.csv").read_text(encoding="utf-8").splitlines()
+    header = adae[0].split(",")
+    assert len(adae) > 1 and "ungraded_source" in header
+    grades = {line.split(",")[header.index("grade")] for line in adae[1:]}
+    assert grades == {""}  # the grade is missing, never invented
+    csv = next((out / "tables").glob("table_*_adverse_events_ungraded.csv")).read_text(encoding="utf-8")
+    assert "Grade" not in csv.splitlines()[0] and "Patients with at least one record, n (%)" in csv
+    terms = {row["term"]: row["patients"] for row in ungraded["rows"]}
+    for line in csv.splitlines()[1:]:
+        if line and line.split(",")[0] in terms:
+            assert line.split(",")[1].startswith(f"{terms[line.split(',')[0]]} (")
+    note = "recorded as conditions in the database; severity (CTCAE grade) not available"
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert note in page
+    from docx import Document
+
+    document = Document(out / "report.docx")
+    texts = [p.text for p in document.paragraphs] + [c.text for t in document.tables for row in t.rows
+                                                     for c in row.cells]
+    assert any(note in t for t in texts)
+
+
+def test_every_endpoint_has_its_section_in_the_declared_order(omop_report):
+    out, facts = omop_report
+    assert [e["endpoint"] for e in facts["endpoints"]] == ["OS", "PFS", "TTD", "TTNT"]
+    assert list(facts["survival"]) == ["OS", "PFS", "TTD", "TTNT"] or sorted(facts["survival"]) == [
+        "OS", "PFS", "TTD", "TTNT"]
+    figures = [key for _, key in _keys(out, "figure")]
+    km = [key for key in figures if re.fullmatch(r"km_[a-z]+", key)]
+    assert km == ["km_os", "km_pfs", "km_ttd", "km_ttnt"]
+    for name in ("TTD", "TTNT"):
+        e = facts["survival"][name]
+        assert e["n"] == facts["study"]["n_included"] and e["events"] + e["censored"] == e["n"]
+        assert e["median"]["method"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    text = " ".join(report_paragraphs(page))
+    assert "time to treatment discontinuation (TTD), drug eras of the regimen with a 60-day gap" in text
+    assert "time to next treatment (TTNT), the first later therapy" in text
+    assert "real-world progression-free survival (PFS)" in text
+    survival_csv = next((out / "tables").glob("table_*_survival.csv")).read_text(encoding="utf-8")
+    assert "Time to treatment discontinuation" in survival_csv and "Censored, n" in survival_csv
+
+
+def test_no_response_sections_without_response_assessments(omop_report):
+    out, facts = omop_report
+    assert facts["response"]["assessed"] is False and facts["esmo_mcbs"] is None and facts["design"] is None
+    keys = {key for kind in ("table", "figure") for _, key in _keys(out, kind)}
+    assert not keys & set(RESPONSE_ITEMS)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count("The data hold no tumour response assessment") == 1
+    assert "response rates shown are not estimates" not in page
+    for kind in ("table", "figure"):
+        numbers = [n for n, _ in _keys(out, kind)]
+        assert numbers == list(range(1, len(numbers) + 1)), kind
+    cited = {int(n) for n in re.findall(r"Table (\d+)", page)}
+    assert cited == set(range(1, len(_keys(out, "table")) + 1))
+
+
+def test_omop_report_text_reads_like_a_manuscript(omop_report):
+    out, facts = omop_report
+    page = (out / "report.html").read_text(encoding="utf-8")
+    paragraphs = report_paragraphs(page)
+    assert paragraphs[0].startswith("Data came from an Observational Medical Outcomes Partnership (OMOP) Common "
+                                    "Data Model database")
+    assert check_style(facts, paragraphs) == {}
+    assert check_captions_and_notes(facts, page) == {}
