@@ -38,7 +38,7 @@ def survival_table(endpoints: tuple[EndpointSurvival, ...], time_unit: str = "mo
     ``follow_up`` is the study's one median follow-up (reverse Kaplan–Meier of OS), shown in the OS column."""
     rows = [Row(("Patients, n", *(count(e.n) for e in endpoints))),
             Row(("Events, n (% maturity)", *(count_percent(e.events, e.n, style) for e in endpoints))),
-            Row(("Censored, n", *(str(e.n - e.events) for e in endpoints))),
+            Row(("Censored, n (%)", *(count_percent(e.n - e.events, e.n, style) for e in endpoints))),
             Row((f"Median, {time_unit} (95% CI)",
                  *(estimate_ci(e.median.estimate, e.median.lower, e.median.upper, style=style) for e in endpoints)))]
     times = sorted({m.time for e in endpoints for m in e.landmarks})

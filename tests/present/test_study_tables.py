@@ -21,7 +21,7 @@ def test_survival_table(demo_results):
     cells = _cells(table)
     assert cells[0] == ("Patients, n", "32", "32")
     assert cells[1] == ("Events, n (% maturity)", "24 (75.0)", "21 (65.6)")
-    assert cells[2] == ("Censored, n", "8", "11")
+    assert cells[2] == ("Censored, n (%)", "8 (25.0)", "11 (34.4)")
     assert cells[3][0] == "Median, months (95% CI)" and cells[3][1].startswith("7.6 (") and cells[3][2].startswith(
         "14.9 (")
     assert cells[-1][2] == "12.7 (0.7–34.8)"

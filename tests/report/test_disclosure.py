@@ -271,3 +271,20 @@ def test_fractions_and_words_inside_cells():
     out = _cells(disclose_table(_table(rows, ("", "Events/patients", "Note")), 5))
     assert out[1:] == [["female", "*/12", "ORR <5/32"], ["male", "<5/6", ""]]
     assert disclose_text("exact 80% CI (3/32, Clopper–Pearson", 5) == "exact 80% CI (<5/32, Clopper–Pearson"
+
+
+def test_survival_table_censored_count_is_the_complement_of_hidden_events(demo_results):
+    """Events + censored = patients: a hidden event count must not be given back by the censored row."""
+    from dataclasses import fields
+    from types import SimpleNamespace
+
+    from oncocohort.present.survival_table import survival_table
+    from oncocohort.report.disclosure import disclose_tables
+
+    pfs = demo_results.survival[0]
+    few_events = SimpleNamespace(**{f.name: getattr(pfs, f.name) for f in fields(pfs)}, n=pfs.n, events=3)
+    table = disclose_tables({"survival": survival_table((few_events,))}, 5)["survival"]
+    rows = {r.cells[0]: r.cells[1] for r in table.rows}
+    assert rows["Events, n (% maturity)"] == "<5 (—)"
+    assert rows["Censored, n (%)"] == "* (—)"
+    assert rows["Patients, n"] == "32"
