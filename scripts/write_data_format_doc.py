@@ -203,6 +203,8 @@ RULES = {
     "config.field_type": "a criterion, subgroup or covariate that does not suit its field: `>=` or `between` on "
                          "text, a date compared with a number, a number in quotes, text compared with a number, a "
                          "date as subgroup or covariate, a continuous number as subgroup without groups",
+    "config.reference_unmatched": "a subgroup's `reference` (its Cox reference level) that is not one of its "
+                                  "groups, or, without groups, a value no patient has",
     "config.group_unmatched": "(warning) a subgroup group none of whose values any patient has (a misspelling?)",
     "date.cutoff_before_data": "a data cutoff before every date of the tables",
     "date.cutoff_early": "a data cutoff before more than half of the tables' dates, unless "

@@ -33,9 +33,9 @@ def test_table_one_content():
 
 
 def test_numeric_levels_are_ordered_by_value_not_frequency():
-    lines = summarise_categorical(pd.Series(["2", "1", "2", "4", "3", "2", "10"]), "lines", by_frequency=True)
+    lines = summarise_categorical(pd.Series(["2", "1", "2", "4", "3", "2", "10"]), "lines")
     assert [lv.level for lv in lines.levels] == ["1", "2", "3", "4", "10"]
-    words = summarise_categorical(pd.Series(["b", "Other", "a", "a", "c"]), "x", by_frequency=True)
+    words = summarise_categorical(pd.Series(["b", "Other", "a", "a", "c"]), "x")
     assert [lv.level for lv in words.levels] == ["a", "b", "c", "Other"]  # words: most frequent first, Other last
 
 
