@@ -42,7 +42,6 @@ from .descriptive import (
     summarise_continuous,
 )
 from .firth import FirthCoxModel, firth_cox_model
-from .level_order import FactorLevels, factor_levels
 from .kaplan_meier import (
     KaplanMeier,
     Landmark,
@@ -54,6 +53,7 @@ from .kaplan_meier import (
     reverse_km_followup,
     survival_quantile,
 )
+from .level_order import FactorLevels, factor_levels
 from .logrank import LogRankTest, logrank_test
 from .proportions import ProportionEstimate, proportion_ci
 from .response_summary import ResponseSummary, SubgroupResponse, response_by_subgroup, summarise_response
