@@ -305,8 +305,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
             def forest():
                 from ..present.forest_figure import forest_figure, forest_rows
 
-                drawn = forest_figure(forest_rows(model, labels, pfs_subgroups), title="PFS: Cox model (reference: "
-                                      "each factor's first level)")
+                drawn = forest_figure(forest_rows(model, labels, pfs_subgroups), title="PFS: Cox model (each factor "
+                                      "against its reference level)")
                 return f"Hazard ratios for progression-free survival ({model.method}).", drawn.figure
             plans.append(FigurePlan("forest_pfs", "the hazard ratios for progression-free survival", forest))
         if cox.univariable:
