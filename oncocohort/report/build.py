@@ -54,7 +54,7 @@ from ..present.rmst_table import rmst_comparison_table
 from ..present.subgroup_table import subgroup_table
 from ..present.survival_table import survival_table
 from ..present.table import Table
-from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviations
+from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviations, with_abbreviations
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study, rmst_horizon
 from ..stats.study_competing import CAUSE_LABELS
 from .checklist import checklist_json, checklist_tables, checklists
@@ -168,6 +168,8 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
     rmst = rmst_comparison_table(results.subgroup_survival, rmst_horizon(results.config.analysis), unit)
     if rmst is not None:
         tables["rmst_subgroups"] = rmst
+    vocabulary = Vocabulary.from_labels(results.config.labels)
+    tables = {name: with_abbreviations(t, vocabulary) for name, t in tables.items()}  # SS, ECOG … under each table
     if results.synthetic:
         tables = {name: _mark_synthetic(t) for name, t in tables.items()}
     return tables

@@ -169,3 +169,30 @@ def test_reviewer_tables_from_the_demo(demo_results):
     rows = {r.cells[0]: r.cells[1:] for r in categories.rows}
     assert rows["Any adverse event"] == ("29 (90.6)", "13 (40.6)") and "Serious adverse event" in rows
     assert set(rows) >= {"Leading to dose reduction", "Leading to treatment interruption", "Leading to discontinuation"}
+
+
+def test_every_abbreviation_a_table_uses_is_listed_under_it():
+    """Issue 15 (final look): Table 1 and the subgroup tables showed SS, ASPS, ECOG … with no list of
+    abbreviations. Known long forms are added in order of first use; one the table writes out or already lists is
+    not repeated; NE in a table is "not estimable"."""
+    from oncocohort.present.table import Column, Row, Table
+    from oncocohort.present.vocabulary import Vocabulary, with_abbreviations
+
+    table = Table("Table. Response by ECOG", (Column("Level"), Column("Median (95% CI)")),
+                  (Row(("SS", "5.1 (2.0–NE)")), Row(("Complete response (CR)", "")), Row(("XYZ", "CR"))),
+                  footnotes=("NR, not reached.",), abbreviations=("CI, confidence interval",))
+    out = with_abbreviations(table, Vocabulary.from_labels({"SS": "synovial sarcoma"}))
+    assert out.abbreviations == ("CI, confidence interval", "ECOG, Eastern Cooperative Oncology Group",
+                                 "SS, synovial sarcoma", "NE, not estimable")
+
+
+def test_report_tables_list_their_abbreviations(demo_results):
+    from oncocohort.report.build import build_tables
+
+    tables = build_tables(demo_results)
+    baseline = tables["baseline"].abbreviations
+    assert {"ECOG, Eastern Cooperative Oncology Group", "SS, synovial sarcoma", "ASPS, alveolar soft part sarcoma",
+            "LMS, leiomyosarcoma", "LPS, liposarcoma", "PD-1, programmed cell death protein 1"} <= set(baseline)
+    for key in ("subgroups_pfs", "subgroups_os", "efficacy"):
+        assert "SS, synovial sarcoma" in tables[key].abbreviations, key
+    assert not any(a.startswith("NE, not evaluable") for t in tables.values() for a in t.abbreviations)
