@@ -68,7 +68,7 @@ def test_rmst_table_cells_and_notes(demo_results):
     assert row.cells[5] == p_value(difference.p_value)
     assert any("survRM2::rmst2" in note and "Wald" in note for note in table.footnotes)
     assert [r.cells[0] for r in table.rows if r.cells[2] == "Not estimable*"] == [
-        "ECOG performance status", "Initial dose of anlotinib (mg)"]
+        "ECOG performance status", "Starting dose of anlotinib"]
     assert any(note.startswith("Not estimable (*)") and "PFS by ECOG performance status: the follow-up of group 2 ends "
                "before the horizon" in note for note in table.footnotes)
     assert rmst_comparison_table(demo_results.subgroup_survival, None, "months") is None

@@ -44,7 +44,7 @@ def test_table_one_speaks_the_report_vocabulary(demo_results):
     study.toml), levels in sentence case, numeric levels by value."""
     table = baseline_table(demo_results.baseline, demo_results.n_included)
     labels = [r.cells[0] for r in table.rows]
-    dose = labels.index("Initial dose of anlotinib (mg)")
+    dose = labels.index("Starting dose of anlotinib")
     assert labels[dose + 1:dose + 3] == ["10 mg", "12 mg"]
     assert "anlotinib starting dose" not in labels
     sex = labels.index("Sex")
