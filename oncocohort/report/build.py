@@ -307,15 +307,16 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
             def forest():
                 from ..present.forest_figure import forest_figure, forest_rows
 
-                drawn = forest_figure(forest_rows(model, labels, pfs_subgroups), title="PFS: Cox model (each factor "
-                                      "against its reference level)")
+                drawn = forest_figure(forest_rows(model, labels, pfs_subgroups, dict(cox.references)),
+                                      title="PFS: Cox model (each factor against its reference level)")
                 return f"Hazard ratios for progression-free survival ({model.method}).", drawn.figure
             plans.append(FigurePlan("forest_pfs", "the hazard ratios for progression-free survival", forest))
         if cox.univariable:
             def forest_subgroups():
                 from ..present.forest_figure import forest_figure, subgroup_forest_rows
 
-                drawn = forest_figure(subgroup_forest_rows(cox.univariable, labels, pfs_subgroups),
+                drawn = forest_figure(subgroup_forest_rows(cox.univariable, labels, pfs_subgroups,
+                                                          dict(cox.references)),
                                       title="PFS by subgroup: hazard ratio of each level against its reference")
                 return ("Hazard ratios for progression-free survival by subgroup (univariable Cox model per factor; "
                         "p: likelihood-ratio test of the factor).", drawn.figure)

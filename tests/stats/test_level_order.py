@@ -291,3 +291,24 @@ def test_demo_cox_models_equal_r_with_the_same_reference_levels(demo_results, en
         close(model.lr_test, r["lr_test"])
         close(model.lr_p, r["lr_p"])
         close(model.concordance, r["concordance"])
+
+
+def test_a_covariate_that_is_not_a_subgroup_shows_its_reference(demo_study, tmp_path):
+    """Cox covariate ``sex`` without a subgroup block: coded against its first level (Table 1's built-in order:
+    male) and the forest plots show that level as the reference row."""
+    folder = tmp_path / "study"
+    shutil.copytree(demo_study, folder)
+    toml = (folder / "study.toml").read_text()
+    old = 'cox_covariates = ["ecog", "starting_dose:anlotinib", "histology_group"]'
+    assert old in toml
+    (folder / "study.toml").write_text(toml.replace(old, 'cox_covariates = ["ecog", "sex"]'))
+    _, _, r = analyse_folder(folder)
+    cox = next(c for c in r.cox if c.endpoint == "PFS")
+    assert dict(cox.references) == {"ecog": "0-1", "sex": "male"}
+    assert [t.name for t in cox.multivariable.terms] == ["ecog[2]", "sex[female]"]
+    subgroups = [g for g in r.subgroup_survival if g.endpoint == "PFS"]
+    for rows in (forest_rows(cox.multivariable, {}, subgroups, dict(cox.references)),
+                 subgroup_forest_rows(cox.univariable, {}, subgroups, dict(cox.references))):
+        sex = rows[rows["factor"] == "sex"]
+        assert sex["kind"].tolist() == ["factor", "reference", "term"]
+        assert sex["level"].tolist()[1:] == ["male", "female"]
