@@ -219,6 +219,13 @@ covariate columns) or one of these fields derived from the other tables:
 
 {derived}
 
+**Order of levels and the Cox reference.** A categorical field's levels are listed in one order in Table 1, the
+subgroup tables, the Kaplan–Meier legends, the forest plots and results.json: a subgroup's `groups` in the order
+study.toml lists them (banded numbers keep their band order), else numbers by value (ECOG 0, 1, 2), else the most
+patients first, ties alphabetically, a level called "Other" last. Each Cox factor is coded against its first level
+unless its `[[analysis.subgroups]]` block names another with `reference = "…"` (a group name, or a value of the
+field); the order of the rows does not change, and every Cox table and forest plot marks the reference row.
+
 ## study.toml
 
 Every key, as `oncocohort init` writes it. What a study must decide — title, data cutoff, regimen name, cycle
