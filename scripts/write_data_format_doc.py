@@ -203,6 +203,8 @@ RULES = {
     "config.field_type": "a criterion, subgroup or covariate that does not suit its field: `>=` or `between` on "
                          "text, a date compared with a number, a number in quotes, text compared with a number, a "
                          "date as subgroup or covariate, a continuous number as subgroup without groups",
+    "config.reference_unmatched": "a subgroup's `reference` (its Cox reference level) that is not one of its "
+                                  "groups, or, without groups, a value no patient has",
     "config.group_unmatched": "(warning) a subgroup group none of whose values any patient has (a misspelling?)",
     "date.cutoff_before_data": "a data cutoff before every date of the tables",
     "date.cutoff_early": "a data cutoff before more than half of the tables' dates, unless "
@@ -216,6 +218,13 @@ Eligibility criteria, subgroups and Cox covariates name a **field**: any column 
 covariate columns) or one of these fields derived from the other tables:
 
 {derived}
+
+**Order of levels and the Cox reference.** A categorical field's levels are listed in one order in Table 1, the
+subgroup tables, the Kaplan–Meier legends, the forest plots and results.json: a subgroup's `groups` in the order
+study.toml lists them (banded numbers keep their band order), else numbers by value (ECOG 0, 1, 2), else the most
+patients first, ties alphabetically, a level called "Other" last. Each Cox factor is coded against its first level
+unless its `[[analysis.subgroups]]` block names another with `reference = "…"` (a group name, or a value of the
+field); the order of the rows does not change, and every Cox table and forest plot marks the reference row.
 
 ## study.toml
 

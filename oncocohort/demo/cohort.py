@@ -116,7 +116,7 @@ groups = {{ "0-1" = [0, 1], "2" = [2] }}
 
 [[analysis.subgroups]]
 field = "starting_dose:anlotinib"
-label = "Initial dose of anlotinib (mg)"
+label = "Starting dose of anlotinib"
 groups = {{ "10 mg" = [10], "12 mg" = [12] }}
 
 [[analysis.subgroups]]

@@ -110,7 +110,7 @@ def _summaries(table, variables, group):
                 counts = pd.Series(present["n"].to_numpy(np.int64), index=present["level"].to_numpy(object))
                 missing = int(rows.loc[rows["level"].isna(), "n"].sum())
                 out.setdefault(label, []).append(BaselineSummary(spec.label, categorical_from_counts(
-                    counts, missing, spec.field, spec.order, by_frequency=True)))
+                    counts, missing, spec.field, spec.order)))
     return out
 
 

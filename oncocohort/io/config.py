@@ -143,12 +143,15 @@ class ResponseSettings:
 
 @dataclass(frozen=True)
 class Subgroup:
-    """A subgroup factor: a field and, optionally, named groups of its values (e.g. ECOG 0–1 vs 2)."""
+    """A subgroup factor: a field and, optionally, named groups of its values (e.g. ECOG 0–1 vs 2), listed in the
+    report in the groups' order; ``reference``: the Cox reference level (a group name, or a value of the field
+    as text), None for the first level of the report's order (stats/level_order.py)."""
 
     field: str
     label: str
     groups: tuple[tuple[str, tuple[object, ...]], ...] = ()
     line: int | None = None
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -323,7 +326,7 @@ _KEYS: dict[str, dict[str, tuple[tuple[type, ...], tuple | None, bool]]] = {
     },
 }
 _CRITERION_KEYS = ("kind", "label", "field", "operator", "value", "missing")
-_SUBGROUP_KEYS = ("field", "label", "groups")
+_SUBGROUP_KEYS = ("field", "label", "groups", "reference")
 _TYPE_WORDS = {str: "text in quotes", int: "a whole number", float: "a number", bool: "true or false",
                dt.date: "a date written YYYY-MM-DD (no quotes)", list: "a list [...]", dict: "a table"}
 
@@ -836,8 +839,28 @@ class _ConfigReader:
                 continue
             fields.add(field_name)
             groups = self.subgroup_groups(item.get("groups", {}), where)
-            subgroups.append(Subgroup(field_name, str(item.get("label", field_name)), groups, line))
+            reference = self.subgroup_reference(item.get("reference"), groups, where)
+            subgroups.append(Subgroup(field_name, str(item.get("label", field_name)), groups, line, reference))
         return tuple(subgroups)
+
+    def subgroup_reference(self, value, groups, where: dict) -> str | None:
+        """The subgroup's Cox reference level: one value (the name of one of its groups when it has groups), as
+        the level text the analysis uses (12.0 → "12")."""
+        if value is None:
+            return None
+        problem = _scalar_problem(value)
+        if problem or isinstance(value, dt.date):
+            self.problem("error", "config.type", f"reference is one level of the subgroup, e.g. reference = "
+                         f'"LPS": {problem or "not a date"}', key="reference", value=value, **where)
+            return None
+        level = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+        names = [name for name, _ in groups]
+        if groups and level not in names:
+            self.problem("error", "config.reference_unmatched", f"reference names one of the subgroup's groups "
+                         f"({', '.join(repr(n) for n in names)}){_suggest(level, names)}", key="reference",
+                         value=value, **where)
+            return None
+        return level
 
     def subgroup_groups(self, groups, where: dict) -> tuple[tuple[str, tuple[object, ...]], ...]:
         """Named groups of a subgroup's values: each a non-empty list of single values, no value in two groups."""

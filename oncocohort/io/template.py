@@ -132,6 +132,7 @@ orr = 0.13
 [[analysis.subgroups]]                # a field alone, or a field with named groups of its values
 field = "histology_group"
 label = "Histological subtype"
+# reference = "LPS"                   # the Cox reference level; default the first level (here the largest group)
 
 [[analysis.subgroups]]
 field = "ecog"
@@ -228,8 +229,11 @@ orr = "<historical ORR as a proportion, e.g. 0.13; delete the line if there is n
 
 [[analysis.subgroups]]            # one block per subgroup: a field alone, or with named groups of its values,
                                   # e.g. field = "ecog", label = "ECOG", groups = { "0-1" = [0, 1], "2" = [2] }
+                                  # levels are listed in the groups' order, else numbers by value, else most
+                                  # patients first (ties alphabetically, "Other" last) — in every table and figure
 field = "<patients column or derived field; delete the block for no subgroups>"
 label = "<label in tables>"
+# reference = "<Cox reference level: a group name or a value; default the first level listed>"
 
 [endpoints]                       # censoring rules (docs/endpoints.md; FDA 2018 guidance)
 censor_at_new_therapy = true      # PFS censored at the last assessment before a new anticancer therapy

@@ -52,8 +52,9 @@ def _levels(subgroups) -> dict[str, tuple]:
     return {g.field: g.levels for g in (subgroups or ())}
 
 
-def _factor_rows(field, terms, labels, levels, *, test_p=None, test="", level_p=True) -> list[dict]:
-    """A factor's heading row, its reference level and its terms (in the subgroup's level order when known)."""
+def _factor_rows(field, terms, labels, levels, *, test_p=None, test="", level_p=True, reference=None) -> list[dict]:
+    """A factor's heading row, its reference level and its terms (in the subgroup's level order when known; else
+    the terms in the model's order under ``reference``, the level the model codes them against, when given)."""
     name = labels.get(field, field)
     by_level = {_split(t.name)[1]: t for t in terms}
     known = levels.get(field)
@@ -70,19 +71,23 @@ def _factor_rows(field, terms, labels, levels, *, test_p=None, test="", level_p=
                 rows.append({"label": lv.level, "kind": "term", "factor": name, "level": lv.level, "n": lv.n,
                              "events": lv.events, "hr": term.hr, "lower": term.lower, "upper": term.upper,
                              "p": term.p_value if level_p else None})
-    else:  # levels unknown: the terms alone, each named after its level
+    else:  # levels unknown: the reference level when known, then the terms, each named after its level
+        if reference is not None:
+            rows.append({"label": reference, "kind": "reference", "factor": name, "level": reference, "hr": 1.0})
         for level, term in by_level.items():
             rows.append({"label": level, "kind": "term", "factor": name, "level": level, "hr": term.hr,
                          "lower": term.lower, "upper": term.upper, "p": term.p_value if level_p else None})
     return rows
 
 
-def forest_rows(model, labels: dict[str, str] | None = None, subgroups=None) -> pd.DataFrame:
+def forest_rows(model, labels: dict[str, str] | None = None, subgroups=None,
+                references: dict[str, str] | None = None) -> pd.DataFrame:
     """The terms of one Cox model. Without ``subgroups``: one row per term, a treatment-coded term ``field[level]``
     labelled ``<field's label>: <level>`` (``labels`` maps fields to words). With ``subgroups`` (the subgroup
-    survival summaries of the same endpoint): each factor under a heading row, its reference level (the first
-    level, as the model codes it) as a "Reference" row, and n and events per level."""
-    labels = labels or {}
+    survival summaries of the same endpoint): each factor under a heading row, its reference level (the level the
+    model codes the others against) as a "Reference" row, and n and events per level; a covariate that is not a
+    subgroup gets its reference row from ``references`` (``CoxAnalysis.references``: field → reference level)."""
+    labels, references = labels or {}, references or {}
     terms = list(getattr(model, "terms", ()))
     if subgroups is None:
         rows = []
@@ -105,7 +110,7 @@ def forest_rows(model, labels: dict[str, str] | None = None, subgroups=None) -> 
                          "factor": labels.get(field, field), "level": "", "hr": t.hr, "lower": t.lower,
                          "upper": t.upper, "p": t.p_value})
             continue
-        rows += _factor_rows(field, field_terms, labels, levels)
+        rows += _factor_rows(field, field_terms, labels, levels, reference=references.get(field))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame.attrs["model_n"] = getattr(model, "n", None)
     frame.attrs["method"] = getattr(model, "method", "")
@@ -116,11 +121,12 @@ def forest_rows(model, labels: dict[str, str] | None = None, subgroups=None) -> 
     return frame
 
 
-def subgroup_forest_rows(univariable, labels: dict[str, str] | None = None, subgroups=None) -> pd.DataFrame:
+def subgroup_forest_rows(univariable, labels: dict[str, str] | None = None, subgroups=None,
+                         references: dict[str, str] | None = None) -> pd.DataFrame:
     """The per-subgroup HR forest (module docstring): ``univariable`` is ``CoxAnalysis.univariable`` — (field,
     model or NotEstimable) pairs; each factor's heading row carries its likelihood-ratio p and the test's name,
-    a model that could not be fitted its reason."""
-    labels, levels, rows = labels or {}, _levels(subgroups), []
+    a model that could not be fitted its reason; ``references`` as in :func:`forest_rows`."""
+    labels, levels, rows, references = labels or {}, _levels(subgroups), [], references or {}
     for field, model in univariable:
         terms = list(getattr(model, "terms", ()))
         if not terms:
@@ -131,7 +137,8 @@ def subgroup_forest_rows(univariable, labels: dict[str, str] | None = None, subg
         firth = "Firth" in getattr(model, "method", "")
         df = len(terms)
         test = (f"penalised likelihood-ratio test, df = {df}" if firth else f"likelihood-ratio test, df = {df}")
-        rows += _factor_rows(field, terms, labels, levels, test_p=model.lr_p, test=test, level_p=False)
+        rows += _factor_rows(field, terms, labels, levels, test_p=model.lr_p, test=test, level_p=False,
+                             reference=references.get(field))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame.attrs["method"] = "univariable Cox model per factor; p: the factor's likelihood-ratio test"
     frame.attrs["note"] = ("HR: each level against its factor's reference level (univariable Cox model per factor); "

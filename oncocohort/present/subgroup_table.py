@@ -48,7 +48,8 @@ def proportional_hazards_notes(cox: CoxAnalysis, labels: dict[str, str], style: 
 
 def subgroup_table(subgroups: tuple[SubgroupSurvival, ...], cox: CoxAnalysis | None = None, time_unit: str = "months",
                    title: str | None = None, style: Style = DEFAULT_STYLE) -> Table:
-    """Rows grouped by factor; the reference level of a Cox term is the factor's first level (sorted)."""
+    """Rows grouped by factor, levels in the report's one order (stats/level_order.py); the Cox reference level
+    (the first level unless study.toml names another) reads "1 (reference)"."""
     endpoint = subgroups[0].endpoint if subgroups else (cox.endpoint if cox else "")
     univariable = dict(cox.univariable) if cox else {}
     multivariable = cox.multivariable if cox else None
@@ -57,7 +58,7 @@ def subgroup_table(subgroups: tuple[SubgroupSurvival, ...], cox: CoxAnalysis | N
     for group in subgroups:
         p = p_value(group.logrank.p_value, style) if group.logrank else ""
         rows.append(Row((group.factor, "", "", "", p, "", "", "", ""), group=True))
-        reference = group.levels[0].level if group.levels else ""
+        reference = group.reference or (group.levels[0].level if group.levels else "")
         in_multi = multivariable is not None and not isinstance(multivariable, NotEstimable) and any(
             t.name.startswith(f"{group.field}[") for t in multivariable.terms)
         for level in group.levels:

@@ -125,3 +125,31 @@ def undefined_abbreviations(paragraphs: list[str], vocabulary: Vocabulary) -> li
     """Abbreviations in the text with no long form (to add to study.toml [labels])."""
     found = {m.group(0) for text in paragraphs for m in ABBREVIATION_PATTERN.finditer(text)}
     return sorted(a for a in found if a not in NOT_ABBREVIATIONS and vocabulary.long_form(a) is None)
+
+
+TABLE_LONG_FORMS = {"NE": "not estimable"}  # in a table NE is an estimate or a CI limit (with_abbreviations)
+
+
+def with_abbreviations(table, vocabulary: Vocabulary):
+    """The table with every abbreviation it uses — in its title, headers, cells or notes — that has a long form
+    added to its list of abbreviations under it ("SS, synovial sarcoma"), after the ones it already names, in order
+    of first use; one written out in the table itself ("Complete response (CR)") is not repeated, and one without a
+    long form is left for ``report``'s warning (:func:`undefined_abbreviations`). In a table, NE stands in an
+    estimate or its CI ("11.4–NE"): "not estimable" (response tables write "Not evaluable (NE)" out)."""
+    from dataclasses import replace
+
+    texts = [table.title, *(c.spanner or "" for c in table.columns), *(c.label for c in table.columns),
+             *(cell for row in table.rows for cell in row.cells), *table.footnotes]
+    named = {note.split(",", 1)[0].strip() for note in table.abbreviations}
+    whole = " ".join(texts).lower()
+    added: list[str] = []
+    for match in (m for text in texts for m in ABBREVIATION_PATTERN.finditer(text)):
+        short = match.group(0)
+        words = vocabulary.labels.get(short) or TABLE_LONG_FORMS.get(short) or vocabulary.long_form(short)
+        written_out = f"({short})".lower() in whole or any(note.startswith(f"{short}, ") or f" {short}, " in note
+                                                           for note in table.footnotes)
+        if short in named or short in NOT_ABBREVIATIONS or words is None or written_out:
+            continue
+        named.add(short)
+        added.append(f"{short}, {words}")
+    return replace(table, abbreviations=(*table.abbreviations, *added)) if added else table

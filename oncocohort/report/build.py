@@ -56,7 +56,7 @@ from ..present.subgroup_table import subgroup_table
 from ..present.survival_table import survival_table
 from ..present.table import Table
 from ..present.ungraded_adverse_event_table import ungraded_adverse_event_table
-from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviations
+from ..present.vocabulary import Vocabulary, in_sentence, undefined_abbreviations, with_abbreviations
 from ..stats.study_analysis import DAYS_PER_UNIT, NotEstimable, StudyResults, analyse_study, rmst_horizon
 from ..stats.study_competing import CAUSE_LABELS
 from .checklist import checklist_json, checklist_tables, checklists
@@ -188,6 +188,8 @@ def build_tables(results: StudyResults) -> dict[str, Table]:
     rmst = rmst_comparison_table(results.subgroup_survival, rmst_horizon(results.config.analysis), unit)
     if rmst is not None:
         tables["rmst_subgroups"] = rmst
+    vocabulary = Vocabulary.from_labels(results.config.labels)
+    tables = {name: with_abbreviations(t, vocabulary) for name, t in tables.items()}  # SS, ECOG … under each table
     if results.synthetic:
         tables = {name: _mark_synthetic(t) for name, t in tables.items()}
     return tables
@@ -348,8 +350,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
             def forest():
                 from ..present.forest_figure import forest_figure, forest_rows
 
-                drawn = forest_figure(forest_rows(model, labels, pfs_subgroups), title="PFS: Cox model (reference: "
-                                      "each factor's first level)")
+                drawn = forest_figure(forest_rows(model, labels, pfs_subgroups, dict(cox.references)),
+                                      title="PFS: Cox model (each factor against its reference level)")
                 return _with_footnote(f"Hazard ratios for progression-free survival ({model.method}).",
                                       forest_hidden, results.min_cell), drawn.figure
             plans.append(FigurePlan("forest_pfs", "the hazard ratios for progression-free survival", forest))
@@ -357,7 +359,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
             def forest_subgroups():
                 from ..present.forest_figure import forest_figure, subgroup_forest_rows
 
-                drawn = forest_figure(subgroup_forest_rows(cox.univariable, labels, pfs_subgroups),
+                drawn = forest_figure(subgroup_forest_rows(cox.univariable, labels, pfs_subgroups,
+                                                          dict(cox.references)),
                                       title="PFS by subgroup: hazard ratio of each level against its reference")
                 return (_with_footnote("Hazard ratios for progression-free survival by subgroup (univariable Cox "
                                        "model per factor; p: likelihood-ratio test of the factor).", forest_hidden,

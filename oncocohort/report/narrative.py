@@ -222,6 +222,10 @@ def _endpoint_methods(w: _Writer) -> str:
     text += ("; when a likelihood was monotone (an infinite estimate) the Firth-penalised model with profile "
              "likelihood intervals was used instead." if s["firth"] == "auto" else
              "; all Cox models were Firth-penalised." if s["firth"] == "always" else ".")
+    if any(c.get("references") for c in r["cox"].values()):
+        text += (" Hazard ratios compare each level of a factor with the factor's reference level, shown in each "
+                 "table and figure: the first level listed (the largest group unless the study orders the levels) "
+                 "or the level the study names.")
     text += _competing_and_adjusted_methods(w)
     if _graded_adverse_events(r):
         text += (f" Adverse events were graded by CTCAE v{s['ctcae_version']} and counted once per patient and term "

@@ -113,14 +113,14 @@ def _results(results: StudyResults) -> dict:
     subgroups: dict[str, list] = {}
     for g in results.subgroup_survival:
         subgroups.setdefault(g.endpoint, []).append({
-            "factor": g.factor, "field": g.field, "n_missing": g.n_missing,
+            "factor": g.factor, "field": g.field, "reference": g.reference, "n_missing": g.n_missing,
             "ungrouped": [{"value": value, "n": n} for value, n in g.ungrouped],
             "levels": [{"level": lv.level, "n": lv.n, "events": lv.events, "median": _quantile(lv.median)}
                        for lv in g.levels],
             "logrank": None if g.logrank is None else {"chisq": g.logrank.chisq, "df": g.logrank.df,
                                                        "p": g.logrank.p_value, "method": g.logrank.method},
             "rmst": _rmst_comparison(g.rmst)})
-    cox = {c.endpoint: {"n_complete": c.n_complete,
+    cox = {c.endpoint: {"n_complete": c.n_complete, "references": dict(c.references),
                         "univariable": [{"covariate": name, **_model(m)} for name, m in c.univariable],
                         "multivariable": None if c.multivariable is None else _model(c.multivariable)}
            for c in results.cox}

@@ -120,12 +120,19 @@ def check_estimable(likelihood: _PartialLikelihood, names) -> None:
 
 def design_matrix(frame: pd.DataFrame, covariates, categorical=()) -> tuple[np.ndarray, list[str]]:
     """Numeric columns as they are; text columns (and those named in ``categorical``) as treatment-coded
-    indicators against the first level in sorted order, named ``variable[level]``."""
+    indicators against the first level, named ``variable[level]``. The first level is the first category of a
+    pandas Categorical column present in the rows (an R factor's first level: the report's reference level,
+    stats/level_order.py), else the first in sorted order."""
     columns, names = [], []
     for name in covariates:
         values = frame[name]
-        if name in categorical or not pd.api.types.is_numeric_dtype(values):
-            levels = sorted(values.dropna().unique(), key=lambda v: (str(type(v)), v))
+        categorical_column = isinstance(values.dtype, pd.CategoricalDtype)
+        if categorical_column or name in categorical or not pd.api.types.is_numeric_dtype(values):
+            if categorical_column:
+                present = set(values.dropna().unique())
+                levels = [level for level in values.cat.categories if level in present]
+            else:
+                levels = sorted(values.dropna().unique(), key=lambda v: (str(type(v)), v))
             for level in levels[1:]:
                 columns.append((values == level).to_numpy(float))
                 names.append(f"{name}[{level}]")

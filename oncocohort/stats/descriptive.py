@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .level_order import ordered_levels
+
 
 @dataclass(frozen=True)
 class ContinuousSummary:
@@ -50,34 +52,21 @@ def summarise_continuous(values: pd.Series, variable: str) -> ContinuousSummary:
                              float(present.std(ddof=1)) if len(present) > 1 else np.nan)
 
 
-def _numeric_value(level: str) -> float | None:
-    try:
-        return float(level)
-    except ValueError:
-        return None
-
-
-def summarise_categorical(values: pd.Series, variable: str, order=None, by_frequency: bool = False,
-                          names=None) -> CategoricalSummary:
-    """Counts per level; percentages of the patients with a value. ``order`` fixes the level order (levels not in
-    it follow: by value when every level is a number — ECOG 0, 1, 2; lines 1–4 — else sorted by name or, with
-    ``by_frequency``, most frequent first with "Other" last); a level in ``order`` that nobody has is shown with 0.
-    ``names`` maps a level to the name the report uses for it (``"10"`` → ``"10 mg"``, a study's subgroup name)."""
+def summarise_categorical(values: pd.Series, variable: str, order=None, names=None) -> CategoricalSummary:
+    """Counts per level; percentages of the patients with a value. Levels in the report's one order
+    (:func:`oncocohort.stats.level_order.ordered_levels`): ``order`` first (a level in it that nobody has is shown
+    with 0), then the others — by value when every level is a number (ECOG 0, 1, 2; lines 1–4), else most frequent
+    first, ties alphabetically, "Other" last. ``names`` maps a level to the name the report uses for it (``"10"`` →
+    ``"10 mg"``, a study's subgroup name)."""
     present = values.dropna().astype(str)
-    return categorical_from_counts(present.value_counts(), int(values.isna().sum()), variable, order, by_frequency,
-                                   names)
+    return categorical_from_counts(present.value_counts(), int(values.isna().sum()), variable, order, names)
 
 
-def categorical_from_counts(counts: pd.Series, missing: int, variable: str, order=None, by_frequency: bool = False,
-                            names=None) -> CategoricalSummary:
+def categorical_from_counts(counts: pd.Series, missing: int, variable: str, order=None, names=None
+                            ) -> CategoricalSummary:
     """:func:`summarise_categorical` from counts per level (a Series: level text → count) and the missing count —
     the entry point of in-engine aggregation (oncocohort.engine.descriptive)."""
-    rest = [level for level in counts.index if level not in (order or [])]
-    if rest and all(_numeric_value(level) is not None for level in rest):
-        rest.sort(key=lambda lv: (_numeric_value(lv), lv))
-    else:
-        rest.sort(key=(lambda lv: (lv.casefold() == "other", -counts[lv], lv)) if by_frequency else None)
-    levels = list(order or []) + rest
+    levels = ordered_levels(counts, order or ())
     n = int(counts.sum())
     names = dict(names or ())
     return CategoricalSummary(variable, n, missing, tuple(
@@ -135,6 +124,5 @@ def summarise_baseline(patients: pd.DataFrame, variables=DEFAULT_BASELINE) -> tu
             out.append(BaselineSummary(spec.label, summarise_continuous(patients[spec.field], spec.field)))
         else:
             out.append(BaselineSummary(spec.label, summarise_categorical(as_levels(patients[spec.field]), spec.field,
-                                                                         spec.order, by_frequency=True,
-                                                                         names=spec.names)))
+                                                                         spec.order, names=spec.names)))
     return tuple(out)

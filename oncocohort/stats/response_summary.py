@@ -47,13 +47,16 @@ def summarise_response(best_response: pd.Series, ci_method: str = "clopper-pears
 
 
 def response_by_subgroup(best_response: pd.Series, groups: pd.Series, factor: str,
-                         ci_method: str = "clopper-pearson", conf_level: float = 0.95) -> SubgroupResponse:
+                         ci_method: str = "clopper-pearson", conf_level: float = 0.95, order=None) -> SubgroupResponse:
     """ORR per level of ``groups`` with CIs, and the default test of association (Fisher exact when any expected
-    count < 5) of responder × level."""
+    count < 5) of responder × level. Levels in ``order`` (the report's level order, stats/level_order.py; levels
+    not in it follow sorted); without it, sorted."""
     frame = pd.DataFrame({"responder": best_response.isin(RATES["ORR"]), "group": groups}).dropna(subset=["group"])
     frame["group"] = frame["group"].astype(str)
-    levels = tuple((level, proportion_ci(int(part["responder"].sum()), len(part), ci_method, conf_level))
-                   for level, part in sorted(frame.groupby("group")))
+    parts = dict(tuple(frame.groupby("group")))
+    order = [level for level in (order or ()) if level in parts] + sorted(set(parts) - set(order or ()))
+    levels = tuple((level, proportion_ci(int(parts[level]["responder"].sum()), len(parts[level]), ci_method,
+                                         conf_level)) for level in order)
     table = pd.crosstab(frame["responder"], frame["group"]).reindex([True, False], fill_value=0)
     test = test_association(table.to_numpy()) if table.shape[1] > 1 and table.to_numpy().sum(axis=1).min() > 0 \
         else None

@@ -94,10 +94,14 @@ class MilestoneComparison:
         return pd.DataFrame(rows)
 
 
-def _two_groups(time, event, group):
+def _two_groups(time, event, group, levels=None):
+    """The data as a frame and its two groups: ``levels`` (the reference first) when given, else sorted."""
     frame = pd.DataFrame({"time": np.asarray(time, float), "event": np.asarray(event).astype(int),
                           "group": pd.Series(np.asarray(group)).astype(str).to_numpy()})
-    levels = sorted(frame["group"].unique())
+    present = sorted(frame["group"].unique())
+    levels = present if levels is None else [str(level) for level in levels if str(level) in present]
+    if len(levels) != len(present):
+        raise ValueError(f"the groups {present} are not the levels given ({levels})")
     if len(levels) != 2:
         raise ValueError(f"a two-group comparison needs exactly 2 groups, found {len(levels)}: {levels}")
     return frame, levels
@@ -114,9 +118,10 @@ def _wald(measure, estimate, se, z, log_scale=False) -> Contrast:
     return Contrast(measure, float(estimate), float(estimate - z * se), float(estimate + z * se), p)
 
 
-def rmst_comparison(time, event, group, tau: float, conf_level: float = 0.95) -> RmstComparison:
-    """RMST per group at ``tau`` (time unit of the data) and the difference / ratio (module docstring)."""
-    frame, levels = _two_groups(time, event, group)
+def rmst_comparison(time, event, group, tau: float, conf_level: float = 0.95, levels=None) -> RmstComparison:
+    """RMST per group at ``tau`` (time unit of the data) and the difference / ratio of the second group against
+    the first (module docstring); ``levels``: the two groups, the reference first (default: sorted)."""
+    frame, levels = _two_groups(time, event, group, levels)
     z = stats.norm.ppf(1 - (1 - conf_level) / 2)
     per_group = []
     for level in levels:

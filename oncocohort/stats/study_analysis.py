@@ -58,6 +58,7 @@ from .kaplan_meier import (
     reverse_km_followup,
     survival_quantile,
 )
+from .level_order import FactorLevels, factor_levels
 from .logrank import LogRankTest, logrank_test
 from .proportions import ProportionEstimate, proportion_ci
 from .response_summary import ResponseSummary, SubgroupResponse, response_by_subgroup, summarise_response
@@ -153,6 +154,7 @@ class SubgroupSurvival:
     ungrouped: tuple[tuple[str, int], ...] = ()  # of those, (value, patients) for values in no named group
     # two levels and an RMST horizon: RMST per level, difference and ratio (R survRM2::rmst2), or why not
     rmst: RmstComparison | NotEstimable | None = None
+    reference: str | None = None  # the factor's Cox reference level (stats/level_order.py)
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ class CoxAnalysis:
     univariable: tuple[tuple[str, CoxModel | FirthCoxModel | NotEstimable], ...]
     multivariable: CoxModel | FirthCoxModel | NotEstimable | None
     n_complete: int
+    references: tuple[tuple[str, str], ...] = ()  # (field, reference level) of each categorical covariate
 
 
 @dataclass(frozen=True)
@@ -280,6 +283,16 @@ def subgroup_values(values: pd.Series, subgroup: Subgroup) -> pd.Series:
     return text.map(label)
 
 
+def subgroup_levels(patients: pd.DataFrame, subgroup: Subgroup) -> FactorLevels:
+    """The subgroup's levels in the report's one order and its Cox reference (stats/level_order.py), counted among
+    ``patients`` (the included patients, as Table 1): the named groups in study.toml order, else the field's
+    built-in order (Table 1's), then by value (numbers) or by number of patients."""
+    declared = tuple(name for name, _ in subgroup.groups) or next(
+        (spec.order or () for spec in DEFAULT_BASELINE if spec.field == subgroup.field), ())
+    return factor_levels(subgroup_values(patients[subgroup.field], subgroup), subgroup.field, declared,
+                         subgroup.reference)
+
+
 def ungrouped_values(values: pd.Series, subgroup: Subgroup) -> tuple[tuple[str, int], ...]:
     """The values recorded but in none of the subgroup's named groups, with their numbers of patients (sorted by
     value): those patients are left out of the subgroup's analysis, so the report says so."""
@@ -299,9 +312,12 @@ def baseline_variables(adsl: pd.DataFrame, config: StudyConfig | None = None) ->
     def named(spec: BaselineVariable) -> BaselineVariable:
         subgroup = subgroups.get(spec.field)
         label = labels.get(spec.field) or (subgroup.label if subgroup is not None and subgroup.label else spec.label)
-        names = tuple((level_text(members[0]), name) for name, members in (subgroup.groups if subgroup else ())
+        groups = subgroup.groups if subgroup else ()
+        names = tuple((level_text(members[0]), name) for name, members in groups
                       if len(members) == 1 and level_text(members[0]) != name)
-        return replace(spec, label=label, names=names or spec.names)
+        # a subgroup's groups declare the order: their values in the groups' order (one order, level_order.py)
+        order = tuple(dict.fromkeys(level_text(v) for _, members in groups for v in members)) or spec.order
+        return replace(spec, label=label, names=names or spec.names, order=order)
 
     extra = []
     for column in sorted(c for c in adsl.columns if c.startswith(("component_drug:", "starting_dose:"))):
@@ -396,40 +412,52 @@ def _adverse_event_categories(adae: pd.DataFrame) -> tuple[AdverseEventCategory,
     return tuple(out)
 
 
-def _subgroup_survival(frame, adsl, subgroup: Subgroup, name, settings) -> SubgroupSurvival:
+def _subgroup_survival(frame, adsl, subgroup: Subgroup, name, settings, order: FactorLevels) -> SubgroupSurvival:
+    """KM per level of the subgroup, in the report's level order (``order``), and the log-rank test."""
     values = adsl.set_index("patient_id")[subgroup.field]
     groups = subgroup_values(values, subgroup)
     data = frame.assign(group=frame["patient_id"].map(groups))
     ungrouped = ungrouped_values(values[values.index.isin(frame["patient_id"])], subgroup)
     missing = int(data["group"].isna().sum())
     data = data.dropna(subset=["group"])
+    parts = dict(tuple(data.groupby("group")))
     levels = []
-    for level, part in sorted(data.groupby("group"), key=lambda item: item[0]):
+    for level in (lv for lv in order.levels if lv in parts):
+        part = parts[level]
         fit = kaplan_meier(part["time"], part["event"], conf_type=settings.km_conf_type,
                            conf_level=settings.conf_level)
         levels.append(LevelSurvival(str(level), fit.n, fit.events, _median(fit, settings.median_ci), fit))
     test = logrank_test(data["time"], data["event"], data["group"]) if len(levels) > 1 else None
+    coding = [lv for lv in order.coding if lv in parts]
     return SubgroupSurvival(name, subgroup.label, subgroup.field, tuple(levels), test, missing, ungrouped,
-                            _rmst_between(data, len(levels), rmst_horizon(settings), settings.conf_level))
+                            _rmst_between(data, coding, rmst_horizon(settings), settings.conf_level),
+                            order.reference)
 
 
-def _rmst_between(data: pd.DataFrame, n_levels: int, horizon: float | None, conf_level: float
+def _rmst_between(data: pd.DataFrame, levels: list[str], horizon: float | None, conf_level: float
                   ) -> RmstComparison | NotEstimable | None:
-    """RMST of two subgroup levels at the horizon, their difference and ratio (None unless two levels and a
-    horizon); a horizon beyond a level's follow-up is not estimable, in words (survRM2's rule)."""
-    if n_levels != 2 or horizon is None:
+    """RMST of two subgroup levels (``levels``: the reference first) at the horizon, the second against the first
+    (difference and ratio); None unless two levels and a horizon; a horizon beyond a level's follow-up is not
+    estimable, in words (survRM2's rule)."""
+    if len(levels) != 2 or horizon is None:
         return None
     last = data.groupby("group")["time"].max()
-    short = [str(level) for level, t in sorted(last.items()) if t < horizon]
+    short = [level for level in levels if last[level] < horizon]
     if short:
         groups = f"groups {' and '.join(short)} end" if len(short) > 1 else f"group {short[0]} ends"
         return NotEstimable(f"the follow-up of {groups} before the horizon")
-    return rmst_comparison(data["time"], data["event"], data["group"].astype(str), horizon, conf_level)
+    return rmst_comparison(data["time"], data["event"], data["group"].astype(str), horizon, conf_level,
+                           levels=levels)
 
 
-def _cox_model(data, covariates, settings):
+def _cox_model(data, covariates, settings, orders: dict[str, FactorLevels]):
     if data["event"].sum() == 0:
         return NotEstimable("no events")
+    absent = [f"{f} = '{orders[f].reference}'" for f in covariates
+              if f in orders and orders[f].reference_declared and not data[f].eq(orders[f].reference).any()]
+    if absent:
+        return NotEstimable(f"no patient with data has the reference level named in study.toml "
+                            f"({', '.join(absent)})")
     single = [c for c in covariates if data[c].nunique() < 2]
     if single:
         return NotEstimable(f"{', '.join(single)}: one level only among the patients with data")
@@ -448,21 +476,33 @@ def _fit_cox(data, covariates, settings):
     return ordinary
 
 
-def _cox(frame, adsl, config: StudyConfig, name) -> CoxAnalysis | None:
+def covariate_subgroups(config: StudyConfig, adsl: pd.DataFrame) -> tuple[Subgroup, ...]:
+    """The Cox covariates present in ``adsl``, each as its ``[[analysis.subgroups]]`` block (grouped and ordered
+    the same way, with its reference) or as an ungrouped subgroup of its own."""
+    by_field = {s.field: s for s in config.analysis.subgroups}
+    return tuple(by_field.get(field, Subgroup(field, field)) for field in config.analysis.cox_covariates
+                 if field in adsl)
+
+
+def _cox(frame, adsl, config: StudyConfig, name, orders: dict[str, FactorLevels]) -> CoxAnalysis | None:
+    """Univariable and multivariable Cox models; each covariate treatment-coded against its reference level (the
+    first level of the report's order unless study.toml names one), as an R factor relevelled to it."""
     settings = config.analysis
-    covariates = [c for c in settings.cox_covariates if c in adsl]
+    subgroups = covariate_subgroups(config, adsl)
+    covariates = [s.field for s in subgroups]
     if not covariates:
         return None
-    by_field = {s.field: s for s in settings.subgroups}
     subjects = adsl.set_index("patient_id")
     data = frame.copy()
-    for field in covariates:  # a covariate that is a subgroup enters the model grouped the same way
-        values = subgroup_values(subjects[field], by_field.get(field, Subgroup(field, field)))
-        data[field] = frame["patient_id"].map(values)
+    for subgroup in subgroups:  # a covariate that is a subgroup enters the model grouped the same way
+        values = frame["patient_id"].map(subgroup_values(subjects[subgroup.field], subgroup))
+        data[subgroup.field] = pd.Categorical(values, categories=orders[subgroup.field].coding)
     complete = data.dropna(subset=covariates)
-    univariable = tuple((field, _cox_model(data.dropna(subset=[field]), [field], settings)) for field in covariates)
-    multivariable = _cox_model(complete, covariates, settings) if len(covariates) > 1 else None
-    return CoxAnalysis(name, univariable, multivariable, len(complete))
+    univariable = tuple((field, _cox_model(data.dropna(subset=[field]), [field], settings, orders))
+                        for field in covariates)
+    multivariable = _cox_model(complete, covariates, settings, orders) if len(covariates) > 1 else None
+    references = tuple((field, orders[field].reference) for field in covariates if orders[field].reference)
+    return CoxAnalysis(name, univariable, multivariable, len(complete), references)
 
 
 def _exposure(included: pd.DataFrame, unit_days: float, time_unit: str) -> ExposureSummary:
@@ -497,17 +537,19 @@ def analyse_study(datasets: AnalysisDatasets, config: StudyConfig) -> StudyResul
     included = adsl[adsl["included"]].reset_index(drop=True)
     best = included["best_overall_response"]
     response = summarise_response(best, settings.ci_method, settings.conf_level, dict(settings.historical_rates))
+    subgroups = tuple(s for s in settings.subgroups if s.field in included)
+    orders = {s.field: subgroup_levels(included, s) for s in subgroups + covariate_subgroups(config, included)}
     response_subgroups = tuple(
         response_by_subgroup(best, subgroup_values(included[s.field], s), s.label, settings.ci_method,
-                             settings.conf_level) for s in settings.subgroups if s.field in included)
+                             settings.conf_level, orders[s.field].levels) for s in subgroups)
     endpoints = reported_endpoints(datasets)
     frames = {e.paramcd: _endpoint_frame(datasets.adtte, e.paramcd, unit_days) for e in endpoints}
     survival = tuple(_survival(frames[e.paramcd], e.paramcd, settings, e.label) for e in endpoints)
     follow_up = reverse_km_followup(frames["OS"]["time"].to_numpy(), frames["OS"]["event"],
                                     conf_type=settings.km_conf_type)
-    subgroup_survival = tuple(_subgroup_survival(frames[name], included, s, name, settings)
-                              for name in SURVIVAL_ENDPOINTS for s in settings.subgroups if s.field in included)
-    cox = tuple(c for c in (_cox(frames[name], included, config, name) for name in SURVIVAL_ENDPOINTS) if c)
+    subgroup_survival = tuple(_subgroup_survival(frames[name], included, s, name, settings, orders[s.field])
+                              for name in SURVIVAL_ENDPOINTS for s in subgroups)
+    cox = tuple(c for c in (_cox(frames[name], included, config, name, orders) for name in SURVIVAL_ENDPOINTS) if c)
     ungraded = summarise_ungraded_adverse_events(datasets.adae, len(included))
     adae = datasets.adae[datasets.adae["grade"].notna()] if len(datasets.adae) else datasets.adae  # graded only
     ctcae = config.adverse_events.ctcae_version

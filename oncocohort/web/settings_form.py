@@ -56,7 +56,7 @@ class SettingsForm:
     confirmation: bool = False
     confirmation_min_days: str = "28"
     sd_min_days: str = "42"
-    subgroups: list[dict] = field(default_factory=list)  # field, label, groups
+    subgroups: list[dict] = field(default_factory=list)  # field, label, groups, reference (the Cox reference)
     cox_covariates: str = ""
     ci_method: str = "clopper-pearson"
     conf_level: str = "0.95"
@@ -67,7 +67,7 @@ class SettingsForm:
         self.components += [{"label": "", "drugs": ""} for _ in range(BLANK_ROWS)]
         self.criteria += [{"kind": "include", "label": "", "field": "", "operator": "==", "value": "",
                            "missing": ""} for _ in range(BLANK_ROWS)]
-        self.subgroups += [{"field": "", "label": "", "groups": ""} for _ in range(BLANK_ROWS)]
+        self.subgroups += [{"field": "", "label": "", "groups": "", "reference": ""} for _ in range(BLANK_ROWS)]
         return self
 
 
@@ -143,9 +143,10 @@ def form_from_toml(text: str) -> SettingsForm:
         confirmation=get("response", "confirmation", False) is True,
         confirmation_min_days=value_text(get("response", "confirmation_min_days", 28)),
         sd_min_days=value_text(get("response", "sd_min_days", 42)),
-        subgroups=[{"field": value_text(s), "label": "", "groups": ""} if isinstance(s, str) else
+        subgroups=[{"field": value_text(s), "label": "", "groups": "", "reference": ""} if isinstance(s, str) else
                    {"field": value_text(s.get("field")), "label": value_text(s.get("label")),
-                    "groups": _groups_text(s.get("groups", {}) if isinstance(s.get("groups"), dict) else {})}
+                    "groups": _groups_text(s.get("groups", {}) if isinstance(s.get("groups"), dict) else {}),
+                    "reference": value_text(s.get("reference"))}
                    for s in get("analysis", "subgroups", []) if isinstance(s, (str, dict))],
         cox_covariates=value_text(get("analysis", "cox_covariates", [])),
         ci_method=value_text(get("analysis", "ci_method", "clopper-pearson")),
@@ -177,7 +178,7 @@ def form_from_post(fields) -> SettingsForm:
         criteria=rows("criterion", ("kind", "label", "field", "operator", "value", "missing")),
         response_criteria=one("response_criteria"), confirmation=one("confirmation") in ("on", "true", "1"),
         confirmation_min_days=one("confirmation_min_days"), sd_min_days=one("sd_min_days"),
-        subgroups=rows("subgroup", ("field", "label", "groups")), cox_covariates=one("cox_covariates"),
+        subgroups=rows("subgroup", ("field", "label", "groups", "reference")), cox_covariates=one("cox_covariates"),
         ci_method=one("ci_method"), conf_level=one("conf_level"), km_conf_type=one("km_conf_type"),
         median_ci=one("median_ci"),
     )
@@ -229,6 +230,8 @@ def _subgroup(row: dict) -> dict:
         groups = tomlkit.inline_table()
         groups.update(_parse_groups(row["groups"]))
         out["groups"] = groups
+    if row.get("reference"):
+        out["reference"] = row["reference"]
     return out
 
 

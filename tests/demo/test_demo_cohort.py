@@ -71,7 +71,7 @@ def test_survival_matches_the_paper(facts):
     assert facts["exposure"]["ongoing_at_cutoff"] == 3
 
 
-TABLE2 = {"ECOG performance status": {"0-1": 9.2, "2": 5.1}, "Initial dose of anlotinib (mg)": {"12 mg": 7.6,
+TABLE2 = {"ECOG performance status": {"0-1": 9.2, "2": 5.1}, "Starting dose of anlotinib": {"12 mg": 7.6,
                                                                                                   "10 mg": 5.1},
           "Histological subtype": {"SS": 7.6, "ASPS": 13.6, "LMS": 9.2, "LPS": 7.2, "Other": 6.3}}
 
@@ -93,3 +93,11 @@ def test_synthetic_everywhere(demo_study, facts):
     assert facts["study"]["synthetic"] is True
     assert "synthetic" in (demo_study / "study.toml").read_text().lower()
     assert "not patient data" in (demo_study / "README.txt").read_text()
+
+
+def test_factor_labels_do_not_repeat_the_unit_of_their_levels(demo_results):
+    """Issue 15 (final look): "Initial dose of anlotinib (mg)" over the rows "10 mg", "12 mg" — and "ORR by initial
+    dose of anlotinib (mg)" in the text — wrote the unit twice; an editor would strike "(mg)"."""
+    for subgroup in demo_results.config.analysis.subgroups:
+        units = {name.rsplit(" ", 1)[-1] for name, _ in subgroup.groups if " " in name}
+        assert not any(f"({unit})" in subgroup.label for unit in units), subgroup.label

@@ -19,13 +19,18 @@ def test_rmst_between_two_groups_by_hand():
     """No censoring: the RMST to τ is the mean of min(time, τ). Group A: 2, 4, 6 → (2 + 4 + 5)/3 = 11/3; group B:
     3, 5, 7 → (3 + 5 + 5)/3 = 13/3 at τ = 5; difference 2/3, ratio 13/11. τ = 6.5 lies beyond A's longest time."""
     data = pd.DataFrame({"time": [2, 4, 6, 3, 5, 7], "event": [1] * 6, "group": ["A"] * 3 + ["B"] * 3})
-    result = _rmst_between(data, 2, 5.0, 0.95)
+    result = _rmst_between(data, ["A", "B"], 5.0, 0.95)
     assert [g.rmst for g in result.per_group] == pytest.approx([11 / 3, 13 / 3])
     difference, ratio, _ = result.contrasts
     assert difference.estimate == pytest.approx(2 / 3) and ratio.estimate == pytest.approx(13 / 11)
-    late = _rmst_between(data, 2, 6.5, 0.95)
+    # the reference level (first of the report's order, or study.toml's reference) is the comparator
+    flipped = _rmst_between(data, ["B", "A"], 5.0, 0.95)
+    assert flipped.groups == ("B", "A") and flipped.contrasts[0].estimate == pytest.approx(-2 / 3)
+    assert flipped.contrasts[1].estimate == pytest.approx(11 / 13)
+    late = _rmst_between(data, ["A", "B"], 6.5, 0.95)
     assert isinstance(late, NotEstimable) and late.reason == "the follow-up of group A ends before the horizon"
-    assert _rmst_between(data, 3, 5.0, 0.95) is None and _rmst_between(data, 2, None, 0.95) is None
+    assert _rmst_between(data, ["A", "B", "C"], 5.0, 0.95) is None
+    assert _rmst_between(data, ["A", "B"], None, 0.95) is None
 
 
 def test_demo_two_group_subgroups_have_the_rmst_comparison(demo_study):
@@ -63,7 +68,7 @@ def test_rmst_table_cells_and_notes(demo_results):
     assert row.cells[5] == p_value(difference.p_value)
     assert any("survRM2::rmst2" in note and "Wald" in note for note in table.footnotes)
     assert [r.cells[0] for r in table.rows if r.cells[2] == "Not estimable*"] == [
-        "ECOG performance status", "Initial dose of anlotinib (mg)"]
+        "ECOG performance status", "Starting dose of anlotinib"]
     assert any(note.startswith("Not estimable (*)") and "PFS by ECOG performance status: the follow-up of group 2 ends "
                "before the horizon" in note for note in table.footnotes)
     assert rmst_comparison_table(demo_results.subgroup_survival, None, "months") is None

@@ -33,9 +33,9 @@ def test_table_one_content():
 
 
 def test_numeric_levels_are_ordered_by_value_not_frequency():
-    lines = summarise_categorical(pd.Series(["2", "1", "2", "4", "3", "2", "10"]), "lines", by_frequency=True)
+    lines = summarise_categorical(pd.Series(["2", "1", "2", "4", "3", "2", "10"]), "lines")
     assert [lv.level for lv in lines.levels] == ["1", "2", "3", "4", "10"]
-    words = summarise_categorical(pd.Series(["b", "Other", "a", "a", "c"]), "x", by_frequency=True)
+    words = summarise_categorical(pd.Series(["b", "Other", "a", "a", "c"]), "x")
     assert [lv.level for lv in words.levels] == ["a", "b", "c", "Other"]  # words: most frequent first, Other last
 
 
@@ -44,7 +44,7 @@ def test_table_one_speaks_the_report_vocabulary(demo_results):
     study.toml), levels in sentence case, numeric levels by value."""
     table = baseline_table(demo_results.baseline, demo_results.n_included)
     labels = [r.cells[0] for r in table.rows]
-    dose = labels.index("Initial dose of anlotinib (mg)")
+    dose = labels.index("Starting dose of anlotinib")
     assert labels[dose + 1:dose + 3] == ["10 mg", "12 mg"]
     assert "anlotinib starting dose" not in labels
     sex = labels.index("Sex")
@@ -169,3 +169,30 @@ def test_reviewer_tables_from_the_demo(demo_results):
     rows = {r.cells[0]: r.cells[1:] for r in categories.rows}
     assert rows["Any adverse event"] == ("29 (90.6)", "13 (40.6)") and "Serious adverse event" in rows
     assert set(rows) >= {"Leading to dose reduction", "Leading to treatment interruption", "Leading to discontinuation"}
+
+
+def test_every_abbreviation_a_table_uses_is_listed_under_it():
+    """Issue 15 (final look): Table 1 and the subgroup tables showed SS, ASPS, ECOG … with no list of
+    abbreviations. Known long forms are added in order of first use; one the table writes out or already lists is
+    not repeated; NE in a table is "not estimable"."""
+    from oncocohort.present.table import Column, Row, Table
+    from oncocohort.present.vocabulary import Vocabulary, with_abbreviations
+
+    table = Table("Table. Response by ECOG", (Column("Level"), Column("Median (95% CI)")),
+                  (Row(("SS", "5.1 (2.0–NE)")), Row(("Complete response (CR)", "")), Row(("XYZ", "CR"))),
+                  footnotes=("NR, not reached.",), abbreviations=("CI, confidence interval",))
+    out = with_abbreviations(table, Vocabulary.from_labels({"SS": "synovial sarcoma"}))
+    assert out.abbreviations == ("CI, confidence interval", "ECOG, Eastern Cooperative Oncology Group",
+                                 "SS, synovial sarcoma", "NE, not estimable")
+
+
+def test_report_tables_list_their_abbreviations(demo_results):
+    from oncocohort.report.build import build_tables
+
+    tables = build_tables(demo_results)
+    baseline = tables["baseline"].abbreviations
+    assert {"ECOG, Eastern Cooperative Oncology Group", "SS, synovial sarcoma", "ASPS, alveolar soft part sarcoma",
+            "LMS, leiomyosarcoma", "LPS, liposarcoma", "PD-1, programmed cell death protein 1"} <= set(baseline)
+    for key in ("subgroups_pfs", "subgroups_os", "efficacy"):
+        assert "SS, synovial sarcoma" in tables[key].abbreviations, key
+    assert not any(a.startswith("NE, not evaluable") for t in tables.values() for a in t.abbreviations)

@@ -51,6 +51,7 @@ def test_a_posted_form_changes_the_keys_it_shows_and_keeps_the_rest():
     form.criteria.append({"kind": "exclude", "label": "Prior anlotinib", "field": "histology", "operator": "in",
                           "value": "Angiosarcoma, Chondrosarcoma", "missing": "include"})
     form.subgroups[1]["groups"] = "0 = 0; 1-2 = 1, 2"
+    form.subgroups[1]["reference"] = "1-2"  # the Cox reference level (issue 15), kept through the form
     fields = _posted(form)
     fields["component_label_9"], fields["component_drugs_9"] = "", ""  # a blank row: ignored
     fields["subgroup_field_0"], fields["subgroup_remove_0"] = "histology_group", "on"  # a removed row
@@ -64,7 +65,8 @@ def test_a_posted_form_changes_the_keys_it_shows_and_keeps_the_rest():
                                                    "operator": "in", "value": ["Angiosarcoma", "Chondrosarcoma"],
                                                    "missing": "include"}
     assert data["analysis"]["subgroups"] == [{"field": "ecog", "label": "ECOG performance status",
-                                              "groups": {"0": [0], "1-2": [1, 2]}}]
+                                              "groups": {"0": [0], "1-2": [1, 2]}, "reference": "1-2"}]
+    assert form_from_toml(text).subgroups[0]["reference"] == "1-2"
     assert data["analysis"]["historical_rates"] == {"orr": 0.13}  # not in the form: kept
     assert data["adverse_events"]["ctcae_version"] == "5.0"
     assert data["regimen"]["components"]["PD-1 inhibitor"] == ["sintilimab", "camrelizumab", "pembrolizumab"]

@@ -185,6 +185,13 @@ def _check_subgroup(ctx: CheckContext, subgroup: Subgroup) -> None:
             _config_error(ctx, "config.field_type", key="field", value=subgroup.field, message=(
                 f"{subgroup.field} is a number with {present.nunique()} different values: as a subgroup each value "
                 "would be its own group; add a grouped column to patients (e.g. age_group) or give groups"), **where)
+            return
+        if present is not None and subgroup.reference is not None:
+            have = sorted({str(_level(v)) for v in present})
+            if subgroup.reference not in have:
+                _config_error(ctx, "config.reference_unmatched", key="reference", value=subgroup.reference,
+                              message=f"no patient has {subgroup.field} = {subgroup.reference!r}: the reference is "
+                              f"one of the values in the data ({', '.join(have[:20])})", **where)
         return
     for label, members in subgroup.groups:
         for value in members:
