@@ -58,3 +58,44 @@ def test_styled_paragraphs_are_python_docx_s_and_the_style_is_looked_up_once(mon
     assert ours.element.body.xml == theirs.element.body.xml
     styles = [p.find(qn("w:pPr")) for p in ours.element.body.iterchildren(qn("w:p"))]
     assert styles[0].find(qn("w:pStyle")).get(qn("w:val")) == "TableNote"
+
+
+def _rezipped(document) -> bytes:
+    """python-docx's own save, each entry rewritten with the fixed time (how save_docx worked before)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def test_saved_once_with_fixed_times_the_bytes_of_python_docx_s_save(tmp_path, monkeypatch):
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), "white").save(tmp_path / "figure.png")
+    document = new_document()
+    add_heading(document, "Results", 2)
+    add_paragraph(document, "A note.", "Table Note")
+    document.add_paragraph().add_run().add_picture(str(tmp_path / "figure.png"))
+    save_docx(document, tmp_path / "a.docx")
+    assert (tmp_path / "a.docx").read_bytes() == _rezipped(document)  # core properties already fixed by save_docx
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "a.docx") as saved:
+        names = saved.namelist()
+        assert {info.date_time for info in saved.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert names[0] == "[Content_Types].xml" and "word/media/image1.png" in names
+    reopened = docx.Document(tmp_path / "a.docx")
+    assert [p.text for p in reopened.paragraphs] == ["Results", "A note.", ""]
+    assert reopened.core_properties.author == "oncocohort"
+    saves = []
+    monkeypatch.setattr(docx.document.Document, "save", lambda *a: saves.append(a))
+    save_docx(document, tmp_path / "b.docx")
+    assert saves == [] and (tmp_path / "b.docx").read_bytes() == (tmp_path / "a.docx").read_bytes()
