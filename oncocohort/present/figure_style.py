@@ -39,7 +39,10 @@ PNG_COMPRESS_LEVEL = 3
 #   Type 3 take the SVG (editable text) or the 300-dpi PNG.
 STYLE = {"font.family": ["DejaVu Sans", "sans-serif"],
          "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"],
-         "font.size": 9, "svg.fonttype": "none", "svg.hashsalt": "oncocohort"}
+         "font.size": 9, "svg.fonttype": "none", "svg.hashsalt": "oncocohort",
+         # figures are laid out at the PNG's resolution: the texts are measured as the PNG draws them, and saving the
+         # PNG reuses the renderer and the text metrics of the layout (measured: the demo's figures ~10 % less CPU)
+         "figure.dpi": DPI}
 WIDTH = 6.5  # inches: every figure's width (a journal's two-column width)
 MARGIN = 0.1  # inches between the canvas edge and any text
 GAP = 0.08  # inches between neighbouring blocks (title, legend, axes, tables)
