@@ -9,16 +9,22 @@ styles, caption fields, column widths fitted to the text, and a byte-identical s
   its longest word, the rest of the width shared in proportion to what each column needs to keep its cells on one
   line. Text is measured with the Helvetica (= Arial, Liberation Sans) advance widths, the font the document uses.
 - :func:`save_docx`: fixed core properties and zip timestamps, so identical runs write identical bytes.
+- Speed: :func:`new_document` styles a document once per paper and hands out deep copies, and
+  :func:`add_paragraph` looks a style's id up once per document (python-docx opens its template file, and searches
+  every style, for each document and each styled paragraph).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import weakref
 import zipfile
 from pathlib import Path
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
@@ -104,11 +110,29 @@ def ensure_orientation(document, landscape: bool) -> None:
 
 def new_document(paper: str = "a4"):
     """An empty python-docx Document with our page setup and styles: Arial body, black headings kept with the next
-    paragraph, a black *Caption* style, a *Table Note* style."""
-    from docx import Document
+    paragraph, a black *Caption* style, a *Table Note* style.
 
+    A deep copy of one styled document per paper (made at the first call): building it reads python-docx's template
+    file and sets the styles, which cost more than writing a small table; the copy is the same XML."""
     if paper not in PAPERS:
         raise ValueError(f"unknown paper {paper!r}; choose from {', '.join(PAPERS)}")
+    if paper not in _TEMPLATES:
+        _TEMPLATES[paper] = _styled_document(paper)
+    template = _TEMPLATES[paper]
+    document = copy.deepcopy(template)
+    _STYLE_IDS[document.element] = dict(_STYLE_IDS.get(template.element, {}))  # the same styles, the same ids
+    return document
+
+
+PARAGRAPH_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption", "Table Note", "List Bullet")
+_TEMPLATES: dict = {}  # paper → the styled empty document new_document copies
+# a document's body element → {style name: style id (None for the default style)}, see add_paragraph
+_STYLE_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _styled_document(paper: str):
+    from docx import Document
+
     document = Document()
     set_page(document.sections[0], paper, landscape=False)
     styles = document.styles
@@ -124,13 +148,31 @@ def new_document(paper: str = "a4"):
     caption.font.italic, caption.font.color.rgb = False, RGBColor(0, 0, 0)
     caption.paragraph_format.space_before, caption.paragraph_format.space_after = Pt(6), Pt(3)
     if "Table Note" not in [s.name for s in styles]:
-        from docx.enum.style import WD_STYLE_TYPE
-
         note = styles.add_style("Table Note", WD_STYLE_TYPE.PARAGRAPH)
         note.base_style = normal
         note.font.size = Pt(NOTE_PT)
         note.paragraph_format.space_before, note.paragraph_format.space_after = Pt(0), Pt(0)
+    _STYLE_IDS[document.element] = {name: document.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+                                    for name in PARAGRAPH_STYLES}  # looked up here once, copied with the document
     return document
+
+
+def add_paragraph(document, text: str = "", style: str | None = None):
+    """``document.add_paragraph(text, style)`` with the same XML, the style (by name) looked up once per document
+    rather than for every paragraph (python-docx searches the styles and scans all of them for the default each
+    time)."""
+    paragraph = document.add_paragraph(text)
+    if style is not None:
+        ids = _STYLE_IDS.setdefault(document.element, {})
+        if style not in ids:
+            ids[style] = document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+        paragraph._p.style = ids[style]
+    return paragraph
+
+
+def add_heading(document, text: str, level: int):
+    """``document.add_heading(text, level)`` (style *Heading <level>*) by :func:`add_paragraph`."""
+    return add_paragraph(document, text, f"Heading {level}")
 
 
 def _run_with(paragraph, element, bold: bool = False):
@@ -166,7 +208,7 @@ def bookmark_name(kind: str, number: int) -> str:
 def add_caption(document, kind: str, number: int | None, text: str, restart: bool = False):
     """A *Caption* paragraph ``"Table 2. text"`` whose number is a ``SEQ`` field inside a bookmark; ``restart``
     (a table on its own in a file) fixes the sequence at ``number``. Without a number, the text alone."""
-    paragraph = document.add_paragraph(style="Caption")
+    paragraph = add_paragraph(document, style="Caption")
     paragraph.paragraph_format.keep_with_next = kind == "table"  # a table's caption is above it, a figure's below
     if number is None:
         paragraph.add_run(text).bold = True
@@ -188,19 +230,41 @@ def add_caption(document, kind: str, number: int | None, text: str, restart: boo
 
 def save_docx(document, path: str | Path) -> Path:
     """Save with fixed core properties (created/modified 2000-01-01, author oncocohort, revision 1) and fixed zip
-    entry times, so the same content always gives the same bytes."""
+    entry times, so the same content always gives the same bytes.
+
+    python-docx's own save stamps each zip entry with the current time; its package writer is handed a collector of
+    (entry, bytes) instead, and the zip is written once with fixed times (rather than saved, read back and
+    compressed a second time: half the time of saving)."""
+    from docx.opc.pkgwriter import PackageWriter
+
     properties = document.core_properties
     properties.author = properties.last_modified_by = "oncocohort"
     properties.created = properties.modified = properties.last_printed = FIXED_TIME
     properties.revision = 1
-    buffer = io.BytesIO()
-    document.save(buffer)
+    package = document.part.package
+    parts = package.parts
+    for part in parts:  # as OpcPackage.save does before writing
+        part.before_marshal()
+    entries = _PackageEntries()
+    # PackageWriter.write, step by step, into the collector (it opens its own zip file otherwise)
+    PackageWriter._write_content_types_stream(entries, parts)
+    PackageWriter._write_pkg_rels(entries, package.rels)
+    PackageWriter._write_parts(entries, parts)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, blob in entries.items:
+            fixed = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, blob)
     Path(path).write_bytes(out.getvalue())
     return Path(path)
+
+
+class _PackageEntries:
+    """Stands in for python-docx's zip writer: keeps each (entry name, bytes) in the order written."""
+
+    def __init__(self):
+        self.items: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.items.append((pack_uri.membername, blob))

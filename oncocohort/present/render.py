@@ -9,6 +9,7 @@ table whose numbers would wrap on a portrait page goes on a landscape page (:mod
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import io
 import re
@@ -25,6 +26,7 @@ from .docx_layout import (
     CELL_PADDING,
     TABLE_PT,
     add_caption,
+    add_paragraph,
     ensure_orientation,
     fit_column_widths,
     new_document,
@@ -135,6 +137,13 @@ def _row_flag(row, name: str) -> None:
 def _column_needs(table: Table) -> tuple[list[int], list[int]]:
     """Per column: the width to keep every cell on one line, and the width of its longest word (EMU, with cell
     padding). A spanner's text is shared by the columns under it."""
+    natural, minimum = _measured_columns(table.columns, table.rows)
+    return list(natural), list(minimum)
+
+
+@functools.lru_cache(maxsize=64)  # a table is measured for its file, report.docx and the HTML's landscape rule
+def _measured_columns(columns: tuple, rows: tuple) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    table = Table("", columns, rows)
     cells = [[c.label for c in table.columns]] + [[_label(r, i, t) for i, t in enumerate(r.cells)] for r in table.rows]
     natural = [max(text_width(row[j]) for row in cells) + CELL_PADDING for j in range(len(table.columns))]
     minimum = [max(text_width(word) for row in cells for word in row[j].split() or [""]) + CELL_PADDING
@@ -147,7 +156,7 @@ def _column_needs(table: Table) -> tuple[list[int], list[int]]:
             for j in range(start, start + width):
                 natural[j] += (need - have) // width + 1
         start += width
-    return natural, minimum
+    return tuple(natural), tuple(minimum)
 
 
 def needs_landscape(table: Table, portrait_width: int) -> bool:
@@ -182,7 +191,7 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
         while len(_BUILT_TABLES) > _BUILT_TABLES_KEPT:
             del _BUILT_TABLES[next(iter(_BUILT_TABLES))]
     for i, note in enumerate(notes):  # the notes stay with the table: each kept with the next, the last row too
-        paragraph = document.add_paragraph(note, style="Table Note")
+        paragraph = add_paragraph(document, note, "Table Note")
         paragraph.paragraph_format.keep_with_next = i < len(notes) - 1
 
 
@@ -241,7 +250,7 @@ def _add_grid(document, table: Table, widths: list[int], notes_follow: bool = Fa
     the last two; the last row only when ``notes_follow``, so the notes never start a page alone."""
     header_rows = 2 if table.has_spanners else 1
     grid = document.add_table(rows=header_rows + len(table.rows), cols=len(table.columns))
-    grid.style = document.styles["Normal Table"]
+    # no table style: "Normal Table", Word's default (python-docx's add_table writes no w:tblStyle for it)
     grid.autofit = False
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
     cells = _cell_grid(grid)

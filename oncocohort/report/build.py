@@ -70,7 +70,7 @@ from .disclosure import (
     response_levels_hidden,
 )
 from .docx_document import write_report_docx
-from .figure_files import FigurePlan, start_figure_processes, start_figures
+from .figure_files import FigurePlan, drawing_order, start_figure_processes, start_figures
 from .html_document import report_html
 from .layout import plan_items, plan_sections
 from .narrative import methods_paragraph, results_paragraphs
@@ -248,7 +248,8 @@ def _journal_ticks(draw):
 
 def figure_plans(results: StudyResults) -> list[FigurePlan]:
     """The report's figures in order, not yet drawn: which figures the study has, their keys and topics (known
-    before drawing, so they can be numbered while they are drawn elsewhere). The figure modules (matplotlib) are
+    before drawing, so they can be numbered while they are drawn elsewhere) and their drawing cost relative to a
+    one-curve KM figure (CPU time measured on the demo, for the order of drawing only). The figure modules (matplotlib) are
     imported by the draw functions, in the process that draws (:mod:`.figure_files`)."""
     unit, days = results.time_unit, DAYS_PER_UNIT[results.time_unit]
     plans = []
@@ -283,7 +284,7 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
             return ("Change in the sum of target lesions from baseline over time, one line per patient (no "
                     f"interpolation over missing scans). {drawn.caption}", drawn.figure)
         plans.append(FigurePlan("waterfall", "the best change in target lesions per patient", waterfall))
-        plans.append(FigurePlan("spider", "the change in target lesions over time", spider))
+        plans.append(FigurePlan("spider", "the change in target lesions over time", spider, cost=1.4))
 
     def swimmer():
         from ..present.swimmer_figure import swimmer_figure
@@ -292,7 +293,7 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
         return ("Time on treatment per patient with first response, progression and death; arrows: on treatment "
                 f"at the data cutoff. {drawn.caption}", drawn.figure)
     if results.response_assessed:  # its marks are responses and progressions
-        plans.append(FigurePlan("swimmer", "the time on treatment per patient", swimmer))
+        plans.append(FigurePlan("swimmer", "the time on treatment per patient", swimmer, cost=2.2))
     for e in results.survival:
         def km(e=e):
             from ..present.figure_style import probability_axis_label, time_axis_label
@@ -326,7 +327,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
             return (_with_footnote(f"Progression-free survival by {in_sentence(group.factor)}.", curve.suppressed,
                                    results.min_cell), curve.figure)
         plans.append(FigurePlan(f"km_pfs_by_{_slug(group.field)}",
-                                f"progression-free survival by {in_sentence(group.factor)}", km_by))
+                                f"progression-free survival by {in_sentence(group.factor)}", km_by,
+                                cost=1 + 0.15 * len(group.levels)))
     # with small-cell suppression a bar would give a hidden count back: the figure is left out (the table marks it)
     if (results.response_subgroups and results.response_assessed
             and not response_levels_hidden(results.response_subgroups, results.min_cell)):
@@ -338,7 +340,7 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
             return ("Objective response rate by subgroup"
                     f"{f' ({orr.method_label})' if orr else ''}; labels: responders/patients"
                     + (f"; p by {tests}." if tests else "."), bars.figure)
-        plans.append(FigurePlan("orr_by_subgroup", "the objective response rate by subgroup", orr_bars))
+        plans.append(FigurePlan("orr_by_subgroup", "the objective response rate by subgroup", orr_bars, cost=1.2))
     cox = next((c for c in results.cox if c.endpoint == "PFS"), None)
     labels = {g.field: g.factor for g in results.subgroup_survival}
     pfs_subgroups, forest_hidden = disclose_subgroup_levels(
@@ -354,7 +356,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
                                       title="PFS: Cox model (each factor against its reference level)")
                 return _with_footnote(f"Hazard ratios for progression-free survival ({model.method}).",
                                       forest_hidden, results.min_cell), drawn.figure
-            plans.append(FigurePlan("forest_pfs", "the hazard ratios for progression-free survival", forest))
+            plans.append(FigurePlan("forest_pfs", "the hazard ratios for progression-free survival", forest,
+                                    cost=1.8))
         if cox.univariable:
             def forest_subgroups():
                 from ..present.forest_figure import forest_figure, subgroup_forest_rows
@@ -366,8 +369,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
                                        "model per factor; p: likelihood-ratio test of the factor).", forest_hidden,
                                        results.min_cell), drawn.figure)
             plans.append(FigurePlan("forest_pfs_subgroups", "the hazard ratio of each subgroup level",
-                                    forest_subgroups))
-    return [FigurePlan(plan.key, plan.topic, _journal_ticks(plan.draw)) for plan in plans]
+                                    forest_subgroups, cost=1.8))
+    return [replace(plan, draw=_journal_ticks(plan.draw)) for plan in plans]
 
 
 def _cif_pfs(result, unit: str, min_cell: int = 0) -> Figure:
@@ -564,7 +567,8 @@ def _write_all(results, datasets, folder: Path, formats, progress, options: Docu
 def _start_drawing(figure_processes, results, plans, stems, style: str):
     """The figures drawn by the processes forked when the report started (figure_files.py), or in this process
     (serially) without them; ``.result()`` → (caption, paths) per plan."""
-    drawing = figure_processes.draw(figure_plans, results, stems, style) if figure_processes is not None else None
+    drawing = (figure_processes.draw(figure_plans, results, stems, style, drawing_order(plans))
+               if figure_processes is not None else None)
     return nullcontext(drawing) if drawing is not None else start_figures(plans, stems, style)
 
 

@@ -18,6 +18,8 @@ from docx.shared import Emu, Mm
 from ..present.docx_layout import (
     add_caption,
     add_field,
+    add_heading,
+    add_paragraph,
     bookmark_name,
     ensure_orientation,
     new_document,
@@ -75,13 +77,13 @@ def write_report_docx(path: Path, *, title: str, banner: str | None, intro: str,
     """Write report.docx (arguments as :func:`oncocohort.report.html_document.report_html`)."""
     document = new_document(paper)
     document.core_properties.title = title
-    document.add_heading(title, level=1)
+    add_heading(document, title, 1)
     if banner:
         document.add_paragraph().add_run(banner).bold = True
     document.add_paragraph(intro)
-    document.add_heading("Statistical methods", level=2)
+    add_heading(document, "Statistical methods", 2)
     add_cited_text(document.add_paragraph(), methods)
-    document.add_heading("Results", level=2)
+    add_heading(document, "Results", 2)
     portrait = document.sections[0]
     portrait_width = text_width_of(portrait)
     for section in sections:
@@ -89,7 +91,7 @@ def write_report_docx(path: Path, *, title: str, banner: str | None, intro: str,
         # a heading directly above a wide table goes on its landscape page, not alone at a portrait page foot
         ensure_orientation(document, landscape=not section.text and first is not None and first.kind == "table"
                            and needs_landscape(tables[first.key], portrait_width))
-        document.add_heading(section.heading, level=3)
+        add_heading(document, section.heading, 3)
         if section.text:
             paragraph = document.add_paragraph()
             add_cited_text(paragraph, section.text)
@@ -100,12 +102,12 @@ def write_report_docx(path: Path, *, title: str, banner: str | None, intro: str,
                 _add_figure(document, item, figure_captions[item.key], folder / "figures" / f"{item.file_stem}.png")
     if data_notes:
         ensure_orientation(document, landscape=False)
-        document.add_heading("Data notes", level=2)
+        add_heading(document, "Data notes", 2)
         for note in data_notes:
-            document.add_paragraph(note, style="List Bullet")
+            add_paragraph(document, note, "List Bullet")
     if checklists:  # the heading on the page of the first table (landscape when it is wide), not alone
         ensure_orientation(document, landscape=needs_landscape(checklists[0], portrait_width))
-        document.add_heading("Reporting checklists", level=2)
+        add_heading(document, "Reporting checklists", 2)
         for table in checklists:
             # pieces that fit a page: Word keeps a table of up to 40 rows on one page, and these rows are tall
             pieces = [table.rows[i:i + CHECKLIST_ROWS_PER_PAGE]

@@ -44,11 +44,19 @@ if TYPE_CHECKING:  # matplotlib is imported where figures are drawn, never by th
 @dataclass(frozen=True)
 class FigurePlan:
     """A figure the report will show, before it is drawn: its ``key`` (file name end, layout place), ``topic`` (what
-    it shows, for the text) and ``draw`` (→ caption without a number, the drawn matplotlib figure)."""
+    it shows, for the text), ``draw`` (→ caption without a number, the drawn matplotlib figure) and ``cost``: how
+    long it takes to draw and save relative to a simple figure, which only decides the order of drawing."""
 
     key: str
     topic: str
     draw: Callable[[], tuple[str, MatplotlibFigure]]
+    cost: float = 1.0
+
+
+def drawing_order(plans: Sequence[FigurePlan]) -> list[int]:
+    """The plans' indices, costliest first (ties in plan order): the processes take figures in this order, so the
+    last ones taken are short and the processes finish close together (the longest-first rule)."""
+    return sorted(range(len(plans)), key=lambda i: -plans[i].cost)
 
 
 _PLANS: Sequence[FigurePlan] = ()  # the plans forked workers draw from (inherited at the fork, never pickled)
@@ -146,10 +154,11 @@ def _draw_share(connection: Connection, message: bytes, counter) -> None:
     """Draw figures taken from ``counter`` until none is left; the reply goes to ``connection``."""
     global _PLANS
     try:
-        plans_of, results, stems, style = pickle.loads(message)
+        plans_of, results, stems, style, order = pickle.loads(message)
         _PLANS = plans_of(results)
         drawn = []
-        while (index := _next_figure(counter)) < len(stems):
+        while (taken := _next_figure(counter)) < len(stems):
+            index = order[taken]
             drawn.append((index, *_draw_and_save(index, stems[index], style)))
         reply = ("ok", drawn)
     except BaseException as error:  # noqa: BLE001 - any failure goes back to the report, which raises it
@@ -244,12 +253,16 @@ class FigureProcesses:
         self.close()
 
     def draw(self, plans_of: Callable[[object], Sequence[FigurePlan]], results, stems: Sequence[Path],
-             style: str) -> Drawing | None:
+             style: str, order: Sequence[int] | None = None) -> Drawing | None:
         """Start drawing ``plans_of(results)`` (a module-level function: it is pickled by name and called in each
-        figure process) into ``stems`` with journal ``style``; None (processes ended) when the results cannot be
-        pickled — the caller then draws them itself."""
+        figure process) into ``stems`` with journal ``style``, taking them in ``order`` (indices; None: plan order);
+        None (processes ended) when the results cannot be pickled — the caller then draws them itself."""
+        order = list(range(len(stems)) if order is None else order)
+        if sorted(order) != list(range(len(stems))):
+            raise ValueError("the drawing order must name every figure once")
         try:
-            message = pickle.dumps((plans_of, results, list(stems), style), protocol=pickle.HIGHEST_PROTOCOL)
+            message = pickle.dumps((plans_of, results, list(stems), style, order),
+                                   protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError):  # results holding something that cannot be sent
             self.close()
             return None
@@ -295,8 +308,9 @@ class FigureFiles:
             _PLANS = self._plans
             self._executor = ProcessPoolExecutor(min(workers, len(self._plans)),
                                                  mp_context=multiprocessing.get_context("fork"))
-            self._futures = [self._executor.submit(_draw_and_save, i, stem, style)
-                             for i, stem in enumerate(self._stems)]
+            order = drawing_order(self._plans)  # costliest first; this process takes the cheap ones at the end
+            futures = {i: self._executor.submit(_draw_and_save, i, self._stems[i], style) for i in order}
+            self._futures = [futures[i] for i in range(len(self._plans))]
 
     def __enter__(self) -> FigureFiles:
         return self
@@ -322,7 +336,7 @@ class FigureFiles:
             # the figures no worker has taken yet are drawn here, from the last one back, while the workers go on
             # from the front (this process has finished its own work by now; the CPUs stay busy to the end)
             done_here = {}
-            for index in reversed(range(len(self._futures))):
+            for index in reversed(drawing_order(self._plans)):
                 if self._futures[index].cancel():
                     done_here[index] = _draw_and_save(index, self._stems[index], self._style)
             return [done_here[i] if i in done_here else future.result() for i, future in enumerate(self._futures)]

@@ -172,3 +172,40 @@ def test_results_that_cannot_be_sent_are_drawn_here(tmp_path):
     child = processes._process
     assert processes.draw(_empty_plans, threading.Lock(), [tmp_path / "a"], "default") is None  # a lock: no pickle
     assert not child.is_alive()  # ended: the report draws the figures itself (build._start_drawing)
+
+
+# ------------------------------------------------------------------ the order of drawing: costliest first
+
+def test_the_drawing_order_is_costliest_first_ties_in_plan_order():
+    plans = [FigurePlan(key, "", _empty, cost) for key, cost in
+             (("flow", 1.0), ("swimmer", 2.2), ("km", 1.0), ("forest", 1.8), ("forest2", 1.8), ("km_by", 1.3))]
+    assert figure_files.drawing_order(plans) == [1, 3, 4, 5, 0, 2]
+
+
+def _logged_plans(log):
+    """Plans whose drawing appends their key to the file ``log`` (drawn in the figure process)."""
+    def logged(key):
+        def draw():
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(key + "\n")
+            return _empty()
+        return draw
+    return [FigurePlan(f"f{i}", "", logged(f"f{i}"), cost) for i, cost in enumerate((1.0, 3.0, 1.0, 2.0))]
+
+
+def test_figure_processes_take_the_figures_in_the_order_given_and_return_them_in_plan_order(tmp_path):
+    log = tmp_path / "log.txt"
+    plans = _logged_plans(log)
+    stems = [tmp_path / f"figure_{i}" for i in range(len(plans))]
+    with figure_files.FigureProcesses(1) as processes:  # one process: the order taken is the order drawn
+        drawn = processes.draw(_logged_plans, log, stems, "default", figure_files.drawing_order(plans)).result()
+    assert log.read_text(encoding="utf-8").split() == ["f1", "f3", "f0", "f2"]
+    assert [paths[0].name for _, paths in drawn] == [f"figure_{i}.png" for i in range(4)]
+    with pytest.raises(ValueError, match="every figure once"), figure_files.FigureProcesses(1) as processes:
+        processes.draw(_logged_plans, log, stems, "default", [0, 0, 1, 2])
+
+
+def test_drawn_serially_in_plan_order(tmp_path):
+    log = tmp_path / "log.txt"
+    _render(_logged_plans(log), tmp_path / "serial", workers=1)
+    assert log.read_text(encoding="utf-8").split() == ["f0", "f1", "f2", "f3"]
