@@ -26,6 +26,7 @@ from scipy.stats import norm
 from ..derive.adverse_events import worst_grade
 from ..derive.analysis_datasets import AnalysisDatasets
 from ..derive.time_to_event import DAYS_PER_MONTH
+from ..io.checks.config_fields import MAX_UNGROUPED_LEVELS
 from ..io.config import StudyConfig, Subgroup
 from .adverse_event_summary import AdverseEventSummary, summarise_adverse_events
 from .cox import CoxModel, cox_model
@@ -136,8 +137,10 @@ class NotEstimable:
 
 @dataclass(frozen=True)
 class CoxAnalysis:
-    """Univariable models (one per covariate) and the multivariable model for one endpoint. A model is Firth-
-    penalised when ``[analysis] firth = "always"``, or (``auto``) when the ordinary likelihood is monotone."""
+    """Univariable models (one per covariate) and the multivariable model for one endpoint. A covariate enters as
+    a number or as categories by :func:`enters_as_number`. A model is Firth-penalised when ``[analysis] firth =
+    "always"``, or (``auto``) when the ordinary likelihood is monotone (R's rule, :func:`.cox.fit_cox_model`: a
+    coefficient running to ±∞) — whatever the number of patients; never with ``firth = "never"``."""
 
     endpoint: str
     univariable: tuple[tuple[str, CoxModel | FirthCoxModel | NotEstimable], ...]
@@ -389,23 +392,41 @@ def _rmst_between(data: pd.DataFrame, n_levels: int, horizon: float | None, conf
     return rmst_comparison(data["time"], data["event"], data["group"].astype(str), horizon, conf_level)
 
 
-def _cox_model(data, covariates, settings):
+def enters_as_number(values: pd.Series, subgroup: Subgroup | None) -> bool:
+    """Whether a Cox covariate enters the study's models as a number — one log hazard ratio per unit, as R
+    ``coxph(Surv(time, event) ~ age)`` — rather than as categories against its first level.
+
+    Rule: a number (not a subgroup with named groups) taking more than ``MAX_UNGROUPED_LEVELS`` (10) distinct
+    values is a continuous measurement (age in years, a laboratory value) and enters as a number; anything else
+    (sex, ECOG 0–4, a histology, a subgroup grouped in study.toml) enters as categories — the same threshold that
+    refuses a continuous number as a subgroup without groups (``config.field_type``). Coding a continuous
+    covariate as one indicator per distinct value would give dozens of terms, infinite estimates for the rare
+    values and so a Firth fit with as many terms (minutes at 10⁵ patients) for a model nobody asked for."""
+    if subgroup is not None and subgroup.groups:
+        return False
+    present = values.dropna()
+    return (pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(present)
+            and present.nunique() > MAX_UNGROUPED_LEVELS)
+
+
+def _cox_model(data, covariates, settings, categorical=None):
     if data["event"].sum() == 0:
         return NotEstimable("no events")
     single = [c for c in covariates if data[c].nunique() < 2]
     if single:
         return NotEstimable(f"{', '.join(single)}: one level only among the patients with data")
+    categorical = list(covariates) if categorical is None else [c for c in covariates if c in categorical]
     try:
-        return _fit_cox(data, covariates, settings)
+        return _fit_cox(data, covariates, settings, categorical)
     except np.linalg.LinAlgError:
         return NotEstimable("the information matrix is singular (too few patients or events for the terms)")
 
 
-def _fit_cox(data, covariates, settings):
-    ordinary = cox_model(data, "time", "event", covariates, categorical=covariates, ties=settings.ties,
+def _fit_cox(data, covariates, settings, categorical):
+    ordinary = cox_model(data, "time", "event", covariates, categorical=categorical, ties=settings.ties,
                          conf_level=settings.conf_level)
     if settings.firth == "always" or (settings.firth == "auto" and ordinary.monotone_likelihood):
-        return firth_cox_model(data, "time", "event", covariates, categorical=covariates, ties=settings.ties,
+        return firth_cox_model(data, "time", "event", covariates, categorical=categorical, ties=settings.ties,
                                conf_level=settings.conf_level)
     return ordinary
 
@@ -418,12 +439,18 @@ def _cox(frame, adsl, config: StudyConfig, name) -> CoxAnalysis | None:
     by_field = {s.field: s for s in settings.subgroups}
     subjects = adsl.set_index("patient_id")
     data = frame.copy()
+    categorical = []
     for field in covariates:  # a covariate that is a subgroup enters the model grouped the same way
+        if enters_as_number(subjects[field], by_field.get(field)):
+            data[field] = frame["patient_id"].map(subjects[field].astype(float))
+            continue
         values = subgroup_values(subjects[field], by_field.get(field, Subgroup(field, field)))
         data[field] = frame["patient_id"].map(values)
+        categorical.append(field)
     complete = data.dropna(subset=covariates)
-    univariable = tuple((field, _cox_model(data.dropna(subset=[field]), [field], settings)) for field in covariates)
-    multivariable = _cox_model(complete, covariates, settings) if len(covariates) > 1 else None
+    univariable = tuple((field, _cox_model(data.dropna(subset=[field]), [field], settings, categorical))
+                        for field in covariates)
+    multivariable = _cox_model(complete, covariates, settings, categorical) if len(covariates) > 1 else None
     return CoxAnalysis(name, univariable, multivariable, len(complete))
 
 
