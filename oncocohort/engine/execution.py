@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
 
@@ -67,3 +68,13 @@ def materialized(table):
         yield backend.table(name)
     finally:
         backend.raw_sql(f'DROP TABLE IF EXISTS temp.main."{name}"')
+
+
+def spark_local_settings(warehouse: str | Path, partitions: int = 2) -> dict[str, str]:
+    """Spark session settings for local mode (``SparkSession.builder.master("local[*]")``) that suit the engine's
+    queries — small aggregates over one table: ``partitions`` shuffle partitions (Spark's default, 200, makes every
+    GROUP BY schedule 200 tasks for a few thousand result rows), adaptive execution left on, no UI or progress bar,
+    the warehouse folder given. Each setting measured in benchmarks/engine_scale.py (docs/engine.md)."""
+    return {"spark.sql.shuffle.partitions": str(partitions), "spark.default.parallelism": str(partitions),
+            "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false",
+            "spark.sql.warehouse.dir": str(warehouse)}
