@@ -1,11 +1,12 @@
 """Cox proportional-hazards regression with the aggregation step in the engine (Efron or Breslow ties, strata).
 
 Newton–Raphson is driven from Python by :func:`oncocohort.stats.cox.fit_cox_model` — the same code as the
-in-memory fit. Once per fit the engine returns the covariates' means and variances, and keeps the rows used, with
-x centred on its mean, as a table of its own (:func:`oncocohort.engine.execution.materialized`: a DuckDB temporary
-table, a cached Spark DataFrame) so the input query is not recomputed at every iteration. Each evaluation at β is
-then one aggregate query, compiled once with β as query parameters (``ibis.param``): w = exp(xβ) computed once per
-row, and per (stratum, distinct time, event or not) Σ w, Σ w·x and Σ w·xxᵀ. Summing the two event states of a
+in-memory fit. The rows used (their used columns only) are computed once and kept in the engine for the fit
+(:func:`oncocohort.engine.execution.materialized`: a DuckDB temporary table, a cached Spark DataFrame), so the input
+query — an OMOP cohort's joins, a Parquet scan — runs once, not at every iteration; the input checks, the levels of
+categorical covariates and the covariates' means and variances read the kept rows. Each evaluation at β is then
+one aggregate query, built once with β as query parameters (``ibis.param``): x centred on its mean, w = exp(xβ)
+computed once per row, and per (stratum, distinct time, event or not) Σ w, Σ w·x and Σ w·xxᵀ. Summing the two event states of a
 cell gives its sums over all rows, the event state alone its sums over the event rows (Efron); at β = 0 the
 event rows' Σ w and Σ w·x are the cell's event count and Σ x over its events. Risk sets (reverse cumulative sums
 over time within each stratum) and the Efron/Breslow algebra (:func:`oncocohort.stats.cox.contributions_from_sums`)
@@ -16,8 +17,6 @@ Not computed in the engine: Harrell's concordance (pairwise, reported as NaN) an
 """
 
 from __future__ import annotations
-
-from contextlib import contextmanager
 
 import ibis
 import numpy as np
@@ -46,8 +45,8 @@ class EngineLikelihood:
     """Partial likelihood of a Cox model whose per-(stratum, time) sums are computed by the engine.
 
     ``table``: Ibis table (rows already filtered to those used); ``columns``: Ibis numeric expressions of the
-    design matrix, in order; ``time``, ``event``, ``stratum``: column names (``stratum`` may be None). Inside
-    :meth:`rows_in_engine` the queries read the rows kept in the engine; outside, the input expression.
+    design matrix, in order; ``time``, ``event``, ``stratum``: column names (``stratum`` may be None). Every
+    evaluation queries ``table``: keep its rows in the engine first (:func:`cox_model` does).
     """
 
     def __init__(self, table, time: str, event: str, columns, stratum: str | None, ties: str):
@@ -84,16 +83,6 @@ class EngineLikelihood:
         self._query = weighted.group_by("_stratum", "_time", "_event").aggregate(
             s0=w.sum(), **{f"s1_{j}": (w * x[j]).sum() for j in range(self.p)},
             **{f"s2_{j}_{k}": (w * x[j] * x[k]).sum() for j, k in self.pairs})
-
-    @contextmanager
-    def rows_in_engine(self):
-        """Keep the rows used (centred) in the engine while the block runs: every query reads them there."""
-        with materialized(self._rows) as rows:
-            self._use(rows)
-            try:
-                yield self
-            finally:
-                self._use(self._rows)
 
     def _start(self) -> None:
         """The cells, from the query at β = 0 (kept: the fit starts there): d per cell = Σ 1 over its event rows,
@@ -209,14 +198,13 @@ def cox_model(table, time: str, event: str, covariates, categorical=(), strata: 
     out, as R does), except Harrell's concordance (NaN) and the PH tests (not computed)."""
     if ties not in ("efron", "breslow"):
         raise ValueError("ties must be 'efron' or 'breslow'")
-    used = [time, event, *covariates] + ([strata] if strata else [])
-    rows = table.drop_null(used)
-    check_rows(rows, [
-        (time, "times must be >= 0", rows[time] < 0),
-        event_rule(rows, event),
-    ])
-    columns, names = _design_columns(rows, list(covariates), tuple(categorical))
-    likelihood = EngineLikelihood(rows, time, event, columns, strata, ties)
-    with likelihood.rows_in_engine():
+    used = list(dict.fromkeys([time, event, *covariates] + ([strata] if strata else [])))
+    with materialized(table.drop_null(used).select(*used)) as rows:
+        check_rows(rows, [
+            (time, "times must be >= 0", rows[time] < 0),
+            event_rule(rows, event),
+        ])
+        columns, names = _design_columns(rows, list(covariates), tuple(categorical))
+        likelihood = EngineLikelihood(rows, time, event, columns, strata, ties)
         tally = RowTally(likelihood.n_rows, int(likelihood.d.sum()))
         return fit_cox_model(likelihood, names, ties, tally, conf_level)

@@ -61,8 +61,8 @@ def test_cox_keeps_its_rows_in_a_temporary_table_dropped_after_the_fit(tmp_path)
 
 
 def test_each_newton_evaluation_reads_the_kept_rows_not_the_input_query(duckdb_backend):
-    """After the rows are kept, the per-iteration queries name the temporary table only (the input query — here a
-    filter and a join — is not recomputed at each Newton step)."""
+    """After the rows are kept, the moments and per-iteration queries name the temporary table only (the input
+    query — here a filter and a join — is not recomputed at each Newton step)."""
     import oncocohort.engine.cox as engine_cox
     from tests.engine.rows import survival_rows
 
@@ -78,7 +78,6 @@ def test_each_newton_evaluation_reads_the_kept_rows_not_the_input_query(duckdb_b
         cox_model(joined, "time", "event", ["x1", "x2"])
     finally:
         engine_cox.execute_exactly_repeatable = original
-    per_iteration = queries[1:]  # the first is the covariates' means and variances, on the input
-    assert len(per_iteration) >= 3
-    for sql in per_iteration:
+    assert len(queries) >= 4  # the covariates' means and variances, then one per Newton evaluation
+    for sql in queries:
         assert "oncocohort_rows_" in sql and "iteration_rows" not in sql and "sites" not in sql
