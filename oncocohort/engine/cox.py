@@ -61,7 +61,7 @@ class EngineLikelihood:
         self.n_rows = int(moments["n_rows"])
         self.means = np.array([float(moments[f"mean_{j}"]) for j in range(self.p)])
         self._variance = np.array([float(moments[f"var_{j}"]) for j in range(self.p)])
-        self._rows = table.select(
+        rows = table.select(
             _stratum=table[stratum] if stratum is not None else ibis.literal("all"),
             _time=table[time].cast("float64"),
             _event=table[event].cast("float64"),
@@ -69,18 +69,19 @@ class EngineLikelihood:
         )
         self.pairs = [(j, k) for j in range(self.p) for k in range(j, self.p)]
         self._beta = [ibis.param("float64") for _ in range(self.p)]
-        self._use(self._rows)
+        self._query = self._evaluation_query(rows)
         self._cells = None  # (stratum, time) of each cell, found by the first query (at β = 0)
         self._last = None
 
-    def _use(self, rows) -> None:
-        """Build the per-evaluation query on ``rows`` (once; β enters as parameters)."""
+    def _evaluation_query(self, rows):
+        """The query of every evaluation, built once (β enters as parameters): per (stratum, time, event) cell the
+        sums of w, w·x and w·xxᵀ, w = exp(xβ) projected once per row."""
         x = [rows[f"_x{j}"] for j in range(self.p)]
         eta = sum((b * xj for b, xj in zip(self._beta, x)), ibis.literal(0.0))
         weighted = rows.mutate(_w=eta.exp())
         w = weighted["_w"]
         x = [weighted[f"_x{j}"] for j in range(self.p)]
-        self._query = weighted.group_by("_stratum", "_time", "_event").aggregate(
+        return weighted.group_by("_stratum", "_time", "_event").aggregate(
             s0=w.sum(), **{f"s1_{j}": (w * x[j]).sum() for j in range(self.p)},
             **{f"s2_{j}_{k}": (w * x[j] * x[k]).sum() for j, k in self.pairs})
 
