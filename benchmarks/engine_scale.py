@@ -276,7 +276,8 @@ def main(argv=None) -> None:
                 return
             line("DuckDB KM + log-rank", km_duck_s, km_duck_rss)
             line("Spark KM + log-rank (CPU: driver + JVM)", spark_km_s, spark_rss,
-                 f"Spark / DuckDB: wall {spark_km_s.wall / km_duck_s.wall:.1f}×, CPU {spark_km_s.cpu / km_duck_s.cpu:.1f}×")
+                 f"Spark / DuckDB: wall {spark_km_s.wall / km_duck_s.wall:.1f}×, "
+                 f"CPU {spark_km_s.cpu / km_duck_s.cpu:.1f}×")
             line("DuckDB Efron Cox", cox_duck_s, cox_duck_rss)
             line("Spark Efron Cox (CPU: driver + JVM)", spark_cox_s, spark_rss,
                  f"Spark / DuckDB: wall {spark_cox_s.wall / cox_duck_s.wall:.1f}×, "

@@ -6,11 +6,11 @@ in-memory fit. The rows used (their used columns only) are computed once and kep
 query — an OMOP cohort's joins, a Parquet scan — runs once, not at every iteration; the input checks, the levels of
 categorical covariates and the covariates' means and variances read the kept rows. Each evaluation at β is then
 one aggregate query, built once with β as query parameters (``ibis.param``): x centred on its mean, w = exp(xβ)
-computed once per row, and per (stratum, distinct time, event or not) Σ w, Σ w·x and Σ w·xxᵀ. Summing the two event states of a
-cell gives its sums over all rows, the event state alone its sums over the event rows (Efron); at β = 0 the
-event rows' Σ w and Σ w·x are the cell's event count and Σ x over its events. Risk sets (reverse cumulative sums
-over time within each stratum) and the Efron/Breslow algebra (:func:`oncocohort.stats.cox.contributions_from_sums`)
-run in Python on those cells.
+computed once per row, and per (stratum, distinct time, event or not) Σ w, Σ w·x and Σ w·xxᵀ. Summing the two
+event states of a cell gives its sums over all rows, the event state alone its sums over the event rows (Efron);
+at β = 0 the event rows' Σ w and Σ w·x are the cell's event count and Σ x over its events. Risk sets (reverse
+cumulative sums over time within each stratum) and the Efron/Breslow algebra
+(:func:`oncocohort.stats.cox.contributions_from_sums`) run in Python on those cells.
 
 What leaves the engine: per cell at most 2 × (1 + p + p(p+1)/2) sums per Newton evaluation; no row.
 Not computed in the engine: Harrell's concordance (pairwise, reported as NaN) and the ``cox.zph`` tests.

@@ -4,9 +4,9 @@ the order its threads finish; the engine runs float-sum queries on one thread)."
 from __future__ import annotations
 
 import ibis
-import pytest
 import numpy as np
 import pandas as pd
+import pytest
 
 from oncocohort.engine.cox import cox_model
 from oncocohort.engine.descriptive import continuous_aggregates
