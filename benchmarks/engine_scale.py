@@ -8,18 +8,23 @@
 2. Efron Cox, 5 covariates, at ``--cox-rows``: DuckDB in-engine vs in-memory (``cox_regression``, which also
    computes Harrell's C and the PH tests, and the Newton fit alone) vs R ``coxph`` on the same rows (timed inside R
    with ``system.time``; reading the CSV is not timed).
-3. Spark local mode (local[2]) at ``--spark-rows``: the same KM + log-rank and Cox as DuckDB, on the same rows (a
-   Parquet file); the ratio to DuckDB.
+3. Spark local mode (local[*], the settings of oncocohort.engine.execution.spark_local_settings) at
+   ``--spark-rows``: the same KM + log-rank and Cox as DuckDB, on the same rows (a Parquet file); the ratio to
+   DuckDB. The session is started before timing (the JVM start is not timed); the first query warms it up.
 
 Data: integer-day times (heavy ties, as dates give), simulated with a fixed seed; loading is not timed. Each
 measurement runs in a forked child process, so "peak RSS" is that child's own peak (ru_maxrss; DuckDB and the
-numpy work are in-process, the Spark JVM is not counted). Coefficients are compared between the paths.
+numpy work are in-process, the Spark JVM is not counted). Each line gives wall time, CPU time (user + system of
+the measuring process and its threads; R: system.time's user + system; Spark: the Python driver's plus the local
+JVM's, read from /proc) and the 1-minute load average when the measurement ended — the machine is shared.
+Coefficients are compared between the paths.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import resource
 import shutil
 import subprocess
@@ -63,10 +68,22 @@ def _measured(function, *args):
     return result, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class Timing:
+    """Wall and CPU seconds of one measurement and the machine's 1-minute load average at its end."""
+
+    def __init__(self, wall: float, cpu: float):
+        self.wall, self.cpu, self.load = wall, cpu, os.getloadavg()[0]
+
+    def __add__(self, other: Timing) -> Timing:
+        total = Timing(self.wall + other.wall, self.cpu + other.cpu)
+        total.load = max(self.load, other.load)
+        return total
+
+
 def _timed(function, *args, **kwargs):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = function(*args, **kwargs)
-    return result, time.perf_counter() - start
+    return result, Timing(time.perf_counter() - start, time.process_time() - cpu)
 
 
 def km_logrank_in_memory(parquet: Path):
@@ -136,28 +153,50 @@ def _spark(parquet: Path, work: Path):
     import ibis
     from pyspark.sql import SparkSession
 
-    spark = (SparkSession.builder.master("local[2]").appName("engine-benchmark").config("spark.ui.enabled", "false")
-             .config("spark.sql.shuffle.partitions", "2").config("spark.driver.memory", "4g")
-             .config("spark.ui.showConsoleProgress", "false")
-             .config("spark.sql.warehouse.dir", str(work / "spark-warehouse")).getOrCreate())
+    from oncocohort.engine.execution import spark_local_settings
+
+    builder = SparkSession.builder.master("local[*]").appName("engine-benchmark")
+    for key, value in spark_local_settings(work / "spark-warehouse").items():
+        builder = builder.config(key, value)
+    spark = builder.config("spark.driver.memory", "4g").getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     spark.read.parquet(str(parquet)).createOrReplaceTempView("rows")
-    return ibis.pyspark.connect(spark).table("rows")
+    table = ibis.pyspark.connect(spark).table("rows")
+    table.count().execute()  # the first query starts the executors (not timed)
+    return table
+
+
+def _jvm_cpu_seconds(table) -> float:
+    """CPU seconds (user + system) used so far by the Spark JVM of local mode (/proc; NaN where unreadable)."""
+    try:
+        pid = table._find_backend()._session.sparkContext._gateway.proc.pid
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (AttributeError, OSError, ValueError, IndexError):
+        return float("nan")
+
+
+def _with_jvm_cpu(table, function):
+    """``function(table)`` with the JVM's CPU seconds added to the driver's (local mode: the JVM does the work)."""
+    before = _jvm_cpu_seconds(table)
+    result, timing = function(table)
+    timing.cpu += _jvm_cpu_seconds(table) - before
+    return result, timing
 
 
 def spark_km_logrank_and_cox(parquet: Path, work: Path):
     table = _spark(parquet, work)
-    km, km_seconds = km_logrank_engine(table)
-    cox, cox_seconds = cox_engine(table)
-    return (km, km_seconds, cox, cox_seconds), km_seconds + cox_seconds
+    km, km_timing = _with_jvm_cpu(table, km_logrank_engine)
+    cox, cox_timing = _with_jvm_cpu(table, cox_engine)
+    return (km, km_timing, cox, cox_timing), km_timing + cox_timing
 
 
 def cox_in_r(csv: Path):
     script = (f"suppressMessages(library(survival)); d <- read.csv('{csv}');"
               "t <- system.time(f <- coxph(Surv(time, status) ~ x1 + x2 + x3 + x4 + x5, data = d, ties = 'efron'));"
-              "cat(t[['elapsed']], coef(f), '\\n')")
+              "cat(t[['elapsed']], t[['user.self']] + t[['sys.self']], coef(f), '\\n')")
     out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True).stdout.split()
-    return np.array(out[1:], float), float(out[0])
+    return np.array(out[2:], float), Timing(float(out[0]), float(out[1]))
 
 
 def write_data(n: int, folder: Path, name: str, csv: bool = False):
@@ -174,8 +213,14 @@ def write_data(n: int, folder: Path, name: str, csv: bool = False):
     return parquet, database
 
 
-def line(label: str, seconds: float, rss: float, note: str = "") -> None:
-    print(f"  {label:<44} {seconds:9.2f} s   peak RSS {rss:8.0f} MB   {note}")
+def line(label: str, timing: Timing, rss: float, note: str = "") -> None:
+    print(f"  {label:<48} wall {timing.wall:7.2f} s  CPU {timing.cpu:7.2f} s  load {timing.load:5.1f}"
+          f"  peak RSS {rss:6.0f} MB  {note}")
+
+
+def ratios(reference: Timing, timing: Timing, name: str) -> str:
+    """``name`` / this, by wall and by CPU time."""
+    return f"{name} / this: wall {reference.wall / timing.wall:.2f}×, CPU {reference.cpu / timing.cpu:.2f}×"
 
 
 def main(argv=None) -> None:
@@ -195,7 +240,8 @@ def main(argv=None) -> None:
         (memory_result, memory_s, memory_rss) = in_child(km_logrank_in_memory, parquet)
         (duck_result, duck_s, duck_rss) = in_child(km_logrank_duckdb, database)
         line("in memory (stats.count_events)", memory_s, memory_rss)
-        line("DuckDB in-engine (GROUP BY)", duck_s, duck_rss, f"ratio in-memory / DuckDB {memory_s / duck_s:.2f}×")
+        line("DuckDB in-engine (GROUP BY)", duck_s, duck_rss,
+             f"in-memory / DuckDB: wall {memory_s.wall / duck_s.wall:.2f}×, CPU {memory_s.cpu / duck_s.cpu:.2f}×")
         assert np.allclose(memory_result, duck_result, rtol=1e-9), (memory_result, duck_result)
         (work / "km.parquet").unlink()
         (work / "km.duckdb").unlink()
@@ -207,9 +253,9 @@ def main(argv=None) -> None:
         duck, duck_s, duck_rss = in_child(cox_duckdb, database)
         reference = None
         if not args.no_r and shutil.which("Rscript"):
-            reference, r_seconds = cox_in_r(work / "cox.csv")
-            line("R coxph (system.time inside R)", r_seconds, float("nan"))
-        ratio = (lambda s: f"R / this {r_seconds / s:.2f}×") if reference is not None else (lambda s: "")
+            reference, r_timing = cox_in_r(work / "cox.csv")
+            line("R coxph (system.time inside R)", r_timing, float("nan"))
+        ratio = (lambda t: ratios(r_timing, t, "R")) if reference is not None else (lambda t: "")
         line("in memory: cox_regression (+ C index, PH tests)", full_s, full_rss, ratio(full_s))
         line("in memory: Newton fit only", newton_s, newton_rss, ratio(newton_s))
         line("DuckDB in-engine (Newton from Python)", duck_s, duck_rss, ratio(duck_s))
@@ -217,11 +263,11 @@ def main(argv=None) -> None:
               + (f"; max |β − β R| = {np.max(np.abs(duck - reference)):.2e}" if reference is not None else ""))
 
         if not args.no_spark:
-            print(f"3. Spark local mode (local[2]) vs DuckDB, {n_spark:,} rows")
+            print(f"3. Spark local mode (local[*]) vs DuckDB, {n_spark:,} rows")
             if n_spark != n_cox:
                 parquet, database = write_data(n_spark, work, "spark")
             km_duck, km_duck_s, km_duck_rss = in_child(km_logrank_duckdb, database)
-            cox_duck, cox_duck_s, _ = in_child(cox_duckdb, database)
+            cox_duck, cox_duck_s, cox_duck_rss = in_child(cox_duckdb, database)
             try:
                 (spark_km, spark_km_s, spark_cox, spark_cox_s), _, spark_rss = in_child(
                     spark_km_logrank_and_cox, parquet, work)
@@ -229,12 +275,15 @@ def main(argv=None) -> None:
                 print(f"  Spark not run: {error}")
                 return
             line("DuckDB KM + log-rank", km_duck_s, km_duck_rss)
-            line("Spark KM + log-rank", spark_km_s, spark_rss, f"Spark / DuckDB {spark_km_s / km_duck_s:.1f}×")
-            line("DuckDB Efron Cox", cox_duck_s, float("nan"))
-            line("Spark Efron Cox", spark_cox_s, spark_rss, f"Spark / DuckDB {spark_cox_s / cox_duck_s:.1f}×")
+            line("Spark KM + log-rank (CPU: driver + JVM)", spark_km_s, spark_rss,
+                 f"Spark / DuckDB: wall {spark_km_s.wall / km_duck_s.wall:.1f}×, "
+                 f"CPU {spark_km_s.cpu / km_duck_s.cpu:.1f}×")
+            line("DuckDB Efron Cox", cox_duck_s, cox_duck_rss)
+            line("Spark Efron Cox (CPU: driver + JVM)", spark_cox_s, spark_rss,
+                 f"Spark / DuckDB: wall {spark_cox_s.wall / cox_duck_s.wall:.1f}×, "
+                 f"CPU {spark_cox_s.cpu / cox_duck_s.cpu:.1f}×")
             print(f"  max |β Spark − β DuckDB| = {np.max(np.abs(spark_cox - cox_duck)):.2e}; "
                   f"KM/log-rank equal: {np.allclose(spark_km, km_duck, rtol=1e-9)}")
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,13 +1,18 @@
 """Cox proportional-hazards regression with the aggregation step in the engine (Efron or Breslow ties, strata).
 
 Newton–Raphson is driven from Python by :func:`oncocohort.stats.cox.fit_cox_model` — the same code as the
-in-memory fit. Each evaluation at β sends β to the engine as literals and gets back, per (stratum, distinct time)
-cell, Σ w, Σ w·x and Σ w·xxᵀ (w = exp(xβ), x centred on its mean) over all the cell's rows and, for Efron, over
-its event rows. Risk sets (reverse cumulative sums over time within each stratum) and the Efron/Breslow algebra
-(:func:`oncocohort.stats.cox.contributions_from_sums`) run in Python on those cells. Once per fit the engine also
-returns the covariate means and variances and, per cell, the event count and Σ x over the events.
+in-memory fit. The rows used (their used columns only) are computed once and kept in the engine for the fit
+(:func:`oncocohort.engine.execution.materialized`: a DuckDB temporary table, a cached Spark DataFrame), so the input
+query — an OMOP cohort's joins, a Parquet scan — runs once, not at every iteration; the input checks, the levels of
+categorical covariates and the covariates' means and variances read the kept rows. Each evaluation at β is then
+one aggregate query, built once with β as query parameters (``ibis.param``): x centred on its mean, w = exp(xβ)
+computed once per row, and per (stratum, distinct time, event or not) Σ w, Σ w·x and Σ w·xxᵀ. Summing the two
+event states of a cell gives its sums over all rows, the event state alone its sums over the event rows (Efron);
+at β = 0 the event rows' Σ w and Σ w·x are the cell's event count and Σ x over its events. Risk sets (reverse
+cumulative sums over time within each stratum) and the Efron/Breslow algebra
+(:func:`oncocohort.stats.cox.contributions_from_sums`) run in Python on those cells.
 
-What leaves the engine: per cell 1 + p + p(p+1)/2 sums (twice that for Efron) per Newton evaluation; no row.
+What leaves the engine: per cell at most 2 × (1 + p + p(p+1)/2) sums per Newton evaluation; no row.
 Not computed in the engine: Harrell's concordance (pairwise, reported as NaN) and the ``cox.zph`` tests.
 """
 
@@ -18,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..stats.cox import CoxModel, contributions_from_sums, fit_cox_model
-from .execution import execute_exactly_repeatable
+from .execution import execute_exactly_repeatable, materialized
 from .input_rules import check_rows, event_rule
 
 
@@ -40,7 +45,8 @@ class EngineLikelihood:
     """Partial likelihood of a Cox model whose per-(stratum, time) sums are computed by the engine.
 
     ``table``: Ibis table (rows already filtered to those used); ``columns``: Ibis numeric expressions of the
-    design matrix, in order; ``time``, ``event``, ``stratum``: column names (``stratum`` may be None).
+    design matrix, in order; ``time``, ``event``, ``stratum``: column names (``stratum`` may be None). Every
+    evaluation queries ``table``: keep its rows in the engine first (:func:`cox_model` does).
     """
 
     def __init__(self, table, time: str, event: str, columns, stratum: str | None, ties: str):
@@ -55,30 +61,75 @@ class EngineLikelihood:
         self.n_rows = int(moments["n_rows"])
         self.means = np.array([float(moments[f"mean_{j}"]) for j in range(self.p)])
         self._variance = np.array([float(moments[f"var_{j}"]) for j in range(self.p)])
-        self._table = table.mutate(
+        rows = table.select(
             _stratum=table[stratum] if stratum is not None else ibis.literal("all"),
             _time=table[time].cast("float64"),
             _event=table[event].cast("float64"),
             **{f"_x{j}": c.cast("float64") - float(m) for j, (c, m) in enumerate(zip(columns, self.means))},
         )
-        t = self._table
-        first = self._cells(t.group_by("_stratum", "_time").aggregate(
-            d=t._event.sum(), **{f"sx{j}": (t._event * t[f"_x{j}"]).sum() for j in range(self.p)}))
-        self._keys = first[["_stratum", "_time"]].reset_index(drop=True)
-        self.d = first["d"].to_numpy(float)
-        self.sum_x_events = first[[f"sx{j}" for j in range(self.p)]].to_numpy(float).reshape(len(first), self.p)
-        stratum_codes = pd.factorize(self._keys["_stratum"])[0]
-        self.segment_start = np.r_[True, stratum_codes[1:] != stratum_codes[:-1]] if len(first) else np.array([])
-        self.segment = np.cumsum(self.segment_start) - 1
         self.pairs = [(j, k) for j in range(self.p) for k in range(j, self.p)]
+        self._beta = [ibis.param("float64") for _ in range(self.p)]
+        self._query = self._evaluation_query(rows)
+        self._cells = None  # (stratum, time) of each cell, found by the first query (at β = 0)
         self._last = None
 
-    @staticmethod
-    def _cells(query) -> pd.DataFrame:
-        """Run an aggregate per (stratum, time) and order its cells by stratum, then time descending (risk sets
-        are cumulative sums in that order)."""
-        frame = execute_exactly_repeatable(query)
-        return frame.sort_values(["_stratum", "_time"], ascending=[True, False], kind="stable").reset_index(drop=True)
+    def _evaluation_query(self, rows):
+        """The query of every evaluation, built once (β enters as parameters): per (stratum, time, event) cell the
+        sums of w, w·x and w·xxᵀ, w = exp(xβ) projected once per row."""
+        x = [rows[f"_x{j}"] for j in range(self.p)]
+        eta = sum((b * xj for b, xj in zip(self._beta, x)), ibis.literal(0.0))
+        weighted = rows.mutate(_w=eta.exp())
+        w = weighted["_w"]
+        x = [weighted[f"_x{j}"] for j in range(self.p)]
+        return weighted.group_by("_stratum", "_time", "_event").aggregate(
+            s0=w.sum(), **{f"s1_{j}": (w * x[j]).sum() for j in range(self.p)},
+            **{f"s2_{j}_{k}": (w * x[j] * x[k]).sum() for j, k in self.pairs})
+
+    def _start(self) -> None:
+        """The cells, from the query at β = 0 (kept: the fit starts there): d per cell = Σ 1 over its event rows,
+        Σ x over its event rows."""
+        if self._cells is not None:
+            return
+        zero = np.zeros(self.p)
+        keys, all_rows, event_rows = self._sums_at(zero)
+        self._cells = keys
+        self.d = event_rows[:, 0].copy()
+        self.sum_x_events = event_rows[:, 1:1 + self.p].copy()
+        stratum_codes = pd.factorize(keys["_stratum"])[0]
+        self.segment_start = np.r_[True, stratum_codes[1:] != stratum_codes[:-1]] if len(keys) else np.array([])
+        self.segment = np.cumsum(self.segment_start) - 1
+        self._last = (zero.tobytes(), self._algebra(zero, all_rows, event_rows))
+
+    def __getattr__(self, name):  # d, sum_x_events, segment…: known after the first query
+        if name in ("d", "sum_x_events", "segment_start", "segment"):
+            self._start()
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def _sums_at(self, beta: np.ndarray):
+        """One query at β → (cells: stratum, time in risk-set order; sums over all rows of each cell; sums over its
+        event rows), the sums as columns [Σ w, Σ w·x_j, Σ w·x_j·x_k (j <= k)]."""
+        frame = execute_exactly_repeatable(self._query, {b: float(v) for b, v in zip(self._beta, beta)})
+        # cells by stratum, then time descending (risk sets are cumulative sums in that order); censored rows first
+        frame = frame.sort_values(["_stratum", "_time", "_event"], ascending=[True, False, True],
+                                  kind="stable").reset_index(drop=True)
+        stratum, time = frame["_stratum"].to_numpy(object), frame["_time"].to_numpy(float)
+        new_cell = (np.r_[True, (stratum[1:] != stratum[:-1]) | (time[1:] != time[:-1])] if len(frame)
+                    else np.zeros(0, bool))
+        cell = np.cumsum(new_cell) - 1
+        sums = frame[["s0", *(f"s1_{j}" for j in range(self.p)),
+                      *(f"s2_{j}_{k}" for j, k in self.pairs)]].to_numpy(float)
+        events = frame["_event"].to_numpy(float) == 1
+        n_cells = int(cell[-1]) + 1 if len(frame) else 0
+        all_rows = np.zeros((n_cells, sums.shape[1]))
+        event_rows = np.zeros_like(all_rows)
+        all_rows[cell[~events]] = sums[~events]  # a cell has at most one censored and one event group
+        all_rows[cell[events]] += sums[events]
+        event_rows[cell[events]] = sums[events]
+        keys = frame.loc[np.asarray(new_cell, bool), ["_stratum", "_time"]].reset_index(drop=True)
+        if self._cells is not None and not keys.equals(self._cells):
+            raise RuntimeError("the engine returned other (stratum, time) cells than at the start of the fit")
+        return keys, all_rows, event_rows
 
     def covariate_variance(self) -> np.ndarray:
         return self._variance
@@ -91,42 +142,30 @@ class EngineLikelihood:
         before[1:] = total[starts[1:] - 1]
         return total - before[self.segment]
 
-    def _sum_arrays(self, frame: pd.DataFrame, prefix: str):
-        """(Σ w, Σ w·x, Σ w·xxᵀ) per cell from the columns ``prefix``0, ``prefix``1_j, ``prefix``2_j_k."""
-        n, p = len(frame), self.p
-        s0 = frame[f"{prefix}0"].to_numpy(float)
-        s1 = frame[[f"{prefix}1_{j}" for j in range(p)]].to_numpy(float).reshape(n, p)
+    def _split(self, sums: np.ndarray):
+        """(Σ w, Σ w·x, Σ w·xxᵀ) per cell from the columns of :meth:`_sums_at`."""
+        n, p = len(sums), self.p
         s2 = np.zeros((n, p, p))
-        for j, k in self.pairs:
-            s2[:, j, k] = s2[:, k, j] = frame[f"{prefix}2_{j}_{k}"].to_numpy(float)
-        return s0, s1, s2
+        for i, (j, k) in enumerate(self.pairs):
+            s2[:, j, k] = s2[:, k, j] = sums[:, 1 + p + i]
+        return sums[:, 0], sums[:, 1:1 + p], s2
+
+    def _algebra(self, beta: np.ndarray, all_rows: np.ndarray, event_rows: np.ndarray):
+        risk = tuple(self._cumulative(s) for s in self._split(all_rows))
+        events = self._split(event_rows) if self.ties == "efron" else None
+        linear = float(self.sum_x_events.sum(axis=0) @ beta)  # Σ over events of xβ
+        return contributions_from_sums(self.ties, linear, self.d, self.sum_x_events, risk, events)
 
     def contributions(self, beta: np.ndarray):
         """(loglik, score_cells, info_cells) at β: one aggregate query in the engine, the algebra in stats.cox.
         The last β's result is kept (the fit asks for β = 0 twice: the estimability check, then Newton's start)."""
-        key = np.asarray(beta, float).tobytes()
+        self._start()
+        beta = np.asarray(beta, float)
+        key = beta.tobytes()
         if self._last is None or self._last[0] != key:
-            self._last = (key, self._contributions(np.asarray(beta, float)))
+            _, all_rows, event_rows = self._sums_at(beta)
+            self._last = (key, self._algebra(beta, all_rows, event_rows))
         return self._last[1]
-
-    def _contributions(self, beta: np.ndarray):
-        t = self._table
-        x = [t[f"_x{j}"] for j in range(self.p)]
-        eta = sum((float(b) * xj for b, xj in zip(beta, x)), ibis.literal(0.0))
-        w = eta.exp()
-        sums = {"a0": w.sum(), **{f"a1_{j}": (w * x[j]).sum() for j in range(self.p)},
-                **{f"a2_{j}_{k}": (w * x[j] * x[k]).sum() for j, k in self.pairs}}
-        if self.ties == "efron":
-            we = w * t._event
-            sums |= {"e0": we.sum(), **{f"e1_{j}": (we * x[j]).sum() for j in range(self.p)},
-                     **{f"e2_{j}_{k}": (we * x[j] * x[k]).sum() for j, k in self.pairs}}
-        cells = self._cells(t.group_by("_stratum", "_time").aggregate(**sums))
-        if not cells[["_stratum", "_time"]].equals(self._keys):
-            raise RuntimeError("the engine returned other (stratum, time) cells than at the start of the fit")
-        risk = tuple(self._cumulative(s) for s in self._sum_arrays(cells, "a"))
-        events = self._sum_arrays(cells, "e") if self.ties == "efron" else None
-        linear = float(self.sum_x_events.sum(axis=0) @ beta)  # Σ over events of xβ
-        return contributions_from_sums(self.ties, linear, self.d, self.sum_x_events, risk, events)
 
     def evaluate(self, beta: np.ndarray):
         """(log-likelihood, score vector, information matrix) at β."""
@@ -160,13 +199,13 @@ def cox_model(table, time: str, event: str, covariates, categorical=(), strata: 
     out, as R does), except Harrell's concordance (NaN) and the PH tests (not computed)."""
     if ties not in ("efron", "breslow"):
         raise ValueError("ties must be 'efron' or 'breslow'")
-    used = [time, event, *covariates] + ([strata] if strata else [])
-    rows = table.drop_null(used)
-    check_rows(rows, [
-        (time, "times must be >= 0", rows[time] < 0),
-        event_rule(rows, event),
-    ])
-    columns, names = _design_columns(rows, list(covariates), tuple(categorical))
-    likelihood = EngineLikelihood(rows, time, event, columns, strata, ties)
-    tally = RowTally(likelihood.n_rows, int(likelihood.d.sum()))
-    return fit_cox_model(likelihood, names, ties, tally, conf_level)
+    used = list(dict.fromkeys([time, event, *covariates] + ([strata] if strata else [])))
+    with materialized(table.drop_null(used).select(*used)) as rows:
+        check_rows(rows, [
+            (time, "times must be >= 0", rows[time] < 0),
+            event_rule(rows, event),
+        ])
+        columns, names = _design_columns(rows, list(covariates), tuple(categorical))
+        likelihood = EngineLikelihood(rows, time, event, columns, strata, ties)
+        tally = RowTally(likelihood.n_rows, int(likelihood.d.sum()))
+        return fit_cox_model(likelihood, names, ties, tally, conf_level)

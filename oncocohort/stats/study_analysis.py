@@ -26,6 +26,7 @@ from scipy.stats import norm
 from ..derive.adverse_events import worst_grade
 from ..derive.analysis_datasets import AnalysisDatasets
 from ..derive.time_to_event import DAYS_PER_MONTH
+from ..io.checks.config_fields import MAX_UNGROUPED_LEVELS
 from ..io.config import StudyConfig, Subgroup
 from .adverse_event_summary import (
     AdverseEventSummary,
@@ -166,8 +167,10 @@ class NotEstimable:
 
 @dataclass(frozen=True)
 class CoxAnalysis:
-    """Univariable models (one per covariate) and the multivariable model for one endpoint. A model is Firth-
-    penalised when ``[analysis] firth = "always"``, or (``auto``) when the ordinary likelihood is monotone."""
+    """Univariable models (one per covariate) and the multivariable model for one endpoint. A covariate enters as
+    a number or as categories by :func:`enters_as_number`. A model is Firth-penalised when ``[analysis] firth =
+    "always"``, or (``auto``) when the ordinary likelihood is monotone (R's rule, :func:`.cox.fit_cox_model`: a
+    coefficient running to ±∞) — whatever the number of patients; never with ``firth = "never"``."""
 
     endpoint: str
     univariable: tuple[tuple[str, CoxModel | FirthCoxModel | NotEstimable], ...]
@@ -450,7 +453,24 @@ def _rmst_between(data: pd.DataFrame, levels: list[str], horizon: float | None, 
                            levels=levels)
 
 
-def _cox_model(data, covariates, settings, orders: dict[str, FactorLevels]):
+def enters_as_number(values: pd.Series, subgroup: Subgroup | None) -> bool:
+    """Whether a Cox covariate enters the study's models as a number — one log hazard ratio per unit, as R
+    ``coxph(Surv(time, event) ~ age)`` — rather than as categories against its first level.
+
+    Rule: a number (not a subgroup with named groups) taking more than ``MAX_UNGROUPED_LEVELS`` (10) distinct
+    values is a continuous measurement (age in years, a laboratory value) and enters as a number; anything else
+    (sex, ECOG 0–4, a histology, a subgroup grouped in study.toml) enters as categories — the same threshold that
+    refuses a continuous number as a subgroup without groups (``config.field_type``). Coding a continuous
+    covariate as one indicator per distinct value would give dozens of terms, infinite estimates for the rare
+    values and so a Firth fit with as many terms (minutes at 10⁵ patients) for a model nobody asked for."""
+    if subgroup is not None and subgroup.groups:
+        return False
+    present = values.dropna()
+    return (pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(present)
+            and present.nunique() > MAX_UNGROUPED_LEVELS)
+
+
+def _cox_model(data, covariates, settings, orders: dict[str, FactorLevels], categorical=None):
     if data["event"].sum() == 0:
         return NotEstimable("no events")
     absent = [f"{f} = '{orders[f].reference}'" for f in covariates
@@ -461,17 +481,18 @@ def _cox_model(data, covariates, settings, orders: dict[str, FactorLevels]):
     single = [c for c in covariates if data[c].nunique() < 2]
     if single:
         return NotEstimable(f"{', '.join(single)}: one level only among the patients with data")
+    categorical = list(covariates) if categorical is None else [c for c in covariates if c in categorical]
     try:
-        return _fit_cox(data, covariates, settings)
+        return _fit_cox(data, covariates, settings, categorical)
     except np.linalg.LinAlgError:
         return NotEstimable("the information matrix is singular (too few patients or events for the terms)")
 
 
-def _fit_cox(data, covariates, settings):
-    ordinary = cox_model(data, "time", "event", covariates, categorical=covariates, ties=settings.ties,
+def _fit_cox(data, covariates, settings, categorical):
+    ordinary = cox_model(data, "time", "event", covariates, categorical=categorical, ties=settings.ties,
                          conf_level=settings.conf_level)
     if settings.firth == "always" or (settings.firth == "auto" and ordinary.monotone_likelihood):
-        return firth_cox_model(data, "time", "event", covariates, categorical=covariates, ties=settings.ties,
+        return firth_cox_model(data, "time", "event", covariates, categorical=categorical, ties=settings.ties,
                                conf_level=settings.conf_level)
     return ordinary
 
@@ -494,14 +515,20 @@ def _cox(frame, adsl, config: StudyConfig, name, orders: dict[str, FactorLevels]
         return None
     subjects = adsl.set_index("patient_id")
     data = frame.copy()
+    categorical = []
     for subgroup in subgroups:  # a covariate that is a subgroup enters the model grouped the same way
+        if enters_as_number(subjects[subgroup.field], subgroup):
+            data[subgroup.field] = frame["patient_id"].map(subjects[subgroup.field].astype(float))
+            continue
         values = frame["patient_id"].map(subgroup_values(subjects[subgroup.field], subgroup))
         data[subgroup.field] = pd.Categorical(values, categories=orders[subgroup.field].coding)
+        categorical.append(subgroup.field)
     complete = data.dropna(subset=covariates)
-    univariable = tuple((field, _cox_model(data.dropna(subset=[field]), [field], settings, orders))
+    univariable = tuple((field, _cox_model(data.dropna(subset=[field]), [field], settings, orders, categorical))
                         for field in covariates)
-    multivariable = _cox_model(complete, covariates, settings, orders) if len(covariates) > 1 else None
-    references = tuple((field, orders[field].reference) for field in covariates if orders[field].reference)
+    multivariable = (_cox_model(complete, covariates, settings, orders, categorical) if len(covariates) > 1
+                     else None)
+    references = tuple((field, orders[field].reference) for field in categorical if orders[field].reference)
     return CoxAnalysis(name, univariable, multivariable, len(complete), references)
 
 

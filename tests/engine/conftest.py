@@ -21,10 +21,12 @@ def spark_backend(tmp_path_factory):
         pytest.skip("Java is not installed: Spark local mode cannot start")
     from pyspark.sql import SparkSession
 
-    spark = (SparkSession.builder.master("local[1]").appName("oncocohort-engine-tests")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
-             .config("spark.ui.showConsoleProgress", "false")
-             .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse"))).getOrCreate())
+    from oncocohort.engine.execution import spark_local_settings
+
+    builder = SparkSession.builder.master("local[1]").appName("oncocohort-engine-tests")
+    for key, value in spark_local_settings(tmp_path_factory.mktemp("spark-warehouse"), partitions=1).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     yield ibis.pyspark.connect(spark)
     spark.stop()
