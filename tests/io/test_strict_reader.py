@@ -342,3 +342,36 @@ def test_a_large_csv_is_never_copied_whole_into_a_stringio(monkeypatch, tmp_path
     table = read_csv_table(path, log)
     assert len(table.rows) == 400_000 and table.rows[-1] == (400_001, ("399999", "x5")) and not log.problems
     assert sizes and max(sizes) <= sources._CHUNK + 100 < path.stat().st_size
+
+
+def test_a_sheet_without_hidden_parts_or_formulas_is_not_parsed_twice(tmp_path, monkeypatch):
+    """The per-cell XML scan (hidden rows/columns, formulas without a result) runs only on sheets whose XML holds
+    'hidden' or an <f> element; the others are read once, by openpyxl."""
+    from oncocohort.io import sources
+
+    scanned = []
+    original = sources.ElementTree.iterparse
+    monkeypatch.setattr(sources.ElementTree, "iterparse", lambda *a, **k: scanned.append(1) or original(*a, **k))
+    folder = write_study(tmp_path / "plain", example_tables(), layout="xlsx")
+    assert validate_study(folder).ok and scanned == []
+    tables = example_tables()
+    tables["patients"][0]["age"] = "=40+1"  # written as a formula cell without a stored result
+    folder = write_study(tmp_path / "formula", tables, layout="xlsx")
+    report = validate_study(folder)
+    assert scanned and found(report.errors, "error", "cell.formula_not_calculated", "patients", 2, "age")
+
+
+@pytest.mark.parametrize("mark", [b"<f>1+1</f>", b'<x:f t="shared">', b'<row r="9" hidden="1">'])
+def test_a_fact_cut_between_two_pieces_of_the_xml_is_found(tmp_path, mark):
+    from oncocohort.io import sources
+
+    path = tmp_path / "sheet.zip"
+    for cut in (1, len(mark) // 2, len(mark) - 1):
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("s.xml", b" " * ((1 << 20) - cut) + mark + b" " * 100)
+        with zipfile.ZipFile(path) as archive:
+            assert sources._may_hold_facts(archive, "s.xml"), cut
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("s.xml", b"<c><v>1</v></c><foo/>" * 100_000)
+    with zipfile.ZipFile(path) as archive:
+        assert not sources._may_hold_facts(archive, "s.xml")
