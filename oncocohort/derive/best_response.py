@@ -45,30 +45,36 @@ def _prepare(visits: pd.DataFrame, index_dates: pd.Series) -> pd.DataFrame:
 
 
 def _confirmation(v: pd.DataFrame, confirm_min_days: int, max_ne_between: int) -> pd.DataFrame:
-    """Flags ``cr_confirmed`` and ``pr_confirmed`` per visit (pairs of visits within a patient)."""
+    """Flags ``cr_confirmed`` and ``pr_confirmed`` per visit (pairs of visits within a patient).
+
+    ``v`` as :func:`_prepare` gives it: integer patient codes, each patient's visits together in date order. The
+    pairs (a CR/PR visit, a later CR/PR visit of the same patient) are index arrays built with numpy — a self-merge
+    on the patient made every pair in both orders, with all their columns (the peak memory of ``derive`` at 10⁵
+    patients). Counts strictly between the two visits = cumulative at the visit before the confirmer − cumulative at
+    the candidate."""
     r = v["overall_response"]
     v = v.assign(cum_not_cr=(~r.isin(["CR", "NE"])).groupby(v["patient_id"]).cumsum(),
                  cum_not_crpr=(~r.isin(["CR", "PR", "NE"])).groupby(v["patient_id"]).cumsum(),
                  cum_ne=r.eq("NE").groupby(v["patient_id"]).cumsum())
-    candidates = v[r.isin(["CR", "PR"])][["patient_id", "position", "assessment_date", "overall_response",
-                                          "cum_not_cr", "cum_not_crpr", "cum_ne"]]
-    confirmers = v[r.isin(["CR", "PR"])][["patient_id", "position", "assessment_date", "overall_response"]]
-    before = v[["patient_id", "position", "cum_not_cr", "cum_not_crpr", "cum_ne"]].assign(position=v["position"] + 1)
-    pairs = candidates.merge(confirmers, on="patient_id", suffixes=("", "_c"))
-    pairs = pairs[(pairs["position_c"] > pairs["position"]) & (
-        (pairs["assessment_date_c"] - pairs["assessment_date"]).dt.days >= confirm_min_days)]
-    # counts strictly between the two visits = cumulative at (confirmer − 1) − cumulative at the candidate
-    pairs = pairs.merge(before, left_on=["patient_id", "position_c"], right_on=["patient_id", "position"],
-                        suffixes=("", "_b"))
-    ne_between = pairs["cum_ne_b"] - pairs["cum_ne"]
-    cr_ok = (pairs["overall_response"].eq("CR") & pairs["overall_response_c"].eq("CR")
-             & (pairs["cum_not_cr_b"] - pairs["cum_not_cr"] == 0) & (ne_between <= max_ne_between))
-    pr_ok = ((pairs["cum_not_crpr_b"] - pairs["cum_not_crpr"] == 0) & (ne_between <= max_ne_between))
-    keys = ["patient_id", "position"]
-    flags = pd.DataFrame({"patient_id": pairs["patient_id"], "position": pairs["position"], "cr_confirmed": cr_ok,
-                          "pr_confirmed": pr_ok}).groupby(keys)[["cr_confirmed", "pr_confirmed"]].any()
-    v = v.join(flags, on=keys)
-    v[["cr_confirmed", "pr_confirmed"]] = v[["cr_confirmed", "pr_confirmed"]].fillna(False).astype(bool)
+    rows = np.flatnonzero(r.isin(["CR", "PR"]).to_numpy())  # candidates and confirmers: rows of v
+    patient = v["patient_id"].to_numpy()[rows]
+    after = np.searchsorted(patient, patient, side="right") - np.arange(len(rows)) - 1  # later CR/PR rows, same patient
+    first = np.repeat(np.arange(len(rows)), after)
+    second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(after) - after, after)
+    a, b = rows[first], rows[second]
+    dates = v["assessment_date"].to_numpy(dtype="datetime64[ns]")
+    gap = dates[b] - dates[a]
+    keep = ~np.isnat(gap)
+    keep[keep] = gap[keep] // np.timedelta64(1, "D") >= confirm_min_days
+    a, b = a[keep], b[keep]
+    cum_not_cr, cum_not_crpr, cum_ne = (v[c].to_numpy() for c in ("cum_not_cr", "cum_not_crpr", "cum_ne"))
+    response = r.to_numpy(dtype=object)
+    ne_between = cum_ne[b - 1] - cum_ne[a]
+    cr_ok = ((response[a] == "CR") & (response[b] == "CR") & (cum_not_cr[b - 1] - cum_not_cr[a] == 0)
+             & (ne_between <= max_ne_between))
+    pr_ok = (cum_not_crpr[b - 1] - cum_not_crpr[a] == 0) & (ne_between <= max_ne_between)
+    v["cr_confirmed"] = np.bincount(a[cr_ok], minlength=len(v)) > 0
+    v["pr_confirmed"] = np.bincount(a[pr_ok], minlength=len(v)) > 0
     return v
 
 

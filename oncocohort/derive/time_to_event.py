@@ -54,25 +54,34 @@ def _row(pid, paramcd, start, end, cnsr, reason):
 
 
 def overall_survival(index_dates: pd.Series, followup: pd.DataFrame, options: EndpointOptions) -> pd.DataFrame:
-    """OS per patient of ``index_dates`` (followup: patient_id, last_known_alive_date, death_date)."""
-    cutoff = pd.Timestamp(options.data_cutoff)
+    """OS per patient of ``index_dates`` (followup: patient_id, last_known_alive_date, death_date), in patient order.
+
+    Vectorised over patients: the rules in order as ``np.select`` — death on or before the cutoff (event); a death
+    after the cutoff or known alive beyond it (censored at the cutoff, CNSR 5); censored at the last known alive date
+    (not before the index date); no follow-up (censored at the index date)."""
+    ordered = index_dates.sort_index()
+    if not len(ordered):
+        return pd.DataFrame([], columns=list(TTE_COLUMNS))
+    cutoff = np.datetime64(pd.Timestamp(options.data_cutoff), "ns")
     status = followup.drop_duplicates("patient_id").set_index("patient_id")
-    deaths, last_alive = status["death_date"].to_dict(), status["last_known_alive_date"].to_dict()
-    rows = []
-    for pid, start in index_dates.sort_index().items():
-        death = deaths.get(pid, pd.NaT)
-        alive = last_alive.get(pid, pd.NaT)
-        if pd.notna(death) and death <= cutoff:
-            rows.append(_row(pid, "OS", start, death, 0, f"death on {_iso(death)}"))
-        elif pd.notna(death) or (pd.notna(alive) and alive >= cutoff):
-            why = f"death on {_iso(death)} is after the cutoff" if pd.notna(death) else "known alive beyond the cutoff"
-            rows.append(_row(pid, "OS", start, cutoff, 5, f"alive at data cutoff {_iso(cutoff)} ({why})"))
-        elif pd.notna(alive):
-            end = max(alive, start)
-            rows.append(_row(pid, "OS", start, end, 1, f"censored at the last known alive date {_iso(alive)}"))
-        else:
-            rows.append(_row(pid, "OS", start, start, 1, "no follow-up information: censored at the index date"))
-    return pd.DataFrame(rows, columns=list(TTE_COLUMNS))
+    start = ordered.to_numpy(dtype="datetime64[ns]")
+    death = status["death_date"].reindex(ordered.index).to_numpy(dtype="datetime64[ns]")
+    alive = status["last_known_alive_date"].reindex(ordered.index).to_numpy(dtype="datetime64[ns]")
+    has_death, has_alive = ~np.isnat(death), ~np.isnat(alive)
+    rules = [has_death & (death <= cutoff), has_death | (has_alive & (alive >= cutoff)), has_alive]
+    cutoff_text = _iso(options.data_cutoff)
+    death_text, alive_text = _iso_dates(death), _iso_dates(alive)
+    why = np.where(has_death, "death on " + death_text + " is after the cutoff", "known alive beyond the cutoff")
+    end = np.select(rules, [death, np.full_like(start, cutoff), np.where(start > alive, start, alive)], start)
+    cnsr = np.select(rules, [0, 5, 1], 1).astype(np.int64)
+    reason = np.select(rules, ["death on " + death_text, f"alive at data cutoff {cutoff_text} (" + why + ")",
+                               "censored at the last known alive date " + alive_text],
+                       "no follow-up information: censored at the index date")
+    days = ((end - start) // np.timedelta64(1, "D")).astype(np.int64)
+    return pd.DataFrame({"patient_id": ordered.index.to_numpy(), "paramcd": "OS", "start_date": start,
+                         "end_date": end, "days": days, "months": days / DAYS_PER_MONTH,
+                         "event": (cnsr == 0).astype(np.int64), "cnsr": cnsr, "reason": reason.astype(object)},
+                        columns=list(TTE_COLUMNS))
 
 
 def _iso_dates(values) -> np.ndarray:

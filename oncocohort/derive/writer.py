@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..io.csv_output import write_frame_csv
@@ -73,15 +74,40 @@ def _text(value) -> str | None:
     return None if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
 
 
+def _text_column(column: pd.Series) -> pd.Series:
+    """An object column as :func:`_text` gives it, cell by cell: each distinct text once when every cell is text
+    or missing (pandas factorises in C), else cell by cell."""
+    values = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return column.map(_text).astype(object)
+    missing = pd.isna(values)
+    if not missing.any():
+        return column.astype(object)
+    out = values.copy()
+    out[missing] = None
+    return pd.Series(out, index=column.index, dtype=object, name=column.name)
+
+
+def _date_text(column: pd.Series) -> pd.Series:
+    """A date column as YYYY-MM-DD text, missing as None (numpy's ISO format for day precision, in C)."""
+    if column.dtype.kind == "M":  # timezone-naive datetime64: floored to the day
+        values = column.to_numpy()
+        text = np.datetime_as_string(values.astype("datetime64[D]"), unit="D").astype(object)
+        text[np.isnat(values)] = None
+        return pd.Series(text, index=column.index, dtype=object, name=column.name)
+    return column.dt.strftime("%Y-%m-%d").astype(object).map(_text).astype(object)
+
+
 def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy for CSV/Parquet output: dates as YYYY-MM-DD, text columns as str; every missing value is None, so that
     CSV writes an empty cell and Parquet a null (never the text ``nan``, which R and pandas read as a category)."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object)
-        if frame[column].dtype == object:
-            frame[column] = frame[column].map(_text).astype(object)
+    frame = frame.copy(deep=False)  # columns are replaced, never changed in place
+    for position, column in enumerate(frame.columns):
+        series = frame.iloc[:, position]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            frame.isetitem(position, _date_text(series))
+        elif series.dtype == object:
+            frame.isetitem(position, _text_column(series))
     return frame
 
 
@@ -97,11 +123,12 @@ def write_datasets(data: AnalysisDatasets, folder: str | Path, parquet: bool = T
               "row_accounting": data.row_accounting}
     for name, frame in {**datasets, **extras}.items():
         path = folder / f"{name}.csv"
-        write_frame_csv(csv_ready(frame), path, float_format="%.10g")
+        ready = csv_ready(frame)
+        write_frame_csv(ready, path, float_format="%.10g")
         written.append(path)
         if parquet and name in datasets:
             try:
-                csv_ready(frame).to_parquet(folder / f"{name}.parquet", index=False)
+                ready.to_parquet(folder / f"{name}.parquet", index=False)
                 written.append(folder / f"{name}.parquet")
             except ImportError:  # pyarrow not installed: CSV only
                 pass

@@ -18,6 +18,7 @@ import csv
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,13 +38,35 @@ def neutralise_cell(value):
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells (object columns, and the column names) are neutralised."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or isinstance(out[column].dtype, pd.StringDtype):
-            out[column] = out[column].map(neutralise_cell)
+    """``frame`` with its text cells (object and string columns, and the column names) neutralised: a new frame
+    sharing the unchanged columns; ``frame`` itself is never changed."""
+    out = frame.copy(deep=False)  # columns are replaced, never changed in place
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            neutral = _neutralised_column(column)
+            if neutral is not None:
+                out.isetitem(position, neutral)
     out.columns = [neutralise_cell(c) if isinstance(c, str) else c for c in out.columns]
     return out
+
+
+def _neutralised_column(column: pd.Series) -> pd.Series | None:
+    """``column`` with :func:`neutralise_cell` applied, or None when no cell changes. A column of text and missing
+    values only is factorised (pandas, in C) and each distinct text checked once; the rows of a text that changes
+    take the new text by code. Other columns (numbers or dates among text) go cell by cell."""
+    values = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return column.map(neutralise_cell)
+    codes, uniques = pd.factorize(values)  # missing cells are -1 and stay as they are
+    changed = {code: neutralise_cell(text) for code, text in enumerate(uniques)
+               if text.startswith(FORMULA_STARTS) and neutralise_cell(text) is not text}
+    if not changed:
+        return None
+    rows = np.flatnonzero(np.isin(codes, list(changed)))
+    out = values.copy()
+    out[rows] = [changed[code] for code in codes[rows].tolist()]
+    return pd.Series(out, index=column.index, dtype=column.dtype, name=column.name)
 
 
 def write_frame_csv(frame: pd.DataFrame, path: str | Path, float_format: str | None = None) -> Path:

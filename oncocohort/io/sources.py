@@ -105,17 +105,27 @@ def _header_and_rows(
     width = len(header)
     kept: list[tuple[int, tuple]] = []
     blank = 0
-    for number, cells in data:
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+    for row in data:
+        number, cells = row
+        if _blank_row(cells):
             blank += 1
             continue
-        if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
-            log.error("table.extra_cells",
-                      f"has values beyond the last named column (header has {width} columns)",
-                      source=source, table=name, row=number)
-        cells = tuple(cells[:width]) + (None,) * max(0, width - len(cells))
-        kept.append((number, cells))
+        if len(cells) != width:
+            if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+                log.error("table.extra_cells",
+                          f"has values beyond the last named column (header has {width} columns)",
+                          source=source, table=name, row=number)
+            row = (number, tuple(cells[:width]) + (None,) * max(0, width - len(cells)))
+        kept.append(row)
     return RawTable(name, source, tuple(header), tuple(kept), blank)
+
+
+def _blank_row(cells: tuple) -> bool:
+    """True when every cell is None or spaces only (decided at the first filled cell)."""
+    for cell in cells:
+        if cell is not None and not (isinstance(cell, str) and not cell.strip()):
+            return False
+    return True
 
 
 def _excel_letter(index: int) -> str:
@@ -180,6 +190,8 @@ def _sheet_facts(archive: zipfile.ZipFile, member: str, results_not_stored: bool
     hidden_rows: set[int] = set()
     hidden_columns: set[int] = set()
     uncalculated: dict[tuple[int, int], str] = {}
+    if not _may_hold_facts(archive, member):
+        return _SheetFacts(frozenset(), frozenset(), {})
     row, column = 0, 0
     with archive.open(member) as handle:
         for event, element in ElementTree.iterparse(handle, events=("start", "end")):
@@ -206,6 +218,24 @@ def _sheet_facts(archive: zipfile.ZipFile, member: str, results_not_stored: bool
             elif tag == "row":
                 element.clear()
     return _SheetFacts(frozenset(hidden_rows), frozenset(hidden_columns), uncalculated)
+
+
+# What a hidden row/column or a formula looks like in a sheet's XML: the text "hidden", or an <f> element (any prefix)
+_FACT_MARKS = re.compile(rb"hidden|<(?:\w+:)?f[\s>/]")
+
+
+def _may_hold_facts(archive: zipfile.ZipFile, member: str) -> bool:
+    """False when the sheet's XML holds neither the text ``hidden`` nor an ``<f>`` element, so that it has no hidden
+    rows or columns and no formulas: a byte search in pieces (the parse per cell costs 10× more, and most data sheets
+    have none). A match that is no such fact only leads to the full scan."""
+    with archive.open(member) as handle:
+        tail = b""
+        while piece := handle.read(1 << 20):
+            block = tail + piece
+            if _FACT_MARKS.search(block):
+                return True
+            tail = block[-64:]  # a mark cut between two pieces is found in the next block
+    return False
 
 
 def _listed(numbers: list, limit: int = 10) -> str:
@@ -320,6 +350,29 @@ def _decode(data: bytes, source: str, log: ProblemLog) -> str | None:
         return None
 
 
+class _SharedCells(dict):
+    """Cell text → the cell as read: None when blank (empty or spaces only), else one shared ``str`` per text."""
+
+    def __missing__(self, text: str) -> str | None:
+        cell = self[text] = text if text.strip() else None
+        return cell
+
+
+_CHUNK = 1 << 20  # characters of text turned into lines at a time
+
+
+def _lines_of(text: str):
+    """The lines of ``text`` as ``io.StringIO(text, newline="")`` gives them (ends ``\r\n``, ``\r`` or ``\n`` kept),
+    from pieces of about a million characters cut after a ``\n`` (so a ``\r\n`` is never split): a StringIO holds
+    4 bytes per character, which for a 100 MB table would be 400 MB more at once."""
+    start = 0
+    while start < len(text):
+        cut = text.find("\n", start + _CHUNK)
+        stop = len(text) if cut < 0 else cut + 1
+        yield from io.StringIO(text[start:stop], newline="")
+        start = stop
+
+
 def _lines(first: int, last: int) -> str:
     return f"line {first}" if first == last else f"lines {first}–{last}"
 
@@ -337,30 +390,33 @@ def read_csv_text(text: str, log: ProblemLog, *, source: str, table: str | None 
     Rows longer than the header are left to the caller (see ``table.extra_cells``).
     """
     where = dict(source=source, table=table)
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(_lines_of(text), delimiter=delimiter, strict=True)
     rows: list[tuple[int, tuple[str | None, ...]]] = []
     width, last_line = 0, 0
     # One string object per distinct cell text: a 400,000-row table repeats its dates and categories, and the
-    # copies would hold hundreds of MB (and be hashed again when the cells are read).
-    shared: dict[str, str] = {}
+    # copies would hold hundreds of MB (and be hashed again when the cells are read). The lookup runs in C
+    # (``map`` over the dict's ``__getitem__``); only a text not seen before reaches Python (``__missing__``).
+    cell_of = _SharedCells().__getitem__
     try:
         for number, record in enumerate(reader, start=1):
             first, last = last_line + 1, reader.line_num
             last_line = last
-            cells = tuple(shared.setdefault(cell, cell) if cell.strip() else None for cell in record)
+            cells = tuple(map(cell_of, record))
             if number == 1:
                 width = len(record)
-            elif any(c is not None for c in cells):
+            elif cells.count(None) < len(cells):
                 if len(record) < width:
                     log.error("table.short_row",
                               f"has {len(record)} value(s) but the header names {width} columns ({_lines(first, last)}"
                               " of the file); a separator is missing or a quote joined two cells — every row needs "
                               "one value per column (an empty cell is nothing between two separators)",
                               row=number, **where)
-                joined = [c for c in record if "\n" in c or "\r" in c]
-                if any(delimiter in c.split("\n", 1)[-1] for c in joined):
+                # a cell holding a line break spans lines of the file: only such a record is searched
+                joined = [c for c in record if "\n" in c or "\r" in c] if last > first else ()
+                if joined and any(delimiter in c.split("\n", 1)[-1] for c in joined):
                     log.warning("table.multiline_cell",
                                 f"a quoted cell runs over {_lines(first, last)} of the file and holds the separator "
                                 f"'{delimiter}' after a line break: if that is not a deliberate line break, a quote "
@@ -385,11 +441,10 @@ def read_csv_table(path: Path, log: ProblemLog, normalise_headers: bool = True) 
     source = path.name
     name = path.stem.casefold()
     try:
-        data = path.read_bytes()
+        text = _decode(path.read_bytes(), source, log)  # the bytes are freed once decoded
     except OSError as exc:
         log.error("file.unreadable", f"cannot be read ({exc.strerror})", source=source, table=name)
         return None
-    text = _decode(data, source, log)
     if text is None:
         return None
     if "\x00" in text:

@@ -9,6 +9,7 @@ of the frame with a warning, so that they cannot reach any output; their values 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .cells import compute_cell, compute_text, control_characters, day_month_order, read_plain_number
@@ -91,35 +92,85 @@ def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str
     """
     optional = set(not_collected) if spec.name == "patients" else set()
     positions = {name: i for i, name in enumerate(raw.header) if name}
-    data: dict[str, list] = {}
+    row_numbers = [number for number, _ in raw.rows]
+    data: dict[str, pd.Series] = {}
     for col in spec.columns:
         index = positions.get(col.name)
-        values: list = []
-        orders: dict[str, int] = {}
         if index is None:  # column absent: reported once by check_columns, not once per row
-            data[col.name] = [None] * len(raw.rows)
+            data[col.name] = pd.Series([None] * len(raw.rows), dtype=_DTYPES[col.kind])
             continue
         required = col.required and col.name not in optional
-        # Reading a cell depends only on its value and type: each distinct value of the column is read once
-        # (100,000-row sheets repeat the same dates, categories and numbers), with what the row loop needs of it.
-        read: dict[tuple[type, object], tuple] = {}
+        column = [cells[index] for _, cells in raw.rows]
+        data[col.name] = _read_column(column, row_numbers, col, required, raw, log, date_format)
+    frame = pd.DataFrame(data)
+    if spec.keeps_extra_columns:
+        for name, index in positions.items():
+            if spec.column(name) is None and not identifier_header(name):
+                covariate = _covariate(raw, index, name, log)
+                if covariate is not None:
+                    frame[name] = covariate
+    frame[SOURCE_ROW] = pd.Series(row_numbers, dtype="int64")
+    return frame
 
-        def reading(cell, col=col):
-            value, issue = compute_cell(cell, col, date_format)
-            what = identifier_content(value) if issue is None and value is not None and col.kind in ("id", "text") \
-                else None
-            order = day_month_order(cell) if col.kind == "date" and date_format is None else None
-            return value, issue, what, order
 
-        for row_number, cells in raw.rows:
-            cell = cells[index]
-            try:
-                known = read.get((type(cell), cell))
-            except TypeError:  # an unhashable cell value: read it on its own
-                known = reading(cell)
-            if known is None:
-                known = read[(type(cell), cell)] = reading(cell)
-            value, issue, what, order = known
+def _distinct_cells(column: list) -> tuple[np.ndarray, list]:
+    """``column`` as codes into its distinct cells: (codes, distinct cells in order of first appearance).
+
+    Cells of different types that compare equal (``1``, ``1.0``, ``True`` in a workbook) are kept apart, since
+    each is read differently. A column of text and blanks only (every CSV column) is factorised by pandas in C."""
+    kinds = set(map(type, column))
+    if kinds <= {str, type(None)}:
+        codes, uniques = pd.factorize(np.array(column, dtype=object))
+        distinct = list(uniques)
+        if (codes < 0).any():  # blanks (None) are coded -1 by pandas
+            codes[codes < 0] = len(distinct)
+            distinct.append(None)
+        return codes, distinct
+    code_of: dict = {}
+    distinct = []
+    codes = np.empty(len(column), dtype=np.intp)
+    for i, cell in enumerate(column):
+        try:
+            key = (type(cell), cell)
+            code = code_of.get(key)
+        except TypeError:  # an unhashable cell value: read on its own
+            key, code = None, None
+        if code is None:
+            code = len(distinct)
+            distinct.append(cell)
+            if key is not None:
+                code_of[key] = code
+        codes[i] = code
+    return codes, distinct
+
+
+def _read_column(column: list, row_numbers: list[int], col, required: bool, raw: RawTable, log: ProblemLog,
+                 date_format: str | None) -> pd.Series:
+    """Read one column's cells into a typed Series; every cell that cannot be read (or is blank where required,
+    or looks like a direct identifier) is one problem at its row, in row order.
+
+    Reading a cell depends only on its value and type: each distinct cell is read once (100,000-row sheets
+    repeat the same dates, categories and numbers) and the rows take their value by code (numpy), so that the
+    per-row work is in C; only rows of a cell with a problem are visited in Python."""
+    codes, distinct = _distinct_cells(column)
+    readings = []  # per distinct cell: (value, issue, what, order), as the row loop needs them
+    kept: list = []  # per distinct cell: the value its rows get (None for a direct identifier)
+    flagged: list[int] = []  # codes of the distinct cells whose rows get a problem or a day/month order
+    for code, cell in enumerate(distinct):
+        value, issue = compute_cell(cell, col, date_format)
+        what = identifier_content(value) if issue is None and value is not None and col.kind in ("id", "text") \
+            else None
+        order = day_month_order(cell) if col.kind == "date" and date_format is None else None
+        readings.append((value, issue, what, order))
+        kept.append(None if what is not None else value)
+        if issue is not None or what is not None or (value is None and required) or order:
+            flagged.append(code)
+    orders: dict[str, int] = {}
+    if flagged:
+        where_flagged = np.flatnonzero(np.isin(codes, flagged))
+        for position in where_flagged.tolist():
+            cell, (value, issue, what, order) = distinct[codes[position]], readings[codes[position]]
+            row_number = row_numbers[position]
             if issue is not None or what is not None or (value is None and required):
                 where = dict(source=raw.source, table=raw.name, row=row_number, column=col.name)
                 if issue is not None and issue.rule == "cell.missing_marker" and required:
@@ -132,25 +183,14 @@ def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str
                 else:
                     log.error("value.direct_identifier", f"looks like {what}: a direct identifier must not be in "
                               "the study data (the value is not shown); remove it", **where)
-                    value = None
             if order:
                 orders.setdefault(order, row_number)
-            values.append(value)
-        if len(orders) == 2:
-            log.error("date.mixed_order",
-                      f"mixes day/month (row {orders['dmy']}) and month/day (row {orders['mdy']}) dates; "
-                      "write dates as YYYY-MM-DD or set date_format in [study] of study.toml",
-                      source=raw.source, table=raw.name, row=max(orders.values()), column=col.name)
-        data[col.name] = values
-    frame = pd.DataFrame({c.name: pd.Series(data[c.name], dtype=_DTYPES[c.kind]) for c in spec.columns})
-    if spec.keeps_extra_columns:
-        for name, index in positions.items():
-            if spec.column(name) is None and not identifier_header(name):
-                covariate = _covariate(raw, index, name, log)
-                if covariate is not None:
-                    frame[name] = covariate
-    frame[SOURCE_ROW] = pd.Series([number for number, _ in raw.rows], dtype="int64")
-    return frame
+    if len(orders) == 2:
+        log.error("date.mixed_order",
+                  f"mixes day/month (row {orders['dmy']}) and month/day (row {orders['mdy']}) dates; "
+                  "write dates as YYYY-MM-DD or set date_format in [study] of study.toml",
+                  source=raw.source, table=raw.name, row=max(orders.values()), column=col.name)
+    return pd.Series(kept, dtype=_DTYPES[col.kind]).take(codes).reset_index(drop=True)
 
 
 def _covariate(raw: RawTable, index: int, name: str, log: ProblemLog) -> pd.Series | None:

@@ -173,3 +173,45 @@ def test_cr_followed_by_pr_is_progression_and_flagged():
     assert result["cr_then_pr"].item() is True or bool(result["cr_then_pr"].item())
     assert result["progression_date"].item() == day(100)
     assert result["best_overall_response"].item() == "CR"
+
+
+def _confirmed_by_hand(responses, days, min_days, max_ne):
+    """Per visit: (CR confirmed, PR confirmed) by the rule in words — a later CR (for a CR) or CR/PR (for a PR)
+    at least ``min_days`` later, with only CR/NE (CR) or CR/PR/NE (PR) between and at most ``max_ne`` NE."""
+    flags = []
+    for i, first in enumerate(responses):
+        cr = pr = False
+        if first in ("CR", "PR"):
+            for j in range(i + 1, len(responses)):
+                between = responses[i + 1:j]
+                if responses[j] not in ("CR", "PR") or days[j] - days[i] < min_days or between.count("NE") > max_ne:
+                    continue
+                cr |= first == "CR" and responses[j] == "CR" and set(between) <= {"CR", "NE"}
+                pr |= set(between) <= {"CR", "PR", "NE"}
+        flags.append((cr, pr))
+    return flags
+
+
+def test_confirmation_pairs_equal_the_rule_in_words_on_random_patients():
+    """The pairs of visits built with numpy (no self-merge) confirm exactly what the rule in words confirms."""
+    import numpy as np
+
+    from oncocohort.derive.best_response import _confirmation
+
+    rng = np.random.default_rng(18)
+    rows = []
+    for patient in range(300):
+        day = 0
+        for position in range(int(rng.integers(0, 9))):
+            day += int(rng.choice([7, 20, 28, 42]))
+            rows.append((patient, position, pd.Timestamp("2022-01-01") + pd.Timedelta(days=day),
+                         str(rng.choice(["CR", "PR", "SD", "NE", "NON-CR/NON-PD"], p=[0.3, 0.3, 0.2, 0.15, 0.05]))))
+    v = pd.DataFrame(rows, columns=["patient_id", "position", "assessment_date", "overall_response"])
+    for min_days, max_ne in ((28, 1), (0, 0), (42, 2)):
+        got = _confirmation(v, min_days, max_ne)
+        expected = []
+        for _, visits in v.groupby("patient_id", sort=True):
+            days = ((visits["assessment_date"] - pd.Timestamp("2022-01-01")).dt.days).tolist()
+            expected += _confirmed_by_hand(visits["overall_response"].tolist(), days, min_days, max_ne)
+        assert list(zip(got["cr_confirmed"], got["pr_confirmed"])) == expected
+        assert got["cr_confirmed"].dtype == bool and got["pr_confirmed"].any() and got["cr_confirmed"].any()

@@ -272,3 +272,27 @@ def test_pfs_without_patients_or_scans():
     table = progression_free_survival(pd.Series([START], index=["P1"]), visits(), followup(), options)
     assert table[["cnsr", "days", "reason"]].values.tolist() == [
         [2, 0, "no evaluable tumour assessment after the start: censored at the start"]]
+
+
+def test_os_of_many_patients_takes_each_rule_in_order_per_patient():
+    """OS vectorised over patients: every rule (death by the cutoff, death after it, alive beyond it, last alive,
+    last alive before the index date, no follow-up) at once, rows in patient order, types as one patient's row."""
+    index = pd.Series([START, START, START, START, START + pd.Timedelta(days=30), START],
+                      index=["P6", "P2", "P1", "P3", "P4", "P5"])
+    follow = pd.DataFrame({"patient_id": ["P1", "P2", "P3", "P4", "P1", "P9"],
+                           "last_known_alive_date": [day(100), day(300), day(450), day(10), day(5), day(1)],
+                           "death_date": [day(120), day(420), None, None, None, None]})
+    os_ = overall_survival(index, follow, EndpointOptions(CUTOFF))
+    assert os_["patient_id"].tolist() == ["P1", "P2", "P3", "P4", "P5", "P6"]
+    assert os_["cnsr"].tolist() == [0, 5, 5, 1, 1, 1] and os_["event"].tolist() == [1, 0, 0, 0, 0, 0]
+    assert os_["days"].tolist() == [120, 400, 400, 0, 0, 0]
+    assert os_["end_date"].tolist() == [day(120), CUTOFF, CUTOFF, day(30), START, START]
+    assert os_["reason"].tolist() == [
+        "death on 2021-05-01", "alive at data cutoff 2022-02-05 (death on 2022-02-25 is after the cutoff)",
+        "alive at data cutoff 2022-02-05 (known alive beyond the cutoff)",
+        "censored at the last known alive date 2021-01-11", "no follow-up information: censored at the index date",
+        "no follow-up information: censored at the index date"]
+    one = os_row(death=120)
+    for column in os_.columns:
+        assert os_[column].dtype == pd.Series([one[column]]).infer_objects().dtype or column == "months", column
+    assert os_["months"].dtype == np.float64 and os_["months"].iloc[0] == 120 / 30.4375

@@ -282,3 +282,96 @@ def test_control_character_in_a_workbook_cell_is_an_error_at_its_cell(tmp_path):
     assert "U+0007" in problem.message and problem.value == "Synovial\\x07 sarcoma"
     raw = read_workbook(folder / "study.xlsx", ProblemLog())["patients"]
     assert raw.rows[0][1][raw.header.index("histology_group")] == "SS_x0041_"  # an escaped '_x' is text as typed
+
+
+# ------------------------------------------------------------------------------------------- CSV text at scale
+
+def test_lines_come_in_pieces_exactly_as_one_stringio_gives_them(monkeypatch):
+    """The reader turns the text into lines a piece at a time: every line end (\\r\\n, \\r, \\n, and characters that
+    str.splitlines would also split at but a CSV file does not) falls where one StringIO over the whole text puts it,
+    whatever the piece size."""
+    import io
+    import random
+
+    from oncocohort.io import sources
+
+    rng = random.Random(18)
+    pieces = ["a", ",", "\r", "\n", "\r\n", '"', "\u2028", "\x85", "\x0c", " "]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 50)))
+        for size in (1, 2, 5, 1 << 20):
+            monkeypatch.setattr(sources, "_CHUNK", size)
+            assert list(sources._lines_of(text)) == list(io.StringIO(text, newline="")), (text, size)
+
+
+def test_rows_and_problems_do_not_depend_on_the_piece_size(monkeypatch):
+    from oncocohort.io import sources
+
+    text = ('a,b,c\r\n1,"x\r\ny,z",3\r\n\r\n4,5\n6,7,8\r9,"q\n'
+            "\n".join(f"{i},{i},{i}" for i in range(50)) + '\n10,"p"q,1\n')
+    results = []
+    for size in (1, 3, 64, 1 << 20):
+        monkeypatch.setattr(sources, "_CHUNK", size)
+        for body in (text, text.replace('"p"q', "p"), text.replace(',"q\n', ",q\n")):
+            log = ProblemLog()
+            results.append((size, body, read_csv_text(body, log, source="t.csv"),
+                            [(p.rule, p.row, p.message) for p in log.problems]))
+    reference = {body: (rows, problems) for size, body, rows, problems in results if size == 1 << 20}
+    for size, body, rows, problems in results:
+        assert (rows, problems) == reference[body], size
+    assert all(problems for _, problems in reference.values())  # each text has a problem to locate
+
+
+def test_a_large_csv_is_never_copied_whole_into_a_stringio(monkeypatch, tmp_path):
+    """io.StringIO stores 4 bytes per character: one over a 100 MB table would add 400 MB to the peak."""
+    import io
+
+    from oncocohort.io import sources
+
+    sizes = []
+
+    class Recording(io.StringIO):
+        def __init__(self, value="", newline="\n"):
+            sizes.append(len(value))
+            super().__init__(value, newline=newline)
+
+    monkeypatch.setattr(sources.io, "StringIO", Recording)
+    path = tmp_path / "lesions.csv"
+    path.write_text("a,b\n" + "".join(f"{i},x{i % 7}\n" for i in range(400_000)), encoding="utf-8")
+    log = ProblemLog()
+    table = read_csv_table(path, log)
+    assert len(table.rows) == 400_000 and table.rows[-1] == (400_001, ("399999", "x5")) and not log.problems
+    assert sizes and max(sizes) <= sources._CHUNK + 100 < path.stat().st_size
+
+
+def test_a_sheet_without_hidden_parts_or_formulas_is_not_parsed_twice(tmp_path, monkeypatch):
+    """The per-cell XML scan (hidden rows/columns, formulas without a result) runs only on sheets whose XML holds
+    'hidden' or an <f> element; the others are read once, by openpyxl."""
+    from oncocohort.io import sources
+
+    scanned = []
+    original = sources.ElementTree.iterparse
+    monkeypatch.setattr(sources.ElementTree, "iterparse", lambda *a, **k: scanned.append(1) or original(*a, **k))
+    folder = write_study(tmp_path / "plain", example_tables(), layout="xlsx")
+    assert validate_study(folder).ok and scanned == []
+    tables = example_tables()
+    tables["patients"][0]["age"] = "=40+1"  # written as a formula cell without a stored result
+    folder = write_study(tmp_path / "formula", tables, layout="xlsx")
+    report = validate_study(folder)
+    assert scanned and found(report.errors, "error", "cell.formula_not_calculated", "patients", 2, "age")
+
+
+@pytest.mark.parametrize("mark", [b"<f>1+1</f>", b'<x:f t="shared">', b'<row r="9" hidden="1">'])
+def test_a_fact_cut_between_two_pieces_of_the_xml_is_found(tmp_path, mark):
+    from oncocohort.io import sources
+
+    path = tmp_path / "sheet.zip"
+    for cut in (1, len(mark) // 2, len(mark) - 1):
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("s.xml", b" " * ((1 << 20) - cut) + mark + b" " * 100)
+        with zipfile.ZipFile(path) as archive:
+            assert sources._may_hold_facts(archive, "s.xml"), cut
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("s.xml", b"<c><v>1</v></c><foo/>" * 100_000)
+    with zipfile.ZipFile(path) as archive:
+        assert not sources._may_hold_facts(archive, "s.xml")

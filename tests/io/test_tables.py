@@ -90,3 +90,50 @@ def test_a_value_repeated_in_many_rows_is_reported_on_each_row():
     assert sorted(p.row for p in log.problems if p.rule == "value.direct_identifier") == [7, 8]
     assert sorted(p.row for p in log.problems if p.column == "onset_date") == [9, 10]
     assert frame["patient_id"].isna().tolist() == [False] * 5 + [True, True, False, False]
+
+
+def test_a_column_is_read_as_cell_by_cell_reading_would_read_it():
+    """Each distinct cell is read once and the rows take its value by code: the values, dtypes and the problems
+    (rule, row, value, order) are those of reading every cell on its own, for workbook cells of mixed types that
+    compare equal (1, 1.0, True, '1') and for text cells."""
+    import datetime as dt
+
+    from oncocohort.io.cells import compute_cell
+    from oncocohort.io.problems import ProblemLog
+    from oncocohort.io.schema import TABLES_BY_NAME
+    from oncocohort.io.sources import RawTable
+    from oncocohort.io.tables import type_table
+
+    spec = TABLES_BY_NAME["adverse_events"]
+    header = tuple(c.name for c in spec.columns)
+    grades = [1, 1.0, True, "1", None, "  ", "n/a", 2, "seven", 2.5, "٣", 1, True, None]
+    terms = ["Fatigue", "someone@example.org", "Nausea", None, "Fatigue", "n/a", "Fatigue\x07", 3.0, "Nausea",
+             "Fatigue", "Fatigue", "someone@example.org", "Nausea", "Fatigue"]
+    onsets = ["2021-02-01", dt.datetime(2021, 2, 1), 44228, "03/04/2021", "13/04/2021", "04/13/2021", "2021-13-01",
+              None, "2021-02-01", dt.date(2021, 2, 1), True, "2021-02-01", "yesterday", "03/04/2021"]
+    rows = []
+    for i, (grade, term, onset) in enumerate(zip(grades, terms, onsets)):
+        cells = {"patient_id": f"P{i % 3}", "term": term, "grade": grade, "onset_date": onset}
+        rows.append((i + 2, tuple(cells.get(name) for name in header)))
+    log = ProblemLog()
+    frame = type_table(RawTable("adverse_events", "adverse_events.csv", header, tuple(rows)), spec, log, None)
+    assert frame["grade"].dtype == "Int64" and frame["onset_date"].dtype == "datetime64[ns]"
+    for name in ("grade", "term", "onset_date"):
+        col = spec.column(name)
+        expected = [compute_cell(cells[header.index(name)], col)[0] for _, cells in rows]
+        if name == "term":  # a direct identifier is never kept
+            expected = [None if isinstance(v, str) and "@" in v else v for v in expected]
+        got = [None if pd.isna(v) else (v.date() if name == "onset_date" else v) for v in frame[name]]
+        assert got == expected, name
+        readings = [(row, *compute_cell(cells[header.index(name)], col)) for row, cells in rows]
+        expected_rows = [row for row, value, issue in readings if issue is not None or value is None]
+        got_rows = [p.row for p in log.problems if p.column == name and p.rule not in ("value.direct_identifier",
+                                                                                      "date.mixed_order")]
+        assert got_rows == expected_rows, name  # every column here is required: in row order, one per row
+    assert [p.row for p in log.problems if p.rule == "value.direct_identifier"] == [3, 13]
+    assert [(p.column, p.row) for p in log.problems if p.rule == "value.blank" and p.column != "related"] == [
+        ("term", 5), ("term", 7), ("grade", 6), ("grade", 7), ("grade", 8), ("grade", 15), ("onset_date", 9)]
+    [mixed] = [p for p in log.problems if p.rule == "date.mixed_order"]
+    assert mixed.row == 7 and "day/month (row 6) and month/day (row 7)" in mixed.message
+    assert [(p.row, p.value) for p in log.problems if p.column == "grade" and p.rule == "integer.invalid"] == [
+        (4, "True"), (10, "seven"), (11, "2.5"), (14, "True")]  # True is not read as 1, though True == 1
