@@ -266,8 +266,9 @@ class FigureProcesses:
         except (pickle.PicklingError, TypeError, AttributeError):  # results holding something that cannot be sent
             self.close()
             return None
-        for connection in self.connections:
-            connection.send_bytes(message)
+        # only the warmed process reads the message (its forked helpers inherit it): sent on the other pipes it
+        # would fill their buffers (64 KiB) unread and block the report for results of 1,000 patients or more
+        self.connections[0].send_bytes(message)
         return Drawing(self, len(stems))
 
     def close(self) -> None:

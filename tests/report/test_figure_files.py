@@ -114,6 +114,21 @@ def _slow_plans(results):
     return [FigurePlan(f"slow{i}", "", _slow) for i in range(results)]
 
 
+def _empty_plans_of_big_results(results):
+    return [FigurePlan(f"empty{i}", "", _empty) for i in range(results[0])]
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_results_larger_than_a_pipe_buffer_reach_the_figure_processes(tmp_path):
+    """The results of a real-size study pickle to more than a pipe's 64 KiB: sending them must not block (it did
+    when they went down every process's pipe but only the warmed process read them)."""
+    results = (4, "x" * 1_000_000)
+    with figure_files.start_figure_processes(workers=2) as processes:
+        drawn = processes.draw(_empty_plans_of_big_results, results,
+                               [tmp_path / f"figure_{i}" for i in range(4)], "default").result()
+    assert [caption for caption, _ in drawn] == ["an empty figure."] * 4
+
+
 @pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
 def test_the_warmed_figure_process_and_its_helper_share_the_figures(tmp_path):
     with figure_files.start_figure_processes(workers=2) as processes:
