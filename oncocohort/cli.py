@@ -881,8 +881,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"oncocohort {args.command}: {sentence}", file=sys.stderr)
         sys.stdout.flush()  # a closed pipe shows here, not in Python's shutdown
         return code
-    except BrokenPipeError:  # `oncocohort validate X | head -1`: the reader has all it wanted
-        _quiet_stdout()
+    except BrokenPipeError as exc:
+        if not _stdout_reader_gone():  # a pipe of oncocohort's own broke (e.g. to a figure process): a bug
+            return _internal_error(args, exc)
+        _quiet_stdout()  # `oncocohort validate X | head -1`: the reader has all it wanted
         return SIGPIPE_EXIT
     except KeyboardInterrupt:
         print("oncocohort: interrupted", file=sys.stderr)
@@ -890,10 +892,27 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one readable line, never a raw traceback
         if args.debug:
             raise
-        print(f"oncocohort {args.command}: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in oncocohort, not in your data; please report it (rerun with --debug for details).",
-              file=sys.stderr)
-        return 2
+        return _internal_error(args, exc)
+
+
+def _stdout_reader_gone() -> bool:
+    """Whether stdout is a pipe whose reader has closed it (poll reports an error on its write end); True when
+    stdout has no descriptor to ask (captured), as a closed stdout is then the likelier cause."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return True
+
+
+def _internal_error(args, exc: BaseException) -> int:
+    print(f"oncocohort {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+          "This is a bug in oncocohort, not in your data; please report it (rerun with --debug for details).",
+          file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

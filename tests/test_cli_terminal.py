@@ -26,6 +26,41 @@ def test_closed_pipe_ends_quietly(tmp_path):
     assert stderr == ""  # no "internal error: BrokenPipeError", no "Exception ignored"
 
 
+def _own_pipe_breaks(args):
+    raise BrokenPipeError(32, "Broken pipe")  # as a pipe to a figure process would, with stdout still open
+
+
+def test_a_broken_pipe_of_its_own_is_an_internal_error_not_a_quiet_exit(monkeypatch, capsys):
+    """Only a closed stdout ends quietly (exit 141); a pipe of oncocohort's own that breaks is reported."""
+    monkeypatch.setattr(cli, "_stdout_reader_gone", lambda: False)
+    parser = cli.build_parser()
+    args = parser.parse_args(["validate", "x"])
+    monkeypatch.setattr(cli, "build_parser", lambda: _Parsed(args, _own_pipe_breaks))
+    assert cli.main(["validate", "x"]) == 2
+    assert "internal error: BrokenPipeError" in capsys.readouterr().err
+
+
+def test_stdout_reader_gone_is_false_for_an_open_pipe():
+    import os
+
+    read, write = os.pipe()
+    try:
+        code = ("import sys; from oncocohort import cli; sys.exit(0 if not cli._stdout_reader_gone() else 1)")
+        assert subprocess.run([sys.executable, "-c", code], stdout=write, timeout=60).returncode == 0
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+class _Parsed:
+    def __init__(self, args, run):
+        args.run = run
+        self._args = args
+
+    def parse_args(self, argv):
+        return self._args
+
+
 def _numerical_command(args):
     np.log(np.array([0.0]))  # RuntimeWarning: divide by zero encountered in log
     np.log(np.array([0.0]))
