@@ -102,7 +102,7 @@ def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy for CSV/Parquet output: dates as YYYY-MM-DD, text columns as str; every missing value is None, so that
     CSV writes an empty cell and Parquet a null (never the text ``nan``, which R and pandas read as a category)."""
     frame = frame.copy(deep=False)  # columns are replaced, never changed in place
-    for position, column in enumerate(frame.columns):
+    for position in range(frame.shape[1]):
         series = frame.iloc[:, position]
         if pd.api.types.is_datetime64_any_dtype(series):
             frame.isetitem(position, _date_text(series))

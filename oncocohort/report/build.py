@@ -249,8 +249,8 @@ def _journal_ticks(draw):
 def figure_plans(results: StudyResults) -> list[FigurePlan]:
     """The report's figures in order, not yet drawn: which figures the study has, their keys and topics (known
     before drawing, so they can be numbered while they are drawn elsewhere) and their drawing cost relative to a
-    one-curve KM figure (CPU time measured on the demo, for the order of drawing only). The figure modules (matplotlib) are
-    imported by the draw functions, in the process that draws (:mod:`.figure_files`)."""
+    one-curve KM figure (CPU time measured on the demo, for the order of drawing only). The figure modules
+    (matplotlib) are imported by the draw functions, in the process that draws (:mod:`.figure_files`)."""
     unit, days = results.time_unit, DAYS_PER_UNIT[results.time_unit]
     plans = []
 

@@ -47,6 +47,7 @@ from ..engine.suppression import (
 from ..present.formatting import HIDDEN_PERCENT, CountText, PercentText
 from ..present.table import Row, Table
 
+
 def is_active(min_cell: int) -> bool:
     """A minimum of 0 or 1 hides nothing."""
     return min_cell > 1
