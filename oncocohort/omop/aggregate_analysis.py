@@ -36,7 +36,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from ..engine import cox as engine_cox
-from ..engine.descriptive import categorical_aggregates, continuous_summary, summarise_baseline
+from ..engine.descriptive import continuous_summary, summarise_baseline
 from ..engine.event_counts import count_competing_events, count_events
 from ..io.config import StudyConfig, Subgroup
 from ..stats.adverse_event_summary import summarise_adverse_events
