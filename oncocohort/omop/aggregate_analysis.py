@@ -76,6 +76,8 @@ from ..stats.study_landmark import RESPONSE_GROUPS, StudyLandmarkResults, respon
 from .cohort import Cohort
 from .endpoints import EndpointViews, empty_adae
 
+# the endpoints beyond PFS and OS, in words (tables, figure titles and captions)
+LABELS = {**ENDPOINT_LABELS, "TTD": "Time to treatment discontinuation", "TTNT": "Time to next treatment"}
 FIRTH_NOT_IN_ENGINE = ("Firth's penalised likelihood is not computed from aggregates (the ordinary likelihood is "
                        "monotone); rerun with --extract-rows")
 
@@ -129,7 +131,7 @@ def _survival(data: _Data, name: str, settings) -> EndpointSurvival:
     else:  # an endpoint the cohort does not define (no rows), as the in-memory analysis of an empty frame
         fit = kaplan_meier(np.array([], float), np.array([], int), settings.km_conf_type, settings.conf_level)
         observed = ContinuousSummary(f"{name} observed time", 0, 0, *(np.nan,) * 5)
-    return EndpointSurvival(name, ENDPOINT_LABELS.get(name, name), fit, _median(fit, settings.median_ci),
+    return EndpointSurvival(name, LABELS.get(name, name), fit, _median(fit, settings.median_ci),
                             tuple(landmarks(fit, settings.landmarks)), observed,
                             _restricted_mean(fit, rmst_horizon(settings), settings.conf_level))
 
@@ -414,5 +416,5 @@ def analyse_aggregates(views: EndpointViews, cohort: Cohort, config: StudyConfig
         _landmarks(data, config, unit_days), _next_trial(response, config))
 
 
-__all__ = ["adverse_event_counts", "analyse_aggregates", "materialise", "response_from_counts",
+__all__ = ["LABELS", "adverse_event_counts", "analyse_aggregates", "materialise", "response_from_counts",
            "survival_endpoints"]

@@ -15,7 +15,7 @@ from ..stats.study_analysis import (
     _survival,
     analyse_study,
 )
-from .aggregate_analysis import adverse_event_counts, analyse_aggregates, survival_endpoints
+from .aggregate_analysis import LABELS, adverse_event_counts, analyse_aggregates, survival_endpoints
 from .cdm import CDM_COLUMNS, Cdm, open_cdm
 from .cohort import build_cohort
 from .cohort_spec import CohortSpec, read_cohort_spec
@@ -105,7 +105,8 @@ def with_every_endpoint(results: StudyResults, datasets, config) -> StudyResults
     as the aggregate analysis gives them."""
     unit_days = DAYS_PER_UNIT[config.study.time_unit]
     present = tuple(dict.fromkeys(datasets.adtte["paramcd"]))
-    extra = tuple(_survival(_endpoint_frame(datasets.adtte, name, unit_days), name, config.analysis)
+    extra = tuple(replace(_survival(_endpoint_frame(datasets.adtte, name, unit_days), name, config.analysis),
+                          label=LABELS[name])
                   for name in survival_endpoints(sorted(present, key=ENDPOINT_ORDER.index))
                   if name not in SURVIVAL_ENDPOINTS)
     return replace(results, survival=results.survival + extra)
