@@ -109,6 +109,12 @@ def _folder_tables(folder: Path) -> dict[str, Path]:
     return found
 
 
+def _quiet(con):
+    """No DuckDB progress bar on the terminal (it draws one for queries over 2 s): the CLI reports its own."""
+    con.raw_sql("SET enable_progress_bar = false")
+    return con
+
+
 def open_duckdb(path: str | Path, cdm_schema: str | None = None, results_schema: str | None = None) -> Cdm:
     """A ``.duckdb`` file (read-only) or a folder of ``<table>.parquet|csv`` files (views over them)."""
     path = Path(path)
@@ -118,7 +124,7 @@ def open_duckdb(path: str | Path, cdm_schema: str | None = None, results_schema:
         tables = _folder_tables(path)
         if not tables:
             raise CdmError([f"{path}: the folder holds no <table>.parquet or <table>.csv files"])
-        con = ibis.duckdb.connect()
+        con = _quiet(ibis.duckdb.connect())
         for name, file in tables.items():
             if file.is_dir():
                 con.read_parquet(str(file / "*.parquet"), table_name=name)
@@ -128,7 +134,7 @@ def open_duckdb(path: str | Path, cdm_schema: str | None = None, results_schema:
                 con.read_csv(str(file), table_name=name)
         return Cdm(con, "DuckDB", f"{path} (folder of CDM tables)", None, None)
     try:
-        con = ibis.duckdb.connect(str(path), read_only=True)
+        con = _quiet(ibis.duckdb.connect(str(path), read_only=True))
     except Exception as exc:  # noqa: BLE001 - any DuckDB error: not a database we can open
         raise CdmError([f"{path}: cannot be opened as a DuckDB database ({type(exc).__name__}: "
                         f"{str(exc).splitlines()[0] if str(exc) else ''})"]) from None
