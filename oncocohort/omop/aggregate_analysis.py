@@ -29,6 +29,7 @@ extracted datasets say; the response statistics follow from that count. No per-p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import ibis
 import numpy as np
@@ -89,6 +90,7 @@ class _Data:
     subjects: object
     tte: object
     endpoints: tuple[str, ...]
+    known_levels: dict = dataclass_field(default_factory=dict)  # (field, subgroup) → _levels (asked once per analysis)
 
     def endpoint(self, name: str):
         return self.tte.filter(self.tte.paramcd == name)
@@ -151,6 +153,13 @@ def _reverse_km_followup(data: _Data, settings) -> Quantile:
 def _levels(data: _Data, field: str, subgroup: Subgroup):
     """{raw value: subgroup label or None} and ((value text, patients), ...) of values in no named group, from the
     counts of distinct values (the grouping rule of ``stats.study_analysis.subgroup_values``)."""
+    key = (field, subgroup)
+    if key not in data.known_levels:
+        data.known_levels[key] = _distinct_levels(data, field, subgroup)
+    return data.known_levels[key]
+
+
+def _distinct_levels(data: _Data, field: str, subgroup: Subgroup):
     counts = data.subjects.group_by(value=data.subjects[field]).aggregate(n=data.subjects.count()).execute()
     groups = {level_text(v): name for name, members in subgroup.groups for v in members}
     labels, ungrouped = {}, {}
@@ -223,9 +232,11 @@ def _rmst_between(fits: dict, horizon, conf_level: float):
 
 def _cox_model(table, covariates, settings):
     """``stats.study_analysis._cox_model`` in the engine: the same checks (events, levels) by aggregates."""
-    if _count(table.event.sum()) == 0:
+    tally = table.aggregate(events=table.event.sum(), **{f"_n{i}": table[c].nunique()
+                                                          for i, c in enumerate(covariates)}).execute().iloc[0]
+    if int(tally["events"] or 0) == 0:
         return NotEstimable("no events")
-    single = [c for c in covariates if _count(table[c].nunique()) < 2]
+    single = [c for i, c in enumerate(covariates) if int(tally[f"_n{i}"]) < 2]
     if single:
         return NotEstimable(f"{', '.join(single)}: one level only among the patients with data")
     try:
