@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 import duckdb
-import ibis
+import ibis.backends.duckdb as duckdb_backend
 import pytest
 
 from oncocohort.omop import endpoints as omop_endpoints
@@ -113,7 +113,7 @@ IDENTITY = {"person_id", "patient_id", "subject_id"}
 def fetched_frames(monkeypatch) -> list:
     """Record (columns, rows) of every result the DuckDB backend returns to Python."""
     seen = []
-    original = ibis.backends.duckdb.Backend.execute
+    original = duckdb_backend.Backend.execute
 
     def recording(self, expr, *args, **kwargs):
         result = original(self, expr, *args, **kwargs)
@@ -121,7 +121,7 @@ def fetched_frames(monkeypatch) -> list:
         seen.append((columns, len(result) if hasattr(result, "__len__") else 1))
         return result
 
-    monkeypatch.setattr(ibis.backends.duckdb.Backend, "execute", recording)
+    monkeypatch.setattr(duckdb_backend.Backend, "execute", recording)
     return seen
 
 
