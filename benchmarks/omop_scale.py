@@ -40,7 +40,8 @@ def _run(args: list[str], traced: bool = False) -> tuple[float, float, float, fl
               "peak = [line.split()[1] for line in p.stderr.splitlines() if line.startswith('PYTHON_PEAK')]; "
               "print(p.returncode, w, u.ru_utime + u.ru_stime, u.ru_maxrss / 1024, "
               "int(peak[-1]) / 2**20 if peak else float('nan'), sep='\\t'); "
-              "print(p.stdout[-1500:], p.stderr[-1500:], file=sys.stderr); sys.exit(p.returncode)")
+              "print('exit code', p.returncode, p.stdout[-1500:], p.stderr[-1500:], file=sys.stderr); "
+              "sys.exit(p.returncode)")
     done = subprocess.run([sys.executable, "-c", script, TRACED, *args], capture_output=True, text=True, cwd=ROOT,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     fields = done.stdout.strip().split("\t")

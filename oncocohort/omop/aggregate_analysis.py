@@ -74,6 +74,7 @@ from ..stats.study_analysis import (
 )
 from ..stats.study_competing import FIGURE_STEP, CompetingPfs
 from ..stats.study_landmark import RESPONSE_GROUPS, StudyLandmarkResults, response_landmark
+from .cdm import keep_in_engine
 from .cohort import Cohort
 from .endpoints import EndpointViews, empty_adae
 
@@ -96,22 +97,13 @@ class _Data:
         return self.tte.filter(self.tte.paramcd == name)
 
 
-def _in_engine(expression, name: str):
-    """``expression`` computed once and kept inside the engine: a DuckDB temporary table (gone when the
-    connection closes), a persisted DataFrame on Spark (Ibis ``cache``). Nothing is fetched."""
-    backend = expression._find_backend()
-    if backend.name == "duckdb":
-        return backend.create_table(ibis.util.gen_name(name), expression, temp=True)
-    return expression.cache()
-
-
 def materialise(views: EndpointViews, unit_days: float) -> _Data:
-    """The views as tables inside the engine (never fetched), written in person order so that a float sum over
-    them (on one thread, engine/execution.py) adds its terms in the same order on every run."""
-    subjects = _in_engine(views.subjects.order_by("person_id"), "oncocohort_subjects")
+    """The time-to-event view as a table inside the engine (never fetched; ``subjects`` already is one), written in
+    person order so that a float sum over it (on one thread, engine/execution.py) adds its terms in the same order
+    on every run."""
     tte = views.tte.mutate(time=views.tte.days / unit_days)
-    tte = _in_engine(tte.order_by(["paramcd", "person_id"]), "oncocohort_tte")
-    return _Data(subjects, tte, views.endpoints)
+    tte = keep_in_engine(tte.order_by(["paramcd", "person_id"]), "oncocohort_tte")
+    return _Data(views.subjects, tte, views.endpoints)
 
 
 def _count(expression) -> int:

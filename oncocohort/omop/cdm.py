@@ -109,6 +109,16 @@ def _folder_tables(folder: Path) -> dict[str, Path]:
     return found
 
 
+def keep_in_engine(expression, name: str):
+    """``expression`` computed once and kept inside the engine, as a table the next queries read: a DuckDB
+    temporary table (gone when the connection closes; written in the expression's order), a persisted DataFrame on
+    Spark (Ibis ``cache``; its query plan then no longer repeats the expression's). Nothing is fetched."""
+    backend = expression._find_backend()
+    if backend.name == "duckdb":
+        return backend.create_table(ibis.util.gen_name(name), expression, temp=True)
+    return expression.cache()
+
+
 def _quiet(con):
     """No DuckDB progress bar on the terminal (it draws one for queries over 2 s): the CLI reports its own."""
     con.raw_sql("SET enable_progress_bar = false")

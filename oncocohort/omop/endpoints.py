@@ -2,7 +2,8 @@
 
 :func:`endpoint_views` builds, lazily in Ibis from the CDM tables, the per-patient analysis rows — ADSL-like
 ``subjects``, ADTTE-like ``tte`` (days = end − index date; CNSR 0 = event, 1 = censored) and the adverse-event
-onsets. Nothing is executed there. Two paths use the same definitions:
+onsets; ``subjects`` is computed into an engine-side table, the rest stays lazy. Nothing is fetched there. Two
+paths use the same definitions:
 
 - the aggregate analysis (:mod:`.aggregate_analysis`, the default of ``omop report``) sends GROUP BY queries over
   the views: only counts and sums leave the engine;
@@ -38,7 +39,7 @@ import pandas as pd
 
 from ..derive.analysis_datasets import AnalysisDatasets
 from ..derive.time_to_event import DAYS_PER_MONTH
-from .cdm import Cdm
+from .cdm import Cdm, keep_in_engine
 from .cohort import Cohort, concept_filter
 from .cohort_spec import CohortSpec
 
@@ -135,7 +136,7 @@ def _adverse_event_onsets(cdm: Cdm, spec: CohortSpec, subjects):
 @dataclass(frozen=True)
 class EndpointViews:
     """The cohort's per-patient analysis rows as lazy engine expressions (Ibis), built from the CDM tables and
-    never executed whole by the aggregate analysis (:mod:`.aggregate_analysis` sends GROUP BY queries over them);
+    never fetched by the aggregate analysis (:mod:`.aggregate_analysis` sends GROUP BY queries over them);
     :func:`omop_datasets` executes them to get the in-memory datasets.
 
     - ``subjects`` (ADSL-like, one row per included patient): person_id, patient_id, index_date, end_of_follow_up,
@@ -175,8 +176,8 @@ def _only(condition, value):
 
 
 def endpoint_views(cdm: Cdm, spec: CohortSpec, cohort: Cohort) -> EndpointViews:
-    """The ADSL-, ADTTE- and AE-like engine expressions of the cohort's included patients (module docstring rules;
-    nothing is executed here)."""
+    """The ADSL-, ADTTE- and AE-like engine expressions of the cohort's included patients (module docstring rules).
+    ``subjects`` is computed into an engine-side table (:func:`~.cdm.keep_in_engine`); nothing is fetched."""
     d = _patient_dates(cdm, spec, cohort)
     gap = ibis.interval(days=spec.treatment_gap_days)
     cutoff = ibis.literal(spec.data_cutoff, type="date")
@@ -194,8 +195,11 @@ def endpoint_views(cdm: Cdm, spec: CohortSpec, cohort: Cohort) -> EndpointViews:
     columns["ongoing_at_cutoff"] = (last + gap >= d.end_of_follow_up).fill_null(False)
     columns["ae_window_end"] = ibis.least(ibis.coalesce(last, d.index_date)
                                           + ibis.interval(days=spec.adverse_event_days), d.end_of_follow_up)
-    subjects = d.mutate(**columns)
+    # kept in the engine (a temporary table, person order), so the endpoints below and every later query read it
+    # instead of repeating the cohort's joins (Spark's planner slows down on the repeated plan)
+    subjects = keep_in_engine(d.mutate(**columns).order_by("person_id"), "oncocohort_subjects")
     s = subjects
+    last = s.last_dose_date
     fu_end = s.end_of_follow_up
     died = s.death_date.notnull() & (s.death_date <= cutoff)
     parts = [_tte_view(s, "OS", died, ibis.ifelse(died, s.death_date, fu_end), "death",
