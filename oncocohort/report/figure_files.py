@@ -253,8 +253,10 @@ class FigureProcesses:
         except (pickle.PicklingError, TypeError, AttributeError):  # results holding something that cannot be sent
             self.close()
             return None
-        for connection in self.connections:
-            connection.send_bytes(message)
+        # to the first process only: the helpers it forks share the message; nobody reads the others' ends, so a
+        # message larger than a socket buffer (~200 kB: a 1,000-patient OMOP cohort's curves) sent there blocked
+        # until the helper ended and then failed with BrokenPipeError
+        self.connections[0].send_bytes(message)
         return Drawing(self, len(stems))
 
     def close(self) -> None:
