@@ -74,7 +74,7 @@ from ..stats.study_analysis import (
 )
 from ..stats.study_competing import FIGURE_STEP, CompetingPfs
 from ..stats.study_landmark import RESPONSE_GROUPS, StudyLandmarkResults, response_landmark
-from .cdm import keep_in_engine
+from .cdm import keep_in_engine, release_kept
 from .cohort import Cohort
 from .endpoints import EndpointViews, empty_adae
 
@@ -384,10 +384,17 @@ def adverse_event_counts(views: EndpointViews) -> dict[str, int]:
 
 def analyse_aggregates(views: EndpointViews, cohort: Cohort, config: StudyConfig) -> StudyResults:
     """Every statistic of the report from aggregates of the engine views (module docstring)."""
-    settings = config.analysis
     unit = config.study.time_unit
     unit_days = DAYS_PER_UNIT[unit]
     data = materialise(views, unit_days)
+    try:
+        return _analyse(data, cohort, config, unit, unit_days)
+    finally:
+        release_kept(data.tte)
+
+
+def _analyse(data: _Data, cohort: Cohort, config: StudyConfig, unit: str, unit_days: float) -> StudyResults:
+    settings = config.analysis
     n = cohort.n_included
     columns = set(data.subjects.columns)
     subgroups = [s for s in settings.subgroups if s.field in columns]

@@ -119,6 +119,13 @@ def keep_in_engine(expression, name: str):
     return expression.cache()
 
 
+def release_kept(table) -> None:
+    """Free a table :func:`keep_in_engine` made on Spark (unpersist; a DuckDB temporary table goes with its
+    connection)."""
+    if table is not None and table._find_backend().name != "duckdb":
+        table.release()
+
+
 def _quiet(con):
     """No DuckDB progress bar on the terminal (it draws one for queries over 2 s): the CLI reports its own."""
     con.raw_sql("SET enable_progress_bar = false")

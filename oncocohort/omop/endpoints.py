@@ -39,7 +39,7 @@ import pandas as pd
 
 from ..derive.analysis_datasets import AnalysisDatasets
 from ..derive.time_to_event import DAYS_PER_MONTH
-from .cdm import Cdm, keep_in_engine
+from .cdm import Cdm, keep_in_engine, release_kept
 from .cohort import Cohort, concept_filter
 from .cohort_spec import CohortSpec
 
@@ -268,6 +268,7 @@ def omop_datasets(cdm: Cdm, spec: CohortSpec, cohort: Cohort) -> tuple[AnalysisD
         onsets = cdm.con.execute(views.adverse_events)
         counts = onsets.groupby("term")["person_id"].nunique().to_dict()
         notes.append(adverse_event_note(spec, counts, len(dates)))
+    release_kept(views.subjects)
     adae = empty_adae()
     visits = pd.DataFrame({"patient_id": pd.Series([], dtype=object),
                            "assessment_date": pd.Series([], dtype="datetime64[ns]"),

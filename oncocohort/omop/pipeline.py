@@ -16,7 +16,7 @@ from ..stats.study_analysis import (
     analyse_study,
 )
 from .aggregate_analysis import LABELS, adverse_event_counts, analyse_aggregates, survival_endpoints
-from .cdm import CDM_COLUMNS, Cdm, open_cdm
+from .cdm import CDM_COLUMNS, Cdm, open_cdm, release_kept
 from .cohort import build_cohort
 from .cohort_spec import CohortSpec, read_cohort_spec
 from .endpoints import adverse_event_note, endpoint_views, omop_datasets, progression_note
@@ -94,7 +94,10 @@ def omop_aggregate_results(cdm: Cdm, spec: CohortSpec, cohort_table: str | None 
     notes = [progression_note(spec)] if spec.progression != "none" else []
     if spec.adverse_events:
         notes.append(adverse_event_note(spec, adverse_event_counts(views), cohort.n_included))
-    results = analyse_aggregates(views, cohort, spec.config)
+    try:
+        results = analyse_aggregates(views, cohort, spec.config)
+    finally:
+        release_kept(views.subjects)
     say("analysis", f"{len(results.survival)} endpoints, Table 1, Cox and subgroups from aggregates computed in "
         f"{cdm.engine}")
     return replace(results, data_source=_source(cdm, cohort, notes, AGGREGATES_LEFT))

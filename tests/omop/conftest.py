@@ -23,6 +23,8 @@ def spark(tmp_path_factory):
     warehouse = tmp_path_factory.mktemp("spark-warehouse")  # never in the working directory
     session = (SparkSession.builder.master("local[1]").appName("oncocohort-tests")
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+               # the cohort's query plans are long: their text (built for every query) capped, the heap raised
+               .config("spark.sql.maxPlanStringLength", "65536").config("spark.driver.memory", "2g")
                .config("spark.sql.warehouse.dir", str(warehouse))
                .config("spark.sql.session.timeZone", "UTC").getOrCreate())
     yield session
