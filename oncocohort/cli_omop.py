@@ -39,7 +39,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return 2
     omop = {"cdm_path": args.cdm, "spark_remote": args.spark_remote, "cdm_schema": args.cdm_schema,
             "results_schema": args.results_schema, "cohort_file": args.cohort, "cohort_table": args.cohort_table,
-            "cohort_id": args.cohort_id}
+            "cohort_id": args.cohort_id, "extract_rows": args.extract_rows}
     return _run_report(args.cdm or ".", args.out, _formats(args.format), None,
                        {**_document(args), "omop": omop, "min_cell": args.min_cell})
 
@@ -67,6 +67,9 @@ def add_omop_parser(commands) -> None:
                         "cohort_start_date, cohort_end_date) instead of cohort.toml's [cohort]")
     report.add_argument("--cohort-id", type=int, help="with --cohort-table: the cohort_definition_id")
     report.add_argument("--out", required=True, help="output folder")
+    report.add_argument("--extract-rows", action="store_true",
+                        help="extract the per-patient analysis rows and analyse them in memory (writes datasets/); "
+                        "default: only aggregates leave the engine (docs/omop.md)")
     report.add_argument("--format", default="html,docx", help="any of html,docx,pdf (default html,docx)")
     _document_arguments(report)
     min_cell_argument(report, DEFAULT_MIN_CELL)

@@ -173,16 +173,19 @@ class EngineLikelihood:
         return loglik, score_cells.sum(axis=0), info_cells.sum(axis=0)
 
 
-def _design_columns(table, covariates, categorical) -> tuple[list, list[str]]:
+def _design_columns(table, covariates, categorical, orders=None) -> tuple[list, list[str]]:
     """Ibis expressions of the design matrix, as :func:`oncocohort.stats.cox.design_matrix`: numeric columns as
-    they are; text columns (and those in ``categorical``) as indicators against the first level in sorted order,
-    named ``variable[level]`` (the levels are fetched from the engine: a DISTINCT per column)."""
+    they are; text columns (and those in ``categorical``) as indicators against the first level — in the order
+    ``orders[name]`` gives (the reference first, as a pandas Categorical's categories), else in sorted order —
+    named ``variable[level]`` (the levels present are fetched from the engine: a DISTINCT per column)."""
     columns, names = [], []
+    orders = orders or {}
     for name in covariates:
         column = table[name]
         if name in categorical or not column.type().is_numeric():
             distinct = table.select(level=column).distinct().execute()["level"].dropna().tolist()
-            levels = sorted(distinct, key=lambda v: (str(type(v)), v))
+            levels = ([level for level in orders[name] if level in distinct] if name in orders
+                      else sorted(distinct, key=lambda v: (str(type(v)), v)))
             for level in levels[1:]:
                 columns.append((column == level).cast("float64"))
                 names.append(f"{name}[{level}]")
@@ -193,10 +196,11 @@ def _design_columns(table, covariates, categorical) -> tuple[list, list[str]]:
 
 
 def cox_model(table, time: str, event: str, covariates, categorical=(), strata: str | None = None,
-              ties: str = "efron", conf_level: float = 0.95) -> CoxModel:
+              ties: str = "efron", conf_level: float = 0.95, orders: dict | None = None) -> CoxModel:
     """Fit a Cox model to an Ibis table in the engine; the same result as
     :func:`oncocohort.stats.cox.cox_model` on the same rows (rows with a missing value in a used column are left
-    out, as R does), except Harrell's concordance (NaN) and the PH tests (not computed)."""
+    out, as R does), except Harrell's concordance (NaN) and the PH tests (not computed). ``orders``: a categorical
+    covariate's levels, the reference first (default: sorted, the first the reference)."""
     if ties not in ("efron", "breslow"):
         raise ValueError("ties must be 'efron' or 'breslow'")
     used = list(dict.fromkeys([time, event, *covariates] + ([strata] if strata else [])))
@@ -205,7 +209,7 @@ def cox_model(table, time: str, event: str, covariates, categorical=(), strata: 
             (time, "times must be >= 0", rows[time] < 0),
             event_rule(rows, event),
         ])
-        columns, names = _design_columns(rows, list(covariates), tuple(categorical))
+        columns, names = _design_columns(rows, list(covariates), tuple(categorical), orders)
         likelihood = EngineLikelihood(rows, time, event, columns, strata, ties)
         tally = RowTally(likelihood.n_rows, int(likelihood.d.sum()))
         return fit_cox_model(likelihood, names, ties, tally, conf_level)

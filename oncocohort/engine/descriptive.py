@@ -92,6 +92,15 @@ def _continuous(row, variable: str) -> ContinuousSummary:
                              float(row["maximum"]), float(row["mean"]), float(row["sd"]))
 
 
+def continuous_summary(table, column: str, variable: str) -> ContinuousSummary:
+    """n, missing, median, range, mean and SD of one column over all rows of an Ibis table, computed in the
+    engine — equal to ``stats.descriptive.summarise_continuous`` on the same values."""
+    aggregates = continuous_aggregates(table, column)
+    if aggregates.empty:  # no rows at all
+        return ContinuousSummary(variable, 0, 0, *(np.nan,) * 5)
+    return _continuous(aggregates.iloc[0], variable)
+
+
 def _summaries(table, variables, group):
     """{group text: [BaselineSummary, ...]} for the variables present in the table."""
     out: dict[str, list] = {}
@@ -110,7 +119,7 @@ def _summaries(table, variables, group):
                 counts = pd.Series(present["n"].to_numpy(np.int64), index=present["level"].to_numpy(object))
                 missing = int(rows.loc[rows["level"].isna(), "n"].sum())
                 out.setdefault(label, []).append(BaselineSummary(spec.label, categorical_from_counts(
-                    counts, missing, spec.field, spec.order)))
+                    counts, missing, spec.field, spec.order, names=spec.names)))
     return out
 
 

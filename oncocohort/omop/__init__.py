@@ -1,6 +1,6 @@
-"""OMOP CDM: a real-world database → the study pipeline's analysis datasets (``oncocohort omop report``), and a
-deterministic synthetic CDM (``oncocohort omop synth``). The cohort, its attrition and the endpoint dates are
-Ibis expressions run inside the engine (DuckDB or Spark); docs/omop.md.
+"""OMOP CDM: a real-world database → the study report's results from aggregates computed inside the engine
+(``oncocohort omop report``; DuckDB or Spark through Ibis), or the study pipeline's analysis datasets extracted to
+memory (``--extract-rows``), and a deterministic synthetic CDM (``oncocohort omop synth``); docs/omop.md.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ _PUBLIC = {
     "read_cohort_spec": ".cohort_spec",
     "build_cohort": ".cohort",
     "omop_datasets": ".endpoints",
+    "endpoint_views": ".endpoints",
+    "analyse_aggregates": ".aggregate_analysis",
+    "analyse_omop_study": ".pipeline",
     "synthesize": ".synth",
 }
 __all__ = sorted(_PUBLIC)

@@ -109,6 +109,29 @@ def _folder_tables(folder: Path) -> dict[str, Path]:
     return found
 
 
+def keep_in_engine(expression, name: str):
+    """``expression`` computed once and kept inside the engine, as a table the next queries read: a DuckDB
+    temporary table (gone when the connection closes; written in the expression's order), a persisted DataFrame on
+    Spark (Ibis ``cache``; its query plan then no longer repeats the expression's). Nothing is fetched."""
+    backend = expression._find_backend()
+    if backend.name == "duckdb":
+        return backend.create_table(ibis.util.gen_name(name), expression, temp=True)
+    return expression.cache()
+
+
+def release_kept(table) -> None:
+    """Free a table :func:`keep_in_engine` made on Spark (unpersist; a DuckDB temporary table goes with its
+    connection)."""
+    if table is not None and table._find_backend().name != "duckdb":
+        table.release()
+
+
+def _quiet(con):
+    """No DuckDB progress bar on the terminal (it draws one for queries over 2 s): the CLI reports its own."""
+    con.raw_sql("SET enable_progress_bar = false")
+    return con
+
+
 def open_duckdb(path: str | Path, cdm_schema: str | None = None, results_schema: str | None = None) -> Cdm:
     """A ``.duckdb`` file (read-only) or a folder of ``<table>.parquet|csv`` files (views over them)."""
     path = Path(path)
@@ -118,7 +141,7 @@ def open_duckdb(path: str | Path, cdm_schema: str | None = None, results_schema:
         tables = _folder_tables(path)
         if not tables:
             raise CdmError([f"{path}: the folder holds no <table>.parquet or <table>.csv files"])
-        con = ibis.duckdb.connect()
+        con = _quiet(ibis.duckdb.connect())
         for name, file in tables.items():
             if file.is_dir():
                 con.read_parquet(str(file / "*.parquet"), table_name=name)
@@ -128,7 +151,7 @@ def open_duckdb(path: str | Path, cdm_schema: str | None = None, results_schema:
                 con.read_csv(str(file), table_name=name)
         return Cdm(con, "DuckDB", f"{path} (folder of CDM tables)", None, None)
     try:
-        con = ibis.duckdb.connect(str(path), read_only=True)
+        con = _quiet(ibis.duckdb.connect(str(path), read_only=True))
     except Exception as exc:  # noqa: BLE001 - any DuckDB error: not a database we can open
         raise CdmError([f"{path}: cannot be opened as a DuckDB database ({type(exc).__name__}: "
                         f"{str(exc).splitlines()[0] if str(exc) else ''})"]) from None

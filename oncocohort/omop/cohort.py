@@ -17,7 +17,8 @@ pass it (CONSORT):
 From an OHDSI cohort table instead (``cohort_definition_id``, ``subject_id``, ``cohort_start_date``), each
 subject's first entry gives the index date, and the steps are 3 and 4 (without a minimum prior observation).
 
-The step counts are aggregates computed by the engine (one ``SUM`` per step); the only rows that leave it are the
+The step counts are aggregates computed by the engine (one ``SUM`` per step). For the aggregate analysis nothing
+else leaves it (``build_cohort(..., rows=False)``); the extracted path (``--extract-rows``) also fetches the
 screened patients' ids, index date, end of observation, sex and year of birth — one row per patient.
 """
 
@@ -63,13 +64,16 @@ class Step:
 @dataclass(frozen=True)
 class Cohort:
     """The cohort: per screened patient (``patients``: person_id, index_date, obs_end, gender_concept_id,
-    year_of_birth, included, exclusion_reason), the attrition (``eligibility``) and the included patients as an
-    engine expression (``table``: person_id, index_date, obs_end) for the endpoints."""
+    year_of_birth, included, exclusion_reason; None when only counts were fetched), the attrition
+    (``eligibility``), the included patients as an engine expression (``table``: person_id, index_date, obs_end,
+    gender_concept_id, year_of_birth) for the endpoints, and the numbers screened and included."""
 
-    patients: pd.DataFrame
+    patients: pd.DataFrame | None
     eligibility: EligibilityResult
     table: object
     description: str
+    n_screened: int
+    n_included: int
 
 
 def _date(value: dt.date):
@@ -176,9 +180,10 @@ def _table_flags(cdm: Cdm, table: str, cohort_id: int, cutoff: dt.date):
                *more]
 
 
-def build_cohort(cdm: Cdm, spec: CohortSpec, cohort_table: str | None = None, cohort_id: int | None = None
-                 ) -> Cohort:
-    """The cohort and its attrition (module docstring), counted in the engine."""
+def build_cohort(cdm: Cdm, spec: CohortSpec, cohort_table: str | None = None, cohort_id: int | None = None,
+                 rows: bool = True) -> Cohort:
+    """The cohort and its attrition (module docstring), counted in the engine. With ``rows=False`` only the
+    counts leave the engine (the aggregate analysis): ``patients`` is None and the attrition steps carry no ids."""
     if cohort_table is not None:
         t, steps = _table_flags(cdm, cohort_table, cohort_id, spec.data_cutoff)
         where = (f"{cdm.results_schema}." if cdm.results_schema else "") + cohort_table
@@ -192,12 +197,22 @@ def build_cohort(cdm: Cdm, spec: CohortSpec, cohort_table: str | None = None, co
         passed = passed & t[step.flag]
         counts[f"n{i}"] = passed.cast("int64").sum()
     totals = cdm.con.execute(t.aggregate(**counts)).iloc[0]
+    included = t.filter(passed).select("person_id", "index_date", "obs_end", "gender_concept_id", "year_of_birth")
+    if not rows:
+        attrition, remaining = [], int(totals["screened"])
+        for i, step in enumerate(steps):
+            n_left = int(totals[f"n{i}"] or 0)
+            attrition.append(AttritionStep(i + 1, step.label, step.kind, remaining, remaining - n_left, (), 0, (),
+                                           ()))
+            remaining = n_left
+        return Cohort(None, EligibilityResult((), (), tuple(attrition)), included, description,
+                      int(totals["screened"]), remaining)
     failed = ibis.literal(-1)
     for i, step in reversed(list(enumerate(steps))):
         failed = ibis.ifelse(~t[step.flag], i, failed)
-    rows = t.select("person_id", "index_date", "obs_end", "gender_concept_id", "year_of_birth",
-                    failed_step=failed)
-    patients = cdm.con.execute(rows.order_by("person_id"))
+    screened = t.select("person_id", "index_date", "obs_end", "gender_concept_id", "year_of_birth",
+                        failed_step=failed)
+    patients = cdm.con.execute(screened.order_by("person_id"))
     patients = _typed(patients)
     attrition = []
     remaining = int(totals["screened"])
@@ -212,10 +227,10 @@ def build_cohort(cdm: Cdm, spec: CohortSpec, cohort_table: str | None = None, co
     patients["included"] = patients["failed_step"] == -1
     labels = {i: s.label for i, s in enumerate(steps)}
     patients["exclusion_reason"] = patients["failed_step"].map(labels)
-    included = t.filter(passed).select("person_id", "index_date", "obs_end")
     eligibility = EligibilityResult(tuple(patients["patient_id"]),
                                     tuple(patients.loc[patients["included"], "patient_id"]), tuple(attrition))
-    return Cohort(patients.drop(columns=["failed_step"]), eligibility, included, description)
+    return Cohort(patients.drop(columns=["failed_step"]), eligibility, included, description, len(patients),
+                  int(patients["included"].sum()))
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

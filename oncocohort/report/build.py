@@ -292,7 +292,7 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
         drawn = swimmer_figure(results.patients, days, unit)
         return ("Time on treatment per patient with first response, progression and death; arrows: on treatment "
                 f"at the data cutoff. {drawn.caption}", drawn.figure)
-    if results.response_assessed:  # its marks are responses and progressions
+    if results.response_assessed and len(results.patients):  # marks responses and progressions of each patient
         plans.append(FigurePlan("swimmer", "the time on treatment per patient", swimmer, cost=2.2))
     for e in results.survival:
         def km(e=e):
@@ -460,24 +460,24 @@ def analyse_adam(adam_dir, config_file=None, population: str = "SAFFL", confirme
 
 def analyse_omop(progress: Progress | None = None, **inputs):
     """An OMOP CDM (``oncocohort omop report``; keyword arguments of
-    :func:`oncocohort.omop.pipeline.analyse_omop_inputs`) → (datasets, results), the data source in the methods.
+    :func:`oncocohort.omop.pipeline.analyse_omop_study`) → (datasets, results), the data source in the methods;
+    datasets is None for the default analysis from aggregates (no per-patient rows to write).
     Raises ReportError for a CDM or cohort.toml that cannot be used."""
+    from ..engine.input_rules import EngineInputError
     from ..io.problems import problems_to_text as text
     from ..omop.cdm import CdmError
     from ..omop.cohort_spec import CohortSpecError
-    from ..omop.pipeline import analyse_omop_inputs
+    from ..omop.pipeline import EmptyCohort, analyse_omop_study
 
     progress = progress or Progress(None)
     try:
-        datasets, config, _, source = analyse_omop_inputs(progress=progress, **inputs)
+        return analyse_omop_study(progress=progress, **inputs)
     except CdmError as exc:
         raise ReportError("\n".join(exc.problems) + "\nno report written") from None
     except CohortSpecError as exc:
         raise ReportError(text(list(exc.problems)) + "\nno report written") from None
-    if not len(datasets.eligibility.included):
-        steps = "; ".join(f"{row.criterion}: {row.n_excluded} excluded" for row in datasets.attrition.itertuples())
-        raise ReportError(f"nobody is in the cohort ({steps}); nothing to analyse, no report written")
-    return datasets, replace(analyse_study(datasets, config), data_source=source)
+    except (EmptyCohort, EngineInputError) as exc:
+        raise ReportError(f"{exc}; no report written") from None
 
 
 @dataclass(frozen=True)
@@ -610,7 +610,8 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
                 written.append(path)
             written.append(to_docx(table, stem.with_suffix(".docx"), item.number, options.paper))
         progress("tables", f"{len(tables)} tables (CSV, Markdown, HTML, DOCX)")
-        written += write_datasets(datasets, folder / "datasets")
+        if datasets is not None:  # None: an OMOP report from aggregates has no per-patient rows to write
+            written += write_datasets(datasets, folder / "datasets")
         drawn = drawing.result()
         for _, paths in drawn:
             written += paths

@@ -115,7 +115,15 @@ def summarise_ungraded_adverse_events(adae: pd.DataFrame, n: int) -> UngradedAdv
     sources = sorted(set(ungraded["ungraded_source"].dropna())) if "ungraded_source" in ungraded else []
     rows = ungraded[ungraded["teae"].fillna(False).astype(bool)] if "teae" in ungraded else ungraded
     counts = rows.groupby("ctcae_term")["patient_id"].nunique()
-    per_term = sorted((UngradedAdverseEventRow(str(t), "term", int(k)) for t, k in counts.items()),
-                      key=lambda r: (-r.patients, r.term))
-    anyone = UngradedAdverseEventRow(ANY_EVENT, "any", int(rows["patient_id"].nunique()))
-    return UngradedAdverseEventSummary(n, (anyone, *per_term), "; ".join(sources) or UNGRADED_SOURCE)
+    return ungraded_from_counts({str(t): int(k) for t, k in counts.items()}, int(rows["patient_id"].nunique()), n,
+                                "; ".join(sources) or UNGRADED_SOURCE)
+
+
+def ungraded_from_counts(per_term: dict[str, int], anyone: int, n: int, source: str = UNGRADED_SOURCE
+                         ) -> UngradedAdverseEventSummary:
+    """:func:`summarise_ungraded_adverse_events` from the patients per term and with any term (as an engine counts
+    them: COUNT(DISTINCT person) per term and overall)."""
+    per_term_rows = sorted((UngradedAdverseEventRow(t, "term", k) for t, k in per_term.items()),
+                           key=lambda r: (-r.patients, r.term))
+    return UngradedAdverseEventSummary(n, (UngradedAdverseEventRow(ANY_EVENT, "any", anyone), *per_term_rows),
+                                       source)

@@ -75,7 +75,13 @@ def factor_levels(groups: pd.Series, field: str, declared: Iterable[str] = (), r
     the reference level: ``reference`` when given (study.toml), else the first level. A declared level nobody has
     is left out here (a model or a Kaplan–Meier curve needs patients); a named reference nobody has stays the
     reference, so that the model can say it is not estimable rather than silently choose another."""
-    counts = level_counts(groups)
+    return factor_levels_from_counts(level_counts(groups), field, declared, reference)
+
+
+def factor_levels_from_counts(counts: Mapping[str, int], field: str, declared: Iterable[str] = (),
+                              reference: str | None = None) -> FactorLevels:
+    """:func:`factor_levels` from the patients per level (level text → count), as an engine aggregates them."""
+    counts = {level: n for level, n in counts.items() if n > 0}
     levels = tuple(level for level in ordered_levels(counts, declared) if level in counts)
     if reference is not None:
         return FactorLevels(field, levels, reference, True)

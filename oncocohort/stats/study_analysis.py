@@ -91,9 +91,14 @@ class EndpointDefinition:
 def reported_endpoints(datasets: AnalysisDatasets) -> tuple[EndpointDefinition, ...]:
     """The endpoints in the order the data source declares them (``datasets.endpoints``; by default PFS, OS), then
     PFS and OS if not declared (always estimated), then any other of :data:`REPORTED_ENDPOINTS` found in ADTTE."""
-    declared = [EndpointDefinition(*d) for d in datasets.endpoints]
-    names = {d.paramcd for d in declared}
     present = set(datasets.adtte["paramcd"]) if "paramcd" in datasets.adtte else set()
+    return endpoint_order(datasets.endpoints, present)
+
+
+def endpoint_order(declared_endpoints, present) -> tuple[EndpointDefinition, ...]:
+    """:func:`reported_endpoints` from the declared (paramcd, label, definition) and the paramcd values present."""
+    declared = [EndpointDefinition(*d) for d in declared_endpoints]
+    names = {d.paramcd for d in declared}
     extra = [EndpointDefinition(p, ENDPOINT_LABELS[p]) for p in REPORTED_ENDPOINTS if p not in names and (
         p in SURVIVAL_ENDPOINTS or p in present)]
     return tuple(declared + extra)

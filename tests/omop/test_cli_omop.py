@@ -22,8 +22,10 @@ def test_synth_then_report(tmp_path):
     out = tmp_path / "report"
     done = _cli("omop", "report", "--cdm", str(cdm), "--cohort", str(EXAMPLE), "--out", str(out), "--min-cell", "0")
     assert done.returncode == 0, done.stdout + done.stderr  # every count shown: the attrition checked below
-    for name in ("report.html", "report.docx", "results.json", "datasets/adsl.csv", "datasets/adtte.csv"):
+    for name in ("report.html", "report.docx", "results.json"):
         assert (out / name).exists(), name
+    assert not (out / "datasets").exists()  # from aggregates only: no per-patient rows to write
+    assert "only aggregates left the database" in (out / "report.html").read_text()
     results = json.loads((out / "results.json").read_text())
     study, attrition = results["study"], results["attrition"]
     assert study["n_screened"] == attrition[0]["n_at_step"]
@@ -36,6 +38,16 @@ def test_synth_then_report(tmp_path):
     assert "DuckDB through Ibis" in (out / "report.html").read_text()
     assert list(tmp_path.glob("report*")) == [out]  # no staging folder left
     assert "All counts are shown (no small-cell suppression" in (out / "report.html").read_text()
+    rows = tmp_path / "rows"
+    done = _cli("omop", "report", "--cdm", str(cdm), "--cohort", str(EXAMPLE), "--out", str(rows), "--extract-rows",
+                "--format", "html", "--min-cell", "0")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for name in ("datasets/adsl.csv", "datasets/adtte.csv"):
+        assert (rows / name).exists(), name
+    extracted = json.loads((rows / "results.json").read_text())
+    for key in ("n", "events", "median", "landmarks"):  # the same numbers (all of them: test_aggregate_analysis)
+        assert extracted["survival"]["OS"][key] == results["survival"]["OS"][key]
+    assert "per-patient analysis rows left the database" in extracted["study"]["data_source"]
     _default_report_suppresses_small_counts(cdm, tmp_path / "suppressed", results)
 
 

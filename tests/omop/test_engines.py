@@ -8,52 +8,17 @@ import shutil
 import pandas as pd
 import pytest
 
-from oncocohort.omop.cdm import open_duckdb, open_spark
+from oncocohort.omop.cdm import open_duckdb
 from oncocohort.omop.cohort import build_cohort
 from oncocohort.omop.cohort_spec import read_cohort_spec
 from oncocohort.omop.endpoints import omop_datasets
-from oncocohort.omop.synth import TABLES, synthesize
+from oncocohort.omop.synth import synthesize
 from tests.omop.cdm_builder import cdm_frames, write_duckdb
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, on_spark
 
 pyspark = pytest.importorskip("pyspark")
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark local mode needs Java")
-
-
-@pytest.fixture(scope="session")
-def spark(tmp_path_factory):
-    from pyspark.sql import SparkSession
-
-    warehouse = tmp_path_factory.mktemp("spark-warehouse")  # never in the working directory
-    session = (SparkSession.builder.master("local[1]").appName("oncocohort-tests")
-               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-               .config("spark.sql.warehouse.dir", str(warehouse))
-               .config("spark.sql.session.timeZone", "UTC").getOrCreate())
-    yield session
-    session.stop()
-
-
-def _on_spark(spark, frames: dict[str, pd.DataFrame], prefix: str):
-    """The CDM's tables as Spark tables of a database of their own, with the column types of the synthetic CDM."""
-    spark.sql(f"CREATE DATABASE IF NOT EXISTS {prefix}")
-    for name, frame in frames.items():
-        schema = _schema(name)
-        rows = []
-        for record in frame.itertuples(index=False):
-            rows.append([None if pd.isna(x) else (x.date() if isinstance(x, pd.Timestamp) else
-                                                   (int(x) if kind in ("BIGINT", "INTEGER") else x))
-                         for x, (_, kind) in zip(record, TABLES[name])])
-        spark.createDataFrame(rows, schema).write.mode("overwrite").saveAsTable(f"{prefix}.{name}")
-    return open_spark(spark, "Spark local", cdm_schema=prefix)
-
-
-def _schema(table: str):
-    from pyspark.sql import types
-
-    kinds = {"BIGINT": types.LongType(), "INTEGER": types.IntegerType(), "DATE": types.DateType(),
-             "DOUBLE": types.DoubleType(), "VARCHAR": types.StringType()}
-    return types.StructType([types.StructField(n, kinds[t]) for n, t in TABLES[table]])
 
 
 def _run(cdm):
@@ -75,7 +40,7 @@ def _same(duck, spark_result):
 def test_hand_cdm_same_on_duckdb_and_spark(spark, tmp_path):
     path = tmp_path / "hand.duckdb"
     write_duckdb(path)
-    _same(_run(open_duckdb(path)), _run(_on_spark(spark, cdm_frames(), "hand")))
+    _same(_run(open_duckdb(path)), _run(on_spark(spark, cdm_frames(), "hand")))
 
 
 def test_synthetic_cdm_same_on_duckdb_and_spark(spark, tmp_path):
@@ -90,4 +55,4 @@ def test_synthetic_cdm_same_on_duckdb_and_spark(spark, tmp_path):
     con.close()
     duck = _run(open_duckdb(path))
     assert len(duck[0].eligibility.included) >= 20
-    _same(duck, _run(_on_spark(spark, frames, "synth")))
+    _same(duck, _run(on_spark(spark, frames, "synth")))

@@ -104,6 +104,20 @@ def test_figure_processes_draw_every_figure_in_plan_order(tmp_path):
     assert len(list(tmp_path.iterdir())) == 15
 
 
+def _plans_of_large_results(results):
+    return _empty_plans(results[0])
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_results_larger_than_a_socket_buffer_reach_the_figure_processes(tmp_path):
+    """Results of a few MB (a large cohort's curves): sent to the warmed process only — sent to each helper's end
+    too, nobody read them there and the report failed with BrokenPipeError once the helper ended."""
+    with figure_files.start_figure_processes(workers=2) as processes:
+        drawn = processes.draw(_plans_of_large_results, (4, b"x" * 4_000_000),
+                               [tmp_path / f"figure_{i}" for i in range(4)], "default").result()
+    assert [caption for caption, _ in drawn] == ["an empty figure."] * 4
+
+
 def _slow():
     time.sleep(0.3)
     figure = plt.figure(figsize=(1, 1))

@@ -27,7 +27,9 @@ def omop_report(tmp_path_factory):
     cdm = folder / "cdm.duckdb"
     synthesize(2000, cdm, seed=1)
     out = folder / "report"
-    build_report(cdm, out, ("html", "docx"), omop={"cdm_path": cdm, "cohort_file": EXAMPLE})
+    # the per-patient rows extracted (--extract-rows), so that ADAE's shape can be checked too; the default path
+    # (aggregates only) gives the same results.json (tests/omop/test_aggregate_analysis.py)
+    build_report(cdm, out, ("html", "docx"), omop={"cdm_path": cdm, "cohort_file": EXAMPLE, "extract_rows": True})
     facts = json.loads((out / "results.json").read_text(encoding="utf-8"))
     return out, facts
 
