@@ -275,9 +275,10 @@ def _competing_and_adjusted_methods(w: _Writer) -> str:
 def _patients(w: _Writer) -> str:
     study, r = w.r["study"], w.r
     first, last = _month_year(study["first_index_date"]), _month_year(study["last_index_date"])
-    when = f"Between {first} and {last}" if first != last else f"In {first}"
+    # no index dates (a report from aggregates only): the sentence starts with the count, in words a sentence takes
+    when = ("A total of" if not first else f"Between {first} and {last}," if first != last else f"In {first},")
     excluded = study["n_excluded"]
-    text = (f"{when}, {plural(study['n_screened'], 'patient', zero=None)} {_was(study['n_screened'])} screened and "
+    text = (f"{when} {plural(study['n_screened'], 'patient', zero=None)} {_was(study['n_screened'])} screened and "
             f"{study['n_included']} {_was(study['n_included'])} included; "
             + (f"{_hidden_words(excluded) if _hidden(excluded) else excluded} {_was(excluded)} excluded" if excluded
                else "none was excluded")

@@ -115,3 +115,16 @@ def test_omop_report_text_reads_like_a_manuscript(omop_report):
                                     "Data Model database")
     assert check_style(facts, paragraphs) == {}
     assert check_captions_and_notes(facts, page) == {}
+
+
+def test_without_index_dates_the_patients_sentence_starts_in_words(demo_results):
+    """A report from aggregates only has no index dates (results.json null): the first sentence must not read
+    "In , 2940 patients were screened"."""
+    from oncocohort.report.narrative import results_paragraphs
+    from oncocohort.report.results_json import results_dict
+
+    facts = results_dict(demo_results)
+    facts["study"]["first_index_date"] = facts["study"]["last_index_date"] = None
+    text = dict(results_paragraphs(facts))["Patients"]
+    assert text.startswith("A total of 38 patients were screened and 32 were included")
+    assert "In ," not in text
