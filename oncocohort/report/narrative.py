@@ -34,6 +34,12 @@ CITATION_KEYS = ("flow", "baseline", "waterfall", "km", "subgroups_pfs", "subgro
                  "next_trial_design", "adverse_events_ungraded", "km_pfs", "km_os", "km_ttd", "km_ttnt")
 
 
+def _aggregates_only(r: dict) -> bool:
+    """Whether the results came from aggregates computed in a database engine (``omop report`` by default): its
+    data-source sentence says so (omop/pipeline.py AGGREGATES_LEFT)."""
+    return "only aggregates left the database" in (r["study"].get("data_source") or "")
+
+
 def _month_year(iso: str | None) -> str:
     return "" if iso is None else dt.date.fromisoformat(iso).strftime("%B %Y")
 
@@ -217,11 +223,16 @@ def _endpoint_methods(w: _Writer) -> str:
                      "Wald CIs and the p-value of the difference, as R survRM2 computes them.")
     ties = s["ties"].capitalize()
     text += (" Survival was compared between subgroups by the log-rank test, and hazard ratios were estimated by Cox "
-             f"regression ({ties} ties, Wald CIs and p-values); proportional hazards were checked with scaled "
-             "Schoenfeld residuals (R cox.zph)")
-    text += ("; when a likelihood was monotone (an infinite estimate) the Firth-penalised model with profile "
-             "likelihood intervals was used instead." if s["firth"] == "auto" else
-             "; all Cox models were Firth-penalised." if s["firth"] == "always" else ".")
+             f"regression ({ties} ties, Wald CIs and p-values)")
+    if _aggregates_only(r):  # Cox from per-time sums in the engine: no residuals, no Firth (omop/aggregate_analysis)
+        text += ("; the proportional-hazards tests (residuals of each patient) and Firth's penalised likelihood "
+                 "are not computed from aggregates, and a model whose likelihood is monotone is shown as not "
+                 "estimable.")
+    else:
+        text += "; proportional hazards were checked with scaled Schoenfeld residuals (R cox.zph)"
+        text += ("; when a likelihood was monotone (an infinite estimate) the Firth-penalised model with profile "
+                 "likelihood intervals was used instead." if s["firth"] == "auto" else
+                 "; all Cox models were Firth-penalised." if s["firth"] == "always" else ".")
     if any(c.get("references") for c in r["cox"].values()):
         text += (" Hazard ratios compare each level of a factor with the factor's reference level, shown in each "
                  "table and figure: the first level listed (the largest group unless the study orders the levels) "
@@ -472,8 +483,8 @@ def _subgroups(w: _Writer) -> str:
     if cox:
         where = _join([f"for {name}" + (f" in {w.cite['subgroups_' + name.lower()]}"
                                         if w.cite["subgroups_" + name.lower()] else "") for name in cox])
-        sentences.append(f"Univariable and multivariable Cox models are shown {where}, each with its test of "
-                         "proportional hazards.")
+        tested = "" if _aggregates_only(r) else ", each with its test of proportional hazards"
+        sentences.append(f"Univariable and multivariable Cox models are shown {where}{tested}.")
     return " ".join(sentences)
 
 

@@ -128,3 +128,20 @@ def test_without_index_dates_the_patients_sentence_starts_in_words(demo_results)
     text = dict(results_paragraphs(facts))["Patients"]
     assert text.startswith("A total of 38 patients were screened and 32 were included")
     assert "In ," not in text
+
+
+def test_a_report_from_aggregates_does_not_claim_ph_tests_or_firth(demo_results):
+    """The aggregate path computes no Schoenfeld residuals and no Firth model: the methods and results must not say
+    they were used."""
+    from oncocohort.report.narrative import methods_paragraph, results_paragraphs
+    from oncocohort.report.results_json import results_dict
+
+    facts = results_dict(demo_results)
+    facts["study"]["data_source"] = ("Data came from an OMOP Common Data Model database (x), analysed with DuckDB "
+                                     "through Ibis; the cohort was y, and only aggregates left the database (z).")
+    methods = methods_paragraph(facts)
+    assert "cox.zph" not in methods and "Firth-penalised model" not in methods
+    assert "not computed from aggregates" in methods
+    assert "test of proportional hazards" not in " ".join(text for _, text in results_paragraphs(facts))
+    plain = results_dict(demo_results)
+    assert "cox.zph" in methods_paragraph(plain)
