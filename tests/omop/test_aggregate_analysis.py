@@ -89,7 +89,7 @@ def test_aggregate_results_equal_the_extracted_on_duckdb_10k(duckdb_results):
     assert extracted["study"]["n_included"] >= 50
     assert_same(extracted, aggregate, at_least=500)
     # every endpoint the cohort defines, with its curve summary; subgroups, Cox, competing PFS all compared
-    assert list(aggregate["survival"]) == ["OS", "PFS", "TTD", "TTNT"]  # declared order (omop.endpoints.endpoint_definitions)
+    assert list(aggregate["survival"]) == ["OS", "PFS", "TTD", "TTNT"]  # declared order
     assert aggregate["survival"]["PFS"]["rmst"] is not None
     assert {g["field"] for g in aggregate["subgroup_survival"]["PFS"]} == {"sex", "ecog"}
     assert aggregate["cox"]["OS"]["multivariable"]["terms"]
