@@ -39,12 +39,11 @@ from scipy.stats import norm
 from ..engine import cox as engine_cox
 from ..engine.descriptive import continuous_summary, summarise_baseline
 from ..engine.event_counts import count_competing_events, count_events
-from ..io.checks.config_fields import MAX_UNGROUPED_LEVELS
 from ..io.config import StudyConfig, Subgroup
 from ..stats.adverse_event_summary import summarise_adverse_events, ungraded_from_counts
 from ..stats.competing_risks import competing_risks_from_counts
 from ..stats.competing_summary import default_times
-from ..stats.descriptive import DEFAULT_BASELINE, ContinuousSummary, categorical_from_counts, level_text
+from ..stats.descriptive import ContinuousSummary, categorical_from_counts, level_text
 from ..stats.kaplan_meier import Quantile, kaplan_meier, kaplan_meier_from_counts, landmarks, survival_quantile
 from ..stats.landmark import LandmarkAnalysis
 from ..stats.level_order import FactorLevels, factor_levels_from_counts
@@ -72,6 +71,8 @@ from ..stats.study_analysis import (
     _next_trial,
     _restricted_mean,
     baseline_variables,
+    continuous_covariate,
+    declared_levels,
     endpoint_order,
     rmst_horizon,
 )
@@ -182,21 +183,18 @@ def _order(data: _Data, subgroup: Subgroup) -> FactorLevels:
     for value, label in labels.items():
         if label is not None:
             per_level[label] = per_level.get(label, 0) + counts[value]
-    declared = tuple(name for name, _ in subgroup.groups) or next(
-        (spec.order or () for spec in DEFAULT_BASELINE if spec.field == subgroup.field), ())
-    return factor_levels_from_counts(per_level, subgroup.field, declared, subgroup.reference)
+    return factor_levels_from_counts(per_level, subgroup.field, declared_levels(subgroup), subgroup.reference)
 
 
 def _enters_as_number(data: _Data, subgroup: Subgroup) -> bool:
     """``stats.study_analysis.enters_as_number`` from the distinct values: a number (not a grouped subgroup) with
     more than MAX_UNGROUPED_LEVELS values enters the Cox model per unit."""
-    if subgroup.groups:
-        return False
     kind = data.subjects[subgroup.field].type()
-    if not kind.is_numeric() or kind.is_boolean():
+    number = kind.is_numeric() and not kind.is_boolean()
+    if not number or subgroup.groups:  # no need to count the values
         return False
     _levels(data, subgroup.field, subgroup)
-    return len(data.known_levels[("_counts", subgroup.field)]) > MAX_UNGROUPED_LEVELS
+    return continuous_covariate(number, len(data.known_levels[("_counts", subgroup.field)]), subgroup)
 
 
 def _with_label(data: _Data, table, field: str, labels: dict, column: str):

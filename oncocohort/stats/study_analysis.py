@@ -295,10 +295,15 @@ def subgroup_levels(patients: pd.DataFrame, subgroup: Subgroup) -> FactorLevels:
     """The subgroup's levels in the report's one order and its Cox reference (stats/level_order.py), counted among
     ``patients`` (the included patients, as Table 1): the named groups in study.toml order, else the field's
     built-in order (Table 1's), then by value (numbers) or by number of patients."""
-    declared = tuple(name for name, _ in subgroup.groups) or next(
+    return factor_levels(subgroup_values(patients[subgroup.field], subgroup), subgroup.field,
+                         declared_levels(subgroup), subgroup.reference)
+
+
+def declared_levels(subgroup: Subgroup) -> tuple[str, ...]:
+    """The levels whose order is given: the named groups in study.toml order, else the field's built-in order
+    (Table 1's, e.g. male before female), else none."""
+    return tuple(name for name, _ in subgroup.groups) or next(
         (spec.order or () for spec in DEFAULT_BASELINE if spec.field == subgroup.field), ())
-    return factor_levels(subgroup_values(patients[subgroup.field], subgroup), subgroup.field, declared,
-                         subgroup.reference)
 
 
 def ungrouped_values(values: pd.Series, subgroup: Subgroup) -> tuple[tuple[str, int], ...]:
@@ -468,11 +473,15 @@ def enters_as_number(values: pd.Series, subgroup: Subgroup | None) -> bool:
     refuses a continuous number as a subgroup without groups (``config.field_type``). Coding a continuous
     covariate as one indicator per distinct value would give dozens of terms, infinite estimates for the rare
     values and so a Firth fit with as many terms (minutes at 10⁵ patients) for a model nobody asked for."""
-    if subgroup is not None and subgroup.groups:
-        return False
     present = values.dropna()
-    return (pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(present)
-            and present.nunique() > MAX_UNGROUPED_LEVELS)
+    return continuous_covariate(pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(present),
+                                present.nunique(), subgroup)
+
+
+def continuous_covariate(number: bool, n_distinct: int, subgroup: Subgroup | None) -> bool:
+    """The rule of :func:`enters_as_number` from what it reads: whether the values are numbers (not booleans), how
+    many distinct values there are, and the subgroup's named groups (a grouped subgroup enters as its groups)."""
+    return not (subgroup is not None and subgroup.groups) and number and n_distinct > MAX_UNGROUPED_LEVELS
 
 
 def _cox_model(data, covariates, settings, orders: dict[str, FactorLevels], categorical=None):
