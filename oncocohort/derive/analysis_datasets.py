@@ -56,6 +56,16 @@ class AnalysisDatasets:
     endpoints: tuple[tuple[str, str, str], ...] = ()
 
 
+def no_visits() -> pd.DataFrame:
+    """``AnalysisDatasets.visits`` of a source without tumour measurements (an ADaM import, an OMOP CDM): no rows,
+    the visit columns typed."""
+    return pd.DataFrame({"patient_id": pd.Series([], dtype=object),
+                         "assessment_date": pd.Series([], dtype="datetime64[ns]"),
+                         "baseline_date": pd.Series([], dtype="datetime64[ns]"),
+                         "pct_from_baseline": pd.Series([], dtype=float),
+                         "overall_response": pd.Series([], dtype=object)})
+
+
 def _age_at_index(patients: pd.DataFrame, index: pd.Series) -> pd.Series:
     """Age in completed years at the index date when only the birth date is given."""
     start = pd.to_datetime(index.reindex(patients["patient_id"].to_numpy())).set_axis(patients.index)  # none: NaT

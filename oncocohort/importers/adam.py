@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..derive.analysis_datasets import AnalysisDatasets
+from ..derive.analysis_datasets import AnalysisDatasets, no_visits
 from ..derive.eligibility import AttritionStep, EligibilityResult
 from ..derive.time_to_event import DAYS_PER_MONTH
 from ..io.config import StudyConfig, StudySettings
@@ -116,11 +116,7 @@ def adam_datasets(folder: str | Path, config: StudyConfig | None = None, populat
     step = AttritionStep(1, f"In the analysis population ({population} = Y)", "include", len(screened),
                          len(excluded), excluded, 0, (), ())
     eligibility = EligibilityResult(screened, tuple(included["patient_id"]), (step,))
-    visits = pd.DataFrame({"patient_id": pd.Series([], dtype=object),
-                           "assessment_date": pd.Series([], dtype="datetime64[ns]"),
-                           "baseline_date": pd.Series([], dtype="datetime64[ns]"),
-                           "pct_from_baseline": pd.Series([], dtype=float),
-                           "overall_response": pd.Series([], dtype=object)})  # ADaM brings no lesion data
+    visits = no_visits()  # ADaM brings no lesion data
     empty = pd.DataFrame(columns=["table", "source_row", "patient_id", "status"])
     datasets = AnalysisDatasets(subjects, tte, ae, visits, eligibility.attrition_table(), eligibility,
                                 pd.DataFrame(columns=["table", "source_row", "patient_id", "column", "date", "action"]),

@@ -41,7 +41,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from ..derive.analysis_datasets import AnalysisDatasets
+from ..derive.analysis_datasets import AnalysisDatasets, no_visits
 from ..derive.time_to_event import DAYS_PER_MONTH
 from .cdm import Cdm, keep_in_engine, release_kept
 from .cohort import Cohort, concept_filter
@@ -283,11 +283,7 @@ def omop_datasets(cdm: Cdm, spec: CohortSpec, cohort: Cohort) -> tuple[AnalysisD
     adsl = _subject_level(cohort, dates, spec)
     adae = _ungraded_adae(cdm.con.execute(views.adverse_events)) if spec.adverse_events else empty_adae()
     release_kept(views.subjects)
-    visits = pd.DataFrame({"patient_id": pd.Series([], dtype=object),
-                           "assessment_date": pd.Series([], dtype="datetime64[ns]"),
-                           "baseline_date": pd.Series([], dtype="datetime64[ns]"),
-                           "pct_from_baseline": pd.Series([], dtype=float),
-                           "overall_response": pd.Series([], dtype=object)})  # no tumour measurements in OMOP
+    visits = no_visits()  # no tumour measurements in OMOP
     empty = pd.DataFrame(columns=["table", "source_row", "patient_id", "status"])
     listing = pd.DataFrame(columns=["table", "source_row", "patient_id", "column", "date", "action"])
     datasets = AnalysisDatasets(adsl, adtte, adae, visits, cohort.eligibility.attrition_table(), cohort.eligibility,
