@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..derive.eligibility import attrition_problems, failure_reason
+from ..engine.suppression import is_suppressed
 from .figure_style import MARGIN, WIDTH, add_title, apply_style, plt, text_size, wrap_text
 from .vocabulary import Vocabulary
 
@@ -23,12 +24,18 @@ class ConsortBox:
     key: str  # screened | excluded | included | evaluable | analysed
     n: int
     lines: tuple[str, ...]
+    hidden: bool = False  # a count in the box is not shown (small-cell suppression)
 
 
 @dataclass(frozen=True)
 class ConsortFigure:
     figure: plt.Figure
     boxes: tuple[ConsortBox, ...]
+
+    @property
+    def suppressed(self) -> bool:
+        """A count of the figure is hidden (min_cell): the caption carries the footnote."""
+        return any(box.hidden for box in self.boxes)
 
 
 def exclusion_reasons(attrition: pd.DataFrame, vocabulary: Vocabulary | None = None) -> list[tuple[str, int]]:
@@ -78,7 +85,8 @@ def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
     reasons = tuple(textwrap.fill(f"• {reason} ({_n_text(n)})", 44, subsequent_indent="   ")
                     for (reason, _), n in zip(excluded, shown))
     return (ConsortBox("screened", screened, (f"Patients screened (n = {screened})",)),
-            ConsortBox("excluded", screened - included, (f"Excluded (n = {screened - included})", *reasons)),
+            ConsortBox("excluded", screened - included, (f"Excluded (n = {screened - included})", *reasons),
+                       any(is_suppressed(n) for n in shown)),
             ConsortBox("included", included, (f"Included and treated (n = {included})",)),
             ConsortBox("evaluable", n_evaluable, (f"Evaluable for response, {criteria} (n = {n_evaluable})",)),
             ConsortBox("analysed", n_analysed, (f"Analysed for PFS and OS (n = {n_analysed})",)))

@@ -263,10 +263,8 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
         n_evaluable = int(results.patients["best_overall_response"].ne("NE").sum())
         consort = consort_figure(results.attrition, n_evaluable, results.endpoint("PFS").n, criteria=criteria,
                                  min_cell=results.min_cell)
-        written = " ".join(" ".join(box.lines) for box in consort.boxes)
-        hidden = re.search(r"\(n\s+(<\s+\d+|=\s+\*)\)", " ".join(written.split())) is not None
-        return _with_footnote("Study flow: patients screened, excluded (with reasons) and analysed.", hidden,
-                              results.min_cell), consort.figure
+        return _with_footnote("Study flow: patients screened, excluded (with reasons) and analysed.",
+                              consort.suppressed, results.min_cell), consort.figure
     plans.append(FigurePlan("flow", "the study flow", flow))
     orr = dict(results.response.rates).get("ORR")
     if results.has_lesion_measurements:  # recorded responses: no target-lesion sums to draw (said in the text)
