@@ -31,7 +31,7 @@ import numpy as np
 from ..derive.analysis_datasets import derive_study
 from ..derive.preview import nobody_included_message
 from ..derive.writer import write_datasets
-from ..engine.suppression import SuppressedCount, suppression_footnote
+from ..engine.suppression import suppression_footnote
 from ..io.config import CONFIG_NAME, read_config
 from ..io.problems import ProblemLog, problems_to_text
 from ..io.study import validate_study
@@ -68,6 +68,7 @@ from .disclosure import (
     disclose_text,
     methods_sentence,
     response_levels_hidden,
+    small_count,
 )
 from .docx_document import write_report_docx
 from .figure_files import FigurePlan, drawing_order, start_figure_processes, start_figures
@@ -213,11 +214,6 @@ def _km_annotation(e, unit: str, min_cell: int = 0) -> str:
               else f"no events in {plural(n, 'patient')}")
     text = median + counts
     return text[:1].upper() + text[1:]
-
-
-def small_count(n: int, min_cell: int):
-    """``n``, or a ``SuppressedCount`` when it is from 1 to min_cell − 1 (words: "fewer than 5 patients")."""
-    return SuppressedCount("small", min_cell) if min_cell > 1 and 1 <= n < min_cell else n
 
 
 def _with_footnote(caption: str, suppressed: bool, min_cell: int) -> str:

@@ -508,7 +508,7 @@ def disclose_subgroup_levels(groups, min_cell: int):
     out, hidden = [], False
     for group in groups:
         if len(group.levels) < 2:
-            levels = tuple(replace(lv, n=_small(lv.n, min_cell), events=_small(lv.events, min_cell))
+            levels = tuple(replace(lv, n=small_count(lv.n, min_cell), events=small_count(lv.events, min_cell))
                            for lv in group.levels)
         else:
             shown = suppress_table([[lv.n, lv.events] for lv in group.levels], min_cell, row_totals=False)
@@ -518,7 +518,8 @@ def disclose_subgroup_levels(groups, min_cell: int):
     return out, hidden
 
 
-def _small(value: int, min_cell: int):
+def small_count(value: int, min_cell: int):
+    """``value``, or a ``SuppressedCount`` when it is from 1 to min_cell − 1 (words: "fewer than 5 patients")."""
     return SuppressedCount("small", min_cell) if 1 <= value < min_cell else value
 
 
