@@ -28,6 +28,7 @@ extracted datasets say; the response statistics follow from that count. No per-p
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 
@@ -54,6 +55,7 @@ from ..stats.rmst import Contrast, GroupRmst, RmstComparison
 from ..stats.rmst import _wald as rmst_wald
 from ..stats.study_adjusted import AdjustedAnalysis
 from ..stats.study_analysis import (
+    AGGREGATES,
     DAYS_PER_UNIT,
     ENDPOINT_LABELS,
     NO_LESION_VISITS,
@@ -72,6 +74,7 @@ from ..stats.study_analysis import (
     _restricted_mean,
     baseline_variables,
     continuous_covariate,
+    cox_not_estimable,
     declared_levels,
     endpoint_order,
     rmst_horizon,
@@ -110,7 +113,12 @@ def materialise(views: EndpointViews, unit_days: float) -> _Data:
 
 
 def _count(expression) -> int:
-    return int(expression.execute() or 0)
+    return _whole(expression.execute())
+
+
+def _whole(value) -> int:
+    """An aggregate's count as an int; NULL (a SUM over no rows) → 0."""
+    return 0 if value is None or pd.isna(value) else int(value)
 
 
 # --- survival ------------------------------------------------------------------------------------------------
@@ -259,19 +267,18 @@ def _rmst_between(fits: dict, coding, horizon, conf_level: float):
 
 
 def _cox_model(table, covariates, settings, orders: dict[str, FactorLevels], categorical):
-    """``stats.study_analysis._cox_model`` in the engine: the same checks (events, levels) by aggregates."""
-    tally = table.aggregate(events=table.event.sum(), **{f"_n{i}": table[c].nunique()
-                                                          for i, c in enumerate(covariates)}).execute().iloc[0]
-    if int(tally["events"] or 0) == 0:
-        return NotEstimable("no events")
-    absent = [f"{f} = '{orders[f].reference}'" for f in covariates if f in orders and orders[f].reference_declared
-              and _count(table.filter(table[f] == orders[f].reference).count()) == 0]
-    if absent:
-        return NotEstimable(f"no patient with data has the reference level named in study.toml "
-                            f"({', '.join(absent)})")
-    single = [c for i, c in enumerate(covariates) if int(tally[f"_n{i}"]) < 2]
-    if single:
-        return NotEstimable(f"{', '.join(single)}: one level only among the patients with data")
+    """``stats.study_analysis._cox_model`` in the engine: the same rule (``cox_not_estimable``) on counts from one
+    aggregate query — events, distinct values per covariate, rows with each declared reference level."""
+    declared = [f for f in covariates if f in orders and orders[f].reference_declared]
+    tally = table.aggregate(events=table.event.sum(),
+                            **{f"_n{i}": table[c].nunique() for i, c in enumerate(covariates)},
+                            **{f"_r{i}": (table[f] == orders[f].reference).cast("int64").sum()
+                               for i, f in enumerate(declared)}).execute().iloc[0]
+    reason = cox_not_estimable(_whole(tally["events"]),
+                               {c: _whole(tally[f"_n{i}"]) for i, c in enumerate(covariates)},
+                               {f: _whole(tally[f"_r{i}"]) for i, f in enumerate(declared)}, orders)
+    if reason is not None:
+        return reason
     used = [c for c in covariates if c in categorical]
     try:
         model = engine_cox.cox_model(table, "time", "event", covariates, categorical=used, ties=settings.ties,
@@ -490,7 +497,18 @@ def _analyse(data: _Data, cohort: Cohort, config: StudyConfig, unit: str, unit_d
         _adverse_event_categories(adae), _exposure(data, n, unit_days, unit), _empty_patients(SURVIVAL_ENDPOINTS),
         NO_LESION_VISITS.copy(), config, _competing_pfs(data, settings.landmarks), adjusted,
         _landmarks(data, config, unit_days), _next_trial(response, config), endpoints=endpoints,
-        response_assessed=False)
+        response_assessed=False, analysis=AGGREGATES, index_months=index_months(data.subjects))
 
 
-__all__ = ["LABELS", "adverse_event_counts", "analyse_aggregates", "materialise", "response_from_counts"]
+def index_months(subjects) -> tuple[dt.date, dt.date] | None:
+    """The first and last index month of the included patients (the 1st of each month), MIN/MAX in the engine of
+    the index dates truncated to the month there: a patient's index date is quasi-identifying (docs/omop.md), so
+    no day leaves the engine. None without patients."""
+    month = subjects.index_date.truncate("M")
+    row = subjects.aggregate(first=month.min(), last=month.max()).execute().iloc[0]
+    if pd.isna(row["first"]):
+        return None
+    return pd.Timestamp(row["first"]).date(), pd.Timestamp(row["last"]).date()
+
+
+__all__ = ["LABELS", "adverse_event_counts", "analyse_aggregates", "index_months", "materialise", "response_from_counts"]

@@ -100,8 +100,10 @@ class _Evidence:
 
     def setting(self):
         s = self.r["study"]
-        if s.get("data_cutoff") and s.get("first_index_date"):
-            return PARTLY, f"report introduction: index dates {s['first_index_date']} to {s['last_index_date']}, " \
+        first, last = (s.get("first_index_date"), s.get("last_index_date")) if s.get("first_index_date") else (
+            s.get("first_index_month"), s.get("last_index_month"))  # a report from aggregates: months only
+        if s.get("data_cutoff") and first:
+            return PARTLY, f"report introduction: index dates {first} to {last}, " \
                            f"data cutoff {s['data_cutoff']}; centres and locations are not in the data"
         return NOT_IN_DATA, "no index dates or data cutoff"
 

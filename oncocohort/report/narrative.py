@@ -35,13 +35,14 @@ CITATION_KEYS = ("flow", "baseline", "waterfall", "km", "subgroups_pfs", "subgro
 
 
 def _aggregates_only(r: dict) -> bool:
-    """Whether the results came from aggregates computed in a database engine (``omop report`` by default): its
-    data-source sentence says so (omop/pipeline.py AGGREGATES_LEFT)."""
-    return "only aggregates left the database" in (r["study"].get("data_source") or "")
+    """Whether the results came from aggregates computed in a database engine (``omop report`` by default):
+    results.json ``study.analysis``, set by the analysis that produced them (stats/study_analysis.py AGGREGATES)."""
+    return r["study"].get("analysis") == "aggregates"
 
 
-def _month_year(iso: str | None) -> str:
-    return "" if iso is None else dt.date.fromisoformat(iso).strftime("%B %Y")
+def _month_year(month: str | None) -> str:
+    """"2015-03" (results.json ``first_index_month``) → "March 2015"; "" for none."""
+    return "" if month is None else dt.date.fromisoformat(f"{month}-01").strftime("%B %Y")
 
 
 def _day_month_year(iso: str | None) -> str:
@@ -285,8 +286,9 @@ def _competing_and_adjusted_methods(w: _Writer) -> str:
 
 def _patients(w: _Writer) -> str:
     study, r = w.r["study"], w.r
-    first, last = _month_year(study["first_index_date"]), _month_year(study["last_index_date"])
-    # no index dates (a report from aggregates only): the sentence starts with the count, in words a sentence takes
+    # the index period by month (a report from aggregates has months only: index dates are quasi-identifying);
+    # without one the sentence starts with the count, in words a sentence takes
+    first, last = _month_year(study.get("first_index_month")), _month_year(study.get("last_index_month"))
     when = ("A total of" if not first else f"Between {first} and {last}," if first != last else f"In {first},")
     excluded = study["n_excluded"]
     text = (f"{when} {plural(study['n_screened'], 'patient', zero=None)} {_was(study['n_screened'])} screened and "

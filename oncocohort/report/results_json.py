@@ -88,6 +88,18 @@ def _date(value) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
+def _index_months(results: StudyResults, index_dates: pd.Series) -> tuple[str | None, str | None]:
+    """The first and last index month as "YYYY-MM": from the patients' index dates, or (a report from
+    aggregates, which has no per-patient dates) from the month-precision period the engine computed."""
+    if len(index_dates):
+        first, last = index_dates.min(), index_dates.max()
+    elif results.index_months is not None:
+        first, last = results.index_months
+    else:
+        return None, None
+    return pd.Timestamp(first).strftime("%Y-%m"), pd.Timestamp(last).strftime("%Y-%m")
+
+
 def results_dict(results: StudyResults) -> dict:
     """The results.json content (see module docstring), JSON-ready."""
     return json_ready(_results(results))
@@ -136,6 +148,7 @@ def _results(results: StudyResults) -> dict:
 
     exposure = results.exposure
     index_dates = patients["index_date"].dropna()
+    months = _index_months(results, index_dates)
     facts = {
         "schema": SCHEMA,
         "software": {"name": "oncocohort", "version": __version__},
@@ -143,8 +156,10 @@ def _results(results: StudyResults) -> dict:
                   "data_cutoff": config.study.data_cutoff.isoformat() if config.study.data_cutoff else None,
                   "time_unit": results.time_unit, "n_screened": results.n_screened, "n_included": results.n_included,
                   "n_excluded": results.n_screened - results.n_included,
+                  "analysis": results.analysis,
                   "first_index_date": _date(index_dates.min()) if len(index_dates) else None,
-                  "last_index_date": _date(index_dates.max()) if len(index_dates) else None},
+                  "last_index_date": _date(index_dates.max()) if len(index_dates) else None,
+                  "first_index_month": months[0], "last_index_month": months[1]},
         "attrition": [{"step": int(r["step"]), "criterion": r["criterion"], "kind": r["kind"],
                        "n_at_step": int(r["n_at_step"]), "n_excluded": int(r["n_excluded"]),
                        "n_remaining": int(r["n_remaining"])} for _, r in results.attrition.iterrows()],

@@ -16,6 +16,7 @@ Time is in the study's ``time_unit`` (days / 30.4375 for months, as the derived 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,9 @@ ENDPOINT_LABELS = {"PFS": "Progression-free survival", "OS": "Overall survival",
                    "TTD": "Time to treatment discontinuation", "TTNT": "Time to next treatment"}
 SURVIVAL_ENDPOINTS = ("PFS", "OS")  # always estimated; the subgroup, Cox and adjusted analyses are of these
 REPORTED_ENDPOINTS = ("PFS", "OS", "TTD", "TTNT")  # each reported when its rows are in ADTTE
+# how a StudyResults was computed (results.json study.analysis): from per-patient rows in memory, or from
+# aggregates computed in a database engine (omop/aggregate_analysis.py; no per-patient row, no PH tests or Firth)
+PATIENT_LEVEL, AGGREGATES = "patient-level", "aggregates"
 
 
 @dataclass(frozen=True)
@@ -264,6 +268,8 @@ class StudyResults:
     ungraded_adverse_events: UngradedAdverseEventSummary | None = None  # events recorded without a grade
     endpoints: tuple[EndpointDefinition, ...] = ()  # the time-to-event endpoints of ``survival``, same order
     response_assessed: bool = True  # False: the data hold no tumour response assessment (e.g. an OMOP CDM)
+    analysis: str = PATIENT_LEVEL  # how these results were computed: PATIENT_LEVEL rows or AGGREGATES (an engine)
+    index_months: tuple[dt.date, dt.date] | None = None  # AGGREGATES: first and last index month (1st of the month)
 
     @property
     def has_lesion_measurements(self) -> bool:
@@ -484,17 +490,32 @@ def continuous_covariate(number: bool, n_distinct: int, subgroup: Subgroup | Non
     return not (subgroup is not None and subgroup.groups) and number and n_distinct > MAX_UNGROUPED_LEVELS
 
 
-def _cox_model(data, covariates, settings, orders: dict[str, FactorLevels], categorical=None):
-    if data["event"].sum() == 0:
+def cox_not_estimable(events: int, level_counts: dict[str, int], reference_counts: dict[str, int],
+                      orders: dict[str, FactorLevels]) -> NotEstimable | None:
+    """Why a Cox model of these rows cannot be fitted, from counts (None: it can): no events; a reference level
+    named in study.toml that no row has; a covariate with one level only. ``level_counts``: distinct values per
+    covariate (in the model's order); ``reference_counts``: rows with the named reference level per covariate whose
+    order declares one. The one rule of the in-memory (pandas counts) and the in-engine (aggregate query) analysis."""
+    if events == 0:
         return NotEstimable("no events")
-    absent = [f"{f} = '{orders[f].reference}'" for f in covariates
-              if f in orders and orders[f].reference_declared and not data[f].eq(orders[f].reference).any()]
+    absent = [f"{f} = '{orders[f].reference}'" for f in level_counts
+              if f in orders and orders[f].reference_declared and reference_counts.get(f, 0) == 0]
     if absent:
         return NotEstimable(f"no patient with data has the reference level named in study.toml "
                             f"({', '.join(absent)})")
-    single = [c for c in covariates if data[c].nunique() < 2]
+    single = [c for c, n in level_counts.items() if n < 2]
     if single:
         return NotEstimable(f"{', '.join(single)}: one level only among the patients with data")
+    return None
+
+
+def _cox_model(data, covariates, settings, orders: dict[str, FactorLevels], categorical=None):
+    reason = cox_not_estimable(
+        int(data["event"].sum()), {c: int(data[c].nunique()) for c in covariates},
+        {f: int(data[f].eq(orders[f].reference).sum()) for f in covariates
+         if f in orders and orders[f].reference_declared}, orders)
+    if reason is not None:
+        return reason
     categorical = list(covariates) if categorical is None else [c for c in covariates if c in categorical]
     try:
         return _fit_cox(data, covariates, settings, categorical)

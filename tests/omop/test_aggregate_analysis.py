@@ -5,6 +5,7 @@ the engine on the way."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import duckdb
@@ -24,7 +25,7 @@ from .conftest import EXAMPLE, on_spark
 # not computed in the engine (docs/engine.md): Harrell's C (pairwise) and the cox.zph tests — None / [] there
 NOT_IN_ENGINE = {"concordance", "ph_tests"}
 # by design: the methods sentence says what left the database; the index-date range needs per-patient rows
-BY_DESIGN = {"/study/data_source", "/study/first_index_date", "/study/last_index_date"}
+BY_DESIGN = {"/study/data_source", "/study/first_index_date", "/study/last_index_date", "/study/analysis"}
 
 
 def differences(extracted, aggregate, path: str = "") -> tuple[list[str], int]:
@@ -181,3 +182,60 @@ def test_same_results_on_spark_local_mode(spark, tmp_path):
     found, compared = differences(on_duckdb, on_spark_)
     found = [f for f in found if not f.startswith("/study/data_source")]  # names the engine
     assert not found and compared >= 200, found[:20]
+
+
+def test_each_path_says_its_analysis_and_the_index_period_by_month(tmp_path):
+    """results.json study.analysis is set by the analysis that ran; the aggregate path has the index period at
+    month precision only (MIN/MAX in DuckDB), equal to the extracted rows' months, and the narrative gives it.
+    Hand CDM: index dates 2020-02-10, 2021-02-01, 2021-06-05 (tests/omop/cdm_builder.py)."""
+    from oncocohort.report.narrative import results_paragraphs
+
+    path = tmp_path / "hand.duckdb"
+    write_duckdb(path)
+    _, extracted = analyse_omop_study(cdm=open_duckdb(path), cohort_file=EXAMPLE, extract_rows=True)
+    _, aggregate = analyse_omop_study(cdm=open_duckdb(path), cohort_file=EXAMPLE)
+    rows, engine = results_dict(extracted)["study"], results_dict(aggregate)["study"]
+    assert (rows["analysis"], engine["analysis"]) == ("patient-level", "aggregates")
+    assert (rows["first_index_date"], rows["last_index_date"]) == ("2020-02-10", "2021-06-05")
+    assert engine["first_index_date"] is None and engine["last_index_date"] is None  # no day published
+    assert aggregate.index_months == (dt.date(2020, 2, 1), dt.date(2021, 6, 1))
+    for study in (rows, engine):
+        assert (study["first_index_month"], study["last_index_month"]) == ("2020-02", "2021-06")
+    patients = dict(results_paragraphs(results_dict(aggregate)))["Patients"]
+    assert patients.startswith("Between February 2020 and June 2021, 12 patients were screened")
+
+
+def test_a_declared_reference_nobody_has_is_one_rule_on_both_paths(tmp_path):
+    """stats.study_analysis.cox_not_estimable decides for the in-memory (pandas counts) and the in-engine
+    (aggregate query) analysis: the same reason, word for word."""
+    path = tmp_path / "hand.duckdb"
+    write_duckdb(path)
+    text = EXAMPLE.read_text(encoding="utf-8")
+    old = '{ field = "sex", label = "Sex" }'
+    assert old in text
+    cohort = tmp_path / "cohort.toml"
+    cohort.write_text(text.replace(old, '{ field = "sex", label = "Sex", groups = { "male" = ["male"], "female" = '
+                                        '["female"], "unknown" = ["unknown"] }, reference = "unknown" }'),
+                      encoding="utf-8")
+    reasons = []
+    for extract in (True, False):
+        _, results = analyse_omop_study(cdm=open_duckdb(path), cohort_file=cohort, extract_rows=extract)
+        cox = next(c for c in results.cox if c.endpoint == "OS")
+        reasons.append(dict(cox.univariable)["sex"].reason)
+    assert reasons[0] == reasons[1] == "no patient with data has the reference level named in study.toml " \
+                                       "(sex = 'unknown')"
+
+
+def test_cox_not_estimable_from_counts():
+    """The rule on hand counts: no events first, then a declared reference with no row, then one level only."""
+    from oncocohort.stats.level_order import FactorLevels
+    from oncocohort.stats.study_analysis import NotEstimable, cox_not_estimable
+
+    declared = {"sex": FactorLevels("sex", ("Male", "Female"), "Female", True)}
+    assert cox_not_estimable(0, {"sex": 2}, {"sex": 0}, declared) == NotEstimable("no events")
+    assert cox_not_estimable(3, {"sex": 2}, {"sex": 0}, declared).reason.endswith("(sex = 'Female')")
+    assert cox_not_estimable(3, {"sex": 2}, {"sex": 1}, declared) is None
+    assert cox_not_estimable(3, {"sex": 1, "ecog": 1}, {"sex": 1}, declared) == NotEstimable(
+        "sex, ecog: one level only among the patients with data")
+    undeclared = {"sex": FactorLevels("sex", ("Male", "Female"), "Female", False)}
+    assert cox_not_estimable(3, {"sex": 2}, {}, undeclared) is None

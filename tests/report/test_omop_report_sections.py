@@ -118,30 +118,49 @@ def test_omop_report_text_reads_like_a_manuscript(omop_report):
 
 
 def test_without_index_dates_the_patients_sentence_starts_in_words(demo_results):
-    """A report from aggregates only has no index dates (results.json null): the first sentence must not read
-    "In , 2940 patients were screened"."""
+    """Without an index period (results.json null): the first sentence must not read "In , 2940 patients were
+    screened"."""
     from oncocohort.report.narrative import results_paragraphs
     from oncocohort.report.results_json import results_dict
 
     facts = results_dict(demo_results)
-    facts["study"]["first_index_date"] = facts["study"]["last_index_date"] = None
+    facts["study"]["first_index_month"] = facts["study"]["last_index_month"] = None
     text = dict(results_paragraphs(facts))["Patients"]
     assert text.startswith("A total of 38 patients were screened and 32 were included")
     assert "In ," not in text
 
 
+def test_the_patients_sentence_gives_the_index_period_by_month(demo_results):
+    """The index period is read from the month keys (the only ones a report from aggregates has)."""
+    from oncocohort.report.narrative import results_paragraphs
+    from oncocohort.report.results_json import results_dict
+
+    facts = results_dict(demo_results)
+    facts["study"].update(first_index_date=None, last_index_date=None, first_index_month="2015-03",
+                          last_index_month="2022-06", analysis="aggregates")
+    text = dict(results_paragraphs(facts))["Patients"]
+    assert text.startswith("Between March 2015 and June 2022, 38 patients were screened")
+    facts["study"]["last_index_month"] = "2015-03"
+    assert dict(results_paragraphs(facts))["Patients"].startswith("In March 2015, 38 patients were screened")
+
+
 def test_a_report_from_aggregates_does_not_claim_ph_tests_or_firth(demo_results):
     """The aggregate path computes no Schoenfeld residuals and no Firth model: the methods and results must not say
-    they were used."""
+    they were used. Read from study.analysis, never from the data-source sentence."""
     from oncocohort.report.narrative import methods_paragraph, results_paragraphs
     from oncocohort.report.results_json import results_dict
 
     facts = results_dict(demo_results)
-    facts["study"]["data_source"] = ("Data came from an OMOP Common Data Model database (x), analysed with DuckDB "
-                                     "through Ibis; the cohort was y, and only aggregates left the database (z).")
+    assert facts["study"]["analysis"] == "patient-level"
+    facts["study"]["analysis"] = "aggregates"  # no data-source sentence at all: the mode alone decides
+    assert facts["study"]["data_source"] is None
     methods = methods_paragraph(facts)
     assert "cox.zph" not in methods and "Firth-penalised model" not in methods
     assert "not computed from aggregates" in methods
     assert "test of proportional hazards" not in " ".join(text for _, text in results_paragraphs(facts))
     plain = results_dict(demo_results)
+    assert "cox.zph" in methods_paragraph(plain)
+    # a data-source sentence that happens to say "only aggregates left the database" does not change the mode
+    plain["study"]["data_source"] = ("Data came from an OMOP Common Data Model database (x), analysed with DuckDB "
+                                     "through Ibis; the cohort was y, and only aggregates left the database (z).")
     assert "cox.zph" in methods_paragraph(plain)
