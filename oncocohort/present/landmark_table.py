@@ -18,8 +18,9 @@ from .table import Column, Row, Table
 
 def _left_out(died: int, censored: int, analysed: int) -> str:
     """Who the landmark analysis leaves out, in words ("1 patient who died and 2 censored …"; nobody: said so)."""
+    # each count with its noun, so that the publication step finds it (report/disclosure.py: "3 patients")
     parts = ([f"{plural(died, 'patient')} who died"] if died else []) + (
-        [f"{plural(censored, 'patient') if not died else censored} censored"] if censored else [])
+        [f"{plural(censored, 'patient')} censored"] if censored else [])
     if not parts:
         return f"Left out: nobody (no patient died or was censored at or before the landmark); {analysed} analysed."
     return f"Left out: {' and '.join(parts)} at or before the landmark; {analysed} analysed."

@@ -179,6 +179,18 @@ def _sum_lines(table: Table, counts) -> list:
     return groups
 
 
+def _tail(table: Table, counts, rows: list[int], columns: list[int]) -> tuple[int | None, list[int]]:
+    """A row right after a block, as indented, with counts in only some of the block's columns (a subgroup's
+    "Missing (not analysed)" n under its levels' n and events) → (that row, its count columns); (None, []) if none.
+    In those columns it is one more part of the block's line — levels + missing = all patients, the published
+    total — so that neither a hidden level nor a hidden missing count can be given back by subtraction."""
+    tail = rows[-1] + 1
+    if tail >= len(table.rows) or table.rows[tail].group or table.rows[tail].indent != table.rows[rows[0]].indent:
+        return None, []
+    own = [j for j in range(len(table.rows[tail].cells)) if (tail, j) in counts]
+    return (tail, own) if own and set(own) < set(columns) else (None, [])
+
+
 def _hide(table: Table, counts, min_cell: int) -> dict[tuple[int, int], str]:
     """{(row, column): "small" | "complementary"} for the table's count cells."""
     mask = {p: "small" for p, c in counts.items() if 1 <= c.count < min_cell}
@@ -186,8 +198,9 @@ def _hide(table: Table, counts, min_cell: int) -> dict[tuple[int, int], str]:
         return mask
     groups = []  # (matrix of positions (None: a published total outside), totals values, row_lines, column_lines)
     for rows, columns in _blocks(table, counts):
-        lines = {j: _column_line(table, counts, rows, j) for j in columns}
-        t = _row_total_column(counts, rows, columns)
+        tail, extended = _tail(table, counts, rows, columns)
+        lines = {j: _column_line(table, counts, [*rows, tail] if j in extended else rows, j) for j in columns}
+        t = _row_total_column(counts, rows, columns) if tail is None else None
         order = [j for j in columns if j != t] + ([t] if t is not None else [])
         if t is not None:
             all_columns = all(lines[j] is not None for j in columns)
@@ -288,11 +301,27 @@ _RESPONDERS = re.compile(r"(\bORR |\()(\d+)/(\d+)( = \d+(?:[.,·]\d+)?\s?%|(?=, 
 _SHARE = re.compile(r"(?<![\w.,·])(\d+) of (\d+) \(\d+(?:[.,·]\d+)?\s?%\)")
 
 
+# the landmark analysis's left-out patients (present/landmark_table.py): died + censored = those ended by the landmark,
+# given back by OS n − analysed, so one hidden count hides the other
+_LEFT_OUT = re.compile(r"(Left out: )(\d+) (patients?) who died and (\d+) (patients?) censored")
+
+
+def _left_out(match, min_cell: int) -> str:
+    died, censored = int(match.group(2)), int(match.group(4))
+    small = [1 <= died < min_cell, 1 <= censored < min_cell]
+    if not any(small) or all(small):
+        return match.group(0)
+    words = [f"fewer than {min_cell} patients" if is_small else "patients (number not shown)"
+             for is_small in small]
+    return f"{match.group(1)}{words[0]} who died and {words[1]} censored"
+
+
 def disclose_text(text: str, min_cell: int) -> str:
     """A count of 1 to min − 1 written in words ("3 patients (9.4%)") as "fewer than 5 patients" (no percentage),
     "4 of 18 (22.2%)" as "fewer than 5 of 18", an ORR's responders ("ORR 3/32 = 9.4%") as "ORR <5/32"."""
     if not is_active(min_cell):
         return text
+    text = _LEFT_OUT.sub(lambda match: _left_out(match, min_cell), text)
 
     def responders(match):
         if not 1 <= int(match.group(2)) < min_cell:
@@ -434,12 +463,16 @@ def _lines(counts: _PublishedCounts, facts: dict) -> None:
             line([ref(endpoint, "events"), ref(endpoint, "censored")], ref(endpoint, "n"))
     for name, groups in (facts.get("subgroup_survival") or {}).items():
         endpoint = (facts.get("survival") or {}).get(name)
-        for group in groups:
-            line([*(ref(lv, "n") for lv in group["levels"]), ref(group, "n_missing"),
-                  *(ref(u, "n") for u in group.get("ungrouped", []))], total_value=n)
-            line([ref(lv, "n") for lv in group["levels"]], total_value=n - group["n_missing"])
+        for group in groups:  # n_missing counts the patients without a value and those in no named group
+            line([*(ref(lv, "n") for lv in group["levels"]), ref(group, "n_missing")], total_value=n)
+            line([ref(u, "n") for u in group.get("ungrouped", [])], ref(group, "n_missing"))
             if endpoint:
                 line([ref(lv, "events") for lv in group["levels"]], ref(endpoint, "events"))
+    landmark = (facts.get("landmark_analyses") or {}).get("os_by_response")
+    if landmark:  # analysed (the groups) + ended by the landmark (died, censored) = the OS patients
+        line([ref(g, "n") for g in landmark["groups"]], ref(landmark, "n"))
+        line([ref(landmark, "n"), ref(landmark, "excluded_event"), ref(landmark, "excluded_censored")],
+             ref((facts.get("survival") or {}).get("OS"), "n"))
     competing = facts.get("competing_risks_pfs")
     if competing:
         line([ref(competing, "progression"), ref(competing, "death_without_progression"),
@@ -498,21 +531,22 @@ def json_value(value):
 
 def disclose_subgroup_levels(groups, min_cell: int):
     """Subgroup Kaplan–Meier summaries (:class:`~oncocohort.stats.study_analysis.SubgroupSurvival`) with each
-    level's n and events hidden as in the subgroup tables (each column of a factor's levels adds up to a published
-    total: :func:`~oncocohort.engine.suppression.suppress_table`), for the forest plots' n and events columns →
-    (groups, whether a count is hidden)."""
+    level's n and events hidden as in the subgroup tables (the n column of a factor's levels and its missing count,
+    the events column of its levels, each add up to a published total: :func:`~oncocohort.engine.suppression.
+    suppress_table`, the same choice as :func:`disclose_table` on Table 2), for the forest plots' n and events
+    columns → (groups, whether a count is hidden)."""
     from ..engine.suppression import suppress_table
 
     if not is_active(min_cell):
         return list(groups), False
     out, hidden = [], False
     for group in groups:
-        if len(group.levels) < 2:
-            levels = tuple(replace(lv, n=small_count(lv.n, min_cell), events=small_count(lv.events, min_cell))
-                           for lv in group.levels)
-        else:
-            shown = suppress_table([[lv.n, lv.events] for lv in group.levels], min_cell, row_totals=False)
-            levels = tuple(replace(lv, n=shown[i, 0], events=shown[i, 1]) for i, lv in enumerate(group.levels))
+        parts = [[lv.n] for lv in group.levels] + ([[group.n_missing]] if group.n_missing else [])
+        n = (suppress_table(parts, min_cell, row_totals=False)[:, 0] if len(parts) > 1
+             else [small_count(lv.n, min_cell) for lv in group.levels])
+        events = (suppress_table([[lv.events] for lv in group.levels], min_cell, row_totals=False)[:, 0]
+                  if len(group.levels) > 1 else [small_count(lv.events, min_cell) for lv in group.levels])
+        levels = tuple(replace(lv, n=n[i], events=events[i]) for i, lv in enumerate(group.levels))
         hidden |= any(is_suppressed(lv.n) or is_suppressed(lv.events) for lv in levels)
         out.append(replace(group, levels=levels))
     return out, hidden

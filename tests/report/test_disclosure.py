@@ -288,3 +288,85 @@ def test_survival_table_censored_count_is_the_complement_of_hidden_events(demo_r
     assert rows["Events, n (% maturity)"] == "<5 (—)"
     assert rows["Censored, n (%)"] == "* (—)"
     assert rows["Patients, n"] == "32"
+
+
+# --- subgroup "Missing" rows take part in the levels' line (levels + missing = all patients) ----------------------
+
+def test_subgroup_missing_row_is_a_part_of_the_levels_n(demo_results):
+    """Table 2: a factor's levels' n plus its "Missing (not analysed)" row add up to the patients (published). A
+    hidden missing count of 3 must hide a level's n too, else 3 = N − the levels."""
+    from dataclasses import replace
+
+    from oncocohort.present.subgroup_table import subgroup_table
+
+    group = next(g for g in demo_results.subgroup_survival if len(g.levels) >= 2
+                 and all(lv.n >= 5 and lv.events >= 5 for lv in g.levels))
+    table = subgroup_table((replace(group, n_missing=3),))
+    out = _cells(disclose_table(table, 5))
+    missing = next(row for row in out if row[0] == "Missing (not analysed)")
+    assert missing[1] == "<5"
+    levels = [row for row in out[1:] if row[0] != "Missing (not analysed)"]
+    assert sum(row[1] == "*" for row in levels) == 1  # the smallest level's n
+    smallest = min(group.levels, key=lambda lv: lv.n)
+    assert next(row for row in levels if row[0] == smallest.level)[1] == "*"
+    assert all(row[2] not in ("*", "<5") for row in levels)  # the events column has no hidden entry: untouched
+    # the forest plot hides the same level's n (it shows no missing row, but the table publishes it)
+    from oncocohort.report.disclosure import disclose_subgroup_levels
+
+    (forest,), hidden = disclose_subgroup_levels((replace(group, n_missing=3),), 5)
+    assert hidden
+    assert [lv.level for lv in forest.levels if str(lv.n) == "*"] == [smallest.level]
+    assert [lv.events for lv in forest.levels] == [lv.events for lv in group.levels]
+
+
+def test_subgroup_missing_row_hidden_level_complemented_by_missing():
+    """A hidden level's n with the missing row the smallest other count: the missing count is the complement."""
+    rows = [Row(("Histology", "", ""), group=True)] + [
+        Row((name, count(n), count(e)), indent=1) for name, n, e in (("A", 3, 0), ("B", 20, 11), ("C", 21, 15))] + [
+        Row(("Missing (not analysed)", count(6), ""), indent=1)]
+    out = _cells(disclose_table(_table(rows, ("", "n", "Events")), 5))
+    assert out[1][1] == "<5" and out[4][1] == "*"
+
+
+def test_results_json_subgroup_missing_with_ungrouped_values(demo_results):
+    """results.json: n_missing counts the patients without a value and those with a value in no named group
+    (``ungrouped``); levels + n_missing = n. A small n_missing is hidden with a level's n (else n − levels gives it
+    back), and the ungrouped counts adding up to it go with it."""
+    facts = results_dict(demo_results)
+    n = facts["study"]["n_included"]
+    group = facts["subgroup_survival"]["PFS"][0]
+    sizes = [n - 3 - 9] + [9]  # two levels, 3 missing (all of them one value in no named group)
+    group["levels"] = [{**lv, "n": size} for lv, size in zip(group["levels"][:2], sizes)]
+    group["n_missing"], group["ungrouped"] = 3, [{"value": "X", "n": 3}]
+    published = disclose_results(facts, 5)["subgroup_survival"]["PFS"][0]
+    assert published["n_missing"] == SuppressedCount("small", 5)
+    assert published["ungrouped"][0]["n"] == SuppressedCount("small", 5)
+    assert published["levels"][1]["n"] == SuppressedCount("complementary", 5)  # the smaller level
+    assert published["levels"][0]["n"] == n - 12
+
+
+def test_landmark_left_out_note_hides_its_small_counts_and_their_complement():
+    """OS by response at the landmark: "Left out: … who died and … censored; N analysed" — died + censored is
+    given back by OS n − N, so a hidden one hides the other; a count is never printed without its noun."""
+    from oncocohort.present.landmark_table import _left_out
+
+    both_small = disclose_text(_left_out(1, 2, 30), 5)
+    assert re.findall(r"\b[1-4]\b", both_small) == []
+    assert both_small.startswith("Left out: fewer than 5 patients who died and fewer than 5 patients censored")
+    one_small = disclose_text(_left_out(3, 12, 30), 5)
+    assert "12" not in one_small and "3 " not in one_small
+    assert one_small.startswith("Left out: fewer than 5 patients who died and patients (number not shown) censored")
+    assert disclose_text(_left_out(7, 12, 30), 5) == _left_out(7, 12, 30)  # nothing small: unchanged
+
+
+def test_results_json_landmark_counts_add_up_to_the_os_patients(demo_results):
+    """results.json os_by_response: n (the groups) + excluded_event + excluded_censored = survival.OS.n."""
+    facts = results_dict(demo_results)
+    landmark = facts["landmark_analyses"]["os_by_response"]
+    total = facts["survival"]["OS"]["n"]
+    landmark["excluded_event"], landmark["excluded_censored"] = 3, 9
+    landmark["n"] = total - 12
+    landmark["groups"][0]["n"], landmark["groups"][1]["n"] = 8, total - 20
+    published = disclose_results(facts, 5)["landmark_analyses"]["os_by_response"]
+    assert published["excluded_event"] == SuppressedCount("small", 5)
+    assert published["excluded_censored"] == SuppressedCount("complementary", 5)
