@@ -20,6 +20,11 @@ GROUP BYs; what comes back, per statistic:
   every patient is in the no-response group);
 - adverse events: patients per term (a COUNT per term); exposure: moments of the treatment duration, a COUNT of
   patients on treatment at the end of follow-up; attrition: one SUM per step (:mod:`.cohort`).
+- the index period: MIN/MAX of the index dates truncated to the month in the engine (:func:`index_months`; a
+  patient's index date is quasi-identifying, so no day leaves the engine).
+
+The results say how they were made: ``StudyResults.analysis = AGGREGATES`` (results.json ``study.analysis``),
+which the methods and results paragraphs read.
 
 Response: the OMOP CDM has no tumour assessments, so every included patient is not evaluable (NE), exactly as the
 extracted datasets say; the response statistics follow from that count. No per-patient frame for the figures:
@@ -511,4 +516,5 @@ def index_months(subjects) -> tuple[dt.date, dt.date] | None:
     return pd.Timestamp(row["first"]).date(), pd.Timestamp(row["last"]).date()
 
 
-__all__ = ["LABELS", "adverse_event_counts", "analyse_aggregates", "index_months", "materialise", "response_from_counts"]
+__all__ = ["LABELS", "adverse_event_counts", "analyse_aggregates", "index_months", "materialise",
+           "response_from_counts"]

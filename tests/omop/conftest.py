@@ -1,5 +1,7 @@
-"""Shared fixtures of the OMOP tests: the example cohort.toml and one Spark local-mode session per test session
-(local[1], no UI, two shuffle partitions; the tests using it skip without Java or pyspark)."""
+"""Shared fixtures of the OMOP tests: the example cohort.toml; the CDMs, each built once per test session and only
+read (the hand-built one, tests/omop/cdm_builder.py, and the synthetic ones of tests/omop/synthetic_cdms.py, whose
+sizes are chosen there); one Spark local-mode session per test session (local[1], no UI, two shuffle partitions; the
+tests using it skip without Java or pyspark) with the Spark-size synthetic CDM loaded into it once."""
 
 import shutil
 from pathlib import Path
@@ -10,7 +12,45 @@ import pytest
 from oncocohort.omop.cdm import open_spark
 from oncocohort.omop.synth import TABLES
 
+from . import synthetic_cdms
+from .cdm_builder import write_duckdb
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "omop-cohort.toml"
+
+
+@pytest.fixture(scope="session")
+def hand_cdm(tmp_path_factory) -> Path:
+    """The hand-built CDM (thirteen persons, one per rule) as a DuckDB file; tests open it read-only."""
+    path = tmp_path_factory.mktemp("hand-cdm") / "hand.duckdb"
+    write_duckdb(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_cdm(tmp_path_factory):
+    """``synthetic_cdm(synthetic_cdms.SIZE)`` → the DuckDB file of that size, built on first use in the session;
+    tests open it read-only (``open_duckdb``)."""
+    made: dict[tuple[int, int], Path] = {}
+
+    def get(size: tuple[int, int]) -> Path:
+        if size not in made:
+            made[size] = synthetic_cdms.build(size, tmp_path_factory.mktemp("synthetic-cdm"))
+        return made[size]
+    return get
+
+
+@pytest.fixture(scope="session")
+def spark_cdm(spark, synthetic_cdm):
+    """(the DuckDB file, a function opening the same CDM on Spark): the ``SPARK`` synthetic CDM written into a Spark
+    database once per session."""
+    import duckdb
+
+    path = synthetic_cdm(synthetic_cdms.SPARK)
+    con = duckdb.connect(str(path), read_only=True)
+    frames = {t: con.execute(f"SELECT * FROM {t}").df() for t in synthetic_cdms.SPARK_TABLES}
+    con.close()
+    on_spark(spark, frames, "synth")
+    return path, lambda: open_spark(spark, "Spark local", cdm_schema="synth")
 
 
 @pytest.fixture(scope="session")

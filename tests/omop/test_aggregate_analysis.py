@@ -1,14 +1,13 @@
 """The OMOP report from aggregates only (omop/aggregate_analysis.py, the default of ``omop report``) gives the
 results.json of the in-memory analysis of the extracted rows (``--extract-rows``) within a relative 1e-9 — on a
-10,000-person synthetic CDM in DuckDB and a 3,000-person one on Spark local mode — and no per-patient row leaves
-the engine on the way."""
+10,000-person synthetic CDM in DuckDB and a 3,000-person one on Spark local mode (sizes: tests/omop/synthetic_cdms.py)
+— and no per-patient row leaves the engine on the way."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 
-import duckdb
 import ibis.backends.duckdb as duckdb_backend
 import pytest
 
@@ -16,11 +15,10 @@ from oncocohort.omop import endpoints as omop_endpoints
 from oncocohort.omop import pipeline
 from oncocohort.omop.cdm import open_duckdb
 from oncocohort.omop.pipeline import AGGREGATES_LEFT, ROWS_LEFT, analyse_omop_study
-from oncocohort.omop.synth import synthesize
 from oncocohort.report.results_json import results_dict
-from tests.omop.cdm_builder import write_duckdb
 
-from .conftest import EXAMPLE, on_spark
+from .conftest import EXAMPLE
+from .synthetic_cdms import ENGINE_EQUALITY
 
 # not computed in the engine (docs/engine.md): Harrell's C (pairwise) and the cox.zph tests — None / [] there
 NOT_IN_ENGINE = {"concordance", "ph_tests"}
@@ -74,10 +72,8 @@ def assert_same(extracted: dict, aggregate: dict, at_least: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def synthetic_10k(tmp_path_factory):
-    path = tmp_path_factory.mktemp("omop10k") / "cdm.duckdb"
-    synthesize(10_000, path, seed=5)
-    return path
+def synthetic_10k(synthetic_cdm):
+    return synthetic_cdm(ENGINE_EQUALITY)
 
 
 @pytest.fixture(scope="module")
@@ -148,26 +144,20 @@ def test_the_row_check_sees_an_extraction(synthetic_10k, monkeypatch):
     assert any(IDENTITY & set(map(str, columns)) for columns, _ in seen)
 
 
-def test_death_without_progression_is_its_own_cause(tmp_path):
+def test_death_without_progression_is_its_own_cause(hand_cdm):
     """Hand CDM: patient 1 progresses, patient 12 dies without progression (tests/omop/test_cohort.py)."""
-    path = tmp_path / "hand.duckdb"
-    write_duckdb(path)
+    path = hand_cdm
     for extract in (True, False):
         _, results = analyse_omop_study(cdm=open_duckdb(path), cohort_file=EXAMPLE, extract_rows=extract)
         pfs = results.competing_pfs
         assert (pfs.progression, pfs.death_without_progression, pfs.censored) == (1, 1, 1)
 
 
-def test_same_results_on_spark_local_mode(spark, tmp_path):
-    """1,000 persons; one subgroup and one Cox covariate (each engine query costs Spark ~1 s: the full example
-    analysis is ~120 queries; Cox on Spark is tested on its own in tests/engine/test_spark.py)."""
-    path = tmp_path / "synth.duckdb"
-    synthesize(1000, path, seed=3)
-    con = duckdb.connect(str(path), read_only=True)
-    frames = {t: con.execute(f"SELECT * FROM {t}").df() for t in
-              ("person", "observation_period", "condition_occurrence", "drug_exposure", "death", "measurement",
-               "episode", "concept", "concept_ancestor")}
-    con.close()
+def test_same_results_on_spark_local_mode(spark_cdm, tmp_path):
+    """The Spark-size synthetic CDM (tests/omop/synthetic_cdms.py); one subgroup and one Cox covariate (each engine
+    query costs Spark ~1 s: the full example analysis is ~120 queries; Cox on Spark is tested on its own in
+    tests/engine/test_spark.py)."""
+    path, open_on_spark = spark_cdm
     text = EXAMPLE.read_text(encoding="utf-8")
     analysis = text[text.index("[analysis]"):]
     cohort = tmp_path / "cohort.toml"
@@ -175,7 +165,7 @@ def test_same_results_on_spark_local_mode(spark, tmp_path):
                                    'subgroups = [{ field = "sex", label = "Sex" }]\n'), encoding="utf-8")
     datasets, extracted = analyse_omop_study(cdm=open_duckdb(path), cohort_file=cohort, extract_rows=True)
     _, on_duckdb = analyse_omop_study(cdm=open_duckdb(path), cohort_file=cohort)
-    _, on_spark_ = analyse_omop_study(cdm=on_spark(spark, frames, "aggregate"), cohort_file=cohort)
+    _, on_spark_ = analyse_omop_study(cdm=open_on_spark(), cohort_file=cohort)
     extracted, on_duckdb, on_spark_ = (results_dict(r) for r in (extracted, on_duckdb, on_spark_))
     assert on_spark_["study"]["n_included"] >= 5 and on_spark_["cox"]["OS"]["univariable"]
     assert_same(extracted, on_spark_, at_least=200)
@@ -184,14 +174,13 @@ def test_same_results_on_spark_local_mode(spark, tmp_path):
     assert not found and compared >= 200, found[:20]
 
 
-def test_each_path_says_its_analysis_and_the_index_period_by_month(tmp_path):
+def test_each_path_says_its_analysis_and_the_index_period_by_month(hand_cdm):
     """results.json study.analysis is set by the analysis that ran; the aggregate path has the index period at
     month precision only (MIN/MAX in DuckDB), equal to the extracted rows' months, and the narrative gives it.
     Hand CDM: index dates 2020-02-10, 2021-02-01, 2021-06-05 (tests/omop/cdm_builder.py)."""
     from oncocohort.report.narrative import results_paragraphs
 
-    path = tmp_path / "hand.duckdb"
-    write_duckdb(path)
+    path = hand_cdm
     _, extracted = analyse_omop_study(cdm=open_duckdb(path), cohort_file=EXAMPLE, extract_rows=True)
     _, aggregate = analyse_omop_study(cdm=open_duckdb(path), cohort_file=EXAMPLE)
     rows, engine = results_dict(extracted)["study"], results_dict(aggregate)["study"]
@@ -205,11 +194,10 @@ def test_each_path_says_its_analysis_and_the_index_period_by_month(tmp_path):
     assert patients.startswith("Between February 2020 and June 2021, 12 patients were screened")
 
 
-def test_a_declared_reference_nobody_has_is_one_rule_on_both_paths(tmp_path):
+def test_a_declared_reference_nobody_has_is_one_rule_on_both_paths(hand_cdm, tmp_path):
     """stats.study_analysis.cox_not_estimable decides for the in-memory (pandas counts) and the in-engine
     (aggregate query) analysis: the same reason, word for word."""
-    path = tmp_path / "hand.duckdb"
-    write_duckdb(path)
+    path = hand_cdm
     text = EXAMPLE.read_text(encoding="utf-8")
     old = '{ field = "sex", label = "Sex" }'
     assert old in text

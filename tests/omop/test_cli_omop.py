@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from .conftest import EXAMPLE
+from .synthetic_cdms import REPORT
 
 
 def _cli(*args, cwd=None):
@@ -16,9 +17,10 @@ def _cli(*args, cwd=None):
 
 def test_synth_then_report(tmp_path):
     cdm = tmp_path / "cdm.duckdb"
-    done = _cli("omop", "synth", "--patients", "2000", "--out", str(cdm), "--seed", "1")
+    persons, seed = REPORT  # the size of the report tests (tests/omop/synthetic_cdms.py)
+    done = _cli("omop", "synth", "--patients", str(persons), "--out", str(cdm), "--seed", str(seed))
     assert done.returncode == 0, done.stderr
-    assert "person: 2,000 rows" in done.stdout
+    assert f"person: {persons:,} rows" in done.stdout
     out = tmp_path / "report"
     done = _cli("omop", "report", "--cdm", str(cdm), "--cohort", str(EXAMPLE), "--out", str(out), "--min-cell", "0")
     assert done.returncode == 0, done.stdout + done.stderr  # every count shown: the attrition checked below

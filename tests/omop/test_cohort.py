@@ -18,13 +18,6 @@ from .conftest import EXAMPLE
 
 
 @pytest.fixture(scope="module")
-def hand_cdm(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cdm") / "hand.duckdb"
-    write_duckdb(path)
-    return path
-
-
-@pytest.fixture(scope="module")
 def result(hand_cdm):
     spec = read_cohort_spec(EXAMPLE)
     cdm = open_cdm(hand_cdm)

@@ -12,8 +12,7 @@ from oncocohort.omop.cdm import open_duckdb
 from oncocohort.omop.cohort import build_cohort
 from oncocohort.omop.cohort_spec import read_cohort_spec
 from oncocohort.omop.endpoints import omop_datasets
-from oncocohort.omop.synth import synthesize
-from tests.omop.cdm_builder import cdm_frames, write_duckdb
+from tests.omop.cdm_builder import cdm_frames
 
 from .conftest import EXAMPLE, on_spark
 
@@ -37,22 +36,12 @@ def _same(duck, spark_result):
     assert n1 == n2
 
 
-def test_hand_cdm_same_on_duckdb_and_spark(spark, tmp_path):
-    path = tmp_path / "hand.duckdb"
-    write_duckdb(path)
-    _same(_run(open_duckdb(path)), _run(on_spark(spark, cdm_frames(), "hand")))
+def test_hand_cdm_same_on_duckdb_and_spark(spark, hand_cdm):
+    _same(_run(open_duckdb(hand_cdm)), _run(on_spark(spark, cdm_frames(), "hand")))
 
 
-def test_synthetic_cdm_same_on_duckdb_and_spark(spark, tmp_path):
-    import duckdb
-
-    path = tmp_path / "synth.duckdb"
-    synthesize(3000, path, seed=3)
-    con = duckdb.connect(str(path), read_only=True)
-    frames = {t: con.execute(f"SELECT * FROM {t}").df() for t in
-              ("person", "observation_period", "condition_occurrence", "drug_exposure", "death", "measurement",
-               "episode", "concept", "concept_ancestor")}
-    con.close()
+def test_synthetic_cdm_same_on_duckdb_and_spark(spark_cdm):
+    path, open_on_spark = spark_cdm
     duck = _run(open_duckdb(path))
     assert len(duck[0].eligibility.included) >= 20
-    _same(duck, _run(on_spark(spark, frames, "synth")))
+    _same(duck, _run(open_on_spark()))

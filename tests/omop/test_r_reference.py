@@ -13,20 +13,18 @@ import pytest
 from oncocohort.derive.time_to_event import DAYS_PER_MONTH
 from oncocohort.omop.cdm import open_duckdb
 from oncocohort.omop.pipeline import analyse_omop_inputs, analyse_omop_study
-from oncocohort.omop.synth import synthesize
 from oncocohort.stats.kaplan_meier import kaplan_meier, survival_quantile
 from oncocohort.stats.logrank import logrank_test
 
 from .conftest import EXAMPLE
+from .synthetic_cdms import R_REFERENCE
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 
 
 @pytest.fixture(scope="module")
-def cdm_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cdm") / "s.duckdb"
-    synthesize(5000, path, seed=1)
-    return path
+def cdm_path(synthetic_cdm):
+    return synthetic_cdm(R_REFERENCE)
 
 
 @pytest.fixture(scope="module")

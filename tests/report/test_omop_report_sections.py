@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from oncocohort.omop.synth import synthesize
 from oncocohort.report.build import build_report
+from tests.omop.synthetic_cdms import REPORT, build
 
 from .test_narrative_style import check_captions_and_notes, check_style, report_paragraphs
 
@@ -24,8 +24,7 @@ RESPONSE_ITEMS = ("efficacy", "response_detail", "os_by_response", "esmo_mcbs", 
 @pytest.fixture(scope="module")
 def omop_report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("omopreport")
-    cdm = folder / "cdm.duckdb"
-    synthesize(2000, cdm, seed=1)
+    cdm = build(REPORT, folder)  # the report tests' size (tests/omop/synthetic_cdms.py)
     out = folder / "report"
     # the per-patient rows extracted (--extract-rows), so that ADAE's shape can be checked too; the default path
     # (aggregates only) gives the same results.json (tests/omop/test_aggregate_analysis.py)
