@@ -316,12 +316,33 @@ def _left_out(match, min_cell: int) -> str:
     return f"{match.group(1)}{words[0]} who died and {words[1]} censored"
 
 
+# the subgroup table's note on values in no named group (present/subgroup_table.py): "— 'X' (3 patients), 'Y' (12
+# patients) —"; with the Missing row they add up to, one hidden count hides the smallest other one too
+_UNGROUPED = re.compile(r"(values in no group of study\.toml \[\[analysis\.subgroups\]\] — )(.*?)( — )")
+_UNGROUPED_VALUE = re.compile(r"\((\d+) (patients?)\)")
+
+
+def _ungrouped(match, min_cell: int) -> str:
+    counts = [int(m.group(1)) for m in _UNGROUPED_VALUE.finditer(match.group(2))]
+    small = [1 <= n < min_cell for n in counts]
+    shown = [i for i, n in enumerate(counts) if not small[i] and n > 0]
+    if sum(small) != 1 or not shown:
+        return match.group(0)
+    complement = min(shown, key=lambda i: counts[i])
+    position = iter(range(len(counts)))
+
+    def value(m):
+        return "(patients: number not shown)" if next(position) == complement else m.group(0)
+    return match.group(1) + _UNGROUPED_VALUE.sub(value, match.group(2)) + match.group(3)
+
+
 def disclose_text(text: str, min_cell: int) -> str:
     """A count of 1 to min − 1 written in words ("3 patients (9.4%)") as "fewer than 5 patients" (no percentage),
     "4 of 18 (22.2%)" as "fewer than 5 of 18", an ORR's responders ("ORR 3/32 = 9.4%") as "ORR <5/32"."""
     if not is_active(min_cell):
         return text
     text = _LEFT_OUT.sub(lambda match: _left_out(match, min_cell), text)
+    text = _UNGROUPED.sub(lambda match: _ungrouped(match, min_cell), text)
 
     def responders(match):
         if not 1 <= int(match.group(2)) < min_cell:

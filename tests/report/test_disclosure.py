@@ -370,3 +370,16 @@ def test_results_json_landmark_counts_add_up_to_the_os_patients(demo_results):
     published = disclose_results(facts, 5)["landmark_analyses"]["os_by_response"]
     assert published["excluded_event"] == SuppressedCount("small", 5)
     assert published["excluded_censored"] == SuppressedCount("complementary", 5)
+
+
+def test_values_in_no_group_note_hides_a_complement():
+    """Table 2's note on values in no named group: with the Missing row they add up to, one small count ("3
+    patients") would come back as Missing − the others, so the smallest other count is not shown either."""
+    note = ("ECOG: values in no group of study.toml [[analysis.subgroups]] — '3' (3 patients), '4' (12 patients), "
+            "'9' (20 patients) — are counted as missing and not analysed for this factor.")
+    out = disclose_text(note, 5)
+    assert out == ("ECOG: values in no group of study.toml [[analysis.subgroups]] — '3' (fewer than 5 patients), "
+                   "'4' (patients: number not shown), '9' (20 patients) — are counted as missing and not analysed "
+                   "for this factor.")
+    assert disclose_text(note.replace("(3 patients)", "(7 patients)"), 5) == note.replace("(3 patients)",
+                                                                                           "(7 patients)")
