@@ -8,12 +8,18 @@ categorical covariates and the covariates' means and variances read the kept row
 one aggregate query, built once with β as query parameters (``ibis.param``): x centred on its mean, w = exp(xβ)
 computed once per row, and per (stratum, distinct time, event or not) Σ w, Σ w·x and Σ w·xxᵀ. Summing the two
 event states of a cell gives its sums over all rows, the event state alone its sums over the event rows (Efron);
-at β = 0 the event rows' Σ w and Σ w·x are the cell's event count and Σ x over its events. Risk sets (reverse
-cumulative sums over time within each stratum) and the Efron/Breslow algebra
-(:func:`oncocohort.stats.cox.contributions_from_sums`) run in Python on those cells.
+at β = 0 the event rows' Σ w and Σ w·x are the cell's event count and Σ x over its events, and the all-rows Σ w
+the cell's row count. Risk sets (reverse cumulative sums over time within each stratum) and the Efron/Breslow
+algebra (:func:`oncocohort.stats.cox.contributions_from_sums`) run in Python on those cells.
+
+The test of proportional hazards (R ``cox.zph(transform = "km")``) needs no further query: at β̂ — the fit's last
+evaluation — the same cells give each event time's Schoenfeld residual sum (Σ x over its events minus the Efron
+risk-set means) and information, and the cells' counts at β = 0 give the pooled Kaplan–Meier of the time
+transform; :func:`oncocohort.stats.cox.proportional_hazards_from_counts` (the in-memory test's own algebra) runs on
+them.
 
 What leaves the engine: per cell at most 2 × (1 + p + p(p+1)/2) sums per Newton evaluation; no row.
-Not computed in the engine: Harrell's concordance (pairwise, reported as NaN) and the ``cox.zph`` tests.
+Not computed in the engine: Harrell's concordance (pairwise, reported as NaN).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from ..stats.cox import CoxModel, contributions_from_sums, fit_cox_model
+from ..stats.cox import CoxModel, contributions_from_sums, fit_cox_model, proportional_hazards_from_counts
 from .execution import execute_exactly_repeatable, materialized
 from .input_rules import check_rows, event_rule
 
@@ -94,6 +100,7 @@ class EngineLikelihood:
         keys, all_rows, event_rows = self._sums_at(zero)
         self._cells = keys
         self.d = event_rows[:, 0].copy()
+        self.n_at_cell = all_rows[:, 0].copy()  # Σ exp(0) = the cell's row count
         self.sum_x_events = event_rows[:, 1:1 + self.p].copy()
         stratum_codes = pd.factorize(keys["_stratum"])[0]
         self.segment_start = np.r_[True, stratum_codes[1:] != stratum_codes[:-1]] if len(keys) else np.array([])
@@ -101,7 +108,7 @@ class EngineLikelihood:
         self._last = (zero.tobytes(), self._algebra(zero, all_rows, event_rows))
 
     def __getattr__(self, name):  # d, sum_x_events, segment…: known after the first query
-        if name in ("d", "sum_x_events", "segment_start", "segment"):
+        if name in ("d", "n_at_cell", "sum_x_events", "segment_start", "segment"):
             self._start()
             return self.__dict__[name]
         raise AttributeError(name)
@@ -133,6 +140,22 @@ class EngineLikelihood:
 
     def covariate_variance(self) -> np.ndarray:
         return self._variance
+
+    def cell_times(self) -> np.ndarray:
+        """The time of each (stratum, time) cell, in the cells' order."""
+        self._start()
+        return self._cells["_time"].to_numpy(float)
+
+    def pooled_counts(self) -> pd.DataFrame:
+        """Events and censorings per distinct time over all strata — the frame of
+        ``stats.event_counts.count_events(time, event)`` — from the cells' counts at β = 0 (no further query)."""
+        self._start()
+        cells = pd.DataFrame({"time": self.cell_times(), "n_event": self.d, "n_rows": self.n_at_cell})
+        per_time = cells.groupby("time", sort=True)[["n_event", "n_rows"]].sum()
+        n_event = np.rint(per_time["n_event"].to_numpy()).astype(np.int64)
+        return pd.DataFrame({"stratum": "all", "group": "all", "time": per_time.index.to_numpy(float),
+                             "n_event": n_event,
+                             "n_censor": np.rint(per_time["n_rows"].to_numpy()).astype(np.int64) - n_event})
 
     def _cumulative(self, values: np.ndarray) -> np.ndarray:
         """Risk-set sums: cumulative over cells in descending time, restarting at each stratum."""
@@ -199,8 +222,9 @@ def cox_model(table, time: str, event: str, covariates, categorical=(), strata: 
               ties: str = "efron", conf_level: float = 0.95, orders: dict | None = None) -> CoxModel:
     """Fit a Cox model to an Ibis table in the engine; the same result as
     :func:`oncocohort.stats.cox.cox_model` on the same rows (rows with a missing value in a used column are left
-    out, as R does), except Harrell's concordance (NaN) and the PH tests (not computed). ``orders``: a categorical
-    covariate's levels, the reference first (default: sorted, the first the reference)."""
+    out, as R does), except Harrell's concordance (NaN). The PH tests come from the cells of the fit's last
+    evaluation (module docstring). ``orders``: a categorical covariate's levels, the reference first (default:
+    sorted, the first the reference)."""
     if ties not in ("efron", "breslow"):
         raise ValueError("ties must be 'efron' or 'breslow'")
     used = list(dict.fromkeys([time, event, *covariates] + ([strata] if strata else [])))
@@ -212,4 +236,5 @@ def cox_model(table, time: str, event: str, covariates, categorical=(), strata: 
         columns, names = _design_columns(rows, list(covariates), tuple(categorical), orders)
         likelihood = EngineLikelihood(rows, time, event, columns, strata, ties)
         tally = RowTally(likelihood.n_rows, int(likelihood.d.sum()))
-        return fit_cox_model(likelihood, names, ties, tally, conf_level)
+        return fit_cox_model(likelihood, names, ties, tally, conf_level, ph_tests=lambda beta: (
+            proportional_hazards_from_counts(likelihood, beta, likelihood.pooled_counts(), names)))

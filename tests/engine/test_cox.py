@@ -23,6 +23,15 @@ def assert_same_fit(got, want):
     pd.testing.assert_frame_equal(got.to_frame(), want.to_frame(), check_exact=False, rtol=RTOL, atol=0)
     np.testing.assert_allclose(got.covariance, want.covariance, rtol=RTOL, atol=1e-15)
     assert np.isnan(got.concordance)  # pairwise: not computed in the engine (docs/engine.md)
+    assert_same_ph_tests(got, want)
+
+
+def assert_same_ph_tests(got, want):
+    """The cox.zph tests from the engine's per-time cells equal the in-memory ones (per term and GLOBAL)."""
+    assert want.ph_tests and [(z.term, z.df) for z in got.ph_tests] == [(z.term, z.df) for z in want.ph_tests]
+    np.testing.assert_allclose([z.chisq for z in got.ph_tests], [z.chisq for z in want.ph_tests], rtol=RTOL, atol=0)
+    np.testing.assert_allclose([z.p_value for z in got.ph_tests], [z.p_value for z in want.ph_tests], rtol=RTOL,
+                               atol=0)
 
 
 @pytest.mark.parametrize("ties", ["efron", "breslow"])
