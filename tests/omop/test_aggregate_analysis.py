@@ -21,8 +21,8 @@ from tests.omop.cdm_builder import write_duckdb
 
 from .conftest import EXAMPLE, on_spark
 
-# not computed in the engine (docs/engine.md): Harrell's C (pairwise) and the cox.zph tests — None / [] there
-NOT_IN_ENGINE = {"concordance", "ph_tests"}
+# not computed in the engine (docs/engine.md): Harrell's C (pairwise) — None there. The cox.zph tests are compared.
+NOT_IN_ENGINE = {"concordance"}
 # by design: the methods sentence says what left the database; the index-date range needs per-patient rows
 BY_DESIGN = {"/study/data_source", "/study/first_index_date", "/study/last_index_date"}
 
