@@ -94,3 +94,22 @@ def test_numeric_covariates_in_engine_equal_r_and_in_memory(duckdb_backend, name
                     ties=r["ties"])
     assert_equals_r(got, r)
     assert_same_fit(got, in_memory_cox_model(rows, "dtime", "death", covariates, categorical, strata, r["ties"]))
+
+
+def test_ph_tests_need_no_query_beyond_the_fit(duckdb_backend, monkeypatch):
+    """The PH tests read the cells of the fit's last evaluation (at β̂) and of its first (β = 0): each β is sent to
+    the engine once, the last one sent is the fitted β̂."""
+    from oncocohort.engine.cox import EngineLikelihood
+
+    sent = []
+    original = EngineLikelihood._sums_at
+
+    def recording(self, beta):
+        sent.append(np.asarray(beta, float).tobytes())
+        return original(self, beta)
+
+    monkeypatch.setattr(EngineLikelihood, "_sums_at", recording)
+    rows = survival_rows(800, 8)
+    fit = cox_model(load(duckdb_backend, "ph_queries", rows), "time", "event", ["x1", "arm"], strata="site")
+    assert fit.ph_tests and len(sent) == len(set(sent)) == fit.iterations + 1
+    assert sent[-1] == np.array([t.coef for t in fit.terms]).tobytes()

@@ -139,6 +139,11 @@ def test_no_per_patient_row_leaves_the_engine(synthetic_10k, monkeypatch):
     assert carrying_ids == []
     # the largest result: a per-time count frame (one row per distinct time), never one per screened person
     assert max(rows for _, rows in seen) < results.n_screened
+    # the Cox fit and its PH tests: per-(time, event) cells of sums at each Newton step — fewer rows than the
+    # persons of the cohort (the PH tests add no query: the cells at β̂ and at β = 0 are the fit's own). This does
+    # not bound the persons per cell: a cell may hold one person (docs/engine.md, "Disclosure of the Cox cells")
+    cox_cells = [rows for columns, rows in seen if "s0" in columns]
+    assert cox_cells and max(cox_cells) < results.n_included
 
 
 def test_the_row_check_sees_an_extraction(synthetic_10k, monkeypatch):

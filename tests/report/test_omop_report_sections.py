@@ -130,9 +130,9 @@ def test_without_index_dates_the_patients_sentence_starts_in_words(demo_results)
     assert "In ," not in text
 
 
-def test_a_report_from_aggregates_does_not_claim_ph_tests_or_firth(demo_results):
-    """The aggregate path computes no Schoenfeld residuals and no Firth model: the methods and results must not say
-    they were used."""
+def test_a_report_from_aggregates_says_its_ph_tests_but_does_not_claim_firth(demo_results):
+    """The aggregate path tests proportional hazards from per-event-time sums (engine/cox.py) but fits no Firth
+    model: the methods say the first and not the second, and the results cite the PH test under each Cox table."""
     from oncocohort.report.narrative import methods_paragraph, results_paragraphs
     from oncocohort.report.results_json import results_dict
 
@@ -140,8 +140,10 @@ def test_a_report_from_aggregates_does_not_claim_ph_tests_or_firth(demo_results)
     facts["study"]["data_source"] = ("Data came from an OMOP Common Data Model database (x), analysed with DuckDB "
                                      "through Ibis; the cohort was y, and only aggregates left the database (z).")
     methods = methods_paragraph(facts)
-    assert "cox.zph" not in methods and "Firth-penalised model" not in methods
-    assert "not computed from aggregates" in methods
-    assert "test of proportional hazards" not in " ".join(text for _, text in results_paragraphs(facts))
+    assert "Firth-penalised model" not in methods
+    assert "Firth's penalised likelihood is not computed from aggregates" in methods
+    assert "proportional hazards were checked with scaled Schoenfeld residuals (R cox.zph), the residuals summed " \
+           "per event time in the database" in methods
+    assert "each with its test of proportional hazards" in " ".join(text for _, text in results_paragraphs(facts))
     plain = results_dict(demo_results)
-    assert "cox.zph" in methods_paragraph(plain)
+    assert "cox.zph" in methods_paragraph(plain) and "summed per event time" not in methods_paragraph(plain)
