@@ -18,8 +18,13 @@ risk-set means) and information, and the cells' counts at β = 0 give the pooled
 transform; :func:`oncocohort.stats.cox.proportional_hazards_from_counts` (the in-memory test's own algebra) runs on
 them.
 
-What leaves the engine: per cell at most 2 × (1 + p + p(p+1)/2) sums per Newton evaluation; no row.
-Not computed in the engine: Harrell's concordance (pairwise, reported as NaN).
+Harrell's concordance when every covariate is categorical: the linear predictor then takes one value per pattern
+of the covariates, and one GROUP BY (stratum, time, event, pattern) COUNT gives every comparable pair's count
+(:func:`concordance_from_counts`) — exact, the in-memory value (R ``concordance``). With a covariate entering as a
+number the predictor has one value per person: not computed (NaN), as counts per value would be per-person rows.
+
+What leaves the engine: per cell at most 2 × (1 + p + p(p+1)/2) sums per Newton evaluation, and for the
+concordance counts per (stratum, time, event, covariate pattern); no row.
 """
 
 from __future__ import annotations
@@ -222,9 +227,9 @@ def cox_model(table, time: str, event: str, covariates, categorical=(), strata: 
               ties: str = "efron", conf_level: float = 0.95, orders: dict | None = None) -> CoxModel:
     """Fit a Cox model to an Ibis table in the engine; the same result as
     :func:`oncocohort.stats.cox.cox_model` on the same rows (rows with a missing value in a used column are left
-    out, as R does), except Harrell's concordance (NaN). The PH tests come from the cells of the fit's last
-    evaluation (module docstring). ``orders``: a categorical covariate's levels, the reference first (default:
-    sorted, the first the reference)."""
+    out, as R does), except Harrell's concordance when a covariate enters as a number (NaN). The PH tests come from
+    the cells of the fit's last evaluation (module docstring). ``orders``: a categorical covariate's levels, the
+    reference first (default: sorted, the first the reference)."""
     if ties not in ("efron", "breslow"):
         raise ValueError("ties must be 'efron' or 'breslow'")
     used = list(dict.fromkeys([time, event, *covariates] + ([strata] if strata else [])))
@@ -236,5 +241,50 @@ def cox_model(table, time: str, event: str, covariates, categorical=(), strata: 
         columns, names = _design_columns(rows, list(covariates), tuple(categorical), orders)
         likelihood = EngineLikelihood(rows, time, event, columns, strata, ties)
         tally = RowTally(likelihood.n_rows, int(likelihood.d.sum()))
-        return fit_cox_model(likelihood, names, ties, tally, conf_level, ph_tests=lambda beta: (
-            proportional_hazards_from_counts(likelihood, beta, likelihood.pooled_counts(), names)))
+        every_categorical = all(c in categorical or not rows[c].type().is_numeric() for c in covariates)
+        concordance = ((lambda beta: concordance_from_counts(pattern_counts(rows, time, event, columns, strata),
+                                                             beta)) if every_categorical and columns else None)
+        return fit_cox_model(likelihood, names, ties, tally, conf_level, concordance=concordance,
+                             ph_tests=lambda beta: proportional_hazards_from_counts(likelihood, beta,
+                                                                                    likelihood.pooled_counts(),
+                                                                                    names))
+
+
+def pattern_counts(rows, time: str, event: str, columns, stratum: str | None) -> pd.DataFrame:
+    """Rows per (stratum, time, event, covariate pattern): one GROUP BY in the engine. Columns ``stratum``, ``time``,
+    ``event``, ``x0``… (the design columns' values) and ``n``."""
+    keyed = rows.select(stratum=rows[stratum] if stratum is not None else ibis.literal("all"),
+                        time=rows[time].cast("float64"), event=rows[event].cast("int64"),
+                        **{f"x{j}": c for j, c in enumerate(columns)})
+    return keyed.group_by(list(keyed.columns)).aggregate(n=keyed.count()).execute()
+
+
+def concordance_from_counts(counts: pd.DataFrame, beta: np.ndarray) -> float:
+    """Harrell's C as :func:`oncocohort.stats.cox.harrell_concordance` (R ``survival::concordance``) from the rows
+    per (stratum, time, event, covariate pattern) of :func:`pattern_counts`: the risk score x·β of each pattern;
+    within each stratum, an event at t is compared with every row of time > t and every censored row of time = t
+    (events tied on time are not compared); a higher score of the earlier event is concordant, equal scores count
+    ½. Method: scores ranked (equal values one rank), counts per (time, rank) in a dense array, the rows still at
+    risk per rank by reverse cumulative sums over time and the pairs by cumulative sums over ranks: O(times × ranks)
+    per stratum — exact integer pair counts."""
+    x = counts[[c for c in counts.columns if c.startswith("x") and c[1:].isdigit()]].to_numpy(float)
+    score = x @ np.asarray(beta, float)
+    concordant = discordant = tied = 0.0
+    for _, part in counts.assign(_score=score).groupby("stratum", sort=True):
+        ranks, rank = np.unique(part["_score"].to_numpy(float), return_inverse=True)
+        times, at = np.unique(-part["time"].to_numpy(float), return_inverse=True)  # descending time
+        n, is_event = part["n"].to_numpy(np.int64), part["event"].to_numpy() == 1
+        events = np.zeros((len(times), len(ranks)), np.int64)
+        censored = np.zeros_like(events)
+        np.add.at(events, (at[is_event], rank[is_event]), n[is_event])
+        np.add.at(censored, (at[~is_event], rank[~is_event]), n[~is_event])
+        # rows compared with the events at each time: every row of a later time, and the censored rows at it
+        later = np.cumsum(events + censored, axis=0) - (events + censored)
+        compared = later + censored
+        below = np.cumsum(compared, axis=1) - compared  # per rank: compared rows with a lower score
+        above = compared.sum(axis=1, keepdims=True) - below - compared
+        concordant += float(np.sum(events * below))
+        tied += float(np.sum(events * compared))
+        discordant += float(np.sum(events * above))
+    comparable = concordant + discordant + tied
+    return float((concordant + tied / 2) / comparable) if comparable else np.nan

@@ -1,7 +1,8 @@
 """The test of proportional hazards of the OMOP report computed from aggregates only (engine/cox.py: per-time cells
 at β̂) equals R ``survival::cox.zph(transform = "km")`` on the rows of a small hand-built CDM
 (tests/omop/cox_cdm.py → tests/reference/omop_zph_rows.csv → make_omop_zph_reference.R → omop_zph_reference.json),
-relative tolerance 1e-6, and the in-memory test of the extracted rows within 1e-9."""
+relative tolerance 1e-6, and the in-memory test of the extracted rows within 1e-9; so does Harrell's C of these
+models, every covariate being categorical (counts per covariate pattern)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,8 @@ def test_ph_tests_from_aggregates_equal_r_cox_zph(both_paths, name):
     ref = r[name]
     np.testing.assert_allclose([t.coef for t in model.terms], ref["coef"], rtol=1e-6)
     np.testing.assert_allclose([model.loglik_null, model.loglik], ref["loglik"], rtol=1e-6)
+    # every covariate categorical: Harrell's C from counts per (time, event, pattern) (engine/cox.py)
+    np.testing.assert_allclose(model.concordance, ref["concordance"], rtol=1e-6)
     # R names the terms sex / ecog / GLOBAL, as the report does
     assert [z.term for z in model.ph_tests] == ref["zph_terms"]
     assert [z.df for z in model.ph_tests] == ref["zph_df"]
@@ -70,10 +73,11 @@ def test_ph_tests_from_aggregates_equal_r_cox_zph(both_paths, name):
     np.testing.assert_allclose([z.p_value for z in model.ph_tests], ref["zph_p"], rtol=1e-6)
 
 
-def test_ph_tests_from_aggregates_equal_the_extracted_rows(both_paths):
+def test_ph_tests_and_concordance_from_aggregates_equal_the_extracted_rows(both_paths):
     _, extracted, aggregate = both_paths
     for name, model in models(aggregate).items():
         want = models(extracted)[name].ph_tests
         assert [(z.term, z.df) for z in model.ph_tests] == [(z.term, z.df) for z in want], name
+        np.testing.assert_allclose(model.concordance, models(extracted)[name].concordance, rtol=1e-12)
         np.testing.assert_allclose([(z.chisq, z.p_value) for z in model.ph_tests],
                                    [(z.chisq, z.p_value) for z in want], rtol=1e-9, atol=0, err_msg=name)
