@@ -155,8 +155,7 @@ def test_no_step_halving_on_rounding_noise(duckdb_backend, monkeypatch):
     """20,000 rows, five covariates without effect: near β̂ the log-likelihood (of the order of −1e5) moves by
     rounding only (a few ulps, differing with the order of the sums). Halving the Newton step on such a "fall" made
     extra queries and left β̂ depending on the summation order; now each β is sent once and the engine's β̂ and PH
-    tests equal the
-    in-memory ones."""
+    tests equal the in-memory ones."""
     from oncocohort.engine.cox import EngineLikelihood
 
     sent = []
