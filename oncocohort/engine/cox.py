@@ -8,12 +8,23 @@ categorical covariates and the covariates' means and variances read the kept row
 one aggregate query, built once with β as query parameters (``ibis.param``): x centred on its mean, w = exp(xβ)
 computed once per row, and per (stratum, distinct time, event or not) Σ w, Σ w·x and Σ w·xxᵀ. Summing the two
 event states of a cell gives its sums over all rows, the event state alone its sums over the event rows (Efron);
-at β = 0 the event rows' Σ w and Σ w·x are the cell's event count and Σ x over its events. Risk sets (reverse
-cumulative sums over time within each stratum) and the Efron/Breslow algebra
-(:func:`oncocohort.stats.cox.contributions_from_sums`) run in Python on those cells.
+at β = 0 the event rows' Σ w and Σ w·x are the cell's event count and Σ x over its events, and the all-rows Σ w
+the cell's row count. Risk sets (reverse cumulative sums over time within each stratum) and the Efron/Breslow
+algebra (:func:`oncocohort.stats.cox.contributions_from_sums`) run in Python on those cells.
 
-What leaves the engine: per cell at most 2 × (1 + p + p(p+1)/2) sums per Newton evaluation; no row.
-Not computed in the engine: Harrell's concordance (pairwise, reported as NaN) and the ``cox.zph`` tests.
+The test of proportional hazards (R ``cox.zph(transform = "km")``) needs no further query: at β̂ — the fit's last
+evaluation — the same cells give each event time's Schoenfeld residual sum (Σ x over its events minus the Efron
+risk-set means) and information, and the cells' counts at β = 0 give the pooled Kaplan–Meier of the time
+transform; :func:`oncocohort.stats.cox.proportional_hazards_from_counts` (the in-memory test's own algebra) runs on
+them.
+
+Harrell's concordance when every covariate is categorical: the linear predictor then takes one value per pattern
+of the covariates, and one GROUP BY (stratum, time, event, pattern) COUNT gives every comparable pair's count
+(:func:`concordance_from_counts`) — exact, the in-memory value (R ``concordance``). With a covariate entering as a
+number the predictor has one value per person: not computed (NaN), as counts per value would be per-person rows.
+
+What leaves the engine: per cell at most 2 × (1 + p + p(p+1)/2) sums per Newton evaluation, and for the
+concordance counts per (stratum, time, event, covariate pattern); no row.
 """
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from ..stats.cox import CoxModel, contributions_from_sums, fit_cox_model
+from ..stats.cox import CoxModel, contributions_from_sums, fit_cox_model, proportional_hazards_from_counts
 from .execution import execute_exactly_repeatable, materialized
 from .input_rules import check_rows, event_rule
 
@@ -94,6 +105,7 @@ class EngineLikelihood:
         keys, all_rows, event_rows = self._sums_at(zero)
         self._cells = keys
         self.d = event_rows[:, 0].copy()
+        self.n_at_cell = all_rows[:, 0].copy()  # Σ exp(0) = the cell's row count
         self.sum_x_events = event_rows[:, 1:1 + self.p].copy()
         stratum_codes = pd.factorize(keys["_stratum"])[0]
         self.segment_start = np.r_[True, stratum_codes[1:] != stratum_codes[:-1]] if len(keys) else np.array([])
@@ -101,7 +113,7 @@ class EngineLikelihood:
         self._last = (zero.tobytes(), self._algebra(zero, all_rows, event_rows))
 
     def __getattr__(self, name):  # d, sum_x_events, segment…: known after the first query
-        if name in ("d", "sum_x_events", "segment_start", "segment"):
+        if name in ("d", "n_at_cell", "sum_x_events", "segment_start", "segment"):
             self._start()
             return self.__dict__[name]
         raise AttributeError(name)
@@ -133,6 +145,22 @@ class EngineLikelihood:
 
     def covariate_variance(self) -> np.ndarray:
         return self._variance
+
+    def cell_times(self) -> np.ndarray:
+        """The time of each (stratum, time) cell, in the cells' order."""
+        self._start()
+        return self._cells["_time"].to_numpy(float)
+
+    def pooled_counts(self) -> pd.DataFrame:
+        """Events and censorings per distinct time over all strata — the frame of
+        ``stats.event_counts.count_events(time, event)`` — from the cells' counts at β = 0 (no further query)."""
+        self._start()
+        cells = pd.DataFrame({"time": self.cell_times(), "n_event": self.d, "n_rows": self.n_at_cell})
+        per_time = cells.groupby("time", sort=True)[["n_event", "n_rows"]].sum()
+        n_event = np.rint(per_time["n_event"].to_numpy()).astype(np.int64)
+        return pd.DataFrame({"stratum": "all", "group": "all", "time": per_time.index.to_numpy(float),
+                             "n_event": n_event,
+                             "n_censor": np.rint(per_time["n_rows"].to_numpy()).astype(np.int64) - n_event})
 
     def _cumulative(self, values: np.ndarray) -> np.ndarray:
         """Risk-set sums: cumulative over cells in descending time, restarting at each stratum."""
@@ -199,8 +227,9 @@ def cox_model(table, time: str, event: str, covariates, categorical=(), strata: 
               ties: str = "efron", conf_level: float = 0.95, orders: dict | None = None) -> CoxModel:
     """Fit a Cox model to an Ibis table in the engine; the same result as
     :func:`oncocohort.stats.cox.cox_model` on the same rows (rows with a missing value in a used column are left
-    out, as R does), except Harrell's concordance (NaN) and the PH tests (not computed). ``orders``: a categorical
-    covariate's levels, the reference first (default: sorted, the first the reference)."""
+    out, as R does), except Harrell's concordance when a covariate enters as a number (NaN). The PH tests come from
+    the cells of the fit's last evaluation (module docstring). ``orders``: a categorical covariate's levels, the
+    reference first (default: sorted, the first the reference)."""
     if ties not in ("efron", "breslow"):
         raise ValueError("ties must be 'efron' or 'breslow'")
     used = list(dict.fromkeys([time, event, *covariates] + ([strata] if strata else [])))
@@ -212,4 +241,50 @@ def cox_model(table, time: str, event: str, covariates, categorical=(), strata: 
         columns, names = _design_columns(rows, list(covariates), tuple(categorical), orders)
         likelihood = EngineLikelihood(rows, time, event, columns, strata, ties)
         tally = RowTally(likelihood.n_rows, int(likelihood.d.sum()))
-        return fit_cox_model(likelihood, names, ties, tally, conf_level)
+        every_categorical = all(c in categorical or not rows[c].type().is_numeric() for c in covariates)
+        concordance = ((lambda beta: concordance_from_counts(pattern_counts(rows, time, event, columns, strata),
+                                                             beta)) if every_categorical and columns else None)
+        return fit_cox_model(likelihood, names, ties, tally, conf_level, concordance=concordance,
+                             ph_tests=lambda beta: proportional_hazards_from_counts(likelihood, beta,
+                                                                                    likelihood.pooled_counts(),
+                                                                                    names))
+
+
+def pattern_counts(rows, time: str, event: str, columns, stratum: str | None) -> pd.DataFrame:
+    """Rows per (stratum, time, event, covariate pattern): one GROUP BY in the engine. Columns ``stratum``, ``time``,
+    ``event``, ``x0``… (the design columns' values) and ``n``."""
+    keyed = rows.select(stratum=rows[stratum] if stratum is not None else ibis.literal("all"),
+                        time=rows[time].cast("float64"), event=rows[event].cast("int64"),
+                        **{f"x{j}": c for j, c in enumerate(columns)})
+    return keyed.group_by(list(keyed.columns)).aggregate(n=keyed.count()).execute()
+
+
+def concordance_from_counts(counts: pd.DataFrame, beta: np.ndarray) -> float:
+    """Harrell's C as :func:`oncocohort.stats.cox.harrell_concordance` (R ``survival::concordance``) from the rows
+    per (stratum, time, event, covariate pattern) of :func:`pattern_counts`: the risk score x·β of each pattern;
+    within each stratum, an event at t is compared with every row of time > t and every censored row of time = t
+    (events tied on time are not compared); a higher score of the earlier event is concordant, equal scores count
+    ½. Method: scores ranked (equal values one rank), counts per (time, rank) in a dense array, the rows still at
+    risk per rank by reverse cumulative sums over time and the pairs by cumulative sums over ranks: O(times × ranks)
+    per stratum — exact integer pair counts."""
+    x = counts[[c for c in counts.columns if c.startswith("x") and c[1:].isdigit()]].to_numpy(float)
+    score = x @ np.asarray(beta, float)
+    concordant = discordant = tied = 0.0
+    for _, part in counts.assign(_score=score).groupby("stratum", sort=True):
+        ranks, rank = np.unique(part["_score"].to_numpy(float), return_inverse=True)
+        times, at = np.unique(-part["time"].to_numpy(float), return_inverse=True)  # descending time
+        n, is_event = part["n"].to_numpy(np.int64), part["event"].to_numpy() == 1
+        events = np.zeros((len(times), len(ranks)), np.int64)
+        censored = np.zeros_like(events)
+        np.add.at(events, (at[is_event], rank[is_event]), n[is_event])
+        np.add.at(censored, (at[~is_event], rank[~is_event]), n[~is_event])
+        # rows compared with the events at each time: every row of a later time, and the censored rows at it
+        later = np.cumsum(events + censored, axis=0) - (events + censored)
+        compared = later + censored
+        below = np.cumsum(compared, axis=1) - compared  # per rank: compared rows with a lower score
+        above = compared.sum(axis=1, keepdims=True) - below - compared
+        concordant += float(np.sum(events * below))
+        tied += float(np.sum(events * compared))
+        discordant += float(np.sum(events * above))
+    comparable = concordant + discordant + tied
+    return float((concordant + tied / 2) / comparable) if comparable else np.nan

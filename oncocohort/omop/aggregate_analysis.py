@@ -12,8 +12,10 @@ GROUP BYs; what comes back, per statistic:
 - median follow-up (reverse Kaplan–Meier, R's flip): the OS counts with the event indicator flipped;
 - subgroups: per-(level, time) counts → KM per level, log-rank (``stats.logrank``), RMST of two levels (survRM2
   formulas on the levels' curves); the subgroup levels from the counts of distinct values;
-- Cox: per-(time) risk-set sums per Newton step (:mod:`oncocohort.engine.cox`); Harrell's C and the PH tests are
-  not computed in the engine (NaN / none), nor Firth's correction (the model is then not estimable, in words);
+- Cox: per-(time) risk-set sums per Newton step (:mod:`oncocohort.engine.cox`), and from the same sums at β̂ the
+  test of proportional hazards (R ``cox.zph``); Harrell's C from counts per covariate pattern when every
+  covariate is categorical (NaN with a covariate per unit); Firth's correction is not computed (the model is then
+  not estimable, in words);
 - Table 1: counts per level, moments per continuous variable (:mod:`oncocohort.engine.descriptive`);
 - competing risks of PFS: per-(time, cause) counts → Aalen–Johansen (``stats.competing_risks``) and its risk table;
 - OS from the response landmark: counts of the patients followed beyond it (no response is recorded in OMOP, so

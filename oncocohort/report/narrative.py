@@ -225,10 +225,10 @@ def _endpoint_methods(w: _Writer) -> str:
     ties = s["ties"].capitalize()
     text += (" Survival was compared between subgroups by the log-rank test, and hazard ratios were estimated by Cox "
              f"regression ({ties} ties, Wald CIs and p-values)")
-    if _aggregates_only(r):  # Cox from per-time sums in the engine: no residuals, no Firth (omop/aggregate_analysis)
-        text += ("; the proportional-hazards tests (residuals of each patient) and Firth's penalised likelihood "
-                 "are not computed from aggregates, and a model whose likelihood is monotone is shown as not "
-                 "estimable.")
+    if _aggregates_only(r):  # Cox from per-time sums in the engine: PH test from them, no Firth (engine/cox.py)
+        text += ("; proportional hazards were checked with scaled Schoenfeld residuals (R cox.zph), the residuals "
+                 "summed per event time in the database; Firth's penalised likelihood is not computed from "
+                 "aggregates, and a model whose likelihood is monotone is shown as not estimable.")
     else:
         text += "; proportional hazards were checked with scaled Schoenfeld residuals (R cox.zph)"
         text += ("; when a likelihood was monotone (an infinite estimate) the Firth-penalised model with profile "
@@ -485,8 +485,8 @@ def _subgroups(w: _Writer) -> str:
     if cox:
         where = _join([f"for {name}" + (f" in {w.cite['subgroups_' + name.lower()]}"
                                         if w.cite["subgroups_" + name.lower()] else "") for name in cox])
-        tested = "" if _aggregates_only(r) else ", each with its test of proportional hazards"
-        sentences.append(f"Univariable and multivariable Cox models are shown {where}{tested}.")
+        sentences.append(f"Univariable and multivariable Cox models are shown {where}, each with its test of "
+                         "proportional hazards.")
     return " ".join(sentences)
 
 

@@ -22,7 +22,19 @@ def assert_same_fit(got, want):
         assert getattr(got, name) == getattr(want, name), name
     pd.testing.assert_frame_equal(got.to_frame(), want.to_frame(), check_exact=False, rtol=RTOL, atol=0)
     np.testing.assert_allclose(got.covariance, want.covariance, rtol=RTOL, atol=1e-15)
-    assert np.isnan(got.concordance)  # pairwise: not computed in the engine (docs/engine.md)
+    if any("[" not in t.name for t in got.terms):  # a covariate per unit: no concordance in the engine
+        assert np.isnan(got.concordance)
+    else:  # every covariate categorical: from counts per (time, event, pattern), exact
+        np.testing.assert_allclose(got.concordance, want.concordance, rtol=RTOL, atol=0)
+    assert_same_ph_tests(got, want)
+
+
+def assert_same_ph_tests(got, want):
+    """The cox.zph tests from the engine's per-time cells equal the in-memory ones (per term and GLOBAL)."""
+    assert want.ph_tests and [(z.term, z.df) for z in got.ph_tests] == [(z.term, z.df) for z in want.ph_tests]
+    np.testing.assert_allclose([z.chisq for z in got.ph_tests], [z.chisq for z in want.ph_tests], rtol=RTOL, atol=0)
+    np.testing.assert_allclose([z.p_value for z in got.ph_tests], [z.p_value for z in want.ph_tests], rtol=RTOL,
+                               atol=0)
 
 
 @pytest.mark.parametrize("ties", ["efron", "breslow"])
@@ -85,3 +97,81 @@ def test_numeric_covariates_in_engine_equal_r_and_in_memory(duckdb_backend, name
                     ties=r["ties"])
     assert_equals_r(got, r)
     assert_same_fit(got, in_memory_cox_model(rows, "dtime", "death", covariates, categorical, strata, r["ties"]))
+
+
+def test_ph_tests_need_no_query_beyond_the_fit(duckdb_backend, monkeypatch):
+    """The PH tests read the cells of the fit's last evaluation (at β̂) and of its first (β = 0): each β is sent to
+    the engine once, the last one sent is the fitted β̂."""
+    from oncocohort.engine.cox import EngineLikelihood
+
+    sent = []
+    original = EngineLikelihood._sums_at
+
+    def recording(self, beta):
+        sent.append(np.asarray(beta, float).tobytes())
+        return original(self, beta)
+
+    monkeypatch.setattr(EngineLikelihood, "_sums_at", recording)
+    rows = survival_rows(800, 8)
+    fit = cox_model(load(duckdb_backend, "ph_queries", rows), "time", "event", ["x1", "arm"], strata="site")
+    assert fit.ph_tests and len(sent) == len(set(sent)) == fit.iterations + 1
+    assert sent[-1] == np.array([t.coef for t in fit.terms]).tobytes()
+
+
+@pytest.mark.parametrize("ties", ["efron", "breslow"])
+def test_concordance_of_categorical_covariates_equals_in_memory(duckdb_backend, ties):
+    """Every covariate a factor: Harrell's C from counts per (stratum, time, event, pattern) equals the in-memory
+    pairwise count (tied times, censorings at an event time, tied scores within a pattern; strata)."""
+    rows = survival_rows(1500, 31)
+    rows["x2"] = rows["x2"].map({0.0: "no", 1.0: "yes"})
+    table = load(duckdb_backend, "categorical_rows", rows)
+    for covariates, strata in ((["arm"], None), (["arm", "x2"], "site"), (["sex", "arm"], None)):
+        got = cox_model(table, "time", "event", covariates, strata=strata, ties=ties)
+        want = in_memory_cox_model(rows, "time", "event", covariates, strata=strata, ties=ties)
+        assert 0.4 < want.concordance < 0.6 and want.concordance != 0.5
+        assert_same_fit(got, want)
+        np.testing.assert_allclose(got.concordance, want.concordance, rtol=1e-12, atol=0)
+
+
+def test_concordance_from_counts_by_hand():
+    """Four rows, one binary covariate, β = 1 (score = x): events at 1 (x = 1) and 2 (x = 0), censored at 2 (x = 1)
+    and 3 (x = 0). Comparable pairs of the event at 1: all three later rows — x 0, 1, 0 → concordant, tied,
+    concordant; of the event at 2: the censored row at 2 (x = 1: discordant) and the row at 3 (x = 0: tied).
+    C = (2 + 2 × ½) / 5 = 0.6."""
+    from oncocohort.engine.cox import concordance_from_counts
+    from oncocohort.stats.cox import harrell_concordance
+
+    counts = pd.DataFrame({"stratum": "all", "time": [1.0, 2.0, 2.0, 3.0], "event": [1, 1, 0, 0],
+                           "x0": [1.0, 0.0, 1.0, 0.0], "n": [1, 1, 1, 1]})
+    assert concordance_from_counts(counts, np.array([1.0])) == pytest.approx(0.6, abs=1e-15)
+    assert harrell_concordance([1, 2, 2, 3], [1, 1, 0, 0], [1, 0, 1, 0]) == pytest.approx(0.6, abs=1e-15)
+    doubled = counts.assign(n=2)  # each row twice: pairs × 4 (and the tied-time events still not compared)
+    assert concordance_from_counts(doubled, np.array([1.0])) == pytest.approx(
+        harrell_concordance(np.repeat([1, 2, 2, 3], 2), np.repeat([1, 1, 0, 0], 2), np.repeat([1, 0, 1, 0], 2)),
+        abs=1e-15)
+
+
+def test_no_step_halving_on_rounding_noise(duckdb_backend, monkeypatch):
+    """20,000 rows, five covariates without effect: near β̂ the log-likelihood (of the order of −1e5) moves by
+    rounding only (a few ulps, differing with the order of the sums). Halving the Newton step on such a "fall" made
+    extra queries and left β̂ depending on the summation order; now each β is sent once and the engine's β̂ and PH
+    tests equal the in-memory ones."""
+    from oncocohort.engine.cox import EngineLikelihood
+
+    sent = []
+    original = EngineLikelihood._sums_at
+
+    def recording(self, beta):
+        sent.append(np.asarray(beta, float).tobytes())
+        return original(self, beta)
+
+    monkeypatch.setattr(EngineLikelihood, "_sums_at", recording)
+    rng = np.random.default_rng(1)
+    n = 20_000
+    rows = pd.DataFrame({"time": rng.integers(1, 3000, n).astype(float), "event": (rng.random(n) < 0.7).astype(int)})
+    covariates = [f"x{j}" for j in range(5)]
+    for name in covariates:
+        rows[name] = rng.normal(size=n)
+    got = cox_model(load(duckdb_backend, "null_effects", rows), "time", "event", covariates)
+    assert len(sent) == len(set(sent)) == got.iterations + 1
+    assert_same_fit(got, in_memory_cox_model(rows, "time", "event", covariates))

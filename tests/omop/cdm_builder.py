@@ -59,25 +59,34 @@ PROGRESSION = [(1, "2020-08-10"), (1, "2019-06-01"), (12, "2021-12-15")]  # befo
 ECOG = [(1, "2020-02-01", 1.0), (1, "2019-01-01", 3.0), (2, "2021-06-01", 0.0)]
 
 
-def cdm_frames() -> dict[str, pd.DataFrame]:
-    """The CDM tables as pandas frames (the columns of the synthetic CDM)."""
+def cdm_frames(persons=None, conditions=None, drugs=None, deaths=None, progression=None, ecog=None
+               ) -> dict[str, pd.DataFrame]:
+    """The CDM tables as pandas frames (the columns of the synthetic CDM); the persons and records above unless
+    given (the same shapes: tests/omop/cox_cdm.py)."""
+    persons = PERSONS if persons is None else persons
+    conditions = CONDITIONS if conditions is None else conditions
+    drugs = DRUGS if drugs is None else drugs
+    deaths = DEATHS if deaths is None else deaths
+    progression = PROGRESSION if progression is None else progression
+    ecog = ECOG if ecog is None else ecog
+
     def frame(table, rows):
         return pd.DataFrame(rows, columns=[c for c, _ in TABLES[table]])
 
     date = lambda text: None if text is None else D(text)  # noqa: E731
     out = {
-        "person": frame("person", [(p, g, y, None, None, 0, 0, None, None) for p, (g, y, _, _) in PERSONS.items()]),
+        "person": frame("person", [(p, g, y, None, None, 0, 0, None, None) for p, (g, y, _, _) in persons.items()]),
         "observation_period": frame("observation_period", [(p, p, D(s), D(e), v.EHR)
-                                                           for p, (_, _, s, e) in PERSONS.items()]),
+                                                           for p, (_, _, s, e) in persons.items()]),
         "condition_occurrence": frame("condition_occurrence", [(i + 1, p, c, D(s), D(s), v.EHR)
-                                                               for i, (p, c, s) in enumerate(CONDITIONS)]),
+                                                               for i, (p, c, s) in enumerate(conditions)]),
         "drug_exposure": frame("drug_exposure", [(i + 1, p, c, D(s), date(e), v.EHR, 1)
-                                                 for i, (p, c, s, e) in enumerate(DRUGS)]),
+                                                 for i, (p, c, s, e) in enumerate(drugs)]),
         "drug_era": frame("drug_era", []),
-        "death": frame("death", [(p, D(d), v.EHR) for p, d in DEATHS]),
-        "measurement": frame("measurement", [(i + 1, p, v.ECOG, D(d), x, v.EHR) for i, (p, d, x) in enumerate(ECOG)]),
+        "death": frame("death", [(p, D(d), v.EHR) for p, d in deaths]),
+        "measurement": frame("measurement", [(i + 1, p, v.ECOG, D(d), x, v.EHR) for i, (p, d, x) in enumerate(ecog)]),
         "episode": frame("episode", [(i + 1, p, v.PROGRESSION, D(d), D(d), v.SOFT_TISSUE_SARCOMA, v.EHR)
-                                     for i, (p, d) in enumerate(PROGRESSION)]),
+                                     for i, (p, d) in enumerate(progression)]),
         "concept": frame("concept", [(c, r[0], r[1], r[2], r[3], r[4], r[5], D("1970-01-01"), D("2099-12-31"), None)
                                      for c, r in sorted(v.CONCEPTS.items())]),
         "concept_ancestor": frame("concept_ancestor", [(c, c, 0, 0) for c in sorted(v.CONCEPTS)]
@@ -86,12 +95,12 @@ def cdm_frames() -> dict[str, pd.DataFrame]:
     return out
 
 
-def write_duckdb(path) -> None:
-    """The hand-built CDM as a DuckDB file with the synthetic CDM's column types."""
+def write_duckdb(path, frames: dict[str, pd.DataFrame] | None = None) -> None:
+    """The hand-built CDM (or ``frames``) as a DuckDB file with the synthetic CDM's column types."""
     import duckdb
 
     con = duckdb.connect(str(path))
-    for table, frame in cdm_frames().items():
+    for table, frame in (cdm_frames() if frames is None else frames).items():
         columns = ", ".join(f"{n} {t}" for n, t in TABLES[table])
         con.execute(f"CREATE TABLE {table} ({columns})")
         if len(frame):

@@ -143,9 +143,9 @@ def test_the_patients_sentence_gives_the_index_period_by_month(demo_results):
     assert dict(results_paragraphs(facts))["Patients"].startswith("In March 2015, 38 patients were screened")
 
 
-def test_a_report_from_aggregates_does_not_claim_ph_tests_or_firth(demo_results):
-    """The aggregate path computes no Schoenfeld residuals and no Firth model: the methods and results must not say
-    they were used. Read from study.analysis, never from the data-source sentence."""
+def test_a_report_from_aggregates_says_its_ph_tests_but_does_not_claim_firth(demo_results):
+    """The aggregate path tests proportional hazards from per-event-time sums (engine/cox.py) but fits no Firth
+    model: the methods say the first and not the second, and the results cite the PH test under each Cox table."""
     from oncocohort.report.narrative import methods_paragraph, results_paragraphs
     from oncocohort.report.results_json import results_dict
 
@@ -154,12 +154,14 @@ def test_a_report_from_aggregates_does_not_claim_ph_tests_or_firth(demo_results)
     facts["study"]["analysis"] = "aggregates"  # no data-source sentence at all: the mode alone decides
     assert facts["study"]["data_source"] is None
     methods = methods_paragraph(facts)
-    assert "cox.zph" not in methods and "Firth-penalised model" not in methods
-    assert "not computed from aggregates" in methods
-    assert "test of proportional hazards" not in " ".join(text for _, text in results_paragraphs(facts))
+    assert "Firth-penalised model" not in methods
+    assert "Firth's penalised likelihood is not computed from aggregates" in methods
+    assert "proportional hazards were checked with scaled Schoenfeld residuals (R cox.zph), the residuals summed " \
+           "per event time in the database" in methods
+    assert "each with its test of proportional hazards" in " ".join(text for _, text in results_paragraphs(facts))
     plain = results_dict(demo_results)
-    assert "cox.zph" in methods_paragraph(plain)
+    assert "cox.zph" in methods_paragraph(plain) and "summed per event time" not in methods_paragraph(plain)
     # a data-source sentence that happens to say "only aggregates left the database" does not change the mode
     plain["study"]["data_source"] = ("Data came from an OMOP Common Data Model database (x), analysed with DuckDB "
                                      "through Ibis; the cohort was y, and only aggregates left the database (z).")
-    assert "cox.zph" in methods_paragraph(plain)
+    assert "cox.zph" in methods_paragraph(plain) and "summed per event time" not in methods_paragraph(plain)
