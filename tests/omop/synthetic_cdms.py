@@ -32,6 +32,6 @@ SPARK_TABLES = ("person", "observation_period", "condition_occurrence", "drug_ex
 def build(size: tuple[int, int], folder: Path) -> Path:
     """A DuckDB CDM of ``size`` = (persons, seed) in ``folder``."""
     persons, seed = size
-    path = Path(folder) / f"synthetic_{persons}_{seed}.duckdb"
+    path = Path(folder) / "cdm.duckdb"  # one CDM per folder; the name is printed in the report's data source
     synthesize(persons, path, seed=seed)
     return path
