@@ -10,7 +10,8 @@ Why these sizes (``omop synth`` itself takes under a second for each; what costs
 - ``R_REFERENCE``: OS rows against R ``survival`` — tests/reference/omop_os_rows.csv and omop_reference.json were
   made from this CDM (tests/reference/make_omop_reference.R); change both together or not at all;
 - ``SPARK``: DuckDB against Spark local mode (the cohort's frames and the report from aggregates), loaded into Spark
-  once per session — every Spark query costs ~1 s here, so the size is the smallest with 20+ included patients;
+  once per session — every Spark query costs ~1 s here (the aggregate analysis sends ~120), so the size is small:
+  12 included patients and every attrition step removing someone (the frames test checks both);
 - ``REPORT``: the whole report written (CLI and report sections: tables, figures, documents per patient).
 """
 
@@ -22,7 +23,7 @@ from oncocohort.omop.synth import synthesize
 
 ENGINE_EQUALITY = (10_000, 5)
 R_REFERENCE = (5_000, 1)
-SPARK = (3_000, 3)
+SPARK = (1_000, 3)
 REPORT = (2_000, 1)
 
 SPARK_TABLES = ("person", "observation_period", "condition_occurrence", "drug_exposure", "death", "measurement",
@@ -32,6 +33,6 @@ SPARK_TABLES = ("person", "observation_period", "condition_occurrence", "drug_ex
 def build(size: tuple[int, int], folder: Path) -> Path:
     """A DuckDB CDM of ``size`` = (persons, seed) in ``folder``."""
     persons, seed = size
-    path = Path(folder) / f"synthetic_{persons}_{seed}.duckdb"
+    path = Path(folder) / "cdm.duckdb"  # one CDM per folder; the name is printed in the report's data source
     synthesize(persons, path, seed=seed)
     return path

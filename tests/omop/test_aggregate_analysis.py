@@ -1,6 +1,6 @@
 """The OMOP report from aggregates only (omop/aggregate_analysis.py, the default of ``omop report``) gives the
 results.json of the in-memory analysis of the extracted rows (``--extract-rows``) within a relative 1e-9 — on a
-10,000-person synthetic CDM in DuckDB and a 3,000-person one on Spark local mode (sizes: tests/omop/synthetic_cdms.py)
+10,000-person synthetic CDM in DuckDB and a 1,000-person one on Spark local mode (sizes: tests/omop/synthetic_cdms.py)
 — and no per-patient row leaves the engine on the way."""
 
 from __future__ import annotations
