@@ -52,6 +52,5 @@ def test_layout(groups, long, patients):
     times = list(range(0, 1201, 60))
     table = competing_risk_table(time, status, times, group if groups > 1 else None)
     result = cif_figure(list(summary.curves), table, times, cause_labels=LABELS, tests=summary.tests,
-                        time_scale=1 / 30.4375, ci_bands=True,
-                        title="Cumulative incidence of progression and of death without progression" if long else None)
+                        time_scale=1 / 30.4375, ci_bands=True)
     check(result.figure, (6.5, 12.0))
