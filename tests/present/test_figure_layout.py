@@ -79,6 +79,35 @@ def layout_problems(figure) -> list[str]:
     return problems
 
 
+def curves_along_edges(figure) -> list[str]:
+    """Segments of drawn lines that run along an edge of their axes — under a spine (a curve at 0 drawn on the
+    x-axis line) or on the clip edge (half of its width cut off) — measured in display pixels, steps expanded as
+    drawn. A segment ending at an edge (a drop to 0) is visible and not counted."""
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+
+    figure.canvas.draw()
+    problems = []
+    for axes in figure.axes:
+        if not axes.axison:
+            continue
+        box = axes.bbox
+        for line in axes.get_lines():
+            if line.get_linestyle() in ("None", "none", "", " ") or len(line.get_xdata()) < 2:
+                continue
+            steps = STEP_LOOKUP_MAP[line.get_drawstyle()](np.asarray(line.get_xdata(), float),
+                                                          np.asarray(line.get_ydata(), float))
+            xy = line.get_transform().transform(np.column_stack(steps))
+            near = line.get_linewidth() * figure.dpi / 72 / 2 + 0.5  # half the line's width in pixels
+            for (xa, ya), (xb, yb) in zip(xy, xy[1:]):
+                for edge, horizontal, at in (("bottom", True, box.y0), ("top", True, box.y1),
+                                             ("left", False, box.x0), ("right", False, box.x1)):
+                    a, b = (ya, yb) if horizontal else (xa, xb)
+                    length = abs(xb - xa) if horizontal else abs(yb - ya)
+                    if abs(a - at) < near and abs(b - at) < near and length > near:
+                        problems.append(f"{line.get_label() or 'a line'} runs along the {edge} edge")
+    return sorted(set(problems))
+
+
 def check(figure, max_inches=(6.5, 11.0)):
     problems = layout_problems(figure)
     size = figure.get_size_inches()

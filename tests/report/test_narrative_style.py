@@ -352,3 +352,26 @@ def test_small_study_figure_texts_read_like_a_manuscript(small_study_folders, ca
         texts += [t.get_text() for t in drawn.figure.findobj(Text) if t.get_text().strip()] + [drawn.caption]
         plt.close(drawn.figure)
     assert plural_disagreements(texts) == [] and dangling_words(texts) == []
+
+
+@pytest.mark.parametrize("style, at_one, tiny_floor", [("default", "p > 0.99", "p < 0.001"),
+                                                       ("lancet", "p>0·99", "p<0·0001"),
+                                                       ("jama", "P > .99", "P < .001"),
+                                                       ("nejm", "P>0.99", "P<0.001")])
+def test_p_values_at_both_ends_in_each_style(demo_results, style, at_one, tiny_floor):
+    """The demo's Fisher test of ORR by starting dose has p = 1 (4/11 against 7/21): written as the journal writes
+    it, never "p = 1.000"; a p below the floor as "p < 0.001" (never "p = 0.000")."""
+    from oncocohort.present.journal_style import get_style
+
+    facts = results_dict(demo_results)
+    dose = next(g for g in facts["response"]["subgroups"] if "dose" in g["factor"].lower())
+    assert dose["test"]["p"] == pytest.approx(1.0)
+    text = " ".join(_text_in(facts, get_style(style)))
+    assert f"{at_one}, Fisher" in text
+    assert not re.search(r"[pP] ?= ?[01][.·]0+\b", text)  # neither "p = 1.000" nor "p = 0.000"
+    dose["test"]["p"] = 1e-7
+    assert f"{tiny_floor}, Fisher" in " ".join(_text_in(facts, get_style(style)))
+
+
+def _text_in(facts, style) -> list[str]:
+    return [text for _, text in narrative(facts, style)]
