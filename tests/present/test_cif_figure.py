@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from oncocohort.present.cif_figure import cif_figure
-from oncocohort.stats.competing_risks import competing_risk_table, competing_risks_summary
 from oncocohort.present.figure_style import plt
+from oncocohort.stats.competing_risks import competing_risk_table, competing_risks_summary
 from tests.present.test_figure_layout import check, curves_along_edges
 
 MGUS2 = pd.read_csv(Path(__file__).resolve().parents[1] / "reference" / "mgus2_competing.csv")
