@@ -333,7 +333,8 @@ def test_html_numbers_never_wrap_in_the_browser(report_dir, tmp_path):
   const wrapped = [];
   for (const cell of document.querySelectorAll('td[style="text-align:right"]')) {
     const range = document.createRange(); range.selectNodeContents(cell);
-    if (new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size > 1) wrapped.push(cell.textContent);
+    const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+    if (lines.size > 1) wrapped.push(cell.textContent);
   }
   const out = document.createElement('pre'); out.id = 'wrapped'; out.textContent = JSON.stringify(wrapped);
   document.body.appendChild(out);
