@@ -347,7 +347,7 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
 
                 drawn = forest_figure(forest_rows(model, labels, pfs_subgroups, dict(cox.references)))
                 return _with_footnote("Hazard ratios for progression-free survival, each level against its factor's "
-                                      f"reference level ({model.method}).",
+                                      f"reference level; {model.method}.",
                                       forest_hidden, results.min_cell), drawn.figure
             plans.append(FigurePlan("forest_pfs", "the hazard ratios for progression-free survival", forest,
                                     cost=1.8))
