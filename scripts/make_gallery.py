@@ -46,19 +46,15 @@ def main() -> None:
     test = logrank_test(time, status, np.where(sex == 1, "Male", "Female"))
     common = {"time_scale": 1 / 30.4375, "xlabel": "Time (months)", "ylabel": "Overall survival", "test": test}
     save(km_figure(curves, range(0, 37, 6), **common).figure, "km_lung_by_sex")
-    save(km_figure(curves, range(0, 37, 6), kmunicate=True, title="Overall survival by sex (KMunicate layout)",
-                   **common).figure, "km_lung_by_sex_kmunicate")
+    save(km_figure(curves, range(0, 37, 6), kmunicate=True, **common).figure, "km_lung_by_sex_kmunicate")
 
     study = write_demo_study(Path(tempfile.mkdtemp()) / "study")
     _, _, results = analyse_folder(study)
     cox = next(c for c in results.cox if c.endpoint == "PFS")
     labels = {g.field: g.factor for g in results.subgroup_survival}
     subgroups = [g for g in results.subgroup_survival if g.endpoint == "PFS"]
-    save(forest_figure(forest_rows(cox.multivariable, labels, subgroups),
-                       title="PFS: multivariable Cox model").figure, "forest_demo")
-    save(forest_figure(subgroup_forest_rows(cox.univariable, labels, subgroups),
-                       title="PFS by subgroup: hazard ratio of each level against its reference").figure,
-         "forest_subgroups_demo")
+    save(forest_figure(forest_rows(cox.multivariable, labels, subgroups)).figure, "forest_demo")
+    save(forest_figure(subgroup_forest_rows(cox.univariable, labels, subgroups)).figure, "forest_subgroups_demo")
     save(waterfall_figure(results.patients, dict(results.response.rates).get("ORR")).figure, "waterfall_demo")
     save(spider_figure(results.visits, results.patients).figure, "spider_demo")
 
@@ -66,7 +62,7 @@ def main() -> None:
     from test_figure_layout import patients_case  # the layout test's synthetic cohort
 
     patients, _ = patients_case(5000)
-    save(swimmer_figure(patients, title="Time on treatment, 5,000 synthetic patients").figure, "swimmer_5000")
+    save(swimmer_figure(patients).figure, "swimmer_5000")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ panel the number at risk per group aligned to the x ticks.
 
 Reads analysis results only: the curves (:class:`oncocohort.stats.competing_risks.CumulativeIncidence`), the
 table (:func:`oncocohort.stats.competing_risks.competing_risk_table`) and the tests. Layout rules of
-:mod:`oncocohort.present.figure_style`: the title rule, the legend in a band above the panel (never over the
-curves), text measured so nothing overlaps; Okabe–Ito colours; files by ``save_figure`` (same input, same bytes).
+:mod:`oncocohort.present.figure_style`: no title in the image (the caption has it), the legend in a band above the
+panel (never over the curves), text measured so nothing overlaps; Okabe–Ito colours; files by ``save_figure``
+(same input, same bytes).
 """
 
 from __future__ import annotations
@@ -20,16 +21,15 @@ from ..engine.suppression import is_suppressed
 from ..stats.competing_risks import CumulativeIncidence, GrayTest
 from .figure_style import (
     ALL_PATIENTS,
-    WIDTH,
     add_legend_band,
-    add_title,
-    apply_style,
+    curve_y_limits,
     plt,
     probability_axis_label,
     save_figure,
+    start_figure,
     text_size,
 )
-from .formatting import p_value
+from .formatting import number, p_text
 from .km_figure import (
     INLINE_LABEL_LIMIT,
     OKABE_ITO,
@@ -60,21 +60,19 @@ def _test_text(tests, cause_labels) -> str:
         if not np.isfinite(test.statistic):
             lines.append(f"{cause_labels.get(test.cause, test.cause)}: Gray's test not computable")
             continue
-        p = p_value(test.p_value)
-        lines.append(f"{cause_labels.get(test.cause, test.cause)}: Gray's test χ²({test.df}) = {test.statistic:.2f}, "
-                     f"p {p if p[:1] in '<>' else '= ' + p}")
+        lines.append(f"{cause_labels.get(test.cause, test.cause)}: Gray's test χ²({test.df}) = "
+                     f"{number(test.statistic, 2)}, {p_text(test.p_value)}")
     return "\n".join(lines)
 
 
 def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *, cause_labels: dict | None = None,
                tests: tuple[GrayTest, ...] = (), xlabel: str = "Months",
                ylabel: str = probability_axis_label("Cumulative incidence"),
-               title: str | None = None, time_scale: float = 1.0, ci_bands: bool = False,
+               time_scale: float = 1.0, ci_bands: bool = False,
                min_cell: int = 0) -> CifFigure:
     """Plot ``curves`` (any groups × causes); ``table`` from ``competing_risk_table`` at ``times`` (in the fit's
     unit); the axis shows time × ``time_scale``. ``cause_labels``: words for the cause codes. ``min_cell``: numbers
     at risk from 1 to min_cell − 1 written ``<min_cell`` (small-cell suppression)."""
-    apply_style()
     cause_labels = {str(k): v for k, v in (cause_labels or {}).items()}
     groups = list(dict.fromkeys(c.group for c in curves))
     causes = list(dict.fromkeys(c.cause for c in curves))
@@ -86,8 +84,7 @@ def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *,
         name = cause_labels.get(curve.cause, f"cause {curve.cause}")
         return name if one_group else f"{curve.group}: {name}"
 
-    figure = plt.figure(figsize=(WIDTH, 6.0))
-    top = add_title(figure, title)
+    figure, top = start_figure(6.0)
     handles = [Line2D([0], [0], color=colour[c.group], linestyle=style[c.cause], linewidth=1.6) for c in curves]
     _, top = add_legend_band(figure, handles, [label(c) for c in curves], top)
     axes = figure.add_axes((0.3, 0.3, 0.5, 0.5))
@@ -104,7 +101,7 @@ def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *,
         axes.step(x, y, where="post", color=colour[curve.group], linestyle=style[curve.cause], linewidth=1.4)
         drawn[label(curve)] = (x, y)
     highest = max([float(np.max(y)) for _, y in drawn.values()] + [0.05])
-    axes.set_ylim(0, min(1.0, max(0.1, np.ceil(highest * 11) / 10)))
+    curve_y_limits(axes, min(1.0, max(0.1, np.ceil(highest * 11) / 10)))
     longest = max([c.last_time * time_scale for c in curves] + axis_times + [1.0])
     axes.set_xlim(0, max(axis_times) if axis_times else longest)
     axes.set_xticks(axis_times)

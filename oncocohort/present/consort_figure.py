@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..derive.eligibility import attrition_problems, failure_reason
 from ..engine.suppression import is_suppressed
-from .figure_style import MARGIN, WIDTH, add_title, apply_style, plt, text_size, wrap_text
+from .figure_style import MARGIN, WIDTH, plt, start_figure, text_size, wrap_text
 from .vocabulary import Vocabulary
 
 FONT = 8  # points
@@ -93,15 +93,13 @@ def consort_boxes(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
 
 
 def consort_figure(attrition: pd.DataFrame, n_evaluable: int, n_analysed: int,
-                   title: str | None = None, criteria: str = "RECIST 1.1", min_cell: int = 0) -> ConsortFigure:
+                   criteria: str = "RECIST 1.1", min_cell: int = 0) -> ConsortFigure:
     """Draw the boxes (laid out in inches from their measured text: the exclusions box beside the arrow from
     screened to included, as tall as it needs; evaluable and analysed side by side below). ``criteria``: how
     response was assessed, named in the evaluable box (:func:`consort_boxes`)."""
-    apply_style()
     boxes = consort_boxes(attrition, n_evaluable, n_analysed, criteria=criteria, min_cell=min_cell)
     by_key = {b.key: b for b in boxes}
-    figure = plt.figure(figsize=(WIDTH, 5.0))
-    top = add_title(figure, title)
+    figure, top = start_figure(5.0)
     axes = figure.add_axes((0, 0, 1, 1))
     axes.axis("off")
     pad = BOX_PAD * FONT / 72  # inches of padding inside each box

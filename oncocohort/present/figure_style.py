@@ -1,10 +1,15 @@
 """One look for every figure: headless matplotlib, the same fonts and sizes, deterministic SVG ids, files written
 without timestamps — and the layout rules that keep texts apart.
 
-Figures import ``plt`` from here and call ``apply_style()`` before drawing. Layout is done in inches from the
-renderer's measured text extents (not by matplotlib's ``tight_layout``, which knows nothing of risk tables or
-column texts): every figure is :data:`WIDTH` wide, keeps :data:`MARGIN` from the canvas edge, puts its title with
-:func:`add_title` (the one title rule) and its legend in a band outside the data with :func:`add_legend_band`.
+Figures import ``plt`` from here and start their canvas with :func:`start_figure`. Layout is done in inches from
+the renderer's measured text extents (not by matplotlib's ``tight_layout``, which knows nothing of risk tables or
+column texts): every figure is :data:`WIDTH` wide, keeps :data:`MARGIN` from the canvas edge and puts its legend in
+a band outside the data with :func:`add_legend_band`.
+
+The one title rule: no figure has a title in its image. Journals set the title in the caption under the figure
+("Figure 3. Progression-free survival by …"), which the report writes in HTML and DOCX; panel labels, axis titles,
+legends and in-panel test results stay in the image. :func:`start_figure` is where every figure starts, so the
+rule holds for all of them (tests/present/test_figure_titles.py checks every figure builder).
 """
 
 from __future__ import annotations
@@ -45,8 +50,7 @@ STYLE = {"font.family": ["DejaVu Sans", "sans-serif"],
          "figure.dpi": DPI}
 WIDTH = 6.5  # inches: every figure's width (a journal's two-column width)
 MARGIN = 0.1  # inches between the canvas edge and any text
-GAP = 0.08  # inches between neighbouring blocks (title, legend, axes, tables)
-TITLE_SIZE = 10  # points
+GAP = 0.08  # inches between neighbouring blocks (legend, axes, tables)
 LEGEND_SIZE = 8  # points
 
 
@@ -181,17 +185,14 @@ def decorations(axes) -> tuple[float, float, float, float]:
 
 # ------------------------------------------------------------------------------------------------ the title rule
 
-def add_title(figure: plt.Figure, title: str | None, width: float = WIDTH) -> float:
-    """The one title rule for every figure: the title sits at the canvas's top-left corner, :data:`MARGIN` from
-    both edges, :data:`TITLE_SIZE` points, wrapped by measured width so it never runs off the canvas (``width``:
-    the canvas width in inches). Returns the inches from the top of the canvas to where the content may start."""
-    if not title:
-        return MARGIN
-    props = {"fontsize": TITLE_SIZE, "ha": "left", "va": "top"}
-    wrapped = wrap_text(figure, title, width - 2 * MARGIN, fontsize=TITLE_SIZE)
-    artist = figure.text(0, 1, wrapped, transform=from_top_left(figure, MARGIN, MARGIN), **props)
-    artist.set_gid("figure-title")
-    return MARGIN + extent(artist).height + GAP
+def start_figure(height: float) -> tuple[plt.Figure, float]:
+    """A new figure in the common style, :data:`WIDTH` by ``height`` inches (a first guess: every figure sets its
+    final height from its measured content), and the inches from the top of the canvas where its content starts.
+
+    The one title rule (module docstring): nothing is drawn above the content — the caption carries the title —
+    so the content starts :data:`MARGIN` below the top edge."""
+    apply_style()
+    return plt.figure(figsize=(WIDTH, height)), MARGIN
 
 
 def add_legend_band(figure: plt.Figure, handles, labels, top: float, *, title: str | None = None,
@@ -237,7 +238,7 @@ def wrap_axis_labels(axes, width: float, height: float) -> None:
 
 def layout_panel(axes, top: float, panel_height: float, *, bottom_room: float = 0.0,
                  width: float = WIDTH) -> float:
-    """Size the canvas for one panel: ``top`` inches of title and legend above it, ``panel_height`` inches of data
+    """Size the canvas for one panel: ``top`` inches of legend above it, ``panel_height`` inches of data
     area, its tick labels and axis titles measured around it, ``bottom_room`` inches below them (for notes), and
     :data:`MARGIN` at every edge. Sets the figure's size and the axes' position; returns the canvas height."""
     figure = axes.figure
@@ -251,6 +252,18 @@ def layout_panel(axes, top: float, panel_height: float, *, bottom_room: float = 
         place_axes(axes, MARGIN + left2, MARGIN + bottom_room + bottom2, width - 2 * MARGIN - left2 - right2,
                    panel_height)
     return height
+
+
+CURVE_MARGIN = 0.025  # of the y range, below 0 and above the top of a curve panel
+
+
+def curve_y_limits(axes, top: float = 1.0) -> None:
+    """The y-axis of a panel of curves from 0 to ``top`` (probabilities: Kaplan–Meier, cumulative incidence), with
+    :data:`CURVE_MARGIN` × ``top`` of room below 0 and above ``top``: a curve that stays at 0 (a competing event
+    nobody had) or at ``top`` (nobody has had the event yet) is drawn clear of the axis line and of the panel's
+    edge — never hidden under the x-axis spine or half cut off."""
+    pad = CURVE_MARGIN * top
+    axes.set_ylim(-pad, top + pad)
 
 
 MAX_PATIENTS = 60  # patients drawn one by one (swimmer lanes, spider lines); beyond it, a sample (below)
@@ -277,10 +290,10 @@ def thin_ticks(times, spacing_needed: float, axis_width: float, span: float) -> 
     return times[::every]
 
 
-__all__ = ["DPI", "GAP", "MARGIN", "MAX_PATIENTS", "PNG_COMPRESS_LEVEL", "TITLE_SIZE", "WIDTH", "add_legend_band",
-           "add_title", "apply_style", "decorations", "evenly_spaced_sample", "extent", "from_top_left", "layout_panel",
-           "place_axes", "plt", "renderer", "save_figure", "text_size", "thin_ticks", "wrap_axis_labels",
-           "wrap_text"]
+__all__ = ["CURVE_MARGIN", "DPI", "GAP", "MARGIN", "MAX_PATIENTS", "PNG_COMPRESS_LEVEL", "WIDTH", "add_legend_band",
+           "apply_style", "curve_y_limits", "decorations", "evenly_spaced_sample", "extent", "from_top_left",
+           "layout_panel", "place_axes", "plt", "renderer", "save_figure", "start_figure", "text_size", "thin_ticks",
+           "wrap_axis_labels", "wrap_text"]
 
 
 class _DecimalMarkFormatter(matplotlib.ticker.Formatter):

@@ -25,7 +25,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from matplotlib.transforms import blended_transform_factory
 
 from ..engine.suppression import is_suppressed
-from .figure_style import GAP, MARGIN, WIDTH, add_title, apply_style, decorations, place_axes, plt, text_size, wrap_text
+from .figure_style import GAP, MARGIN, WIDTH, decorations, place_axes, plt, start_figure, text_size, wrap_text
 from .formatting import estimate_ci, p_value
 
 COLUMNS = ["label", "hr", "lower", "upper", "p", "kind", "factor", "level", "n", "events", "test"]
@@ -179,16 +179,14 @@ def _hr_ticks(figure, limits: tuple[float, float], plot_width: float) -> list[fl
     return [2.0 ** k for k in powers if k % every == 0]
 
 
-def forest_figure(rows: pd.DataFrame, title: str | None = None, xlabel: str = "Hazard ratio (95% CI)",
+def forest_figure(rows: pd.DataFrame, xlabel: str = "Hazard ratio (95% CI)",
                   note: str | None = None) -> ForestFigure:
     """Draw rows from :func:`forest_rows` or :func:`subgroup_forest_rows` (columns: label, n, events, plot,
     HR (CI), p; widths from the measured texts, the plot gets the rest of the canvas). ``note`` (default: the
     rows' own note, naming the test behind p) is written under the plot."""
-    apply_style()
     note = rows.attrs.get("note") if note is None else note
     rows = rows.reindex(columns=COLUMNS).reset_index(drop=True)
-    figure = plt.figure(figsize=(WIDTH, 4.0))
-    top = add_title(figure, title)
+    figure, top = start_figure(4.0)
     kinds = rows["kind"].fillna("term")
     indent = np.where(kinds.isin(["reference", "term", "absent"]) & rows["level"].fillna("").ne("")
                       & kinds.isin(["factor"]).any(), INDENT, 0.0)

@@ -4,7 +4,8 @@
 - percentages in text: ``34.4%`` (one percent style per journal style: no space, or a space for ``percent_space``);
 - estimates with confidence intervals: ``7.6 (3.3–11.9)``; an unreachable or inestimable value is ``NR``/``NE``;
   an interval with a negative limit is written with "to" (``−3.7 to 13.6``) so the minus is not read as a dash;
-- p-values: three decimals, ``< 0.001`` below that (as journals ask), or the journal style's rule;
+- p-values: three decimals, ``< 0.001`` below that and ``> 0.99`` for one that rounds to 1 (as journals ask), or
+  the journal style's rule;
 - a measured value or count summary (median, range) as results.json holds it, to three significant digits: whole
   numbers without decimals (``48``), a median of counts between two counts as it is (``9.5``, never rounded to
   ``10``), small values not flattened to zero (``0.85``).
@@ -173,16 +174,15 @@ def _p_parts(p: float | None, style: Style) -> tuple[str, str] | None:
         if p < 0.05 <= float(text):  # never rounded up to the 0.05 threshold: one more decimal
             text = f"{p:.{digits + 1}f}"
         relation = "="
-        rounded_styles = style.p_decimals < 3 or style.p_rule == "significant"
-        if rounded_styles and float(text) >= 1:  # journal styles: never "P = 1.00"
-            relation, text = ">", "0.99"
+        if float(text) >= 1:  # never "p = 1.000": a p-value that rounds to 1 is "p > 0.99" in every style
+            relation, text = ">", f"{style.p_ceiling:.2f}"
     if not style.p_leading_zero and text.startswith("0."):
         text = text[1:]
     return relation, _styled(text, style)
 
 
 def p_value(p: float | None, style: Style = DEFAULT_STYLE) -> str:
-    """A p-value for a table cell: ``0.002``, ``< 0.001`` (``NE`` when missing)."""
+    """A p-value for a table cell: ``0.002``, ``< 0.001``, ``> 0.99`` (``NE`` when missing)."""
     parts = _p_parts(p, style)
     if parts is None:
         return NOT_ESTIMABLE
@@ -191,7 +191,8 @@ def p_value(p: float | None, style: Style = DEFAULT_STYLE) -> str:
 
 
 def p_text(p: float | None, style: Style = DEFAULT_STYLE) -> str:
-    """A p-value in a sentence: ``p = 0.002``, ``p < 0.001``, ``p=0·0020`` (Lancet), ``P = .002`` (JAMA)."""
+    """A p-value in a sentence: ``p = 0.002``, ``p < 0.001``, ``p > 0.99``, ``p=0·0020`` (Lancet), ``P = .002``
+    (JAMA), ``P > .99`` (JAMA), ``P>0.99`` (NEJM)."""
     parts = _p_parts(p, style)
     if parts is None:
         return f"{style.p_symbol} not estimable"

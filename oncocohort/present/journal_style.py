@@ -3,10 +3,15 @@
 A :class:`Style` is data only; :mod:`oncocohort.present.formatting` applies it, so tables, figures and text follow
 the same rules. The rules are the journals' author instructions as commonly applied:
 
-- ``default``: ``7.6 (3.3–11.9)``, ``34.4%``, ``p = 0.002``, ``p < 0.001`` (three decimals);
-- ``lancet``: the mid-line decimal point (``7·6``), ``p=0·0020`` (two significant figures), ``p<0·0001``;
-- ``jama`` (AMA Manual of Style): ``P = .002`` (no leading zero; two decimals, three below .01), ``P < .001``;
-- ``nejm``: ``P=0.002`` (two decimals, three below 0.01), ``P<0.001``, CIs written ``3.3 to 11.9``.
+- ``default``: ``7.6 (3.3–11.9)``, ``34.4%``, ``p = 0.002``, ``p < 0.001`` (three decimals), ``p > 0.99``;
+- ``lancet``: the mid-line decimal point (``7·6``), ``p=0·0020`` (two significant figures), ``p<0·0001``,
+  ``p>0·99``;
+- ``jama`` (AMA Manual of Style): ``P = .002`` (no leading zero; two decimals, three below .01), ``P < .001``,
+  ``P > .99``;
+- ``nejm``: ``P=0.002`` (two decimals, three below 0.01), ``P<0.001``, ``P>0.99``, CIs written ``3.3 to 11.9``.
+
+No style writes ``p = 1.000``: a p-value that rounds to 1 at the style's precision is written ``> 0.99``, as the
+AMA Manual of Style and the journals above ask.
 
 Every style writes a negative number with the minus sign (−), and an interval with a negative limit with "to"
 (``−3.7 to 13.6``) so that the minus sign is never read as a dash.
@@ -40,6 +45,7 @@ class Style:
     p_extra_below: float | None = None  # below this p, one more decimal (JAMA/NEJM: 0.01)
     p_significant: int = 2  # for "significant"
     p_floor: float = 0.001  # smaller p-values are written "< floor"
+    p_ceiling: float = 0.99  # a p-value that rounds to 1 at the style's precision is written "> ceiling"
     p_leading_zero: bool = True
     minus: str = "−"
 

@@ -4,10 +4,11 @@ the x-axis ticks (optionally the KMunicate table: at risk, censored and events p
 (:class:`oncocohort.stats.kaplan_meier.KaplanMeier`); the table comes from the same fit
 (:func:`oncocohort.stats.risk_table.risk_table`), so the table and the curve cannot disagree.
 
-Layout (inches, from measured text): title (the figure title rule), the legend in a band above the panel (never
-over the curves), the panel, its tick labels and axis title, then the table, whose numbers sit at the x ticks and
-whose row labels are inside the canvas. Ticks are thinned when their labels or numbers would touch. Okabe–Ito
-colour-blind-safe palette; files written as 300 dpi PNG, SVG and PDF without timestamps (same input, same bytes).
+Layout (inches, from measured text; no title in the image: figure_style's title rule): the legend in a band above
+the panel (never over the curves), the panel, its tick labels and axis title, then the table, whose numbers sit at
+the x ticks and whose row labels are inside the canvas. Ticks are thinned when their labels or numbers would touch.
+Okabe–Ito colour-blind-safe palette; files written as 300 dpi PNG, SVG and PDF without timestamps (same input,
+same bytes).
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ from .figure_style import (
     MARGIN,
     WIDTH,
     add_legend_band,
-    add_title,
-    apply_style,
+    curve_y_limits,
     decorations,
     place_axes,
     plt,
     save_figure,
+    start_figure,
     text_size,
     thin_ticks,
     wrap_text,
@@ -120,7 +121,7 @@ def place_panel_with_risk_table(figure, axes, top: float, rows, header: str, val
     inside the canvas), size the canvas and draw the table — one layout for the Kaplan–Meier and the
     cumulative-incidence figures.
 
-    ``top``: inches above the panel taken by the title and legend; ``rows``: (name, colour, key, group) in table
+    ``top``: inches above the panel taken by the legend; ``rows``: (name, colour, key, group) in table
     order — ``key`` None for a group's own line (its name left-aligned at the margin, wrapped), else the numbers
     ``values[key].loc[group]`` with ``name`` (may be "") right-aligned before the axis; ``values``: {key: group ×
     ``times`` frame}, every number of which sets the column width; ``times``: the x ticks (axis unit), thinned
@@ -173,7 +174,7 @@ def place_panel_with_risk_table(figure, axes, top: float, rows, header: str, val
 
 
 def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Months", ylabel: str = "Survival",
-              title: str | None = None, annotation: str | None = None, median_lines: bool = True,
+              annotation: str | None = None, median_lines: bool = True,
               time_scale: float = 1.0, ci_bands: bool | None = None, kmunicate: bool = False,
               test=None, min_cell: int = 0) -> KmFigure:
     """Plot the curves; ``time_scale`` converts the fit's unit to the axis unit (e.g. 1/30.4375 for days → months);
@@ -181,13 +182,11 @@ def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Mont
     censored and events per group, and CI bands are drawn unless ``ci_bands=False``. ``test``: a log-rank test
     result written in the panel with its method (after ``annotation`` when both are given). ``min_cell``: numbers
     in the table from 1 to min_cell − 1 written ``<min_cell`` (small-cell suppression; ``suppressed`` says so)."""
-    apply_style()
     ci_bands = kmunicate if ci_bands is None else ci_bands
     risk_times = [float(t) for t in risk_times]
     labels = list(curves)
     colours = {label: OKABE_ITO[i % len(OKABE_ITO)] for i, label in enumerate(labels)}
-    figure = plt.figure(figsize=(WIDTH, 8.0))
-    top = add_title(figure, title)
+    figure, top = start_figure(8.0)
     if len(curves) > 1:
         handles = [Line2D([0], [0], color=colours[label], linewidth=1.6) for label in labels]
         _, top = add_legend_band(figure, handles, labels, top)
@@ -217,7 +216,7 @@ def km_figure(curves: dict[str, KaplanMeier], risk_times, *, xlabel: str = "Mont
                 axes.plot([0, median * time_scale, median * time_scale], [0.5, 0.5, 0], linestyle=":",
                           color=colour, linewidth=0.9)
                 drawn.append((np.array([0, median * time_scale, median * time_scale]), np.array([0.5, 0.5, 0])))
-    axes.set_ylim(0, 1.02)
+    curve_y_limits(axes)
     longest = max([max(risk_times, default=0.0)]
                   + [float(f.time.max()) * time_scale for f in curves.values() if len(f.time)])
     axes.set_xlim(0, (max(risk_times) if risk_times else longest) or 1.0)

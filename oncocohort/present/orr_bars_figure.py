@@ -18,15 +18,14 @@ from .figure_style import (
     GAP,
     MARGIN,
     WIDTH,
-    add_title,
-    apply_style,
     decorations,
     layout_panel,
     plt,
+    start_figure,
     text_size,
     wrap_text,
 )
-from .formatting import p_value
+from .formatting import p_text
 
 PANEL_HEIGHT = 2.6  # inches
 FONT = 8  # points
@@ -39,14 +38,12 @@ class OrrBarsFigure:
     bars: pd.DataFrame  # factor, level, x, n, orr, lower, upper (percent) in plotted order
 
 
-def orr_bars_figure(subgroups: tuple[SubgroupResponse, ...], title: str | None = None) -> OrrBarsFigure:
-    apply_style()
+def orr_bars_figure(subgroups: tuple[SubgroupResponse, ...]) -> OrrBarsFigure:
     bars = pd.DataFrame([{"factor": g.factor, "level": level, "x": e.x, "n": e.n, "orr": 100 * e.estimate,
                           "lower": 100 * e.lower, "upper": 100 * e.upper, "method": e.method_label,
                           "test": g.test.method if g.test else "", "p": g.test.p_value if g.test else None}
                          for g in subgroups for level, e in g.levels])
-    figure = plt.figure(figsize=(WIDTH, 4.0))
-    top = add_title(figure, title)
+    figure, top = start_figure(4.0)
     positions, groups, x = [], [], 0.0
     for g in subgroups:
         start = x
@@ -80,7 +77,7 @@ def orr_bars_figure(subgroups: tuple[SubgroupResponse, ...], title: str | None =
     factor_texts = []
     for left, right, g in groups:
         width = (right - left + GROUP_GAP * 0.9) * per_bar
-        label = g.factor + (f"\np = {p_value(g.test.p_value)}" if g.test else "")
+        label = g.factor + (f"\n{p_text(g.test.p_value)}" if g.test else "")
         factor_texts.append(((left + right) / 2, wrap_text(figure, label, width, fontsize=FONT)))
     factor_room = max([text_size(figure, t, fontsize=FONT)[1] for _, t in factor_texts], default=0.0)
     layout_panel(axes, top, PANEL_HEIGHT, bottom_room=factor_room + GAP)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .figure_style import MAX_PATIENTS, add_title, apply_style, evenly_spaced_sample, layout_panel, plt, time_axis_label
+from .figure_style import MAX_PATIENTS, evenly_spaced_sample, layout_panel, plt, start_figure, time_axis_label
 from .waterfall_figure import BOR_COLOURS, bor_legend
 
 PANEL_HEIGHT = 3.0  # inches
@@ -31,12 +31,10 @@ class SpiderFigure:
 
 
 def spider_figure(visits: pd.DataFrame, patients: pd.DataFrame, days_per_unit: float = 30.4375,
-                  time_unit: str = "months", title: str | None = None,
-                  max_patients: int = MAX_PATIENTS) -> SpiderFigure:
+                  time_unit: str = "months", max_patients: int = MAX_PATIENTS) -> SpiderFigure:
     """``visits``: patient_id, assessment_date, pct_from_baseline (baseline rows at 0); ``patients``: patient_id,
     index_date, best_overall_response (and best_pct_change, for the sample's order). Assessments before the index
     date (the baseline) are drawn at time 0."""
-    apply_style()
     data = visits.merge(patients[["patient_id", "index_date", "best_overall_response"]], on="patient_id")
     data = data.assign(time=((data["assessment_date"] - data["index_date"]).dt.days / days_per_unit).clip(lower=0),
                        pct_change=data["pct_from_baseline"].astype(float))
@@ -53,8 +51,7 @@ def spider_figure(visits: pd.DataFrame, patients: pd.DataFrame, days_per_unit: f
     if len(kept) < n_patients:
         sample = f"{len(kept)} patients at evenly spaced ranks of best % change"
         data = data[data["patient_id"].isin(set(kept))].reset_index(drop=True)
-    figure = plt.figure(figsize=(6.5, 4.2))
-    top = add_title(figure, title)
+    figure, top = start_figure(4.2)
     present = [level for level in BOR_COLOURS if level in set(data["best_overall_response"])]
     top = bor_legend(figure, present, top)
     axes = figure.add_axes((0.2, 0.2, 0.6, 0.6))

@@ -19,11 +19,10 @@ import pandas as pd
 from .figure_style import (
     MAX_PATIENTS,
     add_legend_band,
-    add_title,
-    apply_style,
     evenly_spaced_sample,
     layout_panel,
     plt,
+    start_figure,
     time_axis_label,
 )
 from .waterfall_figure import BOR_COLOURS, bor_legend
@@ -45,10 +44,9 @@ class SwimmerFigure:
 
 
 def swimmer_figure(patients: pd.DataFrame, days_per_unit: float = 30.4375, time_unit: str = "months",
-                   title: str | None = None, max_patients: int = MAX_PATIENTS) -> SwimmerFigure:
+                   max_patients: int = MAX_PATIENTS) -> SwimmerFigure:
     """``patients``: patient_id, index_date, last_dose_date, ongoing_at_cutoff, first_response_date,
     progression_date, best_overall_response, os_time, os_event (os_time already in the time unit)."""
-    apply_style()
 
     def since_start(column):
         return (patients[column] - patients["index_date"]).dt.days / days_per_unit
@@ -65,8 +63,7 @@ def swimmer_figure(patients: pd.DataFrame, days_per_unit: float = 30.4375, time_
     lanes = lanes.iloc[evenly_spaced_sample(n_patients, max_patients)].reset_index(drop=True)
     sample = "all" if len(lanes) == n_patients else (f"{len(lanes)} patients at evenly spaced ranks of time on "
                                                      "treatment")
-    figure = plt.figure(figsize=(6.5, 6.0))
-    top = add_title(figure, title)
+    figure, top = start_figure(6.0)
     present = [level for level in BOR_COLOURS if level in set(lanes["best_overall_response"])]
     extra = [(plt.Line2D([0], [0], marker=m, markerfacecolor=c, markeredgecolor="black", color="black",
                          linestyle="none"), label) for m, c, label in MARKERS.values()]

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.collections import PolyCollection
 
 from ..stats.proportions import ProportionEstimate
-from .figure_style import add_legend_band, add_title, apply_style, layout_panel, plt
+from .figure_style import add_legend_band, layout_panel, plt, start_figure
 from .formatting import percent_ci, percent_sign, percent_text, plural
 
 BOR_COLOURS = {"CR": "#0072B2", "PR": "#009E73", "SD": "#7F7F7F", "NON-CR/NON-PD": "#CC79A7", "PD": "#D55E00",
@@ -42,16 +42,13 @@ def bor_legend(figure, present: list[str], top: float, extra=()) -> float:
     return top
 
 
-def waterfall_figure(patients: pd.DataFrame, orr: ProportionEstimate | None = None,
-                     title: str | None = None) -> WaterfallFigure:
+def waterfall_figure(patients: pd.DataFrame, orr: ProportionEstimate | None = None) -> WaterfallFigure:
     """One bar per patient with a best % change (patients without post-baseline measurements are left out and
     counted in the caption). Patient ids are not shown (no identifiers in figures)."""
-    apply_style()
     data = patients.dropna(subset=["best_pct_change"]).sort_values(
         ["best_pct_change", "patient_id"], ascending=[False, True]).reset_index(drop=True)
     data = data.assign(colour=data["best_overall_response"].map(BOR_COLOURS).fillna("#000000"))
-    figure = plt.figure(figsize=(6.5, 4.0))
-    top = add_title(figure, title)
+    figure, top = start_figure(4.0)
     present = [level for level in BOR_COLOURS if level in set(data["best_overall_response"])]
     top = bor_legend(figure, present, top)
     axes = figure.add_axes((0.2, 0.2, 0.6, 0.6))

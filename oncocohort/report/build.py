@@ -315,8 +315,7 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
 
             fits = {f"{lv.level}": lv.fit for lv in group.levels}
             curve = km_figure(fits, _risk_times(fits.values()), xlabel=time_axis_label(unit),
-                              ylabel=probability_axis_label("Progression-free survival"),
-                              title=f"PFS by {in_sentence(group.factor)}", test=group.logrank,
+                              ylabel=probability_axis_label("Progression-free survival"), test=group.logrank,
                               min_cell=results.min_cell)
             return (_with_footnote(f"Progression-free survival by {in_sentence(group.factor)}.", curve.suppressed,
                                    results.min_cell), curve.figure)
@@ -346,9 +345,9 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
             def forest():
                 from ..present.forest_figure import forest_figure, forest_rows
 
-                drawn = forest_figure(forest_rows(model, labels, pfs_subgroups, dict(cox.references)),
-                                      title="PFS: Cox model (each factor against its reference level)")
-                return _with_footnote(f"Hazard ratios for progression-free survival ({model.method}).",
+                drawn = forest_figure(forest_rows(model, labels, pfs_subgroups, dict(cox.references)))
+                return _with_footnote("Hazard ratios for progression-free survival, each level against its factor's "
+                                      f"reference level; {model.method}.",
                                       forest_hidden, results.min_cell), drawn.figure
             plans.append(FigurePlan("forest_pfs", "the hazard ratios for progression-free survival", forest,
                                     cost=1.8))
@@ -357,8 +356,7 @@ def figure_plans(results: StudyResults) -> list[FigurePlan]:
                 from ..present.forest_figure import forest_figure, subgroup_forest_rows
 
                 drawn = forest_figure(subgroup_forest_rows(cox.univariable, labels, pfs_subgroups,
-                                                          dict(cox.references)),
-                                      title="PFS by subgroup: hazard ratio of each level against its reference")
+                                                          dict(cox.references)))
                 return (_with_footnote("Hazard ratios for progression-free survival by subgroup (univariable Cox "
                                        "model per factor; p: likelihood-ratio test of the factor).", forest_hidden,
                                        results.min_cell), drawn.figure)

@@ -158,8 +158,11 @@ class _Evidence:
 
     def methods(self):
         s = self.r["settings"]
-        return ANSWERED, f"Statistical methods (each number's method is in results.json): CI {s['ci_method']}, " \
-                         f"Kaplan–Meier ({s['km_conf_type']} CI), Cox ({s['ties']} ties)"
+        from ..stats.proportions import CI_METHOD_NAMES  # the methods in words, as the methods paragraph names them
+
+        ci = CI_METHOD_NAMES.get(s["ci_method"], s["ci_method"])
+        return ANSWERED, f"Statistical methods (each number's method is in results.json): {ci} CIs, " \
+                         f"Kaplan–Meier ({s['km_conf_type']} CI), Cox ({str(s['ties']).capitalize()} ties)"
 
     def subgroups(self):
         factors = {g["factor"] for e in (self.r.get("subgroup_survival") or {}).values() for g in e}
@@ -336,7 +339,8 @@ def checklist_tables(lists: list[dict]) -> list[Table]:
     tables = []
     for checklist in lists:
         counts = checklist["counts"]
-        rows = tuple(Row((f"{checklist['name']} {i['item']}", f"{i['title']}: {i['paraphrase']}", i["status"],
+        # "STROBE 12a" is one name: a no-break space keeps it on one line in HTML and Word
+        rows = tuple(Row((f"{checklist['name']}\u00a0{i['item']}", f"{i['title']}: {i['paraphrase']}", i["status"],
                           i["where"]))
                      for i in checklist["items"])
         tables.append(Table(f"{checklist['name']} checklist: {counts[ANSWERED]} answered, {counts[PARTLY]} partly, "

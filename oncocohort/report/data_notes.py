@@ -33,7 +33,7 @@ def data_notes(study, datasets, results) -> list[str]:
     notes += subgroup_notes(results)
     others = Counter(p.rule for p in getattr(study, "warnings", ()) if p.rule != SPELLING_RULE)
     if others:
-        rules = ", ".join(f"{rule} ({n})" for rule, n in sorted(others.items()))
-        notes.append(f"Validation gave {plural(sum(others.values()), 'warning')} (rules: {rules}); "
+        rules = ", ".join(f"{rule}: {n}" for rule, n in sorted(others.items()))  # no parenthesis in a parenthesis
+        notes.append(f"Validation gave {plural(sum(others.values()), 'warning')} (by rule, {rules}); "
                      "`oncocohort validate` lists each with its file, row and column.")
     return notes

@@ -25,6 +25,8 @@ def _stylesheet(paper: str) -> str:
         "body{font-family:Arial,Helvetica,'Liberation Sans',sans-serif;max-width:60em;margin:2em auto;"
         "padding:0 1em;line-height:1.45;color:#000}"
         "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}th,td{padding:2px 8px;vertical-align:top}"
+        # a number or an estimate with its CI ("14.56 (2.33–91.07)") is never broken over two lines; labels wrap
+        "td[style=\"text-align:right\"]{white-space:nowrap}"
         "caption{text-align:left;font-weight:bold;padding-bottom:0.3em}"
         "thead tr:first-child th{border-top:2px solid #000}thead tr:last-child th{border-bottom:1px solid #000}"
         "tbody tr:last-child td{border-bottom:2px solid #000}tfoot td{font-size:0.85em;padding-top:0.4em}"

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from oncocohort.present.cif_figure import cif_figure
+from oncocohort.present.figure_style import plt
 from oncocohort.stats.competing_risks import competing_risk_table, competing_risks_summary
-from tests.present.test_figure_layout import check
+from tests.present.test_figure_layout import check, curves_along_edges
 
 MGUS2 = pd.read_csv(Path(__file__).resolve().parents[1] / "reference" / "mgus2_competing.csv")
 LABELS = {1: "Progression", 2: "Death without progression"}
@@ -52,6 +53,43 @@ def test_layout(groups, long, patients):
     times = list(range(0, 1201, 60))
     table = competing_risk_table(time, status, times, group if groups > 1 else None)
     result = cif_figure(list(summary.curves), table, times, cause_labels=LABELS, tests=summary.tests,
-                        time_scale=1 / 30.4375, ci_bands=True,
-                        title="Cumulative incidence of progression and of death without progression" if long else None)
+                        time_scale=1 / 30.4375, ci_bands=True)
     check(result.figure, (6.5, 12.0))
+
+
+def test_a_cause_nobody_had_is_drawn_above_the_axis_line():
+    """The demo's death without progression (no such death): its incidence stays 0, and the curve at 0 was drawn
+    under the x-axis spine, invisible. Every curve (and a curve at the top of the axis) now runs clear of the axes'
+    edges."""
+    time = np.array([3, 5, 8, 12, 15, 20, 26, 30], float)
+    status = np.array([1, 0, 1, 1, 0, 1, 1, 0])  # progression or censored: no death without progression
+    summary = competing_risks_summary(time, status, causes=[1, 2])
+    times = [0, 10, 20, 30]
+    result = cif_figure(list(summary.curves), competing_risk_table(time, status, times), times, cause_labels=LABELS)
+    x, y = result.curves["Death without progression"]
+    assert (y == 0).all()
+    problems = curves_along_edges(result.figure)
+    plt.close(result.figure)
+    assert problems == []
+
+
+def test_the_edge_check_finds_a_hidden_curve():
+    figure, axes = plt.subplots()
+    axes.step([0, 1, 2], [0, 0, 0], where="post", label="hidden")
+    axes.plot([0, 1, 2], [1, 0.5, 0.2], label="shown")
+    axes.set_ylim(0, 1)
+    problems = curves_along_edges(figure)
+    plt.close(figure)
+    assert problems == ["hidden runs along the bottom edge"]
+
+
+def test_no_report_curve_is_hidden(demo_results):
+    """Every curve panel of the demo report (KM, CIF): no curve along an axis line."""
+    from oncocohort.report.build import figure_plans
+
+    for plan in figure_plans(demo_results):
+        if plan.key.startswith(("km_", "cif_")):
+            _, figure = plan.draw()
+            problems = curves_along_edges(figure)
+            plt.close(figure)
+            assert problems == [], plan.key

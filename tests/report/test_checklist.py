@@ -77,3 +77,17 @@ def test_checklist_json_in_the_report(report_dir):
     headings = [p.text for p in docx.Document(str(report_dir / "report.docx")).paragraphs
                 if p.style.name.startswith("Heading")]
     assert headings[-1] == "Reporting checklists"
+
+
+def test_checklist_words_and_item_names(demo_results):
+    """The statistical-methods item names its methods in words ("Clopper–Pearson exact CIs", "Efron ties"), not as
+    study.toml codes ("clopper-pearson", "efron"); an item's name ("STROBE 12a") never breaks over two lines."""
+    from oncocohort.report.checklist import checklist_tables
+
+    facts = results_dict(demo_results)
+    lists = checklists(facts, number_items([("figure", "flow", ""), ("table", "baseline", "")]))
+    where = _by_id(lists, "STROBE")["12a"]["where"]
+    assert "Clopper–Pearson exact CIs" in where and "Cox (Efron ties)" in where
+    assert "clopper-pearson" not in where and "efron" not in where
+    for table in checklist_tables(lists):
+        assert all(" " not in row.cells[0] and "\u00a0" in row.cells[0] for row in table.rows)

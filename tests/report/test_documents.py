@@ -317,3 +317,37 @@ def test_cli_document_options(tmp_path, capsys):
     assert main(["report", str(study), "--out", str(tmp_path / "out"), "--style", "jama", "--paper", "letter"]) == 0
     assert "style jama, US Letter" in capsys.readouterr().out
     assert round(docx.Document(tmp_path / "out" / "report.docx").sections[0].page_width / 914400, 2) == 8.5
+
+
+def test_html_numbers_never_wrap_in_the_browser(report_dir, tmp_path):
+    """Laid out by Chromium at a desktop width, no number cell of report.html is broken over two lines (Table 6's
+    "14.56 (2.33–91.07)" was, after its dash): the cells' text lines are measured in the page itself."""
+    import json
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("no Chromium to lay the page out")
+    probe = """<script>window.addEventListener('load', () => {
+  const wrapped = [];
+  for (const cell of document.querySelectorAll('td[style="text-align:right"]')) {
+    const range = document.createRange(); range.selectNodeContents(cell);
+    const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+    if (lines.size > 1) wrapped.push(cell.textContent);
+  }
+  const out = document.createElement('pre'); out.id = 'wrapped'; out.textContent = JSON.stringify(wrapped);
+  document.body.appendChild(out);
+});</script>"""
+    page = (report_dir / "report.html").read_text().replace("</body>", probe + "</body>")
+    copy = report_dir / "probe_wrapped_numbers.html"  # beside report.html, so its images resolve
+    copy.write_text(page)
+    try:
+        dom = subprocess.run([browser, "--headless", "--no-sandbox", "--window-size=1200,2000",
+                              "--virtual-time-budget=5000", "--dump-dom", copy.as_uri()],
+                             capture_output=True, text=True, timeout=180).stdout
+    finally:
+        copy.unlink()
+    found = re.search(r'<pre id="wrapped">(.*?)</pre>', dom, flags=re.S)
+    assert found, "the page did not run the probe"
+    assert json.loads(found.group(1)) == []

@@ -18,7 +18,7 @@ from oncocohort.report.build import analyse_folder, build_figures, build_report
 
 DECIMAL_POINT = re.compile(r"\d\.\d")
 # numbers that are names, not results: versions of criteria, dictionaries and the software
-NAMES = re.compile(r"RECIST 1\.1|version 1\.1|RECORD \d+\.\d+|(?:CTCAE|\(CTCAE\)) v\d\.\d|oncocohort \d+\.\d+\.\d+")
+NAMES = re.compile(r"RECIST 1\.1|version 1\.1|RECORD\s\d+\.\d+|(?:CTCAE|\(CTCAE\)) v\d\.\d|oncocohort \d+\.\d+\.\d+")
 
 
 def full_stop_decimals(text: str) -> list[str]:

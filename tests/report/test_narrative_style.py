@@ -87,6 +87,12 @@ def stacked_parentheses(paragraphs: list[str]) -> list[str]:
     return [m.group(0) for text in paragraphs for m in re.finditer(r"[^()\s]*\)\s?\([^()]*\)", text)]
 
 
+def nested_parentheses(texts: list[str]) -> list[str]:
+    """A parenthesis inside a parenthesis ("(Cox proportional-hazards model (Efron ties), Wald CI)"), which an editor
+    rewrites with a semicolon or brackets."""
+    return [m.group(0) for text in texts for m in re.finditer(r"\([^()]*\([^()]*\)[^()]*\)", text)]
+
+
 def _sentences(paragraph: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.])\s+(?=\S)", paragraph) if s]
 
@@ -159,7 +165,7 @@ def check_captions_and_notes(facts, page: str) -> dict[str, list]:
     """The rules that apply outside the narrative, over captions, table titles, notes, data notes and cells."""
     sentences, titles = report_captions_and_notes(page)
     problems = {"plural": plural_disagreements(sentences + titles), "dangling": dangling_words(sentences),
-                "sentences": bad_sentences(sentences),
+                "sentences": bad_sentences(sentences), "nested parentheses": nested_parentheses(sentences),
                 "capitalised labels": capitalised_labels(sentences + titles + report_cells(page), facts)}
     return {rule: found for rule, found in problems.items() if found}
 
@@ -174,6 +180,7 @@ def check_style(facts, paragraphs: list[str] | None = None) -> dict[str, list]:
                 "doubled methods": doubled_methods(paragraphs),
                 "negative limits": unexplained_negative_limits(paragraphs), "sentences": bad_sentences(paragraphs),
                 "stacked parentheses": stacked_parentheses(paragraphs),
+                "nested parentheses": nested_parentheses(paragraphs),
                 "bare citations": bare_citations(paragraphs)}
     return {rule: found for rule, found in problems.items() if found}
 
@@ -288,6 +295,9 @@ def test_each_rule_catches_its_fault():
                                 "The ORR was 5% (1 of 20)(95% CI 0–25%)."]) == [
         "1.1) (without confirmation of responses)", "20)(95% CI 0–25%)"]
     assert stacked_parentheses(["The ORR (one of 20 patients) was 5% (95% CI 0–25%)."]) == []
+    assert nested_parentheses(["Hazard ratios (Cox proportional-hazards model (Efron ties), Wald CI).",
+                               "Hazard ratios; Cox proportional-hazards model (Efron ties), Wald CI."]) == [
+        "(Cox proportional-hazards model (Efron ties), Wald CI)"]
     assert bare_citations(["See Table 8; Table 9 shows the rest.", "The only one (Table 7) was fatigue."]) == [
         "See Table 8;", "The only one ("]
     assert dangling_words(["Left out: 1 patient(s) who died.", "Labels: responders/patients; p by ."]) == [
@@ -352,3 +362,26 @@ def test_small_study_figure_texts_read_like_a_manuscript(small_study_folders, ca
         texts += [t.get_text() for t in drawn.figure.findobj(Text) if t.get_text().strip()] + [drawn.caption]
         plt.close(drawn.figure)
     assert plural_disagreements(texts) == [] and dangling_words(texts) == []
+
+
+@pytest.mark.parametrize("style, at_one, tiny_floor", [("default", "p > 0.99", "p < 0.001"),
+                                                       ("lancet", "p>0·99", "p<0·0001"),
+                                                       ("jama", "P > .99", "P < .001"),
+                                                       ("nejm", "P>0.99", "P<0.001")])
+def test_p_values_at_both_ends_in_each_style(demo_results, style, at_one, tiny_floor):
+    """The demo's Fisher test of ORR by starting dose has p = 1 (4/11 against 7/21): written as the journal writes
+    it, never "p = 1.000"; a p below the floor as "p < 0.001" (never "p = 0.000")."""
+    from oncocohort.present.journal_style import get_style
+
+    facts = results_dict(demo_results)
+    dose = next(g for g in facts["response"]["subgroups"] if "dose" in g["factor"].lower())
+    assert dose["test"]["p"] == pytest.approx(1.0)
+    text = " ".join(_text_in(facts, get_style(style)))
+    assert f"{at_one}, Fisher" in text
+    assert not re.search(r"[pP] ?= ?[01][.·]0+\b", text)  # neither "p = 1.000" nor "p = 0.000"
+    dose["test"]["p"] = 1e-7
+    assert f"{tiny_floor}, Fisher" in " ".join(_text_in(facts, get_style(style)))
+
+
+def _text_in(facts, style) -> list[str]:
+    return [text for _, text in narrative(facts, style)]
