@@ -42,9 +42,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, sparse, stats
+from scipy import sparse
 
 from .cox import _PartialLikelihood, check_estimable, design_matrix
+from .distributions import stats  # scipy.stats' normal and chi-square functions, without importing scipy.stats
 
 MAX_NEWTON = 60               # Newton iterations per (profile) fit
 MAX_HALVINGS = 40             # step-halvings per Newton iteration
@@ -341,6 +342,8 @@ class _Profile:
             if not np.isfinite(deviance):
                 return None
             if deviance > critical:
+                from scipy import optimize  # imported by the first profile limit (scipy.optimize: about 0.1 s)
+
                 try:
                     return optimize.brentq(lambda b: self(b) - critical, *sorted((inner, outer)), xtol=1e-12,
                                            rtol=1e-12, maxiter=MAX_ROOT_ITERATIONS)

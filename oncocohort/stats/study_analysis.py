@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from ..derive.adverse_events import worst_grade
 from ..derive.analysis_datasets import AnalysisDatasets
@@ -47,6 +46,7 @@ from .descriptive import (
     summarise_categorical,
     summarise_continuous,
 )
+from .distributions import norm  # scipy.stats.norm's functions, without importing scipy.stats
 from .firth import FirthCoxModel, firth_cox_model
 from .kaplan_meier import (
     KaplanMeier,
