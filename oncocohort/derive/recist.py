@@ -207,7 +207,7 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
         [None, None, "PD", "NE", "CR", "PR"], default="SD")
     out.loc[out["non_target_response"].isna() & out["is_baseline"], "non_target_response"] = None
     out.loc[out["is_baseline"], "non_target_response"] = None
-    out["new_pd"] = out["new_pd"].fillna(False).astype(bool)
+    out["new_pd"] = out["new_pd"].eq(True)  # visits without a new-lesion record: missing after the join → no
     out["new_lesion"] = out["new_lesion"].fillna("")
     out["overall_response"] = _overall(out)
     out["reason"] = _reasons(out)

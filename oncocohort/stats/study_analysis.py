@@ -395,7 +395,7 @@ def _response_detail(included: pd.DataFrame, adtte: pd.DataFrame, unit_days: flo
         x = int(included[column].isin(["CR", "PR"]).sum())
         return proportion_ci(x, n, settings.ci_method, settings.conf_level)
 
-    benefit = (proportion_ci(int(included["clinical_benefit"].fillna(False).astype(bool).sum()), n,
+    benefit = (proportion_ci(int(included["clinical_benefit"].eq(True).sum()), n,
                              settings.ci_method, settings.conf_level)
                if "clinical_benefit" in included and n else None)
     change = included["best_pct_change"]
@@ -553,9 +553,9 @@ def _exposure(included: pd.DataFrame, unit_days: float, time_unit: str) -> Expos
     return ExposureSummary(
         len(included), summarise_continuous(included["treatment_days"] / unit_days, "treatment_duration"), cycles,
         int((included["dose_reductions"].fillna(0) > 0).sum()), int((included["interruptions"].fillna(0) > 0).sum()),
-        int(included["ongoing_at_cutoff"].fillna(False).astype(bool).sum()),
-        summarise_categorical(included["reason_stopped"].where(~included["ongoing_at_cutoff"].fillna(False)
-                                                               .astype(bool)), "reason_stopped"),
+        int(included["ongoing_at_cutoff"].eq(True).sum()),  # a flag missing (no treatment record) is no
+        summarise_categorical(included["reason_stopped"].where(~included["ongoing_at_cutoff"].eq(True)),
+                              "reason_stopped"),
         rdi, time_unit)
 
 
