@@ -1,6 +1,7 @@
 """`oncocohort demo` as a user runs it: nothing on stderr — no library warning (pandas' FutureWarnings, numpy's
 RuntimeWarnings …), not even with ``--debug``, which shows every warning as Python prints it (in the report process
-and in the figure processes)."""
+and in the figure processes) — and matplotlib never loaded by the report process (figures are drawn in the figure
+processes it forks)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import subprocess
 import sys
 
 
-def test_demo_writes_nothing_to_stderr(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "oncocohort", "--debug", "demo", "--out", str(tmp_path / "demo"),
-                          "--format", "html"], capture_output=True, text=True, timeout=600)
+def test_demo_writes_nothing_to_stderr_and_draws_in_other_processes(tmp_path):
+    code = ("import sys\nfrom oncocohort import cli\n"
+            f"code = cli.main(['--debug', 'demo', '--out', {str(tmp_path / 'demo')!r}, '--format', 'html'])\n"
+            "print('report process loaded matplotlib:', 'matplotlib' in sys.modules)\nsys.exit(code)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "open " in run.stdout
     assert run.stderr == ""
+    assert run.stdout.splitlines()[-1] == "report process loaded matplotlib: False"
