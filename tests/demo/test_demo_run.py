@@ -16,5 +16,6 @@ def test_demo_writes_nothing_to_stderr_and_draws_in_other_processes(tmp_path):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "open " in run.stdout
-    assert run.stderr == ""
+    # matplotlib says once per machine that it builds its font cache (its own logging, not a warning of ours)
+    assert [line for line in run.stderr.splitlines() if "building the font cache" not in line] == []
     assert run.stdout.splitlines()[-1] == "report process loaded matplotlib: False"
