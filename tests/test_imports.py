@@ -54,3 +54,24 @@ def test_validate_loads_no_figures_nor_statistics_libraries(demo_study):
     loaded = _loaded_by_command("validate", str(demo_study))
     assert "pandas" in loaded  # the check is real: validation reads the tables with pandas
     assert not loaded & {"matplotlib", "scipy.stats", "statsmodels", "docx"}
+
+
+def test_report_path_before_statistics_loads_no_scipy_stats_nor_matplotlib(demo_study):
+    """`report`/`demo` import the report builder, validate and derive before the statistics, while the figure
+    processes load matplotlib: none of that loads scipy.stats (≈0.5 s; the normal, chi-square and t functions come
+    from scipy.special, stats/distributions.py) or matplotlib (drawn in the figure processes only). The first exact
+    binomial interval then loads scipy.stats."""
+    code = ("import sys\nimport oncocohort.cli, oncocohort.report.build\n"
+            "from oncocohort.io.study import validate_study\n"
+            "from oncocohort.derive.analysis_datasets import derive_study\n"
+            f"report = validate_study({str(demo_study)!r})\ndatasets = derive_study(report.study)\n"
+            "from oncocohort.stats.kaplan_meier import kaplan_meier\n"
+            "from oncocohort.stats.logrank import logrank_test\nfrom oncocohort.stats.cox import cox_model\n"
+            "adtte = datasets.adtte[datasets.adtte['paramcd'] == 'OS']\n"
+            "kaplan_meier(adtte['months'], adtte['event'])\n"
+            "print(','.join(m for m in ('scipy.stats', 'scipy.optimize', 'matplotlib') if m in sys.modules))\n"
+            "from oncocohort.stats.proportions import proportion_ci\nproportion_ci(3, 10)\n"
+            "print('scipy.stats' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["", "True"]

@@ -115,7 +115,7 @@ def best_overall_response(visits: pd.DataFrame, index_dates: pd.Series, *, sd_mi
     out = pd.DataFrame(index=pd.RangeIndex(len(ids))).join(per_patient)
     out["best_overall_response"] = out["best_rank"].map(LABEL).fillna("NE")
     out["n_assessments"] = out["n_assessments"].fillna(0).astype(int)
-    out["cr_then_pr"] = out["cr_then_pr"].fillna(False).astype(bool)
+    out["cr_then_pr"] = out["cr_then_pr"].eq(True)  # patients without visits: missing after the join → no
     out["confirmed"] = confirm
     if "best_pct_change" not in out:
         out["best_pct_change"] = np.nan

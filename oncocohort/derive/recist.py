@@ -126,7 +126,7 @@ def _new_lesion_table(lesions: pd.DataFrame) -> pd.DataFrame:
     visit = new.groupby("visit")["present"].any().to_frame()
     visit["new_lesion"] = np.where(visit["present"], "present", "equivocal")
     visit = visit[["new_lesion"]].join(dated_back, how="outer")
-    visit["new_pd"] = visit["dated_back"].fillna(False).astype(bool) | visit["new_lesion"].eq("present")
+    visit["new_pd"] = visit["dated_back"].eq(True) | visit["new_lesion"].eq("present")  # dated_back: True or missing
     return visit[["new_lesion", "new_pd"]]
 
 
@@ -202,12 +202,12 @@ def visit_responses(lesions: pd.DataFrame, index_dates: pd.Series, baseline_wind
     out["target_pd"] = (increase >= PD_ABSOLUTE_MM - tol) & (5 * increase >= out["nadir_mm"] - tol)
     partial_response = 10 * (out["baseline_sum"] - out["sum_mm"]) >= 3 * out["baseline_sum"] - tol
     out["target_response"] = np.select(
-        [~has_targets, out["is_baseline"], out["target_pd"], ~out["complete"], out["cr_ok"].fillna(False).astype(bool),
+        [~has_targets, out["is_baseline"], out["target_pd"], ~out["complete"], out["cr_ok"].eq(True),
          partial_response],
         [None, None, "PD", "NE", "CR", "PR"], default="SD")
     out.loc[out["non_target_response"].isna() & out["is_baseline"], "non_target_response"] = None
     out.loc[out["is_baseline"], "non_target_response"] = None
-    out["new_pd"] = out["new_pd"].fillna(False).astype(bool)
+    out["new_pd"] = out["new_pd"].eq(True)  # visits without a new-lesion record: missing after the join → no
     out["new_lesion"] = out["new_lesion"].fillna("")
     out["overall_response"] = _overall(out)
     out["reason"] = _reasons(out)

@@ -22,7 +22,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
+
+from ..stats.distributions import stats  # scipy.stats, imported at the first binomial computation
 
 NMAX_LIMIT = 200
 METHOD = ("Simon (1989) two-stage design, exact binomial; optimal = smallest EN(p0), minimax = smallest maximum "

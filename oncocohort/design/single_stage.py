@@ -14,8 +14,8 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
 
+from ..stats.distributions import stats  # scipy.stats, imported at the first binomial computation
 from .simon import check_rates
 
 METHOD = "A'Hern (2001) exact single-stage design (exact binomial); Fleming (1982) normal approximation for comparison"

@@ -56,7 +56,7 @@ def swimmer_figure(patients: pd.DataFrame, days_per_unit: float = 30.4375, time_
         "treatment": ((patients["last_dose_date"] - patients["index_date"]).dt.days + 1) / days_per_unit,
         "response": since_start("first_response_date"), "progression": since_start("progression_date"),
         "death": patients["os_time"].where(patients["os_event"] == 1), "follow_up": patients["os_time"],
-        "ongoing": patients["ongoing_at_cutoff"].fillna(False).astype(bool),
+        "ongoing": patients["ongoing_at_cutoff"].eq(True),
         "best_overall_response": patients["best_overall_response"].fillna("NE")})
     lanes = lanes.sort_values(["treatment", "patient_id"], ascending=[False, True]).reset_index(drop=True)
     n_patients = len(lanes)

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .cox import CoxModel, CoxTerm, cox_regression
+from .distributions import stats  # scipy.stats' normal and chi-square functions, without importing scipy.stats
 
 CUMINC_METHOD = ("Aalen–Johansen cumulative incidence, variance as R cmprsk::cuminc; "
                  "pointwise CI on the log(−log) scale")

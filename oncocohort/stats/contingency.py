@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from scipy import stats
+
+from .distributions import stats  # scipy.stats, imported at the first exact test (fisher_exact)
 
 _REL_ERR = 1 + 1e-7  # R fisher.test / binom.test tolerance for "as or less likely than observed"
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import sparse
 
+from .distributions import stats  # scipy.stats' normal and chi-square functions, without importing scipy.stats
 from .event_counts import count_events, sorted_codes, with_risk_sets
 
 EPS = 1e-9          # R coxph.control(eps): relative change in the log-likelihood at convergence

@@ -19,7 +19,11 @@ Method (hand-written: there is no Python implementation of Firth's Cox model; R'
 * **Estimability.** :func:`oncocohort.stats.cox.check_estimable` refuses, in words, a model whose information
   is singular at every β (no events, a covariate that never varies within a risk set, collinear terms).
 * **Confidence interval.** Profile penalised likelihood, as coxphf: the limits are where
-  2[l*(β̂) − max l* with β_k fixed] = χ²₁,1−α. Each limit is bracketed by an expanding search from β̂_k (first
+  2[l*(β̂) − max l* with β_k fixed] = χ²₁,1−α. Each limit is found by Newton's method on that deviance from the
+  Wald limit: its slope in β_k is −2 ∂l*/∂β_k at the profile maximum (envelope theorem), and each profile fit starts
+  from the previous one moved along dγ̂/dβ_k (γ: the other coefficients), so a limit takes a few profile fits of one
+  or two Newton iterations each. Where that does not settle (the deviance not rising outwards, not computable, a
+  step beyond the caps) the limit is bracketed by an expanding search from β̂_k (first
   step the Wald half-width, doubled at most ``MAX_BRACKET_DOUBLINGS`` times, never beyond a hazard ratio of
   e^``MAX_LINEAR_PREDICTOR`` across the covariate's range) and then found by Brent's method
   (``scipy.optimize.brentq``, at most ``MAX_ROOT_ITERATIONS`` iterations). When the profile does not cross the
@@ -42,9 +46,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, sparse, stats
+from scipy import sparse
 
 from .cox import _PartialLikelihood, check_estimable, design_matrix
+from .distributions import stats  # scipy.stats' normal and chi-square functions, without importing scipy.stats
 
 MAX_NEWTON = 60               # Newton iterations per (profile) fit
 MAX_HALVINGS = 40             # step-halvings per Newton iteration
@@ -310,11 +315,18 @@ class _Profile:
         self.model, self.beta, self.best, self.k = model, beta, best, k
         self.others = np.array([j for j in range(len(beta)) if j != k], dtype=int)
         self.start = beta.copy()
+        self.tangent = None  # dγ̂/db at self.start (γ: the other coefficients), for a first-order warm start
         self.unconverged = 0
 
     def __call__(self, b: float) -> float:
         """2[l*(β̂) − max l* with β_k = b] (+∞ where l* cannot be computed)."""
         start = self.start.copy()
+        if self.tangent is not None:  # γ̂(b) ≈ γ̂(b₀) + (b − b₀)·dγ̂/db: Newton then starts next to the optimum
+            start[self.others] += (b - start[self.k]) * self.tangent
+            self.tangent = None
+            start[self.k] = b
+            if not np.isfinite(self.model.value(start)):
+                start = self.start.copy()
         start[self.k] = b
         fitted, converged = self.model.fit(start, self.others)
         value = self.model.value(fitted)
@@ -324,11 +336,68 @@ class _Profile:
         self.start = fitted
         return 2 * (self.best - value)
 
+    def _with_slope(self, b: float) -> tuple[float, float]:
+        """(deviance at b, its derivative in b). By the envelope theorem the derivative is −2 ∂l*/∂β_k at
+        (b, γ̂(b)); the same derivatives give dγ̂/db = −N_γγ⁻¹ N_γk (N: the Newton matrix, −∂²l*/∂β²), the
+        direction of the next warm start. NaN slope where the derivatives cannot be computed."""
+        deviance = self(b)
+        if not np.isfinite(deviance):
+            return deviance, np.nan
+        _, gradient, matrices = self.model.derivatives(self.start, np.arange(len(self.beta)))
+        if gradient is None:
+            return deviance, np.nan
+        newton = matrices[0]
+        if len(self.others):
+            try:
+                self.tangent = -np.linalg.solve(newton[np.ix_(self.others, self.others)], newton[self.others, self.k])
+            except np.linalg.LinAlgError:
+                self.tangent = None
+        return deviance, -2.0 * gradient[self.k]
+
     def limit(self, direction: int, first_step: float, max_distance: float, critical: float) -> float | None:
-        """The profile limit on one side (direction −1 or +1), or None when it is not reached within the caps."""
+        """The profile limit on one side (direction −1 or +1), or None when it is not reached within the caps:
+        Newton's method on the deviance (:meth:`_newton_limit`), else the bracketing search and Brent's method."""
+        found = self._newton_limit(direction, first_step, max_distance, critical)
+        return found if found is not None else self._bracketed_limit(direction, first_step, max_distance, critical)
+
+    def _newton_limit(self, direction: int, first_step: float, max_distance: float, critical: float
+                      ) -> float | None:
+        """The limit by Newton's method on deviance(b) − critical from the Wald limit (the deviance's slope from
+        :meth:`_with_slope`), kept inside the bracket found so far (bisection when a step leaves it) and within
+        ``max_distance``; stops when a step is below 1e-12·(1 + |b|) (Brent's tolerances). None — the bracketing
+        search decides — when the deviance does not rise outwards, cannot be computed, or after
+        ``MAX_ROOT_ITERATIONS`` steps."""
+        centre = self.beta[self.k]
+        self.start, self.tangent = self.beta.copy(), None
+        inside, outside = centre, None  # deviance below / above the critical value
+        b = centre + direction * min(first_step, max_distance)
+        for _ in range(MAX_ROOT_ITERATIONS):
+            deviance, slope = self._with_slope(b)
+            if not (np.isfinite(deviance) and np.isfinite(slope)) or slope * direction <= 0:
+                return None
+            excess = deviance - critical
+            if excess == 0:
+                return b
+            if excess < 0:
+                inside = b
+            else:
+                outside = b
+            proposal = b - excess / slope
+            if outside is not None and not min(inside, outside) < proposal < max(inside, outside):
+                proposal = (inside + outside) / 2
+            if outside is None and direction * (proposal - centre) > max_distance:
+                return None
+            if abs(proposal - b) <= 1e-12 * (1 + abs(b)):
+                return proposal
+            b = proposal
+        return None
+
+    def _bracketed_limit(self, direction: int, first_step: float, max_distance: float, critical: float
+                         ) -> float | None:
+        """The limit bracketed by an expanding search from β̂_k and found by Brent's method (module docstring)."""
         centre = self.beta[self.k]
         inner, width = centre, first_step
-        self.start = self.beta.copy()
+        self.start, self.tangent = self.beta.copy(), None
         for _ in range(MAX_BRACKET_DOUBLINGS + 1):
             width = min(width, max_distance)
             outer = centre + direction * width
@@ -341,6 +410,8 @@ class _Profile:
             if not np.isfinite(deviance):
                 return None
             if deviance > critical:
+                from scipy import optimize  # imported by the first bracketed limit (scipy.optimize: about 0.1 s)
+
                 try:
                     return optimize.brentq(lambda b: self(b) - critical, *sorted((inner, outer)), xtol=1e-12,
                                            rtol=1e-12, maxiter=MAX_ROOT_ITERATIONS)

@@ -19,8 +19,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .distributions import stats  # scipy.stats' normal quantile, without importing scipy.stats
 from .event_counts import count_events, with_risk_sets
 
 ConfType = Literal["log", "log-log", "plain"]

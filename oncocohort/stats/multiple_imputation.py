@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from .distributions import stats  # scipy.stats' t functions, without importing scipy.stats
 
 
 @dataclass(frozen=True)

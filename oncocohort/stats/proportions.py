@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
-from scipy import stats
+
+from .distributions import stats  # scipy.stats, imported at the first exact interval or test (binomtest)
 
 CiMethod = Literal["clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull"]
 CI_METHOD_NAMES = {

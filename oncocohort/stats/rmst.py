@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .distributions import stats  # scipy.stats' normal functions, without importing scipy.stats
 from .kaplan_meier import kaplan_meier, landmarks, restricted_mean
 
 

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from ..derive.adverse_events import worst_grade
 from ..derive.analysis_datasets import AnalysisDatasets
@@ -48,6 +47,7 @@ from .descriptive import (
     summarise_categorical,
     summarise_continuous,
 )
+from .distributions import norm  # scipy.stats.norm's functions, without importing scipy.stats
 from .firth import FirthCoxModel, firth_cox_model
 from .kaplan_meier import (
     KaplanMeier,
@@ -401,7 +401,7 @@ def _response_detail(included: pd.DataFrame, adtte: pd.DataFrame, unit_days: flo
         x = int(included[column].isin(["CR", "PR"]).sum())
         return proportion_ci(x, n, settings.ci_method, settings.conf_level)
 
-    benefit = (proportion_ci(int(included["clinical_benefit"].fillna(False).astype(bool).sum()), n,
+    benefit = (proportion_ci(int(included["clinical_benefit"].eq(True).sum()), n,
                              settings.ci_method, settings.conf_level)
                if "clinical_benefit" in included and n else None)
     change = included["best_pct_change"]
@@ -574,9 +574,9 @@ def _exposure(included: pd.DataFrame, unit_days: float, time_unit: str) -> Expos
     return ExposureSummary(
         len(included), summarise_continuous(included["treatment_days"] / unit_days, "treatment_duration"), cycles,
         int((included["dose_reductions"].fillna(0) > 0).sum()), int((included["interruptions"].fillna(0) > 0).sum()),
-        int(included["ongoing_at_cutoff"].fillna(False).astype(bool).sum()),
-        summarise_categorical(included["reason_stopped"].where(~included["ongoing_at_cutoff"].fillna(False)
-                                                               .astype(bool)), "reason_stopped"),
+        int(included["ongoing_at_cutoff"].eq(True).sum()),  # a flag missing (no treatment record) is no
+        summarise_categorical(included["reason_stopped"].where(~included["ongoing_at_cutoff"].eq(True)),
+                              "reason_stopped"),
         rdi, time_unit)
 
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .counting_process_cox import _CountingProcessLikelihood, check_intervals
 from .cox import CoxTerm, fit_cox_model
+from .distributions import stats  # scipy.stats' normal and chi-square functions, without importing scipy.stats
 
 
 @dataclass(frozen=True)
