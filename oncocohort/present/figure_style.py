@@ -15,6 +15,8 @@ from pathlib import Path
 
 import matplotlib
 
+from .figure_formats import FIGURE_FORMATS
+
 matplotlib.use("Agg")  # files only, no screen
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
@@ -70,18 +72,19 @@ def apply_style() -> None:
     plt.rcParams.update(STYLE)
 
 
-def save_figure(figure: plt.Figure, stem: str | Path) -> list[Path]:
-    """Write ``stem``.png (300 dpi, RGB when opaque, zlib level :data:`PNG_COMPRESS_LEVEL`), .svg and .pdf without
-    creation dates; returns the paths.
+def save_figure(figure: plt.Figure, stem: str | Path, formats: tuple[str, ...] = FIGURE_FORMATS) -> list[Path]:
+    """Write ``stem``.png (300 dpi, RGB when opaque, zlib level :data:`PNG_COMPRESS_LEVEL`) and, as ``formats``
+    asks, .svg and .pdf without creation dates; returns the paths (in :data:`FIGURE_FORMATS` order).
 
     The figures lay themselves out on their own canvas, so each format is drawn once (no ``bbox_inches="tight"``,
     which draws every figure twice)."""
     stem = Path(stem)
     paths = [_save_png(figure, stem.with_suffix(".png"))]
     for suffix, metadata in ((".svg", {"Date": None}), (".pdf", {"CreationDate": None, "ModDate": None})):
-        path = stem.with_suffix(suffix)
-        figure.savefig(path, dpi=DPI, metadata=metadata)
-        paths.append(path)
+        if suffix[1:] in formats:
+            path = stem.with_suffix(suffix)
+            figure.savefig(path, dpi=DPI, metadata=metadata)
+            paths.append(path)
     return paths
 
 
