@@ -593,11 +593,22 @@ def _formats(text: str) -> list[str]:
 
 
 def _document(args: argparse.Namespace) -> dict:
-    """--style, --paper, --pdf-engine as build_report keywords."""
-    return {"style": args.style, "paper": args.paper, "pdf_engine": args.pdf_engine}
+    """--style, --paper, --pdf-engine, --figure-formats as build_report keywords."""
+    return {"style": args.style, "paper": args.paper, "pdf_engine": args.pdf_engine,
+            "figure_formats": args.figure_formats}
+
+
+def _figure_formats(text: str) -> tuple[str, ...]:
+    from .present.figure_formats import figure_formats
+
+    try:
+        return figure_formats(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _document_arguments(parser: argparse.ArgumentParser) -> None:
+    from .present.figure_formats import DEFAULT_FIGURE_FORMATS
     from .present.journal_style import STYLES
     from .report.pdf import ENGINES
 
@@ -607,6 +618,9 @@ def _document_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default a4)")
     parser.add_argument("--pdf-engine", choices=ENGINES, default="auto", help="with pdf in --format: weasyprint, "
                         "chromium (HTML → PDF) or libreoffice (DOCX → PDF); auto takes the first installed")
+    parser.add_argument("--figure-formats", type=_figure_formats, default=DEFAULT_FIGURE_FORMATS, metavar="LIST",
+                        help="files of each figure: png (always; the documents show it) and any of svg, pdf "
+                        f"(default {','.join(DEFAULT_FIGURE_FORMATS)})")
 
 
 def _min_cell(text: str) -> int:

@@ -70,3 +70,19 @@ def test_internal_error_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsy
 
 def test_usage_error_exits_two():
     assert run("frobnicate").returncode == 2
+
+
+def test_report_figure_formats_png_only_and_unknown_refused(tmp_path):
+    """``--figure-formats png``: each figure as PNG alone (the documents still show it); a list without png or with
+    an unknown format is a usage error (exit 2) naming the choices, before any work."""
+    write_study(tmp_path / "s", example_tables())
+    result = run("report", str(tmp_path / "s"), "--out", str(tmp_path / "out"), "--format", "html",
+                 "--figure-formats", "png")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "figures (PNG 300 dpi)" in result.stdout
+    figures = sorted(p.suffix for p in (tmp_path / "out" / "figures").iterdir())
+    assert figures and set(figures) == {".png"}
+    for bad, message in (("svg,pdf", "must include png"), ("png,tiff", "choose from png, svg, pdf")):
+        refused = run("report", str(tmp_path / "s"), "--out", str(tmp_path / "bad"), "--figure-formats", bad)
+        assert refused.returncode == 2 and message in refused.stderr and "Traceback" not in refused.stderr
+        assert not (tmp_path / "bad").exists()

@@ -9,7 +9,8 @@ styles, caption fields, column widths fitted to the text, and a byte-identical s
   its longest word, the rest of the width shared in proportion to what each column needs to keep its cells on one
   line. Text is measured with the Helvetica (= Arial, Liberation Sans) advance widths, the font the document uses.
 - :func:`save_docx`: fixed core properties and zip timestamps, so identical runs write identical bytes.
-- Speed: :func:`new_document` styles a document once per paper and hands out deep copies, and
+- Speed: :func:`new_document` styles a document once per paper and hands out copies of its body, sharing the parts
+  no document changes (styles, settings, numbering, theme, fonts …: copied and serialised once, not per file), and
   :func:`add_paragraph` looks a style's id up once per document (python-docx opens its template file, and searches
   every style, for each document and each styled paragraph).
 """
@@ -112,20 +113,29 @@ def new_document(paper: str = "a4"):
     """An empty python-docx Document with our page setup and styles: Arial body, black headings kept with the next
     paragraph, a black *Caption* style, a *Table Note* style.
 
-    A deep copy of one styled document per paper (made at the first call): building it reads python-docx's template
-    file and sets the styles, which cost more than writing a small table; the copy is the same XML."""
+    A copy of one styled document per paper (made at the first call): building it reads python-docx's template
+    file and sets the styles, which cost more than writing a small table; the copy is the same XML. Only the main
+    document part, the core properties and the package are copied: the other parts (styles, settings, numbering,
+    theme, fonts …) are shared with the template — nothing writes to them after :func:`_styled_document` — and
+    :func:`save_docx` serialises them once."""
     if paper not in PAPERS:
         raise ValueError(f"unknown paper {paper!r}; choose from {', '.join(PAPERS)}")
     if paper not in _TEMPLATES:
         _TEMPLATES[paper] = _styled_document(paper)
+        _SHARED_PARTS.update({part: None for part in _TEMPLATES[paper].part.package.iter_parts()
+                              if part.partname not in _OWN_PARTS})
     template = _TEMPLATES[paper]
-    document = copy.deepcopy(template)
+    # deepcopy's memo, seeded with the shared parts as their own copies: they are referenced, not copied
+    document = copy.deepcopy(template, {id(part): part for part in _SHARED_PARTS})
     _STYLE_IDS[document.element] = dict(_STYLE_IDS.get(template.element, {}))  # the same styles, the same ids
     return document
 
 
 PARAGRAPH_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption", "Table Note", "List Bullet")
 _TEMPLATES: dict = {}  # paper → the styled empty document new_document copies
+_OWN_PARTS = ("/word/document.xml", "/docProps/core.xml")  # the parts each document has its own copy of
+# the template parts every document shares → their serialised bytes (None until first saved), see save_docx
+_SHARED_PARTS: dict = {}
 # a document's body element → {style name: style id (None for the default style)}, see add_paragraph
 _STYLE_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -249,7 +259,15 @@ def save_docx(document, path: str | Path) -> Path:
     # PackageWriter.write, step by step, into the collector (it opens its own zip file otherwise)
     PackageWriter._write_content_types_stream(entries, parts)
     PackageWriter._write_pkg_rels(entries, package.rels)
-    PackageWriter._write_parts(entries, parts)
+    for part in parts:  # PackageWriter._write_parts, a shared template part serialised once (new_document)
+        if part in _SHARED_PARTS:
+            if _SHARED_PARTS[part] is None:
+                _SHARED_PARTS[part] = part.blob
+            entries.write(part.partname, _SHARED_PARTS[part])
+        else:
+            entries.write(part.partname, part.blob)
+        if len(part.rels):
+            entries.write(part.partname.rels_uri, part.rels.xml)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name, blob in entries.items:

@@ -20,17 +20,18 @@ from pathlib import Path
 
 import matplotlib
 
+from .figure_formats import FIGURE_FORMATS
+
 matplotlib.use("Agg")  # files only, no screen
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 from matplotlib.transforms import Bbox, offset_copy  # noqa: E402
 
 DPI = 300
-# zlib level of the PNGs. Measured on the demo's 12 figures: level 3 encodes in about two thirds of the time of
-# Pillow's default 6 for files about a quarter larger (levels 1-3 use zlib's fast deflate; 3 is the smallest of
-# them); the bytes are the same on every run. The figures are opaque, so the PNGs are written as RGB: measured on
-# the demo's 13 figures, encoding takes ~15 % less time and the files are ~13 % smaller than RGBA, pixel for pixel
-# the same image.
+# zlib level of the PNGs (written by present/png_file.py, rows unfiltered). Measured on the demo's 13 figures, CPU
+# time of deflating them all: level 3 0.17 s for 1.60 MB (level 1 0.21 s, 1.66 MB; level 4 0.28 s, 1.27 MB;
+# level 6 0.33 s, 1.21 MB); the bytes are the same on every run. The figures are opaque, so the PNGs are written as
+# RGB: ~13 % smaller than RGBA and faster, pixel for pixel the same image.
 PNG_COMPRESS_LEVEL = 3
 # Fonts in the files (measured on the demo's 13 figures, CPU time of saving them all):
 # - SVG with its text as text ("svg.fonttype": "none"), not as glyph paths: 0.33 s instead of 0.47 s and 237 kB
@@ -75,36 +76,34 @@ def apply_style() -> None:
     plt.rcParams.update(STYLE)
 
 
-def save_figure(figure: plt.Figure, stem: str | Path) -> list[Path]:
-    """Write ``stem``.png (300 dpi, RGB when opaque, zlib level :data:`PNG_COMPRESS_LEVEL`), .svg and .pdf without
-    creation dates; returns the paths.
+def save_figure(figure: plt.Figure, stem: str | Path, formats: tuple[str, ...] = FIGURE_FORMATS) -> list[Path]:
+    """Write ``stem``.png (300 dpi, RGB when opaque, zlib level :data:`PNG_COMPRESS_LEVEL`) and, as ``formats``
+    asks, .svg and .pdf without creation dates; returns the paths (in :data:`FIGURE_FORMATS` order).
 
     The figures lay themselves out on their own canvas, so each format is drawn once (no ``bbox_inches="tight"``,
     which draws every figure twice)."""
     stem = Path(stem)
     paths = [_save_png(figure, stem.with_suffix(".png"))]
     for suffix, metadata in ((".svg", {"Date": None}), (".pdf", {"CreationDate": None, "ModDate": None})):
-        path = stem.with_suffix(suffix)
-        figure.savefig(path, dpi=DPI, metadata=metadata)
-        paths.append(path)
+        if suffix[1:] in formats:
+            path = stem.with_suffix(suffix)
+            figure.savefig(path, dpi=DPI, metadata=metadata)
+            paths.append(path)
     return paths
 
 
 def _save_png(figure: plt.Figure, path: Path) -> Path:
-    """The figure drawn by Agg at :data:`DPI` and written by Pillow as matplotlib would (no text chunks, the dpi in
-    pHYs), but as RGB when every pixel is opaque (always, with the white figure background)."""
-    from PIL import Image
+    """The figure drawn by Agg at :data:`DPI` and written by :mod:`.png_file` (RGB when every pixel is opaque —
+    always, with the white figure background; the dpi in pHYs; no text chunks)."""
+    import numpy as np
+
+    from .png_file import write_png
 
     raw = io.BytesIO()
     figure.savefig(raw, format="rgba", dpi=DPI)
-    pixels = raw.getvalue()
     width = int(figure.get_figwidth() * DPI)  # as Agg sizes its canvas: the figure's extent in pixels, truncated
-    height = len(pixels) // (4 * width)
-    image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
-    if image.getextrema()[3] == (255, 255):
-        image = image.convert("RGB")
-    image.save(path, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(DPI, DPI))
-    return path
+    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8).reshape(-1, width, 4)
+    return write_png(path, pixels, DPI, PNG_COMPRESS_LEVEL)
 
 
 # ------------------------------------------------------------------------------------------------ measuring text

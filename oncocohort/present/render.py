@@ -8,18 +8,14 @@ table whose numbers would wrap on a portrait page goes on a landscape page (:mod
 
 from __future__ import annotations
 
-import copy
 import functools
 import html
 import io
 import re
 from pathlib import Path
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Emu, Pt
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from ..io.csv_output import csv_writer
 from .docx_layout import (
@@ -115,25 +111,6 @@ def to_csv(table: Table) -> str:
     return buffer.getvalue()
 
 
-def _border(cell, edge: str, size: int = 8) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    borders = properties.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        properties.append(borders)
-    element = OxmlElement(f"w:{edge}")
-    element.set(qn("w:val"), "single")
-    element.set(qn("w:sz"), str(size))
-    element.set(qn("w:color"), "000000")
-    borders.append(element)
-
-
-def _row_flag(row, name: str) -> None:
-    element = OxmlElement(f"w:{name}")
-    element.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(element)
-
-
 def _column_needs(table: Table) -> tuple[list[int], list[int]]:
     """Per column: the width to keep every cell on one line, and the width of its longest word (EMU, with cell
     padding). A spanner's text is shared by the columns under it."""
@@ -184,12 +161,11 @@ def add_to_docx(document, table: Table, number: int | None = None, restart: bool
     notes = list(table.footnotes) + (["Abbreviations: " + "; ".join(table.abbreviations) + "."]
                                      if table.abbreviations else [])
     key = (table.columns, table.rows, tuple(widths), bool(notes))
-    if key in _BUILT_TABLES:  # the same grid already built for another document (the table's own file)
-        document.element.body._insert_tbl(copy.deepcopy(_BUILT_TABLES[key]))
-    else:
-        _BUILT_TABLES[key] = copy.deepcopy(_add_grid(document, table, widths, bool(notes)))
+    if key not in _BUILT_TABLES:  # else the same grid was built for another document (the table's own file)
+        _BUILT_TABLES[key] = _grid_xml(table, widths, bool(notes))
         while len(_BUILT_TABLES) > _BUILT_TABLES_KEPT:
             del _BUILT_TABLES[next(iter(_BUILT_TABLES))]
+    document.element.body._insert_tbl(parse_xml(_BUILT_TABLES[key]))
     for i, note in enumerate(notes):  # the notes stay with the table: each kept with the next, the last row too
         paragraph = add_paragraph(document, note, "Table Note")
         paragraph.paragraph_format.keep_with_next = i < len(notes) - 1
@@ -237,81 +213,97 @@ def _column_widths(table: Table, natural: list[int], minimum: list[int], availab
     return [w // twip * twip for w in [high] + rest]
 
 
-# Word tables built, by their content and column widths (EMU): the report document copies the grid its table's own
-# .docx file was built with, instead of building every cell again (python-docx takes ~1 ms per cell). The newest
-# tables are kept; entries are lxml <w:tbl> elements, inserted as copies.
-_BUILT_TABLES: dict[tuple, object] = {}
+# Word tables built, by their content and column widths (EMU): the report document inserts the grid its table's own
+# .docx file was built with, instead of writing every cell again. The newest tables are kept, as <w:tbl> XML text.
+_BUILT_TABLES: dict[tuple, str] = {}
 _BUILT_TABLES_KEPT = 64
+_TWIPS_PER_EMU = 635
+# python-docx's new table (no style: "Normal Table", Word's default), left-aligned, fixed layout
+_TABLE_PROPERTIES = ('<w:tblPr><w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/><w:tblLayout w:type="fixed"/>'
+                     '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+                     'w:noVBand="1" w:val="04A0"/></w:tblPr>')
+_RULE = '<w:{edge} w:val="single" w:sz="{size}" w:color="000000"/>'
 
 
-def _add_grid(document, table: Table, widths: list[int], notes_follow: bool = False):
-    """Append the three-line Word table (no caption, no notes) for ``table`` with ``widths`` (EMU) → its <w:tbl>.
-    Rows are kept with the next (Word's "keep with next" on their paragraphs): all of a table of up to 40 rows, else
-    the last two; the last row only when ``notes_follow``, so the notes never start a page alone."""
+def _run_xml(text: str, bold: bool) -> str:
+    """A 9-point run holding ``text`` as python-docx writes it: tabs as <w:tab/>, line ends as <w:br/>, the rest
+    in <w:t> (space-preserving when it starts or ends with white space)."""
+    parts = []
+    for piece in re.split(r"([\t\r\n])", text):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            parts.append(f"<w:t{space}>{html.escape(piece, quote=False)}</w:t>")
+    return f'<w:r><w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="{2 * TABLE_PT}"/></w:rPr>{"".join(parts)}</w:r>'
+
+
+def _cell_xml(text: str, width: int, align: str, keep_with_next: bool, bold: bool, span: int = 1,
+              rules: tuple[tuple[str, int], ...] = ()) -> str:
+    """One <w:tc>: its width (twips) and span, its rules (("top", 12) …, in the schema's order: top before bottom),
+    one paragraph without space after, aligned, kept with the next or not, with one run."""
+    borders = "".join(_RULE.format(edge=edge, size=size) for edge, size in rules)
+    return ("<w:tc><w:tcPr>"
+            f'<w:tcW w:type="dxa" w:w="{width // _TWIPS_PER_EMU}"/>'
+            + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
+            + (f"<w:tcBorders>{borders}</w:tcBorders>" if borders else "")
+            + "</w:tcPr><w:p><w:pPr>"
+            + ("<w:keepNext/>" if keep_with_next else '<w:keepNext w:val="0"/>')
+            + f'<w:spacing w:after="0"/><w:jc w:val="{align}"/></w:pPr>{_run_xml(text, bold)}</w:p></w:tc>')
+
+
+def _grid_xml(table: Table, widths: list[int], notes_follow: bool = False) -> str:
+    """The three-line Word table (no caption, no notes) for ``table`` with ``widths`` (EMU) as <w:tbl> XML text.
+
+    Rules above the header, below it and below the last row; header rows repeated on each page; no row split across
+    pages. Rows are kept with the next (Word's "keep with next" on their paragraphs): all of a table of up to 40
+    rows, else the last two; the last row only when ``notes_follow``, so the notes never start a page alone.
+
+    Written as text, once per table, rather than cell by cell through python-docx (~1 ms per cell: half of the
+    report's table time); the XML is the one python-docx wrote (tests/present/test_render_docx.py)."""
     header_rows = 2 if table.has_spanners else 1
-    grid = document.add_table(rows=header_rows + len(table.rows), cols=len(table.columns))
-    # no table style: "Normal Table", Word's default (python-docx's add_table writes no w:tblStyle for it)
-    grid.autofit = False
-    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
-    cells = _cell_grid(grid)
-    for j, width in enumerate(widths):
-        grid.columns[j].width = Emu(width)
-        for row_cells in cells:
-            row_cells[j].width = Emu(width)
-    if table.has_spanners:
-        start = 0
-        for name, width in table.spanner_groups():
-            cell = cells[0][start]
-            if width > 1:
-                cell = cell.merge(cells[0][start + width - 1])
-            cell.text = name or ""
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            if name:
-                _border(cell, "bottom", 4)
-            start += width
-        cells[0] = grid.rows[0].cells  # the merged header row
-    for j, column in enumerate(table.columns):
-        cell = cells[header_rows - 1][j]
-        cell.text = column.label
-        cell.paragraphs[0].runs[0].bold = True
-        cell.paragraphs[0].alignment = _ALIGN[column.align]
-    for r in range(header_rows):  # header rows repeat on each page
-        _row_flag(grid.rows[r], "tblHeader")
-    for i, row in enumerate(table.rows):
-        for j, (text, column) in enumerate(zip(row.cells, table.columns)):
-            cell = cells[header_rows + i][j]
-            cell.text = _label(row, j, text)
-            paragraph = cell.paragraphs[0]
-            paragraph.alignment = _ALIGN[column.align]
-            if row.group and paragraph.runs:
-                paragraph.runs[0].bold = True
-    for j in range(len(table.columns)):  # three rules: above the header, below it, below the last row
-        _border(cells[0][j], "top", 12)
-        _border(cells[header_rows - 1][j], "bottom", 8)
-        _border(cells[header_rows + len(table.rows) - 1][j], "bottom", 12)
-    last = len(grid.rows) - 1
+    n_rows = header_rows + len(table.rows)
+    last = n_rows - 1
     kept_from = 0 if len(table.rows) <= 40 else max(last - 2, 0)  # rows from here on keep with the next
-    for r, grid_row in enumerate(grid.rows):
-        _row_flag(grid_row, "cantSplit")
-        for cell in cells[r]:
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.space_after = Pt(0)
-                paragraph.paragraph_format.keep_with_next = (r >= kept_from and r < last) or (r == last
-                                                                                              and notes_follow)
-                for run in paragraph.runs:
-                    run.font.size = Pt(TABLE_PT)
-    return grid._tbl
 
+    def keep(r: int) -> bool:
+        return (kept_from <= r < last) or (r == last and notes_follow)
 
-def _cell_grid(grid) -> list[tuple]:
-    """The table's cells row by row (a merged cell repeated under each column it spans).
+    def rules(r: int) -> tuple[tuple[str, int], ...]:
+        edges = {}
+        if r == 0:
+            edges["top"] = 12
+        if r == header_rows - 1:
+            edges["bottom"] = 8
+        if r == last:
+            edges["bottom"] = 12
+        return tuple(edges.items())
 
-    Read once per row: python-docx's ``grid.cell(r, c)`` and ``column.cells`` walk the whole table on every call,
-    which made writing a table quadratic in its size."""
-    return [row.cells for row in grid.rows]
+    def row_xml(r: int, cells: list[str]) -> str:
+        flags = ('<w:tblHeader w:val="true"/>' if r < header_rows else "") + '<w:cantSplit w:val="true"/>'
+        return f"<w:tr><w:trPr>{flags}</w:trPr>{''.join(cells)}</w:tr>"
 
-
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+    out = [f"<w:tbl {nsdecls('w')}>", _TABLE_PROPERTIES, "<w:tblGrid>",
+           *(f'<w:gridCol w:w="{w // _TWIPS_PER_EMU}"/>' for w in widths), "</w:tblGrid>"]
+    if table.has_spanners:  # a spanner over its columns, ruled below when it has a name
+        cells, start = [], 0
+        for name, span in table.spanner_groups():
+            under = rules(0) + ((("bottom", 4),) if name and not any(e == "bottom" for e, _ in rules(0)) else ())
+            cells.append(_cell_xml(name or "", sum(w // _TWIPS_PER_EMU for w in widths[start:start + span])
+                                   * _TWIPS_PER_EMU, "center", keep(0), False, span, under))
+            start += span
+        out.append(row_xml(0, cells))
+    r = header_rows - 1
+    out.append(row_xml(r, [_cell_xml(c.label, w, c.align, keep(r), True, rules=rules(r))
+                           for c, w in zip(table.columns, widths)]))
+    for i, row in enumerate(table.rows):
+        r = header_rows + i
+        out.append(row_xml(r, [_cell_xml(_label(row, j, text), w, c.align, keep(r), row.group, rules=rules(r))
+                               for j, (text, c, w) in enumerate(zip(row.cells, table.columns, widths))]))
+    out.append("</w:tbl>")
+    return "".join(out)
 
 
 def to_docx(table: Table, path: str | Path, number: int | None = None, paper: str = "a4") -> Path:

@@ -46,6 +46,7 @@ from ..present.docx_layout import PAPERS as PAPER_SIZES
 from ..present.efficacy_table import efficacy_table
 from ..present.esmo_mcbs_table import esmo_mcbs_table
 from ..present.exposure_table import exposure_table
+from ..present.figure_formats import DEFAULT_FIGURE_FORMATS, describe, figure_formats
 from ..present.formatting import number, plural
 from ..present.journal_style import active_style, get_style, use_style
 from ..present.landmark_table import censoring_sensitivity_table, os_by_response_table
@@ -475,15 +476,18 @@ def analyse_omop(progress: Progress | None = None, **inputs):
 @dataclass(frozen=True)
 class DocumentOptions:
     """How the documents look: journal ``style`` (:mod:`oncocohort.present.journal_style`), ``paper`` (``a4`` or
-    ``letter``), the PDF engine chosen (:mod:`.pdf`; None without pdf) and the data notes they end with."""
+    ``letter``), the PDF engine chosen (:mod:`.pdf`; None without pdf), the files each figure is written as
+    (:mod:`oncocohort.present.figure_formats`) and the data notes they end with."""
 
     style: str = "default"
     paper: str = "a4"
     pdf_engine: str | None = None
+    figure_formats: tuple[str, ...] = DEFAULT_FIGURE_FORMATS
     data_notes: tuple[str, ...] = ()  # the closing "Data notes" section (.data_notes), set by build_report
 
 
-def document_options(formats, style: str = "default", paper: str = "a4", pdf_engine: str = "auto") -> DocumentOptions:
+def document_options(formats, style: str = "default", paper: str = "a4", pdf_engine: str = "auto",
+                     figures=DEFAULT_FIGURE_FORMATS) -> DocumentOptions:
     """Check the options before any work; ReportError naming the choices (or what to install for a PDF)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -494,28 +498,34 @@ def document_options(formats, style: str = "default", paper: str = "a4", pdf_eng
         raise ReportError(str(error)) from None
     if paper not in PAPERS:
         raise ReportError(f"unknown paper {paper!r}; choose from {', '.join(PAPERS)}")
+    try:
+        figures = figure_formats(figures)
+    except ValueError as error:
+        raise ReportError(str(error)) from None
     engine = None
     if "pdf" in formats:
         try:
             engine = choose_engine(pdf_engine)
         except PdfUnavailable as error:
             raise ReportError(str(error)) from None
-    return DocumentOptions(style, paper, engine)
+    return DocumentOptions(style, paper, engine, figures)
 
 
 def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progress | None = None,
                  adam: dict | None = None, style: str = "default", paper: str = "a4",
-                 pdf_engine: str = "auto", omop: dict | None = None, min_cell: int = 0) -> list[Path]:
+                 pdf_engine: str = "auto", omop: dict | None = None, min_cell: int = 0,
+                 figure_formats=DEFAULT_FIGURE_FORMATS) -> list[Path]:
     """Write the report of ``study_dir`` into ``out_dir`` (module docstring); returns the files written.
 
     With ``adam`` (keyword arguments of :func:`analyse_adam`), ``study_dir`` is a folder of ADaM data sets
     analysed without derivation; with ``omop`` (keyword arguments of :func:`analyse_omop`) an OMOP CDM.
     ``style``: default, lancet, jama or nejm; ``paper``: a4 or letter;
     ``pdf_engine``: auto, weasyprint, chromium or libreoffice (with ``pdf`` in ``formats``); ``min_cell``: counts
-    from 1 to min_cell − 1 not published (:mod:`.disclosure`; 0 or 1: all shown)."""
+    from 1 to min_cell − 1 not published (:mod:`.disclosure`; 0 or 1: all shown); ``figure_formats``: the files of
+    each figure, png (always) and any of svg, pdf."""
     progress = progress or Progress(None)
     formats = tuple(formats)
-    options = document_options(formats, style, paper, pdf_engine)  # before any work
+    options = document_options(formats, style, paper, pdf_engine, figure_formats)  # before any work
     try:  # before any work, too
         check_replaceable(Path(out_dir), keep=(Path(study_dir),))
     except OutputFolderRefused as exc:
@@ -556,12 +566,12 @@ def _write_all(results, datasets, folder: Path, formats, progress, options: Docu
         return _write_documents(results, datasets, folder, formats, progress, options, figure_processes)
 
 
-def _start_drawing(figure_processes, results, plans, stems, style: str):
+def _start_drawing(figure_processes, results, plans, stems, style: str, formats: tuple[str, ...]):
     """The figures drawn by the processes forked when the report started (figure_files.py), or in this process
     (serially) without them; ``.result()`` → (caption, paths) per plan."""
-    drawing = (figure_processes.draw(figure_plans, results, stems, style, drawing_order(plans))
+    drawing = (figure_processes.draw(figure_plans, results, stems, style, drawing_order(plans), formats)
                if figure_processes is not None else None)
-    return nullcontext(drawing) if drawing is not None else start_figures(plans, stems, style)
+    return nullcontext(drawing) if drawing is not None else start_figures(plans, stems, style, formats=formats)
 
 
 def _with_rule(methods: str, results: StudyResults) -> str:
@@ -587,7 +597,7 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
     # figures are drawn and saved in other processes while this one writes the tables (figure_files.py)
     with _start_drawing(figure_processes, results, plans,
                         [folder / "figures" / numbering[plan.key].file_stem for plan in plans],
-                        options.style) as drawing:
+                        options.style, options.figure_formats) as drawing:
         path = folder / "results.json"
         path.write_text(json_text(published), encoding="utf-8")
         written.append(path)
@@ -607,7 +617,7 @@ def _write_documents(results, datasets, folder: Path, formats, progress, options
         drawn = drawing.result()
         for _, paths in drawn:
             written += paths
-    progress("figures", f"{len(plans)} figures (PNG 300 dpi, SVG, PDF)")
+    progress("figures", f"{len(plans)} figures ({describe(options.figure_formats)})")
     paragraphs = [(key, disclose_text(text, results.min_cell))  # a safety net: counts the narrative writes in words
                   for key, text in results_paragraphs(published, citations=narrative_citations(numbering))]
     undefined = undefined_abbreviations([t for _, t in paragraphs], Vocabulary.from_labels(results.config.labels))

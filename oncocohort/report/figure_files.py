@@ -35,6 +35,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..present.figure_formats import FIGURE_FORMATS
 from ..present.journal_style import use_style
 
 if TYPE_CHECKING:  # matplotlib is imported where figures are drawn, never by the report process for nothing
@@ -62,14 +63,15 @@ def drawing_order(plans: Sequence[FigurePlan]) -> list[int]:
 _PLANS: Sequence[FigurePlan] = ()  # the plans forked workers draw from (inherited at the fork, never pickled)
 
 
-def _draw_and_save(index: int, stem: Path, style: str) -> tuple[str, list[Path]]:
-    """Draw plan ``index`` and write ``stem``.png/.svg/.pdf → (caption, paths)."""
+def _draw_and_save(index: int, stem: Path, style: str, formats: tuple[str, ...] = FIGURE_FORMATS
+                   ) -> tuple[str, list[Path]]:
+    """Draw plan ``index`` and write ``stem``.png (and .svg/.pdf as ``formats`` asks) → (caption, paths)."""
     from ..present.figure_style import plt, save_figure
 
     with use_style(style):
         caption, figure = _PLANS[index].draw()
         try:
-            return caption, save_figure(figure, stem)
+            return caption, save_figure(figure, stem, formats)
         finally:
             plt.close(figure)
 
@@ -118,7 +120,8 @@ def warm_up() -> None:
 
 
 def _serve(ends: Sequence[Connection], report_ends: Sequence[Connection], counter) -> None:
-    """The figure process: warm up, wait for (plans function, results, stems, style) on ``ends[0]``, fork one helper
+    """The figure process: warm up, wait for (plans function, results, stems, style, order, formats) on ``ends[0]``,
+    fork one helper
     per further end (they share this process's warmed state), then each draws the next figure no process has taken
     until none is left and sends back ("ok", [(index, caption, paths)]) or ("error", exception) on its own end."""
     for end in report_ends:  # the report's ends, closed here: a report that dies is seen as the end of its pipe
@@ -154,12 +157,12 @@ def _draw_share(connection: Connection, message: bytes, counter) -> None:
     """Draw figures taken from ``counter`` until none is left; the reply goes to ``connection``."""
     global _PLANS
     try:
-        plans_of, results, stems, style, order = pickle.loads(message)
+        plans_of, results, stems, style, order, formats = pickle.loads(message)
         _PLANS = plans_of(results)
         drawn = []
         while (taken := _next_figure(counter)) < len(stems):
             index = order[taken]
-            drawn.append((index, *_draw_and_save(index, stems[index], style)))
+            drawn.append((index, *_draw_and_save(index, stems[index], style, formats)))
         reply = ("ok", drawn)
     except BaseException as error:  # noqa: BLE001 - any failure goes back to the report, which raises it
         _stop(counter)  # the other processes take no further figure
@@ -253,15 +256,17 @@ class FigureProcesses:
         self.close()
 
     def draw(self, plans_of: Callable[[object], Sequence[FigurePlan]], results, stems: Sequence[Path],
-             style: str, order: Sequence[int] | None = None) -> Drawing | None:
+             style: str, order: Sequence[int] | None = None, formats: tuple[str, ...] = FIGURE_FORMATS
+             ) -> Drawing | None:
         """Start drawing ``plans_of(results)`` (a module-level function: it is pickled by name and called in each
-        figure process) into ``stems`` with journal ``style``, taking them in ``order`` (indices; None: plan order);
-        None (processes ended) when the results cannot be pickled — the caller then draws them itself."""
+        figure process) into ``stems`` with journal ``style`` as ``formats`` (PNG always), taking them in ``order``
+        (indices; None: plan order); None (processes ended) when the results cannot be pickled — the caller then
+        draws them itself."""
         order = list(range(len(stems)) if order is None else order)
         if sorted(order) != list(range(len(stems))):
             raise ValueError("the drawing order must name every figure once")
         try:
-            message = pickle.dumps((plans_of, results, list(stems), style, order),
+            message = pickle.dumps((plans_of, results, list(stems), style, order, tuple(formats)),
                                    protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError):  # results holding something that cannot be sent
             self.close()
@@ -300,9 +305,10 @@ def start_figure_processes(workers: int | None = None) -> FigureProcesses | None
 class FigureFiles:
     """Figures being drawn and saved: started by :func:`start_figures`, collected with :meth:`result`."""
 
-    def __init__(self, plans: Sequence[FigurePlan], stems: Sequence[Path], style: str, workers: int):
+    def __init__(self, plans: Sequence[FigurePlan], stems: Sequence[Path], style: str, workers: int,
+                 formats: tuple[str, ...] = FIGURE_FORMATS):
         global _PLANS
-        self._plans, self._stems, self._style = list(plans), list(stems), style
+        self._plans, self._stems, self._style, self._formats = list(plans), list(stems), style, tuple(formats)
         self._executor: ProcessPoolExecutor | None = None
         self._futures: list[Future] = []
         if workers > 1 and len(self._plans) > 1:
@@ -310,7 +316,8 @@ class FigureFiles:
             self._executor = ProcessPoolExecutor(min(workers, len(self._plans)),
                                                  mp_context=multiprocessing.get_context("fork"))
             order = drawing_order(self._plans)  # costliest first; this process takes the cheap ones at the end
-            futures = {i: self._executor.submit(_draw_and_save, i, self._stems[i], style) for i in order}
+            futures = {i: self._executor.submit(_draw_and_save, i, self._stems[i], style, self._formats)
+                       for i in order}
             self._futures = [futures[i] for i in range(len(self._plans))]
 
     def __enter__(self) -> FigureFiles:
@@ -333,20 +340,20 @@ class FigureFiles:
         try:
             if self._executor is None:  # serial
                 _PLANS = self._plans
-                return [_draw_and_save(i, stem, self._style) for i, stem in enumerate(self._stems)]
+                return [_draw_and_save(i, stem, self._style, self._formats) for i, stem in enumerate(self._stems)]
             # the figures no worker has taken yet are drawn here, from the last one back, while the workers go on
             # from the front (this process has finished its own work by now; the CPUs stay busy to the end)
             done_here = {}
             for index in reversed(drawing_order(self._plans)):
                 if self._futures[index].cancel():
-                    done_here[index] = _draw_and_save(index, self._stems[index], self._style)
+                    done_here[index] = _draw_and_save(index, self._stems[index], self._style, self._formats)
             return [done_here[i] if i in done_here else future.result() for i, future in enumerate(self._futures)]
         finally:
             self.close()
 
 
 def start_figures(plans: Sequence[FigurePlan], stems: Sequence[Path], style: str,
-                  workers: int | None = None) -> FigureFiles:
-    """Start drawing ``plans`` into ``stems`` (no suffix) with journal ``style`` in ``workers`` processes (None:
-    :func:`available_workers`; 1: serial, when :meth:`FigureFiles.result` is called)."""
-    return FigureFiles(plans, stems, style, available_workers() if workers is None else workers)
+                  workers: int | None = None, formats: tuple[str, ...] = FIGURE_FORMATS) -> FigureFiles:
+    """Start drawing ``plans`` into ``stems`` (no suffix) with journal ``style`` as ``formats`` (PNG always) in
+    ``workers`` processes (None: :func:`available_workers`; 1: serial, when :meth:`FigureFiles.result` is called)."""
+    return FigureFiles(plans, stems, style, available_workers() if workers is None else workers, formats)

@@ -33,6 +33,41 @@ def test_a_copy_is_the_styled_document_and_shares_nothing_with_the_others(tmp_pa
     assert (tmp_path / "copy.docx").read_bytes() == (tmp_path / "fresh.docx").read_bytes()
 
 
+def test_copies_share_the_template_parts_no_document_changes_and_serialise_them_once(tmp_path, monkeypatch):
+    """Only the document part and the core properties are copied per document; styles, settings, numbering, theme
+    … are the template's objects, serialised once — and writing tables, captions, pictures and landscape sections
+    leaves them as they were (else one file's change would leak into the next)."""
+    from PIL import Image
+
+    from oncocohort.present.render import add_to_docx
+    from oncocohort.present.table import Column, Row, Table
+
+    template = new_document("a4") and docx_layout._TEMPLATES["a4"]
+    shared = {part.partname: part for part in template.part.package.iter_parts()
+              if part.partname not in docx_layout._OWN_PARTS}
+    assert {"/word/styles.xml", "/word/settings.xml", "/word/numbering.xml"} <= set(shared)
+    before = {name: part.blob for name, part in shared.items()}
+    Image.new("RGB", (40, 20), "white").save(tmp_path / "figure.png")
+    wide = Table("Table. Wide", tuple(Column(f"Column {i} with a long header", align="right") for i in range(9)),
+                 (Row(tuple("12.3 (10.1–14.5)" for _ in range(9))),))
+    for name in ("a", "b"):
+        document = new_document("a4")
+        parts = {part.partname: part for part in document.part.package.iter_parts()}
+        assert all(parts[name] is part for name, part in shared.items())
+        assert parts["/word/document.xml"] is not template.part
+        add_heading(document, "Results", 2)
+        add_to_docx(document, wide, 1)  # a landscape section
+        document.add_paragraph().add_run().add_picture(str(tmp_path / "figure.png"))
+        document.core_properties.title = name
+        save_docx(document, tmp_path / f"{name}.docx")
+    assert {name: part.blob for name, part in shared.items()} == before
+    serialised = []
+    monkeypatch.setattr(docx.opc.part.XmlPart, "blob", property(lambda self: serialised.append(self.partname)
+                                                                  or b""))
+    save_docx(new_document("a4"), tmp_path / "c.docx")
+    assert not set(serialised) & set(shared)  # the shared parts' bytes come from the first save
+
+
 def test_styled_paragraphs_are_python_docx_s_and_the_style_is_looked_up_once(monkeypatch):
     ours, theirs = new_document(), new_document()
     lookups = []

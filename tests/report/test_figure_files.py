@@ -104,6 +104,21 @@ def test_figure_processes_draw_every_figure_in_plan_order(tmp_path):
     assert len(list(tmp_path.iterdir())) == 15
 
 
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+def test_figure_processes_and_pool_write_only_the_formats_asked_for(tmp_path):
+    with figure_files.start_figure_processes(workers=2) as processes:
+        drawn = processes.draw(_empty_plans, 3, [tmp_path / f"figure_{i}" for i in range(3)], "default",
+                               formats=("png", "pdf")).result()
+    assert [[p.suffix for p in paths] for _, paths in drawn] == [[".png", ".pdf"]] * 3
+    (tmp_path / "pool").mkdir()
+    with start_figures(_empty_plans(3), [tmp_path / "pool" / f"figure_{i}" for i in range(3)], "default",
+                       workers=2, formats=("png",)) as drawing:
+        drawing.result()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == sorted(
+        f"figure_{i}{suffix}" for i in range(3) for suffix in (".png", ".pdf"))
+    assert sorted(p.name for p in (tmp_path / "pool").iterdir()) == [f"figure_{i}.png" for i in range(3)]
+
+
 def _plans_of_large_results(results):
     return _empty_plans(results[0])
 
