@@ -12,7 +12,8 @@ files (default) or one study.xlsx.
 
 `report` runs in a subprocess (`sys.executable -m oncocohort report … --format html,docx`); its peak RSS is
 ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` read in a fresh child process that only runs it (so no other
-child inflates the figure). With ``--reference DIR`` (a checkout of another commit, e.g.
+child inflates the figure). That child also samples the RSS of the report process and of its figure processes
+every 0.1 s and prints, beside each stage's time, the stage's peak (where the report's memory goes). With ``--reference DIR`` (a checkout of another commit, e.g.
 ``git worktree add /tmp/old 3202bc4``) the same study at ``--reference-patients`` is run by both, and the ratio
 of wall time and peak RSS is printed.
 """
@@ -95,15 +96,61 @@ def write_study(folder: Path, n_patients: int, layout: str) -> dict[str, int]:
     return {name: len(rows) for name, rows in tables.items()}
 
 
-# The child that runs `report` and nothing else, so RUSAGE_CHILDREN is the report's own peak RSS.
+# The child that runs `report` and nothing else, so RUSAGE_CHILDREN is the report's own peak RSS. It also samples
+# (every 0.1 s, /proc) the RSS of the report process and of its figure processes, per stage: the samples taken
+# before a progress line "[12.3 s] <stage>: …" (printed when the stage ends) belong to that stage.
 _MEASURE = """
-import json, resource, subprocess, sys, time
+import json, os, re, resource, subprocess, sys, tempfile, threading, time
+
+def rss_mib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next((int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS")), 0.0)
+    except OSError:
+        return 0.0
+
+def descendants(pid):
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                for child in map(int, children.read().split()):
+                    found += [child, *descendants(child)]
+    except OSError:
+        pass
+    return found
+
 start = time.perf_counter()
-run = subprocess.run(sys.argv[2:], capture_output=True, text=True, cwd=sys.argv[1])
+stages, lock = [["", 0.0, 0.0]], threading.Lock()  # [stage, peak of the report process, of its largest child]
+with tempfile.TemporaryFile("w+") as errors:
+    run = subprocess.Popen(sys.argv[2:], stdout=subprocess.PIPE, stderr=errors, text=True, cwd=sys.argv[1])
+
+    def sample():
+        while run.poll() is None:
+            own, children = rss_mib(run.pid), [rss_mib(c) for c in descendants(run.pid)]
+            with lock:
+                stages[-1][1] = max(stages[-1][1], own)
+                stages[-1][2] = max([stages[-1][2], *children])
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = []
+    for line in run.stdout:
+        output.append(line)
+        ended = re.match(r"^\\[\\s*[\\d.]+ s\\] ([^:]+)", line)
+        if ended and not ended.group(1).startswith("warning"):
+            with lock:
+                stages[-1][0] = ended.group(1).strip()
+                stages.append(["", 0.0, 0.0])
+    run.wait()
+    sampler.join()
+    errors.seek(0)
+    stderr = errors.read()
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"returncode": run.returncode, "seconds": time.perf_counter() - start,
                   "peak_rss_mib": usage.ru_maxrss / 1024, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-                  "stdout": run.stdout, "stderr": run.stderr}))
+                  "stage_rss_mib": [s for s in stages if s[0]], "stdout": "".join(output), "stderr": stderr}))
 """
 
 
@@ -134,8 +181,12 @@ def print_result(label: str, result: dict) -> None:
     print(f"{label}: wall {result['seconds']:.1f} s, CPU {result['cpu_seconds']:.1f} s, peak RSS "
           f"{result['peak_rss_mib']:.0f} MiB, report.html {result['html_mib'] or 0:.2f} MiB, "
           f"all outputs {result['output_mib']:.1f} MiB")
+    peaks = {stage: (own, child) for stage, own, child in result.get("stage_rss_mib", [])}
     for stage, seconds in result["stages"]:
-        print(f"    {seconds:7.2f} s  {stage[:100]}")
+        name = stage.split(":", 1)[0].strip()
+        memory = (f"  peak RSS {peaks[name][0]:6.0f} MiB (largest figure process {peaks[name][1]:4.0f})"
+                  if name in peaks else "")
+        print(f"    {seconds:7.2f} s{memory}  {stage[:80]}")
 
 
 def main() -> None:

@@ -35,6 +35,7 @@ from ..engine.suppression import suppression_footnote
 from ..io.config import CONFIG_NAME, read_config
 from ..io.problems import ProblemLog, problems_to_text
 from ..io.study import validate_study
+from ..memory import release_free_memory
 from ..present.adjusted_table import adjusted_tables
 from ..present.adverse_event_category_table import adverse_event_category_table
 from ..present.adverse_event_table import adverse_event_table
@@ -399,7 +400,9 @@ def _slug(text: str) -> str:
 
 def analyse_folder(study_dir, progress: Progress | None = None):
     """Validate, derive and analyse a study folder → (study, datasets, results); raises ReportError with every
-    validation problem."""
+    validation problem. The study comes back without its input tables (``tables`` empty; settings, warnings and
+    category merges kept): nothing after derivation reads them, and holding them through the statistics, tables
+    and figures kept ≈ 0.9 GB of a 10⁵-patient report's memory."""
     progress = progress or Progress(None)
     report = validate_study(study_dir)
     if report.study is None:
@@ -418,9 +421,12 @@ def analyse_folder(study_dir, progress: Progress | None = None):
                           if row.n_excluded)
         raise ReportError(f"{nobody_included_message(report.study)} ({steps}); nothing to analyse, no report "
                           "written")
-    results = analyse_study(datasets, report.study.config)
+    study = replace(report.study, tables={})  # the input tables let go (docstring), their memory given back
+    del report
+    release_free_memory()
+    results = analyse_study(datasets, study.config)
     progress("statistics", "response, survival, subgroups, Cox, adverse events, exposure")
-    return report.study, datasets, results
+    return study, datasets, results
 
 
 def analyse_adam(adam_dir, config_file=None, population: str = "SAFFL", confirmed: bool = False,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..io.config import StudyConfig
 from .adjusted_survival import adjusted_comparison
-from .descriptive import level_text
+from .descriptive import as_levels
 from .survival_summary import AnalysisNotPossible
 
 
@@ -62,7 +62,7 @@ def adjusted_analyses(frames: dict[str, pd.DataFrame], included: pd.DataFrame, c
             continue
         subjects = included.set_index("patient_id")
         data = frame[["patient_id", "time", "event"]].copy()
-        data[settings.exposure] = data["patient_id"].map(subjects[settings.exposure].map(level_text))
+        data[settings.exposure] = data["patient_id"].map(as_levels(subjects[settings.exposure]))
         for field in settings.confounders:  # a confounder that is a subgroup enters grouped the same way
             values = subjects[field]
             if field in subgroups:

@@ -431,9 +431,15 @@ def _adverse_event_categories(adae: pd.DataFrame) -> tuple[AdverseEventCategory,
     return tuple(out)
 
 
+def by_patient(frame: pd.DataFrame, column: str) -> pd.Series:
+    """``frame[column]`` indexed by ``patient_id`` — as ``frame.set_index("patient_id")[column]`` without copying
+    every other column of the frame first."""
+    return frame[column].set_axis(pd.Index(frame["patient_id"], name="patient_id"))
+
+
 def _subgroup_survival(frame, adsl, subgroup: Subgroup, name, settings, order: FactorLevels) -> SubgroupSurvival:
     """KM per level of the subgroup, in the report's level order (``order``), and the log-rank test."""
-    values = adsl.set_index("patient_id")[subgroup.field]
+    values = by_patient(adsl, subgroup.field)
     groups = subgroup_values(values, subgroup)
     data = frame.assign(group=frame["patient_id"].map(groups))
     ungrouped = ungrouped_values(values[values.index.isin(frame["patient_id"])], subgroup)
@@ -548,7 +554,7 @@ def _cox(frame, adsl, config: StudyConfig, name, orders: dict[str, FactorLevels]
     covariates = [s.field for s in subgroups]
     if not covariates:
         return None
-    subjects = adsl.set_index("patient_id")
+    subjects = adsl[["patient_id", *dict.fromkeys(covariates)]].set_index("patient_id")  # not a copy of all ADSL
     data = frame.copy()
     categorical = []
     for subgroup in subgroups:  # a covariate that is a subgroup enters the model grouped the same way

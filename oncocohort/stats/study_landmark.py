@@ -74,8 +74,10 @@ def os_by_response(datasets: AnalysisDatasets, landmark: float, unit_days: float
                    conf_level: float = 0.95, ties: str = "efron") -> LandmarkAnalysis | None:
     """OS from the landmark by response (first CR/PR) at or before it; None without OS rows. ``conf_type``,
     ``conf_level`` and ``ties``: the study's Kaplan–Meier band and Cox ties (``[analysis]``)."""
-    adsl = datasets.adsl[datasets.adsl["included"]].set_index("patient_id")
-    os_rows = datasets.adtte[datasets.adtte["paramcd"] == "OS"].set_index("patient_id")
+    adsl = datasets.adsl.loc[datasets.adsl["included"], ["patient_id", "index_date", "first_response_date"]
+                             ].set_index("patient_id")  # the columns used only: no copy of the whole ADSL
+    adtte = datasets.adtte
+    os_rows = adtte.loc[adtte["paramcd"] == "OS", ["patient_id", "days", "event"]].set_index("patient_id")
     if os_rows.empty:
         return None
     index = pd.to_datetime(adsl["index_date"]).reindex(os_rows.index)

@@ -1,4 +1,5 @@
-"""benchmarks/report_scale.py: the scaled demo study has the demo's shape, and stage times are read right."""
+"""benchmarks/report_scale.py: the scaled demo study has the demo's shape, stage times and per-stage peak memory are
+read right."""
 
 from __future__ import annotations
 
@@ -39,3 +40,33 @@ def test_stage_times_are_the_gaps_between_progress_lines(report_scale):
            "[10.25 s] done: 3 files\n")
     assert report_scale.stage_times(log) == [("validate: ok", 1.5), ("derive: 10 screened", 2.5),
                                              ("done: 3 files", 6.25)]
+
+
+_STAGED = """
+import time
+time.sleep(0.6)
+print("[ 0.60 s] small: ok", flush=True)
+memory = b"x" * (300 * 2**20)  # 300 MiB, written
+print("[ 0.70 s] warning: not a stage", flush=True)
+time.sleep(0.6)
+print("[ 1.30 s] large: done", flush=True)
+del memory
+time.sleep(0.6)
+"""
+
+
+def test_peak_memory_is_measured_per_stage(report_scale, tmp_path):
+    """The measuring child gives each stage the peak RSS sampled before its progress line (warnings are not
+    stages), beside the run's own peak, wall and CPU time."""
+    import json
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", report_scale._MEASURE, str(tmp_path), sys.executable, "-c", _STAGED],
+                         capture_output=True, text=True, check=True)
+    result = json.loads(run.stdout)
+    assert result["returncode"] == 0 and result["peak_rss_mib"] > 300
+    stages = {stage: own for stage, own, _ in result["stage_rss_mib"]}
+    assert list(stages) == ["small", "large"]
+    assert stages["small"] < 200 < 300 < stages["large"]
+    assert "warning: not a stage" in result["stdout"]
