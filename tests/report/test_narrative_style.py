@@ -180,7 +180,6 @@ def check_style(facts, paragraphs: list[str] | None = None) -> dict[str, list]:
                 "doubled methods": doubled_methods(paragraphs),
                 "negative limits": unexplained_negative_limits(paragraphs), "sentences": bad_sentences(paragraphs),
                 "stacked parentheses": stacked_parentheses(paragraphs),
-                "nested parentheses": nested_parentheses(paragraphs),
                 "bare citations": bare_citations(paragraphs)}
     return {rule: found for rule, found in problems.items() if found}
 
