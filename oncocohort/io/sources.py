@@ -110,14 +110,17 @@ _ROWS_AT_A_TIME = 1 << 16  # data rows turned into columns at a time (bounds the
 
 
 def _header_and_rows(
-    name: str, source: str, rows: Iterable[tuple[int, tuple]], log: ProblemLog, normalise: bool = True
+    name: str, source: str, rows: Iterable[tuple[int, tuple]], log: ProblemLog, normalise: bool = True,
+    blanks_are_none: bool = False,
 ) -> RawTable | None:
     """Split the first row off as the header; report blank or duplicate header cells. Header names are
     normalised (``normalise_header``) unless ``normalise`` is False (importers keep a source's own names).
 
     ``rows`` may be a stream (the CSV reader's): it is consumed once, the data rows turned into columns
     ``_ROWS_AT_A_TIME`` at a time. What is found here is logged when the stream has ended, after what the
-    stream itself logged (so that a CSV syntax error, raised by the stream, leaves nothing of this table)."""
+    stream itself logged (so that a CSV syntax error, raised by the stream, leaves nothing of this table).
+    ``blanks_are_none``: every blank cell is None already (the CSV reader's cells), so that a chunk of rows as wide
+    as the header is sorted into blank and filled rows by numpy."""
     rows = iter(rows)
     first = next(rows, None)
     if first is None:
@@ -143,6 +146,18 @@ def _header_and_rows(
         for i in unnamed:  # every data row counts here, blank rows too (as the header check always did)
             if i not in unnamed_with_data and any(i < len(cells) and cells[i] not in (None, "") for _, cells in chunk):
                 unnamed_with_data.add(i)
+        if blanks_are_none:
+            numbers_of, cells_of = zip(*chunk)
+            if list(map(len, cells_of)).count(width) == len(cells_of):  # every row as wide as the header: in C
+                del chunk
+                columns = [_object_array(column) for column in zip(*cells_of)]
+                del cells_of
+                filled = ~np.logical_and.reduce([np.equal(column, None) for column in columns])
+                blank += int(len(filled) - filled.sum())
+                numbers.append(np.array(numbers_of, dtype=np.int64)[filled])
+                for i, column in enumerate(columns):
+                    pieces[i].append(column if filled.all() else column[filled])
+                continue
         kept_numbers: list[int] = []
         kept: list[tuple] = []
         for number, cells in chunk:
@@ -533,7 +548,7 @@ def read_csv_table(path: Path, log: ProblemLog, normalise_headers: bool = True) 
         return None
     try:  # the records stream into columns: the table is never held as row tuples
         return _header_and_rows(name, source, _csv_records(text, log, source=source, table=name), log,
-                                normalise_headers)
+                                normalise_headers, blanks_are_none=True)
     except _CsvSyntaxError:
         return None
 
