@@ -212,7 +212,8 @@ def time_to_treatment_failure(exposure: pd.DataFrame, followup: pd.DataFrame, op
     rules = [~np.isnat(death) & (ongoing | (death <= last_dose)), ongoing]
     end = np.select(rules, [death, np.full_like(start, cutoff)], last_dose)
     cnsr = np.select(rules, [0, 5], 0).astype(np.int64)
-    why = np.array([r if isinstance(r, str) else "reason not recorded" for r in ordered["reason_stopped"]], dtype=object)
+    why = np.array([r if isinstance(r, str) else "reason not recorded" for r in ordered["reason_stopped"]],
+                   dtype=object)
     reason = np.select(rules, ["death on " + _iso_dates(death) + " on treatment",
                                np.full(len(ordered), "regimen ongoing at data cutoff", object)],
                        "regimen stopped on " + _iso_dates(last_dose) + " (" + why + ")")

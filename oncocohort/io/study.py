@@ -12,9 +12,9 @@ from .checks import CheckContext, run_checks
 from .checks.categories import CategoryMerge, merge_spelling_variants
 from .checks.lesions import complete_nodal
 from .config import StudyConfig, read_config
+from .gc_pause import paused_gc
 from .problems import Problem, ProblemLog, problems_to_text, sort_problems
 from .schema import TABLES, TABLES_BY_NAME
-from .gc_pause import paused_gc
 from .sources import read_study_files
 from .tables import check_columns, empty_table, type_table
 
