@@ -48,7 +48,10 @@ this branch, measured in the same hour on the shared machine at load average 9�
     validate     10,000          3.2 → 3.1                  267 → 246
     derive       10,000          6.4 → 6.7                  378 → 348
     validate    100,000         31.6 → 30.2                1604 → 1274
-    derive      100,000         57.9 → DERIVE_CPU          2068 → DERIVE_RSS
+    derive      100,000         57.9 → 64.6*               2068 → 1844
+
+    * measured at load average 21 (the original at about 6; system CPU 7.2 → 11.6 s): not comparable —
+      the in-process figures below, taken back to back, are
 
 In one process at 100,000 patients (cProfile, CPU clock): derive_study 39.0 → 26.2 s (TTF 6.9 s, the CTCAE
 flagging 5.1 s and eligibility 2.6 s each now under 1.5 s); the CTCAE check 7 s → 0.14 s; baseline_records
