@@ -33,6 +33,35 @@ write_datasets 1.48 → 0.92 s CPU, the written files byte-identical. Where 100,
 tracing): reading lesions.csv (2 M rows) 3.5–5 s of which ≈ 30 % is the cyclic garbage collector walking the 2 M
 row tuples; the cross-table checks 11.7 s; validate's peak (1.6 GB) is the row tuples of RawTable (≈ 450 MB for
 lesions) plus the typed tables; derive adds the lesions subset and RECIST's visit table (+640 MB).
+
+Branch scaleio18 (2026-12-02), validation and derivation at registry scale: raw tables held column by column (one
+object array per column, CSV records streamed into them 65,536 at a time; no row tuples), the cyclic GC paused
+while a study is read, typed and checked (io/gc_pause.py), TTF and TTR vectorised, CTCAE look-ups and eligibility
+text normalised once per distinct value, control characters searched by one regex, baseline records and the
+checks' patient dates found by position instead of merges/joins of the 2-million-row lesions table. Outputs
+byte-identical (validate text at 1e4 and 1e5, the derived folder at 1e4 and 1e5, the demo report's 117 files).
+One `python -m oncocohort` process per stage, ``/usr/bin/time`` (CPU = user + system), main at 5b6e8ce →
+this branch, measured in the same hour on the shared machine at load average 9–15
+(CPU figures inflated and noisy by ±20 %; the growth run with 1e5 did not fit in the session under that load):
+
+    stage      patients   CPU s original → branch   peak RSS MiB original → branch
+    validate     10,000          3.2 → 3.1                  267 → 246
+    derive       10,000          6.4 → 6.7                  378 → 348
+    validate    100,000         31.6 → 30.2                1604 → 1274
+    derive      100,000         57.9 → 64.6*               2068 → 1844
+
+    * measured at load average 21 (the original at about 6; system CPU 7.2 → 11.6 s): not comparable —
+      the in-process figures below, taken back to back, are
+
+In one process at 100,000 patients (cProfile, CPU clock): derive_study 39.0 → 26.2 s (TTF 6.9 s, the CTCAE
+flagging 5.1 s and eligibility 2.6 s each now under 1.5 s); the CTCAE check 7 s → 0.14 s; baseline_records
+1.6 → 1.2 s. Where 100,000 patients still go: reading lesions.csv ≈ 4.5 s (Python's csv module alone is 2.1 s
+of it: the strict reader needs each record's line numbers), typing (pandas factorize; ≈ 500,000 distinct
+patient-id cells, 100,000 per table, each read once), the cross-table checks ≈ 12 s (lesions: baseline targets
+4 s and kind stable 2 s — sorting 2 M rows by text keys; death order 1.3 s), then in derive: PFS with its four
+censoring variants 6.6 s (group-bys on text patient ids), the RECIST visit table 3.6–6 s, BOR ×3 3.3 s.
+`derive` validates first and `report` validates and derives again in-process: validation counts three times in
+the pipeline's total, derivation twice.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ version; terms outside CTCAE (allowed with ``unknown_terms = "warning"``) get SO
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..reference.ctcae import load_ctcae
@@ -26,9 +27,13 @@ def flag_adverse_events(events: pd.DataFrame, index_dates: pd.Series, last_dose:
     out.loc[before, "teae_reason"] = "onset before the first dose"
     out.loc[after, "teae_reason"] = f"onset more than {window_days} days after the last dose"
     out.loc[out["index_date"].isna(), "teae_reason"] = "patient not treated with the regimen"
-    entries = out["term"].map(ctcae.lookup)
-    out["ctcae_term"] = [e.term if e is not None else t for e, t in zip(entries, out["term"])]
-    out["soc"] = [e.soc if e is not None else "Not in CTCAE" for e in entries]
+    # each distinct term looked up once (a registry repeats a few hundred terms over hundreds of thousands of rows)
+    codes, terms = pd.factorize(out["term"], use_na_sentinel=False)
+    entries = [ctcae.lookup(t) for t in terms]
+    out["ctcae_term"] = np.array([e.term if e is not None else t for e, t in zip(entries, terms)],
+                                 dtype=object)[codes] if len(out) else []
+    out["soc"] = np.array([e.soc if e is not None else "Not in CTCAE" for e in entries],
+                          dtype=object)[codes] if len(out) else []
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..io.config import Criterion, EligibilitySettings
@@ -125,6 +126,17 @@ def _normalise(value):
     return value.strip().casefold() if isinstance(value, str) else value
 
 
+def _normalised(values: pd.Series) -> pd.Series:
+    """``values.map(_normalise)``, each distinct text normalised once (a registry's 100,000 patients repeat a few
+    categories)."""
+    if values.dtype != object or not len(values):
+        return values.map(_normalise)
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    normalised = np.empty(len(distinct), dtype=object)
+    normalised[:] = [_normalise(v) for v in distinct]
+    return pd.Series(normalised[codes], index=values.index, name=values.name)
+
+
 def _compare(values: pd.Series, criterion: Criterion) -> pd.Series:
     """Boolean Series: the criterion's condition per patient (missing values give False; handled by the caller)."""
     op, target = criterion.operator, criterion.value
@@ -134,12 +146,12 @@ def _compare(values: pd.Series, criterion: Criterion) -> pd.Series:
         return values.isna() if op == "is missing" else values.notna()
     if op in ("in", "not in"):
         wanted = {_normalise(v) for v in target}
-        inside = values.map(_normalise).isin(wanted)
+        inside = _normalised(values).isin(wanted)
         return inside if op == "in" else ~inside
     if op == "between":
         low, high = target
         return (values >= low) & (values <= high)
-    left = values.map(_normalise) if op in ("==", "!=") else values
+    left = _normalised(values) if op in ("==", "!=") else values
     right = _normalise(target) if op in ("==", "!=") else target
     return {"==": left == right, "!=": left != right, "<": left < right, "<=": left <= right,
             ">": left > right, ">=": left >= right}[op]

@@ -3,6 +3,7 @@ cell by cell with the study schema, derive, and write visits.csv and patients.cs
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +34,7 @@ def _read(path: str, spec: TableSpec, log: ProblemLog) -> pd.DataFrame | None:
     raw = read_csv_table(file, log)
     if raw is None:
         return None
-    raw = type(raw)(spec.name, raw.source, raw.header, raw.rows, raw.blank_rows)
+    raw = dataclasses.replace(raw, name=spec.name)
     if not check_columns(raw, spec, log):
         return None
     return type_table(raw, spec, log, None)

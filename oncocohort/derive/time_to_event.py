@@ -47,12 +47,6 @@ def _iso(value) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
-def _row(pid, paramcd, start, end, cnsr, reason):
-    days = (end - start).days
-    return {"patient_id": pid, "paramcd": paramcd, "start_date": start, "end_date": end, "days": days,
-            "months": days / DAYS_PER_MONTH, "event": int(cnsr == 0), "cnsr": cnsr, "reason": reason}
-
-
 def overall_survival(index_dates: pd.Series, followup: pd.DataFrame, options: EndpointOptions) -> pd.DataFrame:
     """OS per patient of ``index_dates`` (followup: patient_id, last_known_alive_date, death_date), in patient order.
 
@@ -183,29 +177,48 @@ def follow_up_time(index_dates: pd.Series, followup: pd.DataFrame, options: Endp
 
 
 def time_to_response(first_response: pd.Series, index_dates: pd.Series) -> pd.DataFrame:
-    """TTR for responders: index date → first CR/PR (an event for every responder; non-responders left out)."""
-    rows = [_row(pid, "TTR", index_dates[pid], date, 0, f"first response on {_iso(date)}")
-            for pid, date in first_response.dropna().sort_index().items()]
-    return pd.DataFrame(rows, columns=list(TTE_COLUMNS))
+    """TTR for responders: index date → first CR/PR (an event for every responder; non-responders left out).
+    Vectorised over patients."""
+    responders = first_response.dropna().sort_index()
+    if not len(responders):
+        return pd.DataFrame([], columns=list(TTE_COLUMNS))
+    start = index_dates.reindex(responders.index).to_numpy(dtype="datetime64[ns]")
+    end = responders.to_numpy(dtype="datetime64[ns]")
+    days = ((end - start) // np.timedelta64(1, "D")).astype(np.int64)
+    return pd.DataFrame({"patient_id": responders.index.to_numpy(), "paramcd": "TTR", "start_date": start,
+                         "end_date": end, "days": days, "months": days / DAYS_PER_MONTH,
+                         "event": np.ones(len(days), dtype=np.int64), "cnsr": np.zeros(len(days), dtype=np.int64),
+                         "reason": "first response on " + _iso_dates(end)}, columns=list(TTE_COLUMNS))
 
 
 def time_to_treatment_failure(exposure: pd.DataFrame, followup: pd.DataFrame, options: EndpointOptions
                               ) -> pd.DataFrame:
     """TTF: index date → end of the regimen for any reason (progression, toxicity, death, patient choice, other) or
-    death; censored at the cutoff while the regimen is ongoing. ``exposure``: rows of derive.exposure."""
-    cutoff = pd.Timestamp(options.data_cutoff)
+    death; censored at the cutoff while the regimen is ongoing. ``exposure``: rows of derive.exposure.
+
+    Vectorised over patients: the rules in order as ``np.select`` — death (on or before the cutoff) while on the
+    regimen or on or before its last dose (event); regimen ongoing at the cutoff (censored there, CNSR 5); regimen
+    stopped (event at the last dose, with the reason stopped)."""
+    ordered = exposure.sort_values("patient_id")
+    if not len(ordered):
+        return pd.DataFrame([], columns=list(TTE_COLUMNS))
+    cutoff = np.datetime64(pd.Timestamp(options.data_cutoff), "ns")
     deaths = followup.drop_duplicates("patient_id").set_index("patient_id")["death_date"]
-    rows = []
-    for record in exposure.sort_values("patient_id").itertuples():
-        start = record.index_date
-        death = deaths.get(record.patient_id, pd.NaT)
-        death = death if pd.notna(death) and death <= cutoff else pd.NaT
-        if pd.notna(death) and (record.ongoing_at_cutoff or death <= record.last_dose_date):
-            rows.append(_row(record.patient_id, "TTF", start, death, 0, f"death on {_iso(death)} on treatment"))
-        elif record.ongoing_at_cutoff:
-            rows.append(_row(record.patient_id, "TTF", start, cutoff, 5, "regimen ongoing at data cutoff"))
-        else:
-            why = record.reason_stopped if isinstance(record.reason_stopped, str) else "reason not recorded"
-            rows.append(_row(record.patient_id, "TTF", start, record.last_dose_date, 0,
-                             f"regimen stopped on {_iso(record.last_dose_date)} ({why})"))
-    return pd.DataFrame(rows, columns=list(TTE_COLUMNS))
+    start = ordered["index_date"].to_numpy(dtype="datetime64[ns]")
+    last_dose = ordered["last_dose_date"].to_numpy(dtype="datetime64[ns]")
+    death = deaths.reindex(ordered["patient_id"].to_numpy()).to_numpy(dtype="datetime64[ns]")
+    death = np.where(death <= cutoff, death, np.datetime64("NaT", "ns"))  # NaT compares False: stays NaT
+    ongoing = ordered["ongoing_at_cutoff"].to_numpy().astype(bool)
+    rules = [~np.isnat(death) & (ongoing | (death <= last_dose)), ongoing]
+    end = np.select(rules, [death, np.full_like(start, cutoff)], last_dose)
+    cnsr = np.select(rules, [0, 5], 0).astype(np.int64)
+    why = np.array([r if isinstance(r, str) else "reason not recorded" for r in ordered["reason_stopped"]],
+                   dtype=object)
+    reason = np.select(rules, ["death on " + _iso_dates(death) + " on treatment",
+                               np.full(len(ordered), "regimen ongoing at data cutoff", object)],
+                       "regimen stopped on " + _iso_dates(last_dose) + " (" + why + ")")
+    days = ((end - start) // np.timedelta64(1, "D")).astype(np.int64)
+    return pd.DataFrame({"patient_id": ordered["patient_id"].to_numpy(), "paramcd": "TTF", "start_date": start,
+                         "end_date": end, "days": days, "months": days / DAYS_PER_MONTH,
+                         "event": (cnsr == 0).astype(np.int64), "cnsr": cnsr, "reason": reason.astype(object)},
+                        columns=list(TTE_COLUMNS))

@@ -13,15 +13,20 @@ and old-format (.xls) workbooks get a plain message.
 
 from __future__ import annotations
 
+import collections
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
+
+import numpy as np
 
 from .cells import FormulaWithoutValue
 from .problems import ProblemLog
@@ -32,15 +37,50 @@ WORKBOOK_NAME = "study.xlsx"
 HELP_SHEETS = ("readme", "columns", "instructions", "notes", "lists")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, init=False)
 class RawTable:
-    """A table as read: header names (normalised), and data rows as (user row number, cells)."""
+    """A table as read: header names (normalised), the row number the user sees for every data row (header = row
+    1), and the cells column by column — one object array per header column, in row order.
+
+    Columns, not row tuples: a 2-million-row table held as tuples costs about 450 MB more (one tuple per row,
+    which the cyclic garbage collector also walks again and again), and typing reads a column at a time.
+    ``RawTable(name, source, header, rows)`` with (row number, cells) rows is accepted too; ``rows`` gives them
+    back, built on demand."""
 
     name: str
     source: str
     header: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[object, ...]], ...]
+    numbers: np.ndarray  # int64, the row number of each data row
+    columns: tuple[np.ndarray, ...]  # one object array per header column
     blank_rows: int = 0
+
+    def __init__(self, name: str, source: str, header: tuple[str, ...], rows=(), blank_rows: int = 0, *,
+                 numbers: np.ndarray | None = None, columns: tuple[np.ndarray, ...] | None = None):
+        if numbers is None:
+            rows = tuple(rows)
+            numbers = np.array([number for number, _ in rows], dtype=np.int64)
+            columns = tuple(_object_array([cells[i] if i < len(cells) else None for _, cells in rows])
+                            for i in range(len(header)))
+        for key, value in (("name", name), ("source", source), ("header", tuple(header)), ("numbers", numbers),
+                           ("columns", tuple(columns)), ("blank_rows", blank_rows)):
+            object.__setattr__(self, key, value)
+
+    def __len__(self) -> int:
+        """The number of data rows."""
+        return len(self.numbers)
+
+    @property
+    def rows(self) -> tuple[tuple[int, tuple[object, ...]], ...]:
+        """The data rows as (row number, cells), built from the columns (each call builds them anew)."""
+        cells = zip(*self.columns) if self.columns else (() for _ in self.numbers)
+        return tuple(zip(self.numbers.tolist(), cells))
+
+
+def _object_array(cells) -> np.ndarray:
+    """``cells`` (a sequence of cell values) as a 1-d object array holding the very same objects."""
+    array = np.empty(len(cells), dtype=object)
+    array[:] = cells
+    return array
 
 
 @dataclass
@@ -66,34 +106,85 @@ def _normalised_by_width(text: object) -> bool:
     return plain != normalise_header(text)
 
 
+_ROWS_AT_A_TIME = 1 << 16  # data rows turned into columns at a time (bounds the row tuples held at once)
+
+
 def _header_and_rows(
-    name: str, source: str, rows: list[tuple[int, tuple]], log: ProblemLog, normalise: bool = True
+    name: str, source: str, rows: Iterable[tuple[int, tuple]], log: ProblemLog, normalise: bool = True,
+    blanks_are_none: bool = False,
 ) -> RawTable | None:
     """Split the first row off as the header; report blank or duplicate header cells. Header names are
-    normalised (``normalise_header``) unless ``normalise`` is False (importers keep a source's own names)."""
-    if not rows:
+    normalised (``normalise_header``) unless ``normalise`` is False (importers keep a source's own names).
+
+    ``rows`` may be a stream (the CSV reader's): it is consumed once, the data rows turned into columns
+    ``_ROWS_AT_A_TIME`` at a time. What is found here is logged when the stream has ended, after what the
+    stream itself logged (so that a CSV syntax error, raised by the stream, leaves nothing of this table).
+    ``blanks_are_none``: every blank cell is None already (the CSV reader's cells), so that a chunk of rows as wide
+    as the header is sorted into blank and filled rows by numpy."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         log.error("table.empty_sheet", "is empty: the first row must hold the column names",
                   source=source, table=name)
         return None
-    header_row_number, header_cells = rows[0]
+    header_row_number, header_cells = first
     if all(c is None or not str(c).strip() for c in header_cells):
+        collections.deque(rows, maxlen=0)  # read to the end, as a syntax error further down comes first
         log.error("table.no_header", "row 1 must hold the column names, and it is blank",
                   source=source, table=name, row=header_row_number)
         return None
     name_of = normalise_header if normalise else (lambda c: str(c).strip())
     header = [name_of(c) if c is not None and str(c).strip() else "" for c in header_cells]
+    width = len(header)
+    unnamed = [i for i, col in enumerate(header) if not col]
+    unnamed_with_data: set[int] = set()
+    extra_cells: list[int] = []
+    numbers: list[np.ndarray] = []
+    pieces: list[list[np.ndarray]] = [[] for _ in header]
+    blank = 0
+    while chunk := list(itertools.islice(rows, _ROWS_AT_A_TIME)):
+        for i in unnamed:  # every data row counts here, blank rows too (as the header check always did)
+            if i not in unnamed_with_data and any(i < len(cells) and cells[i] not in (None, "") for _, cells in chunk):
+                unnamed_with_data.add(i)
+        if blanks_are_none:
+            numbers_of, cells_of = zip(*chunk)
+            if list(map(len, cells_of)).count(width) == len(cells_of):  # every row as wide as the header: in C
+                del chunk
+                columns = [_object_array(column) for column in zip(*cells_of)]
+                del cells_of
+                filled = ~np.logical_and.reduce([np.equal(column, None) for column in columns])
+                blank += int(len(filled) - filled.sum())
+                numbers.append(np.array(numbers_of, dtype=np.int64)[filled])
+                for i, column in enumerate(columns):
+                    pieces[i].append(column if filled.all() else column[filled])
+                continue
+        kept_numbers: list[int] = []
+        kept: list[tuple] = []
+        for number, cells in chunk:
+            if _blank_row(cells):
+                blank += 1
+                continue
+            if len(cells) != width:
+                if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+                    extra_cells.append(number)
+                cells = tuple(cells[:width]) + (None,) * max(0, width - len(cells))
+            kept_numbers.append(number)
+            kept.append(cells)
+        del chunk
+        numbers.append(np.array(kept_numbers, dtype=np.int64))
+        for i, column in enumerate(zip(*kept) if kept else ()):
+            pieces[i].append(_object_array(column))
+        del kept
     for i, cell in enumerate(header_cells):
         if normalise and header[i] and _normalised_by_width(cell):
             log.warning("column.width_normalised",
                         f"column {_excel_letter(i)} is named with full-width or compatibility characters "
                         f"('{str(cell).strip()}'); it is read as '{header[i]}'",
                         source=source, table=name, row=header_row_number, column=header[i])
-    data = rows[1:]
     seen: dict[str, int] = {}
     for i, col in enumerate(header):
         if not col:
-            has_data = any(i < len(cells) and cells[i] not in (None, "") for _, cells in data)
-            if has_data:
+            if i in unnamed_with_data:
                 log.error("table.blank_header", f"column {_excel_letter(i)} has values but no column name",
                           source=source, table=name, row=header_row_number)
             continue
@@ -102,22 +193,12 @@ def _header_and_rows(
                       f"column name appears twice (columns {_excel_letter(seen[col])} and {_excel_letter(i)})",
                       source=source, table=name, row=header_row_number, column=col)
         seen.setdefault(col, i)
-    width = len(header)
-    kept: list[tuple[int, tuple]] = []
-    blank = 0
-    for row in data:
-        number, cells = row
-        if _blank_row(cells):
-            blank += 1
-            continue
-        if len(cells) != width:
-            if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
-                log.error("table.extra_cells",
-                          f"has values beyond the last named column (header has {width} columns)",
-                          source=source, table=name, row=number)
-            row = (number, tuple(cells[:width]) + (None,) * max(0, width - len(cells)))
-        kept.append(row)
-    return RawTable(name, source, tuple(header), tuple(kept), blank)
+    for number in extra_cells:
+        log.error("table.extra_cells", f"has values beyond the last named column (header has {width} columns)",
+                  source=source, table=name, row=number)
+    columns = tuple(np.concatenate(piece) if piece else np.empty(0, dtype=object) for piece in pieces)
+    row_numbers = np.concatenate(numbers) if numbers else np.empty(0, dtype=np.int64)
+    return RawTable(name, source, tuple(header), blank_rows=blank, numbers=row_numbers, columns=columns)
 
 
 def _blank_row(cells: tuple) -> bool:
@@ -377,6 +458,10 @@ def _lines(first: int, last: int) -> str:
     return f"line {first}" if first == last else f"lines {first}–{last}"
 
 
+class _CsvSyntaxError(Exception):
+    """Raised by :func:`_csv_records` after it has logged ``file.csv_syntax``: nothing of the file is returned."""
+
+
 def read_csv_text(text: str, log: ProblemLog, *, source: str, table: str | None = None
                   ) -> list[tuple[int, tuple[str | None, ...]]] | None:
     """Parse CSV text strictly into (row number as a spreadsheet shows it, cells) records, header = row 1.
@@ -389,13 +474,22 @@ def read_csv_text(text: str, log: ProblemLog, *, source: str, table: str | None 
     quote, or a deliberate line break (``table.multiline_cell``, a warning).
     Rows longer than the header are left to the caller (see ``table.extra_cells``).
     """
+    try:
+        return list(_csv_records(text, log, source=source, table=table))
+    except _CsvSyntaxError:
+        return None
+
+
+def _csv_records(text: str, log: ProblemLog, *, source: str, table: str | None = None
+                 ) -> Iterator[tuple[int, tuple[str | None, ...]]]:
+    """The records of :func:`read_csv_text` one at a time (the same checks, logged as they are met); a syntax error
+    is logged and then raised as :class:`_CsvSyntaxError`."""
     where = dict(source=source, table=table)
     end = text.find("\n")
     first_line = text if end < 0 else text[:end]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(_lines_of(text), delimiter=delimiter, strict=True)
-    rows: list[tuple[int, tuple[str | None, ...]]] = []
-    width, last_line = 0, 0
+    width, last_line, number = 0, 0, 0
     # One string object per distinct cell text: a 400,000-row table repeats its dates and categories, and the
     # copies would hold hundreds of MB (and be hashed again when the cells are read). The lookup runs in C
     # (``map`` over the dict's ``__getitem__``); only a text not seen before reaches Python (``__missing__``).
@@ -421,18 +515,17 @@ def read_csv_text(text: str, log: ProblemLog, *, source: str, table: str | None 
                                 f"a quoted cell runs over {_lines(first, last)} of the file and holds the separator "
                                 f"'{delimiter}' after a line break: if that is not a deliberate line break, a quote "
                                 "is misplaced and rows were joined", row=number, **where)
-            rows.append((number, cells))
+            yield number, cells
     except csv.Error as exc:
-        number, first = len(rows) + 1, last_line + 1
+        first = last_line + 1
         if "unexpected end of data" in str(exc):
             what = (f"a quoted cell opened in this row (line {first} of the file) is never closed, so every row "
                     "after it would be read as one cell; add the closing quote (\")")
         else:
             what = (f"is not valid CSV near line {reader.line_num} of the file ({exc}); a quote inside a cell must be "
                     "doubled (\"\") and a quoted cell must end at its closing quote")
-        log.error("file.csv_syntax", what, row=number, **where)
-        return None
-    return rows
+        log.error("file.csv_syntax", what, row=number + 1, **where)  # the records before it were read
+        raise _CsvSyntaxError from None
 
 
 def read_csv_table(path: Path, log: ProblemLog, normalise_headers: bool = True) -> RawTable | None:
@@ -453,10 +546,11 @@ def read_csv_table(path: Path, log: ProblemLog, normalise_headers: bool = True) 
         log.error("file.binary", f"contains NUL bytes{where}: it is not a text CSV file (save it again as CSV "
                   "UTF-8)", source=source, table=name, row=lines[0])
         return None
-    rows = read_csv_text(text, log, source=source, table=name)
-    if rows is None:
+    try:  # the records stream into columns: the table is never held as row tuples
+        return _header_and_rows(name, source, _csv_records(text, log, source=source, table=name), log,
+                                normalise_headers, blanks_are_none=True)
+    except _CsvSyntaxError:
         return None
-    return _header_and_rows(name, source, rows, log, normalise_headers)
 
 
 def read_study_files(folder: Path, log: ProblemLog) -> RawStudy | None:

@@ -12,6 +12,7 @@ from .checks import CheckContext, run_checks
 from .checks.categories import CategoryMerge, merge_spelling_variants
 from .checks.lesions import complete_nodal
 from .config import StudyConfig, read_config
+from .gc_pause import paused_gc
 from .problems import Problem, ProblemLog, problems_to_text, sort_problems
 from .schema import TABLES, TABLES_BY_NAME
 from .sources import read_study_files
@@ -95,6 +96,12 @@ def validate_study(path: str | Path, *, today: dt.date | None = None) -> Validat
     config = read_config(folder, log, today=today)
     if config is None:
         return ValidationReport(folder, sort_problems(log.problems), None)
+    with paused_gc():  # millions of cells and rows, no reference cycles (io.gc_pause)
+        return _validate_tables(folder, config, log)
+
+
+def _validate_tables(folder: Path, config: StudyConfig, log: ProblemLog) -> ValidationReport:
+    """Read, type and cross-check the tables of a study whose study.toml was read (``validate_study``)."""
     raw = read_study_files(folder, log)
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
@@ -117,11 +124,11 @@ def validate_study(path: str | Path, *, today: dt.date | None = None) -> Validat
                 sources[spec.name] = f"{spec.name}.csv" if raw is None or raw.layout == "csv" else "study.xlsx"
             continue
         sources[spec.name] = table.source
-        rows_read[spec.name] = len(table.rows)
+        rows_read[spec.name] = len(table)
         blank_rows[spec.name] = table.blank_rows
         complete &= check_columns(table, spec, log, not_collected)
         tables[spec.name] = type_table(table, spec, log, date_format, not_collected)
-    if raw is not None and "patients" in raw.tables and not raw.tables["patients"].rows:
+    if raw is not None and "patients" in raw.tables and not len(raw.tables["patients"]):
         log.error("table.no_patients", "has no patient rows", source=sources["patients"], table="patients")
     if "lesions" in tables:  # nodal may be blank on non-target and new lesions: read from site
         tables["lesions"] = complete_nodal(tables["lesions"])

@@ -92,16 +92,15 @@ def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str
     """
     optional = set(not_collected) if spec.name == "patients" else set()
     positions = {name: i for i, name in enumerate(raw.header) if name}
-    row_numbers = [number for number, _ in raw.rows]
+    row_numbers = raw.numbers
     data: dict[str, pd.Series] = {}
     for col in spec.columns:
         index = positions.get(col.name)
         if index is None:  # column absent: reported once by check_columns, not once per row
-            data[col.name] = pd.Series([None] * len(raw.rows), dtype=_DTYPES[col.kind])
+            data[col.name] = pd.Series([None] * len(raw), dtype=_DTYPES[col.kind])
             continue
         required = col.required and col.name not in optional
-        column = [cells[index] for _, cells in raw.rows]
-        data[col.name] = _read_column(column, row_numbers, col, required, raw, log, date_format)
+        data[col.name] = _read_column(raw.columns[index], row_numbers, col, required, raw, log, date_format)
     frame = pd.DataFrame(data)
     if spec.keeps_extra_columns:
         for name, index in positions.items():
@@ -109,18 +108,18 @@ def type_table(raw: RawTable, spec: TableSpec, log: ProblemLog, date_format: str
                 covariate = _covariate(raw, index, name, log)
                 if covariate is not None:
                     frame[name] = covariate
-    frame[SOURCE_ROW] = pd.Series(row_numbers, dtype="int64")
+    frame[SOURCE_ROW] = pd.Series(row_numbers, dtype="int64", copy=True)
     return frame
 
 
-def _distinct_cells(column: list) -> tuple[np.ndarray, list]:
+def _distinct_cells(column: np.ndarray) -> tuple[np.ndarray, list]:
     """``column`` as codes into its distinct cells: (codes, distinct cells in order of first appearance).
 
     Cells of different types that compare equal (``1``, ``1.0``, ``True`` in a workbook) are kept apart, since
     each is read differently. A column of text and blanks only (every CSV column) is factorised by pandas in C."""
     kinds = set(map(type, column))
     if kinds <= {str, type(None)}:
-        codes, uniques = pd.factorize(np.array(column, dtype=object))
+        codes, uniques = pd.factorize(column)
         distinct = list(uniques)
         if (codes < 0).any():  # blanks (None) are coded -1 by pandas
             codes[codes < 0] = len(distinct)
@@ -144,7 +143,7 @@ def _distinct_cells(column: list) -> tuple[np.ndarray, list]:
     return codes, distinct
 
 
-def _read_column(column: list, row_numbers: list[int], col, required: bool, raw: RawTable, log: ProblemLog,
+def _read_column(column: np.ndarray, row_numbers: np.ndarray, col, required: bool, raw: RawTable, log: ProblemLog,
                  date_format: str | None) -> pd.Series:
     """Read one column's cells into a typed Series; every cell that cannot be read (or is blank where required,
     or looks like a direct identifier) is one problem at its row, in row order.
@@ -170,7 +169,7 @@ def _read_column(column: list, row_numbers: list[int], col, required: bool, raw:
         where_flagged = np.flatnonzero(np.isin(codes, flagged))
         for position in where_flagged.tolist():
             cell, (value, issue, what, order) = distinct[codes[position]], readings[codes[position]]
-            row_number = row_numbers[position]
+            row_number = int(row_numbers[position])
             if issue is not None or what is not None or (value is None and required):
                 where = dict(source=raw.source, table=raw.name, row=row_number, column=col.name)
                 if issue is not None and issue.rule == "cell.missing_marker" and required:
@@ -196,7 +195,7 @@ def _read_column(column: list, row_numbers: list[int], col, required: bool, raw:
 def _covariate(raw: RawTable, index: int, name: str, log: ProblemLog) -> pd.Series | None:
     """An extra patients column: numbers when every non-blank value is a number, else trimmed text; None (and
     a warning) when a cell looks like a direct identifier — the whole column is left out."""
-    cells = [(row_number, cells[index]) for row_number, cells in raw.rows]
+    cells = list(zip(raw.numbers.tolist(), raw.columns[index]))
     for row_number, cell in cells:
         if what := identifier_content(cell):
             log.warning("column.identifier_content",

@@ -296,3 +296,46 @@ def test_os_of_many_patients_takes_each_rule_in_order_per_patient():
     for column in os_.columns:
         assert os_[column].dtype == pd.Series([one[column]]).infer_objects().dtype or column == "months", column
     assert os_["months"].dtype == np.float64 and os_["months"].iloc[0] == 120 / 30.4375
+
+
+def _ttf_by_loop(exposure, followup, options):
+    """The per-patient loop TTF was before it was vectorised (commit 3202bc4), kept as the reference."""
+    cutoff = pd.Timestamp(options.data_cutoff)
+    deaths = followup.drop_duplicates("patient_id").set_index("patient_id")["death_date"]
+    rows = []
+    for record in exposure.sort_values("patient_id").itertuples():
+        death = deaths.get(record.patient_id, pd.NaT)
+        death = death if pd.notna(death) and death <= cutoff else pd.NaT
+        if pd.notna(death) and (record.ongoing_at_cutoff or death <= record.last_dose_date):
+            end, cnsr, reason = death, 0, f"death on {death.date().isoformat()} on treatment"
+        elif record.ongoing_at_cutoff:
+            end, cnsr, reason = cutoff, 5, "regimen ongoing at data cutoff"
+        else:
+            why = record.reason_stopped if isinstance(record.reason_stopped, str) else "reason not recorded"
+            end, cnsr = record.last_dose_date, 0
+            reason = f"regimen stopped on {end.date().isoformat()} ({why})"
+        days = (end - record.index_date).days
+        rows.append({"patient_id": record.patient_id, "paramcd": "TTF", "start_date": record.index_date,
+                     "end_date": end, "days": days, "months": days / DAYS_PER_MONTH, "event": int(cnsr == 0),
+                     "cnsr": cnsr, "reason": reason})
+    return pd.DataFrame(rows, columns=list(TTE_COLUMNS))
+
+
+def test_time_to_treatment_failure_of_5000_patients_equals_the_loop():
+    """Issue 18 (registry scale): TTF looped over patients; vectorised, it gives the loop's rows, dtypes and
+    reasons — deaths before, on and after the last dose and after the cutoff, ongoing regimens, missing reasons."""
+    from oncocohort.derive.time_to_event import time_to_treatment_failure
+
+    n = 5_000
+    rng = np.random.default_rng(18)
+    ids = [f"P{k:05d}" for k in rng.permutation(n)]
+    last = rng.integers(0, 500, n)
+    exposure = pd.DataFrame({"patient_id": ids, "index_date": [day(int(d)) for d in rng.integers(-30, 5, n)],
+                             "last_dose_date": [day(int(d)) for d in last], "ongoing_at_cutoff": last > 400,
+                             "reason_stopped": rng.choice(["toxicity", "progression", None], n)})
+    deaths = [day(int(d)) if d < 600 else pd.NaT for d in rng.integers(0, 900, n)]
+    follow = pd.DataFrame({"patient_id": ids[: n - 50], "death_date": deaths[: n - 50]})  # 50 without follow-up
+    options = EndpointOptions(CUTOFF)
+    ours, loop = time_to_treatment_failure(exposure, follow, options), _ttf_by_loop(exposure, follow, options)
+    pd.testing.assert_frame_equal(ours.reset_index(drop=True), loop)
+    assert set(ours["cnsr"]) == {0, 5} and ours["reason"].str.contains("on treatment").any()

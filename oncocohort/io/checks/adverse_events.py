@@ -16,7 +16,10 @@ def check_ctcae_terms(ctx: CheckContext) -> None:
     severity = settings.unknown_terms if settings else "error"
     ctcae = load_ctcae(version)
     events = ctx.tables["adverse_events"].dropna(subset=["term"])
-    entries = events["term"].map(ctcae.lookup)
+    codes, terms = pd.factorize(events["term"])  # each distinct term looked up once
+    distinct = np.empty(len(terms), dtype=object)
+    distinct[:] = [ctcae.lookup(t) for t in terms]
+    entries = pd.Series(distinct[codes], index=events.index, dtype=object)
     unknown = events[entries.isna()]
     ctx.flag(severity, "ae.unknown_term", "adverse_events", unknown, "term",
              [f"is not a CTCAE v{version} term; closest: {', '.join(ctcae.suggest(t)) or 'none found'}"

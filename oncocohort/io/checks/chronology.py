@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..config import CONFIG_NAME
@@ -24,14 +25,22 @@ DATED_EVENTS = (
 
 
 def _with_patient_dates(ctx: CheckContext, table: str) -> pd.DataFrame:
-    """Rows of ``table`` with the patient's first treatment start and death date alongside."""
+    """Rows of ``table`` with the patient's first treatment start and death date alongside (``_first_start``,
+    ``_death``; NaT when none): found by position (``get_indexer``), the table not copied by a join."""
     frame = ctx.tables[table]
-    first_start = ctx.tables["treatments"].groupby("patient_id")["start_date"].min().rename("_first_start")
+    first_start = ctx.tables["treatments"].groupby("patient_id")["start_date"].min()
     death = ctx.tables["followup"].dropna(subset=["patient_id"]).drop_duplicates("patient_id")
-    death = death.set_index("patient_id")["death_date"].rename("_death")
-    out = frame.join(first_start, on="patient_id").join(death, on="patient_id")
-    out.index = frame.index
-    return out
+    death = death.set_index("patient_id")["death_date"]
+    return frame.assign(_first_start=_per_row(frame["patient_id"], first_start),
+                        _death=_per_row(frame["patient_id"], death))
+
+
+def _per_row(patient_ids: pd.Series, dates: pd.Series) -> np.ndarray:
+    """``dates`` (indexed by unique patient_id) for each row's patient, NaT when the patient has none."""
+    position = dates.index.get_indexer(patient_ids)
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    return np.where(position >= 0, values[position] if len(values) else np.datetime64("NaT", "ns"),
+                    np.datetime64("NaT", "ns"))
 
 
 def check_period_order(ctx: CheckContext) -> None:
