@@ -42,7 +42,7 @@ from dataclasses import field as dataclass_field
 import ibis
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from ..stats.distributions import norm  # scipy.stats.norm's functions, without importing scipy.stats
 
 from ..engine import cox as engine_cox
 from ..engine.descriptive import continuous_summary, summarise_baseline

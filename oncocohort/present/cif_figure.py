@@ -29,7 +29,7 @@ from .figure_style import (
     start_figure,
     text_size,
 )
-from .formatting import number, p_text
+from .formatting import p_text, statistic_text
 from .km_figure import (
     INLINE_LABEL_LIMIT,
     OKABE_ITO,
@@ -60,8 +60,8 @@ def _test_text(tests, cause_labels) -> str:
         if not np.isfinite(test.statistic):
             lines.append(f"{cause_labels.get(test.cause, test.cause)}: Gray's test not computable")
             continue
-        lines.append(f"{cause_labels.get(test.cause, test.cause)}: Gray's test χ²({test.df}) = "
-                     f"{number(test.statistic, 2)}, {p_text(test.p_value)}")
+        lines.append(f"{cause_labels.get(test.cause, test.cause)}: Gray's test "
+                     f"{statistic_text(f'χ²({test.df})', test.statistic)}, {p_text(test.p_value)}")
     return "\n".join(lines)
 
 

@@ -5,7 +5,8 @@ Two kinds of rows, both read from Cox models (:class:`oncocohort.stats.cox.CoxMo
 n and events, from the subgroup Kaplan–Meier summaries (:class:`oncocohort.stats.study_analysis.SubgroupSurvival`):
 
 - :func:`forest_rows`: the terms of one model (the multivariable model), each factor under a heading row with its
-  reference level shown as "Reference"; p is each term's Wald p (or the Firth model's penalised-likelihood p).
+  reference level shown as "1 (reference)", as in the tables; p is each term's Wald p (or the Firth model's
+  penalised-likelihood p).
 - :func:`subgroup_forest_rows`: the per-subgroup HR forest — each factor's levels against its reference level from
   the factor's own univariable Cox model, with the test of the factor on its heading row (the model's
   likelihood-ratio test, df = levels − 1; penalised likelihood-ratio for Firth). A single-arm cohort has no
@@ -26,7 +27,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from ..engine.suppression import is_suppressed
 from .figure_style import GAP, MARGIN, WIDTH, decorations, place_axes, plt, start_figure, text_size, wrap_text
-from .formatting import estimate_ci, p_value
+from .formatting import REFERENCE_HR, estimate_ci, p_value
 
 COLUMNS = ["label", "hr", "lower", "upper", "p", "kind", "factor", "level", "n", "events", "test"]
 FONT = 8  # points
@@ -85,7 +86,7 @@ def forest_rows(model, labels: dict[str, str] | None = None, subgroups=None,
     """The terms of one Cox model. Without ``subgroups``: one row per term, a treatment-coded term ``field[level]``
     labelled ``<field's label>: <level>`` (``labels`` maps fields to words). With ``subgroups`` (the subgroup
     survival summaries of the same endpoint): each factor under a heading row, its reference level (the level the
-    model codes the others against) as a "Reference" row, and n and events per level; a covariate that is not a
+    model codes the others against) as a "1 (reference)" row, and n and events per level; a covariate that is not a
     subgroup gets its reference row from ``references`` (``CoxAnalysis.references``: field → reference level)."""
     labels, references = labels or {}, references or {}
     terms = list(getattr(model, "terms", ()))
@@ -158,7 +159,7 @@ def _p_text(value) -> str:
 
 def _hr_text(row) -> str:
     if row["kind"] == "reference":
-        return "Reference"
+        return REFERENCE_HR
     if row["kind"] == "factor":  # a factor whose model could not be fitted says so here
         test = row.get("test")
         return test if isinstance(test, str) and test.startswith("not estimable") else ""

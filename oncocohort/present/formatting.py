@@ -201,6 +201,15 @@ def p_text(p: float | None, style: Style = DEFAULT_STYLE) -> str:
     return f"{style.p_symbol}{joiner}{text}"
 
 
+REFERENCE_HR = "1 (reference)"  # the reference level's hazard ratio, in tables and forest plots alike
+
+
+def statistic_text(symbol: str, value: float, digits: int = 2, style: Style = DEFAULT_STYLE) -> str:
+    """A test statistic in a sentence, spaced as the style spaces its p-value: ``χ²(1) = 0.76`` (``χ²(1)=0·76``
+    in the Lancet's style, beside its ``p=0·38``)."""
+    return f"{symbol}{style.p_equals}{number(value, digits, style=style)}"
+
+
 def percent_ci(lower: float, upper: float, style: Style = DEFAULT_STYLE) -> str:
     """A proportion's CI in percent: ``18.6–53.2`` (a :class:`PercentText`)."""
     return PercentText(interval(lower, upper, scale=100, style=style))

@@ -40,7 +40,7 @@ from .figure_style import (
     thin_ticks,
     wrap_text,
 )
-from .formatting import number, p_text
+from .formatting import p_text, statistic_text
 
 __all__ = ["KmFigure", "km_figure", "save_figure"]
 
@@ -68,7 +68,7 @@ def _test_text(test) -> str:
     """``Log-rank test: χ²(df) = …, p = …`` from a :class:`oncocohort.stats.logrank.LogRankTest` (its method)."""
     name = getattr(test, "method", "") or "log-rank test"
     name = name[:1].upper() + name[1:]
-    return f"{name}: χ²({test.df}) = {number(test.chisq, 2)}, {p_text(test.p_value)}"
+    return f"{name}: {statistic_text(f'χ²({test.df})', test.chisq)}, {p_text(test.p_value)}"
 
 
 def _place_annotation(axes, text: str, curves_xy: list[tuple[np.ndarray, np.ndarray]], width: float,

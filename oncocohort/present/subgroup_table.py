@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from ..stats.firth import FirthCoxModel
 from ..stats.study_analysis import CoxAnalysis, NotEstimable, SubgroupSurvival
-from .formatting import count, estimate_ci, p_text, p_value, plural
+from .formatting import REFERENCE_HR, count, estimate_ci, p_text, p_value, plural
 from .journal_style import DEFAULT_STYLE, Style
 from .survival_table import negative_limit, spss_negative_note
 from .table import Column, Row, Table
 from .vocabulary import in_sentence
 
-REFERENCE = "1 (reference)"
+REFERENCE = REFERENCE_HR  # (the name tests and callers import)
 
 
 def _hr_cells(model, field: str, level: str, reference: str, style: Style = DEFAULT_STYLE) -> tuple[str, str]:

@@ -253,7 +253,7 @@ def test_forest_reference_rows_n_events_and_the_factor_test():
     assert heading["p"] == univariable[0][1].lr_p and heading["test"] == "likelihood-ratio test, df = 3"
     figure = forest_figure(sub).figure
     texts = [t.get_text() for t in figure.axes[0].texts]
-    assert texts.count("Reference") == 2 and "n" in texts and "Events" in texts
+    assert texts.count("1 (reference)") == 2 and "n" in texts and "Events" in texts
     plt.close(figure)
 
 

@@ -77,3 +77,17 @@ def test_figure_p_values_at_both_ends(style, draw, kind):
     assert one in at_one and small in tiny
     for text in (at_one, tiny):
         assert "1.000" not in text and "1·00" not in text and "= <" not in text and "= >" not in text
+
+
+# style → how the KM panel writes χ² = 30 and p = 0.5: the statistic spaced as the style spaces its p
+PANEL = {"default": "χ²(1) = 30.00, p = 0.500", "lancet": "χ²(1)=30·00, p=0·50",
+         "jama": "χ²(1) = 30.00, P = .50", "nejm": "χ²(1)=30.00, P=0.50"}
+
+
+@pytest.mark.parametrize("style", sorted(PANEL))
+@pytest.mark.parametrize("draw", [_km, _cif], ids=["km", "cif"])
+def test_test_statistic_spaced_as_its_p_value(style, draw):
+    """The Lancet writes "p=0·38": the χ² beside it is "χ²(1)=0·76", not "χ²(1) = 0·76"."""
+    with use_style(style):
+        text = " ".join(_texts(draw(0.5)))
+    assert PANEL[style] in text
