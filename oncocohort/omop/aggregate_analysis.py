@@ -42,7 +42,6 @@ from dataclasses import field as dataclass_field
 import ibis
 import numpy as np
 import pandas as pd
-from ..stats.distributions import norm  # scipy.stats.norm's functions, without importing scipy.stats
 
 from ..engine import cox as engine_cox
 from ..engine.descriptive import continuous_summary, summarise_baseline
@@ -52,6 +51,7 @@ from ..stats.adverse_event_summary import summarise_adverse_events, ungraded_fro
 from ..stats.competing_risks import competing_risks_from_counts
 from ..stats.competing_summary import default_times
 from ..stats.descriptive import ContinuousSummary, categorical_from_counts, level_text
+from ..stats.distributions import norm  # scipy.stats.norm's functions, without importing scipy.stats
 from ..stats.kaplan_meier import Quantile, kaplan_meier, kaplan_meier_from_counts, landmarks, survival_quantile
 from ..stats.landmark import LandmarkAnalysis
 from ..stats.level_order import FactorLevels, factor_levels_from_counts
