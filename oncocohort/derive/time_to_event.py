@@ -43,6 +43,17 @@ class EndpointOptions:
     assessment_interval_days: int | None = None
 
 
+def _whole_days(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whole days from ``start`` to ``end`` (datetime64 arrays): int64, or float64 with NaN where a date is missing
+    (NaT), never the integer that NaT would turn into."""
+    known = ~(np.isnat(start) | np.isnat(end))
+    if known.all():
+        return ((end - start) // np.timedelta64(1, "D")).astype(np.int64)
+    days = np.full(len(start), np.nan)
+    days[known] = (end[known] - start[known]) // np.timedelta64(1, "D")
+    return days
+
+
 def _iso(value) -> str:
     return pd.Timestamp(value).date().isoformat()
 
@@ -71,7 +82,7 @@ def overall_survival(index_dates: pd.Series, followup: pd.DataFrame, options: En
     reason = np.select(rules, ["death on " + death_text, f"alive at data cutoff {cutoff_text} (" + why + ")",
                                "censored at the last known alive date " + alive_text],
                        "no follow-up information: censored at the index date")
-    days = ((end - start) // np.timedelta64(1, "D")).astype(np.int64)
+    days = _whole_days(start, end)
     return pd.DataFrame({"patient_id": ordered.index.to_numpy(), "paramcd": "OS", "start_date": start,
                          "end_date": end, "days": days, "months": days / DAYS_PER_MONTH,
                          "event": (cnsr == 0).astype(np.int64), "cnsr": cnsr, "reason": reason.astype(object)},
@@ -153,7 +164,7 @@ def progression_free_survival(index_dates: pd.Series, visits: pd.DataFrame, foll
     if not len(patients):
         return pd.DataFrame([], columns=list(TTE_COLUMNS))
     start_values = starts.to_numpy(dtype="datetime64[ns]")
-    days = ((end - start_values) // np.timedelta64(1, "D")).astype(np.int64)
+    days = _whole_days(start_values, end)
     return pd.DataFrame({"patient_id": patients.to_numpy(), "paramcd": paramcd, "start_date": start_values,
                          "end_date": end, "days": days, "months": days / DAYS_PER_MONTH,
                          "event": (cnsr == 0).astype(np.int64), "cnsr": cnsr.astype(np.int64),
@@ -184,7 +195,7 @@ def time_to_response(first_response: pd.Series, index_dates: pd.Series) -> pd.Da
         return pd.DataFrame([], columns=list(TTE_COLUMNS))
     start = index_dates.reindex(responders.index).to_numpy(dtype="datetime64[ns]")
     end = responders.to_numpy(dtype="datetime64[ns]")
-    days = ((end - start) // np.timedelta64(1, "D")).astype(np.int64)
+    days = _whole_days(start, end)
     return pd.DataFrame({"patient_id": responders.index.to_numpy(), "paramcd": "TTR", "start_date": start,
                          "end_date": end, "days": days, "months": days / DAYS_PER_MONTH,
                          "event": np.ones(len(days), dtype=np.int64), "cnsr": np.zeros(len(days), dtype=np.int64),
@@ -217,7 +228,7 @@ def time_to_treatment_failure(exposure: pd.DataFrame, followup: pd.DataFrame, op
     reason = np.select(rules, ["death on " + _iso_dates(death) + " on treatment",
                                np.full(len(ordered), "regimen ongoing at data cutoff", object)],
                        "regimen stopped on " + _iso_dates(last_dose) + " (" + why + ")")
-    days = ((end - start) // np.timedelta64(1, "D")).astype(np.int64)
+    days = _whole_days(start, end)
     return pd.DataFrame({"patient_id": ordered["patient_id"].to_numpy(), "paramcd": "TTF", "start_date": start,
                          "end_date": end, "days": days, "months": days / DAYS_PER_MONTH,
                          "event": (cnsr == 0).astype(np.int64), "cnsr": cnsr, "reason": reason.astype(object)},

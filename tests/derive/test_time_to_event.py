@@ -339,3 +339,20 @@ def test_time_to_treatment_failure_of_5000_patients_equals_the_loop():
     ours, loop = time_to_treatment_failure(exposure, follow, options), _ttf_by_loop(exposure, follow, options)
     pd.testing.assert_frame_equal(ours.reset_index(drop=True), loop)
     assert set(ours["cnsr"]) == {0, 5} and ours["reason"].str.contains("on treatment").any()
+
+
+def test_a_missing_date_gives_no_days_not_a_huge_integer():
+    """A regimen without a start or last-dose date (a screened patient who was never treated) has unknown days —
+    NaN as the per-patient loop gave — never NaT's integer (-9223372036854775808 // 86400e9) and no RuntimeWarning."""
+    import warnings
+
+    from oncocohort.derive.time_to_event import time_to_treatment_failure
+
+    exposure = pd.DataFrame({"patient_id": ["P1", "P2"], "index_date": [START, pd.NaT],
+                             "last_dose_date": [day(100), pd.NaT], "ongoing_at_cutoff": [False, False],
+                             "reason_stopped": ["toxicity", None]})
+    deaths = pd.DataFrame({"patient_id": ["P1", "P2"], "death_date": [pd.NaT, pd.NaT]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ttf = time_to_treatment_failure(exposure, deaths, EndpointOptions(CUTOFF)).set_index("patient_id")
+    assert ttf.loc["P1", "days"] == 100 and np.isnan(ttf.loc["P2", "days"]) and np.isnan(ttf.loc["P2", "months"])
