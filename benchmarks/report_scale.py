@@ -13,9 +13,9 @@ files (default) or one study.xlsx.
 `report` runs in a subprocess (`sys.executable -m oncocohort report … --format html,docx`); its peak RSS is
 ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` read in a fresh child process that only runs it (so no other
 child inflates the figure). That child also samples the RSS of the report process and of its figure processes
-every 0.1 s and prints, beside each stage's time, the stage's peak (where the report's memory goes). With ``--reference DIR`` (a checkout of another commit, e.g.
-``git worktree add /tmp/old 3202bc4``) the same study at ``--reference-patients`` is run by both, and the ratio
-of wall time and peak RSS is printed.
+every 0.1 s and prints, beside each stage's time, the stage's peak (where the report's memory goes). With
+``--reference DIR`` (a checkout of another commit, e.g. ``git worktree add /tmp/old 3202bc4``) the same study
+at ``--reference-patients`` is run by both, and the ratio of wall time and peak RSS is printed.
 """
 
 from __future__ import annotations
