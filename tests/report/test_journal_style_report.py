@@ -61,7 +61,7 @@ def test_lancet_figure_texts_use_the_mid_line_point(demo_study):
     drawn = " | ".join(t for key in texts for t in texts[key])
     captions = " | ".join(f.caption for f in figures)
     assert full_stop_decimals(drawn) == [] and full_stop_decimals(captions) == []
-    assert "Median 7·6 months" in drawn and "χ²(1) = 0·76" in drawn  # KM annotation, log-rank statistic
+    assert "Median 7·6 months" in drawn and "χ²(1)=0·76, p=0·38" in drawn  # KM: the statistic spaced as its p
     assert "0·2" in texts["km_pfs"] and "34·4%" in captions  # a tick label; the waterfall caption's ORR
 
 
