@@ -14,8 +14,6 @@ from .survival_table import negative_limit, spss_negative_note
 from .table import Column, Row, Table
 from .vocabulary import in_sentence
 
-REFERENCE = REFERENCE_HR  # (the name tests and callers import)
-
 
 def _hr_cells(model, field: str, level: str, reference: str, style: Style = DEFAULT_STYLE) -> tuple[str, str]:
     if model is None:
@@ -23,7 +21,7 @@ def _hr_cells(model, field: str, level: str, reference: str, style: Style = DEFA
     if isinstance(model, NotEstimable):
         return "NE", ""
     if level == reference:
-        return REFERENCE, ""
+        return REFERENCE_HR, ""
     term = next((t for t in model.terms if t.name == f"{field}[{level}]"), None)
     if term is None:
         return "", ""

@@ -14,7 +14,8 @@ from oncocohort.io.problems import ProblemLog
 from oncocohort.io.template import STUDY_TOML
 from oncocohort.present.baseline_table import baseline_table, level_label
 from oncocohort.present.forest_figure import forest_rows, subgroup_forest_rows
-from oncocohort.present.subgroup_table import REFERENCE, subgroup_table
+from oncocohort.present.formatting import REFERENCE_HR
+from oncocohort.present.subgroup_table import subgroup_table
 from oncocohort.present.vocabulary import in_sentence
 from oncocohort.report.build import analyse_folder, figure_plans
 from oncocohort.report.results_json import results_dict
@@ -222,7 +223,7 @@ def test_named_reference_is_coded_first_and_marked_where_it_stands(lps_reference
     assert uni.lr_p == pytest.approx(default.lr_p, rel=1e-6)
     table = subgroup_table((pfs,), cox, r.time_unit)
     cells = {row.cells[0]: row.cells for row in table.rows if row.indent}
-    assert cells["LPS"][5] == REFERENCE and cells["SS"][5] not in ("", REFERENCE)
+    assert cells["LPS"][5] == REFERENCE_HR and cells["SS"][5] not in ("", REFERENCE_HR)
     rows = subgroup_forest_rows(cox.univariable, {"histology_group": pfs.factor}, [pfs])
     assert rows.loc[rows["kind"] == "reference", "level"].tolist() == ["LPS"]
     js = results_dict(r)
