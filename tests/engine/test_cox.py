@@ -99,19 +99,25 @@ def test_numeric_covariates_in_engine_equal_r_and_in_memory(duckdb_backend, name
     assert_same_fit(got, in_memory_cox_model(rows, "dtime", "death", covariates, categorical, strata, r["ties"]))
 
 
-def test_ph_tests_need_no_query_beyond_the_fit(duckdb_backend, monkeypatch):
-    """The PH tests read the cells of the fit's last evaluation (at β̂) and of its first (β = 0): each β is sent to
-    the engine once, the last one sent is the fitted β̂."""
+@pytest.fixture
+def sent(monkeypatch) -> list[bytes]:
+    """Each β the engine likelihood is evaluated at (one query each), in order, as bytes."""
     from oncocohort.engine.cox import EngineLikelihood
 
-    sent = []
+    betas = []
     original = EngineLikelihood._sums_at
 
     def recording(self, beta):
-        sent.append(np.asarray(beta, float).tobytes())
+        betas.append(np.asarray(beta, float).tobytes())
         return original(self, beta)
 
     monkeypatch.setattr(EngineLikelihood, "_sums_at", recording)
+    return betas
+
+
+def test_ph_tests_need_no_query_beyond_the_fit(duckdb_backend, sent):
+    """The PH tests read the cells of the fit's last evaluation (at β̂) and of its first (β = 0): each β is sent to
+    the engine once, the last one sent is the fitted β̂."""
     rows = survival_rows(800, 8)
     fit = cox_model(load(duckdb_backend, "ph_queries", rows), "time", "event", ["x1", "arm"], strata="site")
     assert fit.ph_tests and len(sent) == len(set(sent)) == fit.iterations + 1
@@ -151,21 +157,11 @@ def test_concordance_from_counts_by_hand():
         abs=1e-15)
 
 
-def test_no_step_halving_on_rounding_noise(duckdb_backend, monkeypatch):
+def test_no_step_halving_on_rounding_noise(duckdb_backend, sent):
     """20,000 rows, five covariates without effect: near β̂ the log-likelihood (of the order of −1e5) moves by
     rounding only (a few ulps, differing with the order of the sums). Halving the Newton step on such a "fall" made
     extra queries and left β̂ depending on the summation order; now each β is sent once and the engine's β̂ and PH
     tests equal the in-memory ones."""
-    from oncocohort.engine.cox import EngineLikelihood
-
-    sent = []
-    original = EngineLikelihood._sums_at
-
-    def recording(self, beta):
-        sent.append(np.asarray(beta, float).tobytes())
-        return original(self, beta)
-
-    monkeypatch.setattr(EngineLikelihood, "_sums_at", recording)
     rng = np.random.default_rng(1)
     n = 20_000
     rows = pd.DataFrame({"time": rng.integers(1, 3000, n).astype(float), "event": (rng.random(n) < 0.7).astype(int)})
