@@ -537,7 +537,7 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
     except OutputFolderRefused as exc:
         raise ReportError(f"{exc}; no report written") from None
     # the figure processes load matplotlib while this one analyses (figure_files.py); ended on any way out
-    with start_figure_processes() or nullcontext() as figure_processes:
+    with start_figure_processes(formats=options.figure_formats) or nullcontext() as figure_processes:
         study = None
         if omop is not None:  # study_dir: the CDM (kept out of the output folder's replacement)
             datasets, results = analyse_omop(progress=progress, **omop)

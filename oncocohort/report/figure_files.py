@@ -90,13 +90,11 @@ def available_workers() -> int:
 
 # ------------------------------------------------------------------------ figure processes forked at the start
 
-def warm_up() -> None:
-    """Load what drawing needs — matplotlib, the figure modules, the PNG/SVG/PDF backends and the font subsetter —
-    and draw one small text figure into each format (fonts opened, glyph caches filled), writing no file."""
+def warm_up(formats: tuple[str, ...] = FIGURE_FORMATS) -> None:
+    """Load what drawing needs — matplotlib, the figure modules, the backends of ``formats`` (PNG always; the PDF
+    backend with its font subsetter) — and draw one small text figure into each of ``formats`` (fonts opened, glyph
+    caches filled), writing no file."""
     import io
-
-    import matplotlib.backends.backend_pdf  # noqa: F401 (loaded at the first PDF otherwise)
-    import matplotlib.backends.backend_svg  # noqa: F401
 
     from ..present import (  # noqa: F401 (the figure modules the plans draw with)
         cif_figure,
@@ -114,20 +112,21 @@ def warm_up() -> None:
     figure = plt.figure(figsize=(1, 1))
     figure.text(0.1, 0.5, "Aa 0.1 – %", fontweight="bold")
     figure.text(0.1, 0.2, "Aa 0.1 – %")
-    for fmt in ("png", "svg", "pdf"):
+    for fmt in formats:  # loads each format's backend (SVG, PDF) on its first use
         figure.savefig(io.BytesIO(), format=fmt, dpi=DPI)
     plt.close(figure)
 
 
-def _serve(ends: Sequence[Connection], report_ends: Sequence[Connection], counter) -> None:
-    """The figure process: warm up, wait for (plans function, results, stems, style, order, formats) on ``ends[0]``,
-    fork one helper
-    per further end (they share this process's warmed state), then each draws the next figure no process has taken
-    until none is left and sends back ("ok", [(index, caption, paths)]) or ("error", exception) on its own end."""
+def _serve(ends: Sequence[Connection], report_ends: Sequence[Connection], counter,
+           formats: tuple[str, ...] = FIGURE_FORMATS) -> None:
+    """The figure process: warm up for ``formats``, wait for (plans function, results, stems, style, order, formats)
+    on ``ends[0]``, fork one helper per further end (they share this process's warmed state), then each draws the
+    next figure no process has taken until none is left and sends back ("ok", [(index, caption, paths)]) or
+    ("error", exception) on its own end."""
     for end in report_ends:  # the report's ends, closed here: a report that dies is seen as the end of its pipe
         end.close()
     try:
-        warm_up()
+        warm_up(formats)
         message = ends[0].recv_bytes()
     except (EOFError, KeyboardInterrupt):  # the report went away
         return
@@ -233,7 +232,7 @@ class FigureProcesses:
     """Processes forked at the report's start that warm up while the report analyses, then draw its figures
     (module docstring). Use as a context manager: leaving it stops processes that were not needed."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, formats: tuple[str, ...] = FIGURE_FORMATS):
         context = multiprocessing.get_context("fork")
         self._counter = context.Value("q", 0)
         self.connections: list[Connection] = []
@@ -243,7 +242,8 @@ class FigureProcesses:
             self.connections.append(mine)
             child_ends.append(theirs)
         # one process warms up; it forks the others when the results come, so the warm-up is paid once
-        self._process = context.Process(target=_serve, args=(child_ends, self.connections, self._counter),
+        self._process = context.Process(target=_serve,
+                                        args=(child_ends, self.connections, self._counter, tuple(formats)),
                                         daemon=True, name="oncocohort-figures")
         self._process.start()
         for theirs in child_ends:
@@ -293,11 +293,13 @@ class FigureProcesses:
         self.connections, self._process = [], None
 
 
-def start_figure_processes(workers: int | None = None) -> FigureProcesses | None:
-    """Fork the figure processes now (``workers`` of them; None: :func:`available_workers`), or None when figures
-    are to be drawn serially in this process (one CPU, or forking unavailable or unsafe)."""
+def start_figure_processes(workers: int | None = None, formats: tuple[str, ...] = FIGURE_FORMATS
+                           ) -> FigureProcesses | None:
+    """Fork the figure processes now (``workers`` of them; None: :func:`available_workers`), warmed up for the figure
+    ``formats`` the report will write, or None when figures are to be drawn serially in this process (one CPU, or
+    forking unavailable or unsafe)."""
     workers = available_workers() if workers is None else workers
-    return FigureProcesses(workers) if workers > 1 else None
+    return FigureProcesses(workers, formats) if workers > 1 else None
 
 
 # ------------------------------------------------------------------------ a pool forked for plans in hand

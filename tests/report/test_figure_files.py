@@ -253,3 +253,16 @@ def test_drawn_serially_in_plan_order(tmp_path):
     log = tmp_path / "log.txt"
     _render(_logged_plans(log), tmp_path / "serial", workers=1)
     assert log.read_text(encoding="utf-8").split() == ["f0", "f1", "f2", "f3"]
+
+
+@pytest.mark.parametrize("formats, loaded", [(("png",), "False,False"), (("png", "svg", "pdf"), "True,True")])
+def test_figure_processes_warm_up_only_the_formats_asked_for(formats, loaded):
+    """`--figure-formats png` forks figure processes that load neither the SVG nor the PDF backend (the PDF one
+    brings the font subsetter): the warm-up draws into the report's formats only."""
+    code = ("import sys\nfrom oncocohort.report.figure_files import warm_up\n"
+            f"warm_up({formats!r})\n"
+            "print(','.join(str(m in sys.modules) for m in ('matplotlib.backends.backend_svg', "
+            "'matplotlib.backends.backend_pdf')))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == loaded
