@@ -12,6 +12,7 @@ lines): they are collected while the command runs and summed up after it in one 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -571,12 +572,27 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_report(study_dir, out, formats, adam: dict | None = None, document: dict | None = None) -> int:
+def _figure_processes(document: dict | None = None):
+    """The report's figure processes, forked now — before this process imports pandas, scipy and the statistics —
+    so that they load matplotlib and warm up on another CPU meanwhile (report/figure_files.py); None when figures
+    are drawn serially in this process."""
+    from .present.figure_formats import DEFAULT_FIGURE_FORMATS
+    from .report.figure_files import start_figure_processes
+
+    formats = (document or {}).get("figure_formats", DEFAULT_FIGURE_FORMATS)
+    return start_figure_processes(formats=formats)
+
+
+def _run_report(study_dir, out, formats, adam: dict | None = None, document: dict | None = None,
+                figure_processes=None) -> int:
+    """Build the report (report/build.py) and print its progress; 1 with the reason when it cannot be built.
+    ``figure_processes``: forked earlier by the command (:func:`_figure_processes`), else forked by the report."""
     from .report.build import Progress, ReportError, build_report
     from .report.reconcile import ReconciliationError
 
     try:
-        build_report(study_dir, out, formats, Progress(print), adam=adam, **(document or {}))
+        build_report(study_dir, out, formats, Progress(print), adam=adam, figure_processes=figure_processes,
+                     **(document or {}))
     except ReconciliationError as error:
         print("the report's numbers do not add up — nothing written:")
         for problem in error.problems:
@@ -648,23 +664,30 @@ def _cmd_report(args: argparse.Namespace) -> int:
     elif args.config or args.confirmed or args.population != "SAFFL":
         print("oncocohort report: --config, --population and --confirmed go with --adam", file=sys.stderr)
         return 2
-    return _run_report(args.dir, args.out, _formats(args.format), adam, {**_document(args), "min_cell": args.min_cell})
+    document = {**_document(args), "min_cell": args.min_cell}
+    processes = _figure_processes(document)
+    with processes or contextlib.nullcontext():  # ended on any way out
+        return _run_report(args.dir, args.out, _formats(args.format), adam, document, processes)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .demo.cohort import SYNTHETIC_LABEL, write_demo_study
-
     if args.export_study:
+        from .demo.cohort import SYNTHETIC_LABEL, write_demo_study
+
         folder = write_demo_study(args.export_study)
         print(f"{SYNTHETIC_LABEL}.\nwrote the demo study folder {folder} (run: oncocohort report {folder} --out DIR)")
         return 0
     out = Path(args.out)
-    print(f"{SYNTHETIC_LABEL}.")
+    document = _document(args)
     # the report replaces --out whole, so the study is analysed from a temporary copy and written into the new
     # report folder afterwards (the demo study is the same every time)
-    with tempfile.TemporaryDirectory(prefix="oncocohort-demo-") as temporary:
+    processes = _figure_processes(document)
+    with processes or contextlib.nullcontext(), tempfile.TemporaryDirectory(prefix="oncocohort-demo-") as temporary:
+        from .demo.cohort import SYNTHETIC_LABEL, write_demo_study
+
+        print(f"{SYNTHETIC_LABEL}.")
         code = _run_report(write_demo_study(Path(temporary) / "study"), out, _formats(args.format),
-                           document=_document(args))
+                           document=document, figure_processes=processes)
     if code == 0:
         print(f"demo study written to {write_demo_study(out / 'study')}")
         print(f"open {out / 'report.html'}")

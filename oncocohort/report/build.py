@@ -73,7 +73,7 @@ from .disclosure import (
     small_count,
 )
 from .docx_document import write_report_docx
-from .figure_files import FigurePlan, drawing_order, start_figure_processes, start_figures
+from .figure_files import FigurePlan, FigureProcesses, drawing_order, start_figure_processes, start_figures
 from .html_document import report_html
 from .layout import plan_items, plan_sections
 from .narrative import methods_paragraph, results_paragraphs
@@ -520,7 +520,8 @@ def document_options(formats, style: str = "default", paper: str = "a4", pdf_eng
 def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progress | None = None,
                  adam: dict | None = None, style: str = "default", paper: str = "a4",
                  pdf_engine: str = "auto", omop: dict | None = None, min_cell: int = 0,
-                 figure_formats=DEFAULT_FIGURE_FORMATS) -> list[Path]:
+                 figure_formats=DEFAULT_FIGURE_FORMATS, figure_processes: FigureProcesses | None = None
+                 ) -> list[Path]:
     """Write the report of ``study_dir`` into ``out_dir`` (module docstring); returns the files written.
 
     With ``adam`` (keyword arguments of :func:`analyse_adam`), ``study_dir`` is a folder of ADaM data sets
@@ -528,7 +529,10 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
     ``style``: default, lancet, jama or nejm; ``paper``: a4 or letter;
     ``pdf_engine``: auto, weasyprint, chromium or libreoffice (with ``pdf`` in ``formats``); ``min_cell``: counts
     from 1 to min_cell − 1 not published (:mod:`.disclosure`; 0 or 1: all shown); ``figure_formats``: the files of
-    each figure, png (always) and any of svg, pdf."""
+    each figure, png (always) and any of svg, pdf; ``figure_processes``: figure processes the caller forked
+    earlier, warmed up for ``figure_formats`` (the command line forks them before it imports pandas and the
+    statistics, :func:`.figure_files.start_figure_processes`), ended here like those forked here (None: forked
+    here, when the CPUs allow)."""
     progress = progress or Progress(None)
     formats = tuple(formats)
     options = document_options(formats, style, paper, pdf_engine, figure_formats)  # before any work
@@ -537,7 +541,9 @@ def build_report(study_dir, out_dir, formats=("html", "docx"), progress: Progres
     except OutputFolderRefused as exc:
         raise ReportError(f"{exc}; no report written") from None
     # the figure processes load matplotlib while this one analyses (figure_files.py); ended on any way out
-    with start_figure_processes(formats=options.figure_formats) or nullcontext() as figure_processes:
+    if figure_processes is None:
+        figure_processes = start_figure_processes(formats=options.figure_formats)
+    with figure_processes or nullcontext():
         study = None
         if omop is not None:  # study_dir: the CDM (kept out of the output folder's replacement)
             datasets, results = analyse_omop(progress=progress, **omop)

@@ -266,3 +266,21 @@ def test_figure_processes_warm_up_only_the_formats_asked_for(formats, loaded):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == loaded
+
+
+@pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
+@pytest.mark.parametrize("command", ["demo", "report"])
+def test_the_command_line_forks_the_figure_processes_before_it_loads_pandas(command, demo_study, tmp_path):
+    """`oncocohort demo` and `oncocohort report` fork the figure processes first, so matplotlib loads on another
+    CPU while the report process imports pandas and the statistics; the report uses them (no second fork)."""
+    arguments = ["demo"] if command == "demo" else ["report", str(demo_study)]
+    code = ("import sys; from oncocohort.report import figure_files; from oncocohort import cli; forks = []; "
+            "start = figure_files.start_figure_processes; "
+            "figure_files.start_figure_processes = lambda *a, **k: forks.append('pandas' in sys.modules) "
+            "or start(*a, **k); "
+            f"code = cli.main({[*arguments, '--out', str(tmp_path / 'out'), '--format', 'html']!r}); "
+            "print(code, forks)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "0 [False]"
+    assert len(list((tmp_path / "out" / "figures").glob("*.png"))) >= 10
