@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -59,8 +60,8 @@ def test_validate_loads_no_figures_nor_statistics_libraries(demo_study):
 def test_report_path_before_statistics_loads_no_scipy_stats_nor_matplotlib(demo_study):
     """`report`/`demo` import the report builder, validate and derive before the statistics, while the figure
     processes load matplotlib: none of that loads scipy.stats (≈0.5 s; the normal, chi-square and t functions come
-    from scipy.special, stats/distributions.py) or matplotlib (drawn in the figure processes only). The first exact
-    binomial interval then loads scipy.stats."""
+    from scipy.special, stats/distributions.py) or matplotlib (drawn in the figure processes only). Nor does an
+    exact binomial interval (stats/exact_tests.py)."""
     code = ("import sys\nimport oncocohort.cli, oncocohort.report.build\n"
             "from oncocohort.io.study import validate_study\n"
             "from oncocohort.derive.analysis_datasets import derive_study\n"
@@ -74,4 +75,34 @@ def test_report_path_before_statistics_loads_no_scipy_stats_nor_matplotlib(demo_
             "print('scipy.stats' in sys.modules)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines() == ["", "True"]
+    assert run.stdout.splitlines() == ["", "False"]
+
+
+def _analysis_loads(study) -> list[str]:
+    """scipy.stats, scipy.optimize, scipy.interpolate and matplotlib when in sys.modules after
+    ``oncocohort.report.build.analyse_folder(study)`` (all statistics of a study) in a fresh interpreter."""
+    code = ("import sys\nimport oncocohort.report.build as build\n"
+            f"results = build.analyse_folder({str(study)!r})\n"
+            "assert results is not None\n"
+            "print('loaded:' + ','.join(m for m in ('scipy.stats', 'scipy.optimize', 'scipy.interpolate', "
+            "'matplotlib') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return list(filter(None, run.stdout.rsplit("loaded:", 1)[1].strip().split(",")))
+
+
+def test_the_demo_analysis_loads_no_scipy_stats(demo_study):
+    """Every statistic of the demo (exact binomial intervals and tests, 2×2 Fisher, Simon designs, Cox PH tests …)
+    without scipy.stats or scipy.optimize (stats/distributions.py, stats/exact_tests.py)."""
+    assert _analysis_loads(demo_study) == []
+
+
+def test_a_ten_patient_analysis_loads_no_scipy_stats(tmp_path):
+    """benchmarks/small_study_time.py's study: Firth-penalised Cox models and a PH test whose statistic comes out
+    negative from a near-singular information matrix (chi-square sf of it: 1, computed here)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        from small_study_time import write_small_study
+    finally:
+        sys.path.pop(0)
+    assert _analysis_loads(write_small_study(tmp_path / "study")) == []

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..stats.distributions import stats  # scipy.stats, imported at the first binomial computation
+from ..stats.distributions import stats  # scipy.stats; binom's pmf/cdf/sf without importing it
 
 NMAX_LIMIT = 200
 METHOD = ("Simon (1989) two-stage design, exact binomial; optimal = smallest EN(p0), minimax = smallest maximum "

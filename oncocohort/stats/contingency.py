@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 
-from .distributions import stats  # scipy.stats, imported at the first exact test (fisher_exact)
+from .distributions import stats  # scipy.stats; the 2×2 fisher_exact without importing it (stats/exact_tests.py)
 
 _REL_ERR = 1 + 1e-7  # R fisher.test / binom.test tolerance for "as or less likely than observed"
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
-from .distributions import stats  # scipy.stats, imported at the first exact interval or test (binomtest)
+from .distributions import stats  # scipy.stats; binomtest without importing it (stats/exact_tests.py)
 
 CiMethod = Literal["clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull"]
 CI_METHOD_NAMES = {
