@@ -82,14 +82,19 @@ def save_figure(figure: plt.Figure, stem: str | Path, formats: tuple[str, ...] =
 
     The figures lay themselves out on their own canvas, so each format is drawn once (no ``bbox_inches="tight"``,
     which draws every figure twice)."""
-    stem = Path(stem)
-    paths = [_save_png(figure, stem.with_suffix(".png"))]
-    for suffix, metadata in ((".svg", {"Date": None}), (".pdf", {"CreationDate": None, "ModDate": None})):
-        if suffix[1:] in formats:
-            path = stem.with_suffix(suffix)
-            figure.savefig(path, dpi=DPI, metadata=metadata)
-            paths.append(path)
-    return paths
+    return [save_format(figure, stem, fmt) for fmt in FIGURE_FORMATS if fmt == "png" or fmt in formats]
+
+
+_METADATA = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}  # no dates: the same bytes
+
+
+def save_format(figure: plt.Figure, stem: str | Path, fmt: str) -> Path:
+    """Write ``stem``.``fmt`` (one of :data:`FIGURE_FORMATS`) as :func:`save_figure` does; returns its path."""
+    path = Path(stem).with_suffix(f".{fmt}")
+    if fmt == "png":
+        return _save_png(figure, path)
+    figure.savefig(path, dpi=DPI, metadata=_METADATA[fmt])
+    return path
 
 
 def _save_png(figure: plt.Figure, path: Path) -> Path:
@@ -291,8 +296,8 @@ def thin_ticks(times, spacing_needed: float, axis_width: float, span: float) -> 
 
 __all__ = ["CURVE_MARGIN", "DPI", "GAP", "MARGIN", "MAX_PATIENTS", "PNG_COMPRESS_LEVEL", "WIDTH", "add_legend_band",
            "apply_style", "curve_y_limits", "decorations", "evenly_spaced_sample", "extent", "from_top_left",
-           "layout_panel", "place_axes", "plt", "renderer", "save_figure", "start_figure", "text_size", "thin_ticks",
-           "wrap_axis_labels", "wrap_text"]
+           "layout_panel", "place_axes", "plt", "renderer", "save_figure", "save_format", "start_figure", "text_size",
+           "thin_ticks", "wrap_axis_labels", "wrap_text"]
 
 
 class _DecimalMarkFormatter(matplotlib.ticker.Formatter):
