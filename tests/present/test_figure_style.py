@@ -170,3 +170,21 @@ def test_wrap_text_gives_the_lines_of_measuring_after_every_word():
         assert measured["searched"] < measured["word by word"] / 2, measured
     finally:
         plt.close(figure)
+
+
+def test_the_font_subsetter_is_loaded_only_when_used():
+    """Drawing the figures (Type 3 PDFs) never executes fontTools.subset; a Type 42 PDF still gets its subset
+    font (the lazy module loads in full on first use). Each in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    prelude = ("import io, sys\nfrom oncocohort.report.figure_files import warm_up\nwarm_up()\n"
+               "from oncocohort.present.figure_style import plt\n")
+    type_3 = prelude + "print(type(sys.modules['fontTools.subset']).__name__)"
+    type_42 = prelude + ("plt.rcParams['pdf.fonttype'] = 42\nfigure = plt.figure(figsize=(1, 1))\n"
+                         "figure.text(0.1, 0.5, 'Aa')\nout = io.BytesIO()\nfigure.savefig(out, format='pdf')\n"
+                         "print(b'/FontFile2' in out.getvalue(), type(sys.modules['fontTools.subset']).__name__)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True) for code in (type_3, type_42)]
+    assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
+    assert runs[0].stdout.split() == ["_LazyModule"]
+    assert runs[1].stdout.split() == ["True", "module"]
