@@ -91,9 +91,11 @@ def available_workers() -> int:
 # ------------------------------------------------------------------------ figure processes forked at the start
 
 def warm_up(formats: tuple[str, ...] = FIGURE_FORMATS) -> None:
-    """Load what drawing needs — matplotlib, the figure modules, the backends of ``formats`` (PNG always; the PDF
-    backend with its font subsetter) — and draw one small text figure into each of ``formats`` (fonts opened, glyph
-    caches filled), writing no file."""
+    """Load what drawing needs — matplotlib, the figure modules, the backends of ``formats`` (PNG always: Agg and
+    :mod:`~oncocohort.present.png_file`; the SVG and PDF backends as asked) — and draw one small text figure into
+    each of ``formats`` the way :func:`~oncocohort.present.figure_style.save_format` writes it (fonts opened, glyph
+    caches filled), writing no file. The PNG is drawn by Agg and encoded by ``png_file``, not by ``savefig``, which
+    would load Pillow's image plugins that the figures never use."""
     import io
 
     from ..present import (  # noqa: F401 (the figure modules the plans draw with)
@@ -106,14 +108,18 @@ def warm_up(formats: tuple[str, ...] = FIGURE_FORMATS) -> None:
         swimmer_figure,
         waterfall_figure,
     )
-    from ..present.figure_style import DPI, apply_style, plt
+    from ..present.figure_style import DPI, PNG_COMPRESS_LEVEL, apply_style, plt
+    from ..present.png_file import png_bytes
 
     apply_style()
     figure = plt.figure(figsize=(1, 1))
     figure.text(0.1, 0.5, "Aa 0.1 – %", fontweight="bold")
     figure.text(0.1, 0.2, "Aa 0.1 – %")
+    figure.canvas.draw()
+    png_bytes(figure.canvas.buffer_rgba(), DPI, PNG_COMPRESS_LEVEL)
     for fmt in formats:  # loads each format's backend (SVG, PDF) on its first use
-        figure.savefig(io.BytesIO(), format=fmt, dpi=DPI)
+        if fmt != "png":
+            figure.savefig(io.BytesIO(), format=fmt, dpi=DPI)
     plt.close(figure)
 
 

@@ -110,3 +110,81 @@ def test_every_figure_uses_one_wording_for_axes_and_risk_rows(demo_results):
         assert ALL_PATIENTS in texts and not texts & {"Progression-free survival", "Overall survival"}, key
     for figure in figures.values():
         plt.close(figure)
+
+
+def _wrap_word_by_word(figure, text: str, width: float, **props) -> str:
+    """The wrapping rule as first written: the line measured again after every word (the specification)."""
+    from oncocohort.present.figure_style import text_size
+
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if text_size(figure, candidate, **props)[0] <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = word
+            while text_size(figure, line, **props)[0] > width and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and text_size(figure, line[:cut], **props)[0] > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+WRAP_TEXTS = ("HR: each level against its factor's reference level (1); p: Wald test of each term; n, events: "
+              "patients with data in the model and their events; likelihood-ratio test per factor",
+              "Excluded (n = 6)\n• ECOG performance status > 2 (n = 3)\n• No measurable disease at baseline (n = 3)",
+              "Time since the start of treatment (months)", "Histological subtype of the soft tissue sarcoma 01",
+              "two  spaces", "  leading and trailing  ", "", "x", "Supercalifragilisticexpialidocious-and-more words",
+              "Patients screened (n = 38)")
+
+
+def test_wrap_text_gives_the_lines_of_measuring_after_every_word():
+    """The searched line breaks are the word-by-word rule's, at every width (cut words, empty words included),
+    with fewer texts measured."""
+    from unittest import mock
+
+    from oncocohort.present import figure_style
+
+    apply_style()
+    figure = plt.figure(figsize=(6.5, 2))
+    try:
+        for props in ({"fontsize": 9}, {"fontsize": 8, "fontweight": "bold"}):
+            for width in (0.05, 0.3, 0.8, 1.5, 2.2, 3.0, 6.3):
+                for text in WRAP_TEXTS:
+                    assert figure_style.wrap_text(figure, text, width, **props) == \
+                        _wrap_word_by_word(figure, text, width, **props), (text, width)
+        measured = {"searched": [], "word by word": []}
+        for way, wrap in (("searched", figure_style.wrap_text), ("word by word", _wrap_word_by_word)):
+            figure_style._SIZES.clear()
+            with mock.patch.object(figure_style, "extent", wraps=figure_style.extent) as extent:
+                for text in WRAP_TEXTS[:4]:
+                    wrap(figure, text, 2.2, fontsize=9)
+            measured[way] = extent.call_count
+        assert measured["searched"] < measured["word by word"] / 2, measured
+    finally:
+        plt.close(figure)
+
+
+def test_the_font_subsetter_is_loaded_only_when_used():
+    """Drawing the figures (Type 3 PDFs) never executes fontTools.subset; a Type 42 PDF still gets its subset
+    font (the lazy module loads in full on first use). Each in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    prelude = ("import io, sys\nfrom oncocohort.report.figure_files import warm_up\nwarm_up()\n"
+               "from oncocohort.present.figure_style import plt\n")
+    type_3 = prelude + "print(type(sys.modules['fontTools.subset']).__name__)"
+    type_42 = prelude + ("plt.rcParams['pdf.fonttype'] = 42\nfigure = plt.figure(figsize=(1, 1))\n"
+                         "figure.text(0.1, 0.5, 'Aa')\nout = io.BytesIO()\nfigure.savefig(out, format='pdf')\n"
+                         "print(b'/FontFile2' in out.getvalue(), type(sys.modules['fontTools.subset']).__name__)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True) for code in (type_3, type_42)]
+    assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
+    assert runs[0].stdout.split() == ["_LazyModule"]
+    assert runs[1].stdout.split() == ["True", "module"]

@@ -62,3 +62,18 @@ def test_chunks_rows_unfiltered_level_and_same_bytes():
     assert idat[1] >> 6 == 1  # zlib header FLEVEL 1: levels 2-5
     rows = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(7, 1 + 5 * 3)
     assert not rows[:, 0].any()  # filter "None" on every row
+
+
+def test_one_translucent_pixel_keeps_the_alpha():
+    """Opacity is decided on every pixel: one alpha of 254 (the last pixel, or the first) makes the file RGBA."""
+    for position in ((-1, -1), (0, 0)):
+        rgba = _pixels(4, opaque=True)
+        rgba[position][3] = 254
+        chunks = _chunks(png_bytes(rgba, 300, 3))
+        assert struct.unpack(">IIBBBBB", chunks[0][1])[3] == 6  # colour type RGBA
+
+
+def test_a_buffer_gives_the_bytes_of_its_array():
+    """Agg's pixel buffer (a memoryview) is read as it is: the same file as from the array."""
+    rgba = _pixels(5, opaque=True)
+    assert png_bytes(memoryview(rgba), 300, 3) == png_bytes(rgba, 300, 3)
