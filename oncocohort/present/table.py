@@ -4,7 +4,13 @@ indentation and group headers), footnotes naming each method, abbreviations. One
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# words that follow a number as its unit ("12 months", "10 mg"), and signs that bind both sides ("N = 32")
+UNITS = frozenset({"%", "months", "month", "weeks", "week", "days", "day", "years", "year", "mg", "g", "kg", "mm",
+                   "cm", "mg/kg", "mg/m²", "mL", "L", "h"})
+RELATIONS = frozenset({"=", "<", ">", "≤", "≥", "±", "×"})
 
 
 @dataclass(frozen=True)
@@ -47,3 +53,24 @@ class Table:
             else:
                 groups.append((column.spanner, 1))
         return groups
+
+
+def header_phrases(label: str) -> tuple[str, ...]:
+    """A column header cut where a line may break, at its spaces: a parenthesised group ("(95% CI)"), a number with
+    its unit or percent sign ("12 months") and a relation ("N = 32") stay whole, as does a hyphenated word
+    (the renderers keep each phrase on one line). "Median PFS, months (95% CI)" → ("Median", "PFS,", "months",
+    "(95% CI)")."""
+    phrases: list[str] = []
+    depth = 0  # parentheses and brackets open at the end of the last phrase
+    for word in label.split(" "):
+        if not word:
+            continue
+        previous = phrases[-1].rsplit(" ", 1)[-1] if phrases else ""
+        joined = phrases and (depth > 0 or previous in RELATIONS or word in RELATIONS
+                              or (re.search(r"\d$", previous) and word.rstrip(",;:.") in UNITS))
+        if joined:
+            phrases[-1] += " " + word
+        else:
+            phrases.append(word)
+        depth = max(0, depth + word.count("(") + word.count("[") - word.count(")") - word.count("]"))
+    return tuple(phrases)

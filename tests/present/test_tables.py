@@ -197,3 +197,72 @@ def test_report_tables_list_their_abbreviations(demo_results):
     for key in ("subgroups_pfs", "subgroups_os", "efficacy"):
         assert "SS, synovial sarcoma" in tables[key].abbreviations, key
     assert not any(a.startswith("NE, not evaluable") for t in tables.values() for a in t.abbreviations)
+
+
+# ---------------------------------------------------------------- headers wrap between phrases only
+
+HEADERS = Table("Table. Headers", (Column("Factor"), Column("Median PFS, months (95% CI)", "Univariable Cox", "right"),
+                                   Column("Log-rank p", "Univariable Cox", "right"),
+                                   Column("Still responding at 12 months, % (95% CI)", align="right"),
+                                   Column("Patients (N = 32)", align="right")),
+                (Row(("ECOG performance status 0-1", "9.1 (7.4–NE)", "0.382", "64.9 (39.2–100.0)", "24")),))
+
+
+def test_header_phrases_keep_groups_numbers_and_relations_whole():
+    from oncocohort.present.table import header_phrases
+
+    assert header_phrases("Median PFS, months (95% CI)") == ("Median", "PFS,", "months", "(95% CI)")
+    assert header_phrases("Still responding at 12 months, % (95% CI)") == (
+        "Still", "responding", "at", "12 months,", "%", "(95% CI)")
+    assert header_phrases("Patients (N = 32)") == ("Patients", "(N = 32)")
+    assert header_phrases("N = 32") == ("N = 32",)
+    assert header_phrases("Log-rank p") == ("Log-rank", "p")
+    assert header_phrases("HR (95% CI [Wald])") == ("HR", "(95% CI [Wald])")
+
+
+def _html_header_phrases(cell: str) -> list[str]:
+    """The pieces a browser may break a <th> into: split at spaces outside the no-wrap spans; a piece left outside
+    a span must hold no space and no hyphen (a browser breaks after one)."""
+    import html
+    import re
+
+    pieces = []
+    for span, bare in re.findall(r'<span style="white-space:nowrap">(.*?)</span>|([^ ]+)', cell):
+        if bare:
+            assert not re.search(r"[-–]", bare), bare
+        pieces.append(html.unescape(span or bare))
+    return pieces
+
+
+def test_html_and_docx_headers_wrap_at_the_same_places_never_inside_a_parenthesis(tmp_path):
+    """Report headers wrapped inside "(95% CI)" ("Median (95%" / "CI)") and inside "Log-rank" ("Log-" / "rank p").
+    In HTML each phrase that could break is a no-wrap span; in Word its spaces are no-break spaces and its hyphens
+    no-break hyphens; the two break at the same spaces, and Word's column is never narrower than the widest
+    phrase."""
+    import re
+
+    from docx.oxml.ns import qn
+
+    from oncocohort.present.docx_layout import CELL_PADDING, text_width
+    from oncocohort.present.table import header_phrases
+
+    page = to_html(HEADERS)
+    cells = re.findall(r"<th[^>]*>(.*?)</th>", page)
+    labels = [name or "" for name, _ in HEADERS.spanner_groups()] + [c.label for c in HEADERS.columns]
+    assert [_html_header_phrases(c) for c in cells] == [list(header_phrases(t)) for t in labels]
+    assert '<span style="white-space:nowrap">(95% CI)</span>' in page and "(95%" not in page.replace(
+        '<span style="white-space:nowrap">(95% CI)</span>', "")
+
+    path = to_docx(HEADERS, tmp_path / "t.docx")
+    grid = docx.Document(path).tables[0]
+    header = grid.rows[1].cells
+    assert [c.text.replace("\u00a0", " ") for c in header] == [c.label for c in HEADERS.columns]
+    for cell, column in zip(header, HEADERS.columns):
+        words = "".join(t.text for t in cell._tc.iter(qn("w:t"))).split(" ")
+        assert [w.replace("\u00a0", " ") for w in words if w] == [p.replace("-", "") for p in
+                                                                   header_phrases(column.label)]
+        if "-" in column.label:
+            assert cell._tc.xpath(".//w:noBreakHyphen") and "-" not in "".join(words)
+        widest = max(text_width(p.replace("-", "\u2011")) for p in header_phrases(column.label))
+        assert cell.width >= widest + CELL_PADDING
+    assert grid.rows[0].cells[1].text == "Univariable Cox"
