@@ -45,6 +45,18 @@ def _label(row, index: int, text: str) -> str:
     return _INDENT * row.indent + text if index == 0 else text
 
 
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f]+")  # white space a line may break at (not the no-break spaces)
+
+
+def _cell_html(text: str) -> str:
+    """A body cell's text, escaped; a run of words joined by no-break spaces that holds a hyphen ("ESMO-GROW\u00a0M.1")
+    in a no-wrap span, else a browser breaks it after the hyphen."""
+    if "\u00a0" not in text:
+        return html.escape(text)
+    return "".join(f'<span style="white-space:nowrap">{html.escape(t)}</span>' if "\u00a0" in t and "-" in t
+                   else html.escape(t) for t in re.split(f"({_BREAKING_SPACE.pattern})", text))
+
+
 def _header_html(label: str) -> str:
     """A header's text, escaped, each phrase of :func:`header_phrases` that a browser could break (at a space or
     after a hyphen) in a no-wrap span: "Median (95% CI)" may wrap before "(95% CI)", never inside it."""
@@ -74,7 +86,7 @@ def to_html(table: Table, anchor: str | None = None) -> str:
     for row in table.rows:
         cells = []
         for i, (cell, column) in enumerate(zip(row.cells, table.columns)):
-            text = esc(_label(row, i, cell))
+            text = _cell_html(_label(row, i, cell))
             text = f"<strong>{text}</strong>" if row.group else text
             cells.append(f'<td style="text-align:{column.align}">{text}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
@@ -139,9 +151,9 @@ def _measured_columns(columns: tuple, rows: tuple) -> tuple[tuple[int, ...], tup
     cells = [[_header_docx(c.label) for c in table.columns]] + [[_label(r, i, t) for i, t in enumerate(r.cells)]
                                                                  for r in table.rows]
     natural = [max(text_width(row[j]) for row in cells) + CELL_PADDING for j in range(len(table.columns))]
-    # the longest word of a column, a header's phrase (no-break spaces inside) counting as one word
+    # the longest word of a column: words joined by no-break spaces count as one (a header's phrase, "STROBE\u00a06a")
     minimum = [max([text_width(phrase) for phrase in cells[0][j].split(" ")]
-                   + [text_width(word) for row in cells[1:] for word in row[j].split() or [""]]) + CELL_PADDING
+                   + [text_width(word) for row in cells[1:] for word in _BREAKING_SPACE.split(row[j])]) + CELL_PADDING
                for j in range(len(table.columns))]
     start = 0
     for name, width in table.spanner_groups():
@@ -193,7 +205,7 @@ def _wrapped_lines(text: str, width: int) -> int:
     """Lines ``text`` takes in a column ``width`` EMU wide (cell padding included), wrapped at spaces as Word
     does (greedy: as many words on a line as fit)."""
     lines, line = 1, ""
-    for word in text.split():
+    for word in (w for w in _BREAKING_SPACE.split(text) if w):
         trial = f"{line} {word}" if line else word
         if line and text_width(trial) + CELL_PADDING > width:
             lines, line = lines + 1, word

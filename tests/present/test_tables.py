@@ -266,3 +266,20 @@ def test_html_and_docx_headers_wrap_at_the_same_places_never_inside_a_parenthesi
         widest = max(text_width(p.replace("-", "\u2011")) for p in header_phrases(column.label))
         assert cell.width >= widest + CELL_PADDING
     assert grid.rows[0].cells[1].text == "Univariable Cox"
+
+
+def test_words_joined_by_no_break_spaces_stay_on_one_line_in_html_and_docx(tmp_path):
+    """The checklists' items ("ESMO-GROW\u00a0M.10"): the browser broke them after the hyphen ("ESMO-" / "GROW
+    M.10") and Word's column was measured for "ESMO-GROW" alone, so LibreOffice broke "I" / ".1". The run is now a
+    no-wrap span in HTML and one word when the Word column is measured."""
+    from oncocohort.present.docx_layout import CELL_PADDING, text_width
+
+    item = "ESMO-GROW\u00a0M.10"
+    table = Table("Table. Checklist", (Column("Item"), Column("What it asks")),
+                  (Row((item, "Methods: statistics: describe the statistical methods with software, estimators and "
+                              "confidence-interval methods " * 3)), Row(("STROBE\u00a01a", "Title"))))
+    page = to_html(table)
+    assert f'<td style="text-align:left"><span style="white-space:nowrap">{item}</span></td>' in page
+    assert '<td style="text-align:left">STROBE\u00a01a</td>' in page  # no hyphen: the no-break space suffices
+    grid = docx.Document(to_docx(table, tmp_path / "t.docx")).tables[0]
+    assert grid.rows[1].cells[0].width > text_width(item) + CELL_PADDING - 635  # widths are whole twips, rounded down
