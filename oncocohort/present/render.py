@@ -60,7 +60,7 @@ def _cell_html(text: str) -> str:
 def _header_html(label: str) -> str:
     """A header's text, escaped, each phrase of :func:`header_phrases` that a browser could break (at a space or
     after a hyphen) in a no-wrap span: "Median (95% CI)" may wrap before "(95% CI)", never inside it."""
-    return " ".join(f'<span style="white-space:nowrap">{html.escape(p)}</span>' if re.search(r"[\s\-–]", p)
+    return " ".join(f'<span style="white-space:nowrap">{html.escape(p)}</span>' if re.search(r"[ \-–]", p)
                     else html.escape(p) for p in header_phrases(label))
 
 
@@ -68,6 +68,11 @@ def _header_docx(label: str) -> str:
     """A header's text for Word: inside each phrase of :func:`header_phrases`, no-break spaces and no-break hyphens
     (U+2011, written as <w:noBreakHyphen/>), so Word wraps it only between phrases, as the HTML does."""
     return " ".join(p.replace(" ", "\u00a0").replace("-", "\u2011") for p in header_phrases(label))
+
+
+def _docx_cell(row, index: int, text: str) -> str:
+    """A body cell's text for Word: the first column's labels are row headers, in phrases (:func:`_header_docx`)."""
+    return _header_docx(_label(row, index, text)) if index == 0 else text
 
 
 def to_html(table: Table, anchor: str | None = None) -> str:
@@ -86,7 +91,8 @@ def to_html(table: Table, anchor: str | None = None) -> str:
     for row in table.rows:
         cells = []
         for i, (cell, column) in enumerate(zip(row.cells, table.columns)):
-            text = _cell_html(_label(row, i, cell))
+            # the first column's labels are row headers: they wrap between phrases, as the column headers do
+            text = _header_html(_label(row, i, cell)) if i == 0 else _cell_html(cell)
             text = f"<strong>{text}</strong>" if row.group else text
             cells.append(f'<td style="text-align:{column.align}">{text}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
@@ -148,7 +154,7 @@ def _column_needs(table: Table) -> tuple[list[int], list[int]]:
 @functools.lru_cache(maxsize=64)  # a table is measured for its file, report.docx and the HTML's landscape rule
 def _measured_columns(columns: tuple, rows: tuple) -> tuple[tuple[int, ...], tuple[int, ...]]:
     table = Table("", columns, rows)
-    cells = [[_header_docx(c.label) for c in table.columns]] + [[_label(r, i, t) for i, t in enumerate(r.cells)]
+    cells = [[_header_docx(c.label) for c in table.columns]] + [[_docx_cell(r, i, t) for i, t in enumerate(r.cells)]
                                                                  for r in table.rows]
     natural = [max(text_width(row[j]) for row in cells) + CELL_PADDING for j in range(len(table.columns))]
     # the longest word of a column: words joined by no-break spaces count as one (a header's phrase, "STROBE\u00a06a")
@@ -226,7 +232,7 @@ def _column_widths(table: Table, natural: list[int], minimum: list[int], availab
     if minimum[0] + sum(natural[1:]) > available:  # even so the numbers would wrap: fit to the longest words
         return fitted(minimum)
     widths = fitted([minimum[0]] + natural[1:])  # numbers, intervals and headers on one line; labels wrap
-    labels = [_label(row, 0, row.cells[0]) for row in table.rows]
+    labels = [_docx_cell(row, 0, row.cells[0]) for row in table.rows]
     if max((_wrapped_lines(label, widths[0]) for label in labels), default=1) < 3:
         return widths
     body = [max([text_width(row.cells[j]) + CELL_PADDING for row in table.rows], default=0)
@@ -332,7 +338,7 @@ def _grid_xml(table: Table, widths: list[int], notes_follow: bool = False) -> st
                            for c, w in zip(table.columns, widths)]))
     for i, row in enumerate(table.rows):
         r = header_rows + i
-        out.append(row_xml(r, [_cell_xml(_label(row, j, text), w, c.align, keep(r), row.group, rules=rules(r))
+        out.append(row_xml(r, [_cell_xml(_docx_cell(row, j, text), w, c.align, keep(r), row.group, rules=rules(r))
                                for j, (text, c, w) in enumerate(zip(row.cells, table.columns, widths))]))
     out.append("</w:tbl>")
     return "".join(out)

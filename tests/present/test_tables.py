@@ -283,3 +283,22 @@ def test_words_joined_by_no_break_spaces_stay_on_one_line_in_html_and_docx(tmp_p
     assert '<td style="text-align:left">STROBE\u00a01a</td>' in page  # no hyphen: the no-break space suffices
     grid = docx.Document(to_docx(table, tmp_path / "t.docx")).tables[0]
     assert grid.rows[1].cells[0].width > text_width(item) + CELL_PADDING - 635  # widths are whole twips, rounded down
+
+
+def test_row_labels_wrap_between_phrases_like_the_headers(tmp_path):
+    """The OMOP report's survival table wrapped its row label "Median, months (95% CI)" as "Median, months (95%" /
+    "CI)". The first column's labels are row headers: in phrases, as the column headers."""
+    from docx.oxml.ns import qn
+
+    table = Table("Table. Survival", (Column(""), Column("Overall survival", align="right")),
+                  (Row(("Median, months (95% CI)", "29.1 (6.8–NE)")), Row(("Patients (N = 32)", "18"), indent=1),
+                   Row(("Criteria (highest grade met is the preliminary grade)", "3"))))
+    page = to_html(table)
+    assert ('<td style="text-align:left">Median, months <span style="white-space:nowrap">(95% CI)</span></td>'
+            in page)
+    assert '\u2003Patients <span style="white-space:nowrap">(N = 32)</span>' in page
+    assert "Criteria (highest grade met is the preliminary grade)" in page  # a long parenthetical may wrap
+    grid = docx.Document(to_docx(table, tmp_path / "t.docx")).tables[0]
+    texts = ["".join(t.text for t in row.cells[0]._tc.iter(qn("w:t"))) for row in grid.rows[1:]]
+    assert texts == ["Median, months (95%\u00a0CI)", "\u2003Patients (N\u00a0=\u00a032)",
+                     "Criteria (highest grade met is the preliminary grade)"]
