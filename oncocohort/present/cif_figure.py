@@ -1,6 +1,7 @@
 """Cumulative-incidence figure for competing risks: one step curve per cause and group (colour = group, line
-style = cause), optional pointwise CI bands, Gray's test per cause in the panel with its method, and under the
-panel the number at risk per group aligned to the x ticks.
+style = cause; with one group, colour and line style both = cause, so the causes differ in grey-scale print too),
+optional pointwise CI bands, Gray's test per cause in the panel with its method, and under the panel the number at
+risk per group aligned to the x ticks.
 
 Reads analysis results only: the curves (:class:`oncocohort.stats.competing_risks.CumulativeIncidence`), the
 table (:func:`oncocohort.stats.competing_risks.competing_risk_table`) and the tests. Layout rules of
@@ -76,16 +77,23 @@ def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *,
     cause_labels = {str(k): v for k, v in (cause_labels or {}).items()}
     groups = list(dict.fromkeys(c.group for c in curves))
     causes = list(dict.fromkeys(c.cause for c in curves))
-    colour = {g: OKABE_ITO[i % len(OKABE_ITO)] for i, g in enumerate(groups)}
-    style = {c: LINE_STYLES[i % len(LINE_STYLES)] for i, c in enumerate(causes)}
     one_group = len(groups) == 1
+    style = {c: LINE_STYLES[i % len(LINE_STYLES)] for i, c in enumerate(causes)}
+    if one_group:  # the causes are the only contrast: each its own colour and line style (grey-scale print)
+        by_cause = {c: OKABE_ITO[i % len(OKABE_ITO)] for i, c in enumerate(causes)}
+        line_colour = {(groups[0], c): by_cause[c] for c in causes}
+        row_colour = {groups[0]: "black"}  # the numbers at risk belong to both curves
+    else:  # colour = group, line style = cause
+        row_colour = {g: OKABE_ITO[i % len(OKABE_ITO)] for i, g in enumerate(groups)}
+        line_colour = {(g, c): row_colour[g] for g in groups for c in causes}
 
     def label(curve):
         name = cause_labels.get(curve.cause, f"cause {curve.cause}")
         return name if one_group else f"{curve.group}: {name}"
 
     figure, top = start_figure(6.0)
-    handles = [Line2D([0], [0], color=colour[c.group], linestyle=style[c.cause], linewidth=1.6) for c in curves]
+    handles = [Line2D([0], [0], color=line_colour[c.group, c.cause], linestyle=style[c.cause], linewidth=1.6)
+               for c in curves]
     _, top = add_legend_band(figure, handles, [label(c) for c in curves], top)
     axes = figure.add_axes((0.3, 0.3, 0.5, 0.5))
     drawn = {}
@@ -97,8 +105,10 @@ def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *,
             at = curve.at(np.asarray(curve.time))
             lower = np.nan_to_num(np.r_[0.0, at.lower, at.lower.iloc[-1]])
             upper = np.nan_to_num(np.r_[0.0, at.upper, at.upper.iloc[-1]])
-            axes.fill_between(x, lower, upper, step="post", color=colour[curve.group], alpha=0.12, linewidth=0)
-        axes.step(x, y, where="post", color=colour[curve.group], linestyle=style[curve.cause], linewidth=1.4)
+            axes.fill_between(x, lower, upper, step="post", color=line_colour[curve.group, curve.cause], alpha=0.12,
+                              linewidth=0)
+        axes.step(x, y, where="post", color=line_colour[curve.group, curve.cause], linestyle=style[curve.cause],
+                  linewidth=1.4)
         drawn[label(curve)] = (x, y)
     highest = max([float(np.max(y)) for _, y in drawn.values()] + [0.05])
     curve_y_limits(axes, min(1.0, max(0.1, np.ceil(highest * 11) / 10)))
@@ -117,8 +127,8 @@ def cif_figure(curves: list[CumulativeIncidence], table: pd.DataFrame, times, *,
     inline = widest_label <= INLINE_LABEL_LIMIT  # else each group's label on a line above its numbers
     rows = []
     for group in groups:
-        rows += ([(row_name[group], colour[group], "at_risk", group)] if inline else
-                 [(row_name[group], colour[group], None, group), ("", "black", "at_risk", group)])
+        rows += ([(row_name[group], row_colour[group], "at_risk", group)] if inline else
+                 [(row_name[group], row_colour[group], None, group), ("", "black", "at_risk", group)])
     shown, axis_width = place_panel_with_risk_table(figure, axes, top, rows, "Number at risk", {"at_risk": at_risk},
                                                     axis_times)
     shown_table = at_risk.loc[:, shown]

@@ -30,7 +30,7 @@ from .docx_layout import (
     text_width,
     text_width_of,
 )
-from .table import Table
+from .table import Table, header_phrases
 
 _INDENT = "\u2003"  # em space per indentation level (visible in every format)
 _LABEL_PREFIX = re.compile(r"^\s*(?:Table|Figure)(?:\s+\d+)?\s*[.:]\s*")
@@ -45,6 +45,36 @@ def _label(row, index: int, text: str) -> str:
     return _INDENT * row.indent + text if index == 0 else text
 
 
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f]+")  # white space a line may break at (not the no-break spaces)
+
+
+def _cell_html(text: str) -> str:
+    """A body cell's text, escaped; a run of words joined by no-break spaces that holds a hyphen ("ESMO-GROW\u00a0M.1")
+    in a no-wrap span, else a browser breaks it after the hyphen."""
+    if "\u00a0" not in text:
+        return html.escape(text)
+    return "".join(f'<span style="white-space:nowrap">{html.escape(t)}</span>' if "\u00a0" in t and "-" in t
+                   else html.escape(t) for t in re.split(f"({_BREAKING_SPACE.pattern})", text))
+
+
+def _header_html(label: str) -> str:
+    """A header's text, escaped, each phrase of :func:`header_phrases` that a browser could break (at a space or
+    after a hyphen) in a no-wrap span: "Median (95% CI)" may wrap before "(95% CI)", never inside it."""
+    return " ".join(f'<span style="white-space:nowrap">{html.escape(p)}</span>' if re.search(r"[ \-–]", p)
+                    else html.escape(p) for p in header_phrases(label))
+
+
+def _header_docx(label: str) -> str:
+    """A header's text for Word: inside each phrase of :func:`header_phrases`, no-break spaces and no-break hyphens
+    (U+2011, written as <w:noBreakHyphen/>), so Word wraps it only between phrases, as the HTML does."""
+    return " ".join(p.replace(" ", "\u00a0").replace("-", "\u2011") for p in header_phrases(label))
+
+
+def _docx_cell(row, index: int, text: str) -> str:
+    """A body cell's text for Word: the first column's labels are row headers, in phrases (:func:`_header_docx`)."""
+    return _header_docx(_label(row, index, text)) if index == 0 else text
+
+
 def to_html(table: Table, anchor: str | None = None) -> str:
     """A standalone <table> with caption, spanner row, header, body and footnotes; ``anchor`` is its id (for links
     from the text and the table of contents)."""
@@ -52,14 +82,17 @@ def to_html(table: Table, anchor: str | None = None) -> str:
     ident = f' id="{esc(anchor)}"' if anchor else ""
     out = [f'<table class="oncocohort-table"{ident}>', f"<caption>{esc(table.title)}</caption>", "<thead>"]
     if table.has_spanners:
-        cells = "".join(f'<th colspan="{width}">{esc(name or "")}</th>' for name, width in table.spanner_groups())
+        cells = "".join(f'<th colspan="{width}">{_header_html(name or "")}</th>'
+                        for name, width in table.spanner_groups())
         out.append(f"<tr>{cells}</tr>")
-    out.append("<tr>" + "".join(f'<th style="text-align:{c.align}">{esc(c.label)}</th>' for c in table.columns)
+    out.append("<tr>" + "".join(f'<th style="text-align:{c.align}">{_header_html(c.label)}</th>'
+                                for c in table.columns)
                + "</tr></thead><tbody>")
     for row in table.rows:
         cells = []
         for i, (cell, column) in enumerate(zip(row.cells, table.columns)):
-            text = esc(_label(row, i, cell))
+            # the first column's labels are row headers: they wrap between phrases, as the column headers do
+            text = _header_html(_label(row, i, cell)) if i == 0 else _cell_html(cell)
             text = f"<strong>{text}</strong>" if row.group else text
             cells.append(f'<td style="text-align:{column.align}">{text}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
@@ -121,13 +154,16 @@ def _column_needs(table: Table) -> tuple[list[int], list[int]]:
 @functools.lru_cache(maxsize=64)  # a table is measured for its file, report.docx and the HTML's landscape rule
 def _measured_columns(columns: tuple, rows: tuple) -> tuple[tuple[int, ...], tuple[int, ...]]:
     table = Table("", columns, rows)
-    cells = [[c.label for c in table.columns]] + [[_label(r, i, t) for i, t in enumerate(r.cells)] for r in table.rows]
+    cells = [[_header_docx(c.label) for c in table.columns]] + [[_docx_cell(r, i, t) for i, t in enumerate(r.cells)]
+                                                                 for r in table.rows]
     natural = [max(text_width(row[j]) for row in cells) + CELL_PADDING for j in range(len(table.columns))]
-    minimum = [max(text_width(word) for row in cells for word in row[j].split() or [""]) + CELL_PADDING
+    # the longest word of a column: words joined by no-break spaces count as one (a header's phrase, "STROBE\u00a06a")
+    minimum = [max([text_width(phrase) for phrase in cells[0][j].split(" ")]
+                   + [text_width(word) for row in cells[1:] for word in _BREAKING_SPACE.split(row[j])]) + CELL_PADDING
                for j in range(len(table.columns))]
     start = 0
     for name, width in table.spanner_groups():
-        need = text_width(name or "") + CELL_PADDING
+        need = text_width(_header_docx(name or "")) + CELL_PADDING
         have = sum(natural[start:start + width])
         if name and need > have:
             for j in range(start, start + width):
@@ -175,7 +211,7 @@ def _wrapped_lines(text: str, width: int) -> int:
     """Lines ``text`` takes in a column ``width`` EMU wide (cell padding included), wrapped at spaces as Word
     does (greedy: as many words on a line as fit)."""
     lines, line = 1, ""
-    for word in text.split():
+    for word in (w for w in _BREAKING_SPACE.split(text) if w):
         trial = f"{line} {word}" if line else word
         if line and text_width(trial) + CELL_PADDING > width:
             lines, line = lines + 1, word
@@ -196,7 +232,7 @@ def _column_widths(table: Table, natural: list[int], minimum: list[int], availab
     if minimum[0] + sum(natural[1:]) > available:  # even so the numbers would wrap: fit to the longest words
         return fitted(minimum)
     widths = fitted([minimum[0]] + natural[1:])  # numbers, intervals and headers on one line; labels wrap
-    labels = [_label(row, 0, row.cells[0]) for row in table.rows]
+    labels = [_docx_cell(row, 0, row.cells[0]) for row in table.rows]
     if max((_wrapped_lines(label, widths[0]) for label in labels), default=1) < 3:
         return widths
     body = [max([text_width(row.cells[j]) + CELL_PADDING for row in table.rows], default=0)
@@ -229,9 +265,11 @@ def _run_xml(text: str, bold: bool) -> str:
     """A 9-point run holding ``text`` as python-docx writes it: tabs as <w:tab/>, line ends as <w:br/>, the rest
     in <w:t> (space-preserving when it starts or ends with white space)."""
     parts = []
-    for piece in re.split(r"([\t\r\n])", text):
+    for piece in re.split(r"([\t\r\n\u2011])", text):
         if piece == "\t":
             parts.append("<w:tab/>")
+        elif piece == "\u2011":  # a header's no-break hyphen (_header_docx)
+            parts.append("<w:noBreakHyphen/>")
         elif piece in ("\r", "\n"):
             parts.append("<w:br/>")
         elif piece:
@@ -291,16 +329,16 @@ def _grid_xml(table: Table, widths: list[int], notes_follow: bool = False) -> st
         cells, start = [], 0
         for name, span in table.spanner_groups():
             under = rules(0) + ((("bottom", 4),) if name and not any(e == "bottom" for e, _ in rules(0)) else ())
-            cells.append(_cell_xml(name or "", sum(w // _TWIPS_PER_EMU for w in widths[start:start + span])
-                                   * _TWIPS_PER_EMU, "center", keep(0), False, span, under))
+            width = sum(w // _TWIPS_PER_EMU for w in widths[start:start + span]) * _TWIPS_PER_EMU
+            cells.append(_cell_xml(_header_docx(name or ""), width, "center", keep(0), False, span, under))
             start += span
         out.append(row_xml(0, cells))
     r = header_rows - 1
-    out.append(row_xml(r, [_cell_xml(c.label, w, c.align, keep(r), True, rules=rules(r))
+    out.append(row_xml(r, [_cell_xml(_header_docx(c.label), w, c.align, keep(r), True, rules=rules(r))
                            for c, w in zip(table.columns, widths)]))
     for i, row in enumerate(table.rows):
         r = header_rows + i
-        out.append(row_xml(r, [_cell_xml(_label(row, j, text), w, c.align, keep(r), row.group, rules=rules(r))
+        out.append(row_xml(r, [_cell_xml(_docx_cell(row, j, text), w, c.align, keep(r), row.group, rules=rules(r))
                                for j, (text, c, w) in enumerate(zip(row.cells, table.columns, widths))]))
     out.append("</w:tbl>")
     return "".join(out)

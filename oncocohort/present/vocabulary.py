@@ -98,7 +98,9 @@ class Vocabulary:
 
     def spell_out(self, paragraphs: list[str]) -> list[str]:
         """The paragraphs with each known abbreviation spelled out at its first use ("synovial sarcoma (SS)"),
-        in reading order. An abbreviation whose words already came earlier ("words (ABBR)") is left as written."""
+        in reading order. An abbreviation whose words already came earlier ("words (ABBR)") is left as written.
+        Inside parentheses the short form goes in square brackets ("(95% confidence interval [CI] 0.6–0.9)"), as
+        journals write a parenthesis within a parenthesis."""
         seen: set[str] = set()
         out: list[str] = []
         for text in paragraphs:
@@ -116,7 +118,8 @@ class Vocabulary:
                 if words.lower() in earlier + before.lower():
                     return short  # its words were written before it
                 starts_sentence = not before.strip() or before.rstrip().endswith((".", ":"))
-                return f"{words[:1].upper() + words[1:] if starts_sentence else words} ({short})"
+                opened, closed = ("[", "]") if before.count("(") > before.count(")") else ("(", ")")
+                return f"{words[:1].upper() + words[1:] if starts_sentence else words} {opened}{short}{closed}"
             out.append(ABBREVIATION_PATTERN.sub(first_use, text))
         return out
 

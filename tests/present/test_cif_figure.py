@@ -93,3 +93,50 @@ def test_no_report_curve_is_hidden(demo_results):
             problems = curves_along_edges(figure)
             plt.close(figure)
             assert problems == [], plan.key
+
+
+def _drawn_styles(result) -> dict[str, tuple[str, str]]:
+    """Legend label → (colour, line style) of the curve drawn for it, checked against its legend entry."""
+    from matplotlib.colors import to_hex
+
+    legend = result.figure.legends[0]
+    entries = {text.get_text(): (to_hex(line.get_color()), line.get_linestyle())
+               for text, line in zip(legend.get_texts(), legend.get_lines())}
+    axes = result.figure.axes[0]
+    drawn = {}
+    for label, (x, y) in result.curves.items():
+        line = next(line for line in axes.get_lines() if np.array_equal(line.get_xdata(), x)
+                    and np.array_equal(line.get_ydata(), y))
+        drawn[label] = (to_hex(line.get_color()), line.get_linestyle())
+    assert drawn == entries  # every legend entry looks like its curve
+    return drawn
+
+
+def test_one_group_causes_differ_in_colour_and_line_style():
+    """One group (the demo): progression and death without progression were both drawn in the group's blue, told
+    apart by the dashes alone. Each cause now has its own colour and its own line style (the dashes keep them apart
+    in grey-scale print), and the legend shows each as drawn."""
+    summary = competing_risks_summary(MGUS2.etime, MGUS2.event)
+    times = [0, 120, 240, 360]
+    result = cif_figure(list(summary.curves), competing_risk_table(MGUS2.etime, MGUS2.event, times), times,
+                        cause_labels=LABELS, tests=summary.tests, ci_bands=True)
+    styles = _drawn_styles(result)
+    plt.close(result.figure)
+    (colour_1, style_1), (colour_2, style_2) = styles["Progression"], styles["Death without progression"]
+    assert colour_1 != colour_2 and style_1 != style_2
+
+
+def test_several_groups_colour_is_the_group_and_line_style_the_cause():
+    group = MGUS2.male.map({0: "F", 1: "M"})
+    summary = competing_risks_summary(MGUS2.etime, MGUS2.event, group)
+    times = [0, 120, 240, 360]
+    result = cif_figure(list(summary.curves), competing_risk_table(MGUS2.etime, MGUS2.event, times, group), times,
+                        cause_labels=LABELS)
+    styles = _drawn_styles(result)
+    plt.close(result.figure)
+    assert len(set(styles.values())) == 4  # no two curves look alike
+    for sex in ("F", "M"):
+        assert styles[f"{sex}: Progression"][0] == styles[f"{sex}: Death without progression"][0]
+    for cause in LABELS.values():
+        assert styles[f"F: {cause}"][1] == styles[f"M: {cause}"][1]
+    assert styles["F: Progression"][1] != styles["F: Death without progression"][1]

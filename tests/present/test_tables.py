@@ -197,3 +197,108 @@ def test_report_tables_list_their_abbreviations(demo_results):
     for key in ("subgroups_pfs", "subgroups_os", "efficacy"):
         assert "SS, synovial sarcoma" in tables[key].abbreviations, key
     assert not any(a.startswith("NE, not evaluable") for t in tables.values() for a in t.abbreviations)
+
+
+# ---------------------------------------------------------------- headers wrap between phrases only
+
+HEADERS = Table("Table. Headers", (Column("Factor"), Column("Median PFS, months (95% CI)", "Univariable Cox", "right"),
+                                   Column("Log-rank p", "Univariable Cox", "right"),
+                                   Column("Still responding at 12 months, % (95% CI)", align="right"),
+                                   Column("Patients (N = 32)", align="right")),
+                (Row(("ECOG performance status 0-1", "9.1 (7.4–NE)", "0.382", "64.9 (39.2–100.0)", "24")),))
+
+
+def test_header_phrases_keep_groups_numbers_and_relations_whole():
+    from oncocohort.present.table import header_phrases
+
+    assert header_phrases("Median PFS, months (95% CI)") == ("Median", "PFS,", "months", "(95% CI)")
+    assert header_phrases("Still responding at 12 months, % (95% CI)") == (
+        "Still", "responding", "at", "12 months,", "%", "(95% CI)")
+    assert header_phrases("Patients (N = 32)") == ("Patients", "(N = 32)")
+    assert header_phrases("N = 32") == ("N = 32",)
+    assert header_phrases("Log-rank p") == ("Log-rank", "p")
+    assert header_phrases("HR (95% CI [Wald])") == ("HR", "(95% CI [Wald])")
+
+
+def _html_header_phrases(cell: str) -> list[str]:
+    """The pieces a browser may break a <th> into: split at spaces outside the no-wrap spans; a piece left outside
+    a span must hold no space and no hyphen (a browser breaks after one)."""
+    import html
+    import re
+
+    pieces = []
+    for span, bare in re.findall(r'<span style="white-space:nowrap">(.*?)</span>|([^ ]+)', cell):
+        if bare:
+            assert not re.search(r"[-–]", bare), bare
+        pieces.append(html.unescape(span or bare))
+    return pieces
+
+
+def test_html_and_docx_headers_wrap_at_the_same_places_never_inside_a_parenthesis(tmp_path):
+    """Report headers wrapped inside "(95% CI)" ("Median (95%" / "CI)") and inside "Log-rank" ("Log-" / "rank p").
+    In HTML each phrase that could break is a no-wrap span; in Word its spaces are no-break spaces and its hyphens
+    no-break hyphens; the two break at the same spaces, and Word's column is never narrower than the widest
+    phrase."""
+    import re
+
+    from docx.oxml.ns import qn
+
+    from oncocohort.present.docx_layout import CELL_PADDING, text_width
+    from oncocohort.present.table import header_phrases
+
+    page = to_html(HEADERS)
+    cells = re.findall(r"<th[^>]*>(.*?)</th>", page)
+    labels = [name or "" for name, _ in HEADERS.spanner_groups()] + [c.label for c in HEADERS.columns]
+    assert [_html_header_phrases(c) for c in cells] == [list(header_phrases(t)) for t in labels]
+    assert '<span style="white-space:nowrap">(95% CI)</span>' in page and "(95%" not in page.replace(
+        '<span style="white-space:nowrap">(95% CI)</span>', "")
+
+    path = to_docx(HEADERS, tmp_path / "t.docx")
+    grid = docx.Document(path).tables[0]
+    header = grid.rows[1].cells
+    assert [c.text.replace("\u00a0", " ") for c in header] == [c.label for c in HEADERS.columns]
+    for cell, column in zip(header, HEADERS.columns):
+        words = "".join(t.text for t in cell._tc.iter(qn("w:t"))).split(" ")
+        assert [w.replace("\u00a0", " ") for w in words if w] == [p.replace("-", "") for p in
+                                                                   header_phrases(column.label)]
+        if "-" in column.label:
+            assert cell._tc.xpath(".//w:noBreakHyphen") and "-" not in "".join(words)
+        widest = max(text_width(p.replace("-", "\u2011")) for p in header_phrases(column.label))
+        assert cell.width >= widest + CELL_PADDING
+    assert grid.rows[0].cells[1].text == "Univariable Cox"
+
+
+def test_words_joined_by_no_break_spaces_stay_on_one_line_in_html_and_docx(tmp_path):
+    """The checklists' items ("ESMO-GROW\u00a0M.10"): the browser broke them after the hyphen ("ESMO-" / "GROW
+    M.10") and Word's column was measured for "ESMO-GROW" alone, so LibreOffice broke "I" / ".1". The run is now a
+    no-wrap span in HTML and one word when the Word column is measured."""
+    from oncocohort.present.docx_layout import CELL_PADDING, text_width
+
+    item = "ESMO-GROW\u00a0M.10"
+    table = Table("Table. Checklist", (Column("Item"), Column("What it asks")),
+                  (Row((item, "Methods: statistics: describe the statistical methods with software, estimators and "
+                              "confidence-interval methods " * 3)), Row(("STROBE\u00a01a", "Title"))))
+    page = to_html(table)
+    assert f'<td style="text-align:left"><span style="white-space:nowrap">{item}</span></td>' in page
+    assert '<td style="text-align:left">STROBE\u00a01a</td>' in page  # no hyphen: the no-break space suffices
+    grid = docx.Document(to_docx(table, tmp_path / "t.docx")).tables[0]
+    assert grid.rows[1].cells[0].width > text_width(item) + CELL_PADDING - 635  # widths are whole twips, rounded down
+
+
+def test_row_labels_wrap_between_phrases_like_the_headers(tmp_path):
+    """The OMOP report's survival table wrapped its row label "Median, months (95% CI)" as "Median, months (95%" /
+    "CI)". The first column's labels are row headers: in phrases, as the column headers."""
+    from docx.oxml.ns import qn
+
+    table = Table("Table. Survival", (Column(""), Column("Overall survival", align="right")),
+                  (Row(("Median, months (95% CI)", "29.1 (6.8–NE)")), Row(("Patients (N = 32)", "18"), indent=1),
+                   Row(("Criteria (highest grade met is the preliminary grade)", "3"))))
+    page = to_html(table)
+    assert ('<td style="text-align:left">Median, months <span style="white-space:nowrap">(95% CI)</span></td>'
+            in page)
+    assert '\u2003Patients <span style="white-space:nowrap">(N = 32)</span>' in page
+    assert "Criteria (highest grade met is the preliminary grade)" in page  # a long parenthetical may wrap
+    grid = docx.Document(to_docx(table, tmp_path / "t.docx")).tables[0]
+    texts = ["".join(t.text for t in row.cells[0]._tc.iter(qn("w:t"))) for row in grid.rows[1:]]
+    assert texts == ["Median, months (95%\u00a0CI)", "\u2003Patients (N\u00a0=\u00a032)",
+                     "Criteria (highest grade met is the preliminary grade)"]

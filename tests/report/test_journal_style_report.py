@@ -31,6 +31,7 @@ def visible_text(page: str) -> str:
     """The words of an HTML page as a reader sees them (no style sheet, no embedded images, no tags)."""
     page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
     page = re.sub(r"src=\"data:[^\"]*\"", "", page)
+    page = re.sub(r"</?span[^>]*>", "", page)  # inline (a header's no-wrap phrase): no space of its own
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 

@@ -88,9 +88,21 @@ def stacked_parentheses(paragraphs: list[str]) -> list[str]:
 
 
 def nested_parentheses(texts: list[str]) -> list[str]:
-    """A parenthesis inside a parenthesis ("(Cox proportional-hazards model (Efron ties), Wald CI)"), which an editor
-    rewrites with a semicolon or brackets."""
-    return [m.group(0) for text in texts for m in re.finditer(r"\([^()]*\([^()]*\)[^()]*\)", text)]
+    """A parenthesis inside a parenthesis, at any depth ("(Cox proportional-hazards model (Efron ties), Wald CI)",
+    "((95% CI …))"), which an editor rewrites with a semicolon or square brackets: each outermost parenthesis that
+    holds another."""
+    bad = []
+    for text in texts:
+        start, depth, nested = 0, 0, False
+        for i, character in enumerate(text):
+            if character == "(":
+                start, nested = (i, False) if depth == 0 else (start, True)
+                depth += 1
+            elif character == ")" and depth:
+                depth -= 1
+                if depth == 0 and nested:
+                    bad.append(text[start:i + 1])
+    return bad
 
 
 def _sentences(paragraph: str) -> list[str]:
@@ -180,7 +192,7 @@ def check_style(facts, paragraphs: list[str] | None = None) -> dict[str, list]:
                 "doubled methods": doubled_methods(paragraphs),
                 "negative limits": unexplained_negative_limits(paragraphs), "sentences": bad_sentences(paragraphs),
                 "stacked parentheses": stacked_parentheses(paragraphs),
-                "bare citations": bare_citations(paragraphs)}
+                "nested parentheses": nested_parentheses(paragraphs), "bare citations": bare_citations(paragraphs)}
     return {rule: found for rule, found in problems.items() if found}
 
 
@@ -297,6 +309,11 @@ def test_each_rule_catches_its_fault():
     assert nested_parentheses(["Hazard ratios (Cox proportional-hazards model (Efron ties), Wald CI).",
                                "Hazard ratios; Cox proportional-hazards model (Efron ties), Wald CI."]) == [
         "(Cox proportional-hazards model (Efron ties), Wald CI)"]
+    assert nested_parentheses(["It was 15.6 months ((95% CI 3.8–NE)).", "OS (hazard ratio (HR) 0.8 (Cox)) and (a).",
+                               "The CI (95% confidence interval [CI] 0.6–0.9) (Wald)."]) == [
+        "((95% CI 3.8–NE))", "(hazard ratio (HR) 0.8 (Cox))"]
+    assert check_style({"settings": {}}, ["The median was 15.6 months (95% confidence interval (CI) 3.8–21.0)."]) \
+        == {"nested parentheses": ["(95% confidence interval (CI) 3.8–21.0)"]}
     assert bare_citations(["See Table 8; Table 9 shows the rest.", "The only one (Table 7) was fatigue."]) == [
         "See Table 8;", "The only one ("]
     assert dangling_words(["Left out: 1 patient(s) who died.", "Labels: responders/patients; p by ."]) == [
