@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from ..stats.study_landmark import CensoringSensitivity, StudyLandmarkResults
-from .formatting import count, count_percent, estimate_ci, general, p_value, plural
+from .formatting import REFERENCE_HR, count, count_percent, estimate_ci, general, p_value, plural
 from .journal_style import DEFAULT_STYLE, Style
 from .survival_table import negative_limit, spss_negative_note
 from .table import Column, Row, Table
@@ -33,21 +33,24 @@ def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: S
     if analysis is None:
         return None
     landmark = general(results.response_landmark, style)
-    rows = []
-    for group, curve, median in zip(analysis.groups, analysis.curves, results.os_by_response_medians):
-        if curve is None:
-            rows.append(Row((group.capitalize(), "0", "", "")))
-            continue
-        rows.append(Row((group.capitalize(), count(curve.n), count_percent(curve.events, curve.n, style),
-                         estimate_ci(median.estimate, median.lower, median.upper, style=style))))
-    median_method = next((m.method for m in results.os_by_response_medians if m is not None), "")
-    ties = analysis.cox.ties.capitalize() if analysis.cox is not None else ""
-    hr = "not estimable"
+    # the HR and the log-rank p in columns of their own (as the subgroup tables): the group without response by the
+    # landmark is the reference (stats/landmark.py: HR of groups[1] vs groups[0]), the p on the compared group's row
+    hr = "NE"
     if analysis.cox is not None:
         t = analysis.cox.terms[0]
-        hr = f"{estimate_ci(t.hr, t.lower, t.upper, digits=2, style=style)}"
+        hr = estimate_ci(t.hr, t.lower, t.upper, digits=2, style=style)
     p = p_value(analysis.logrank.p_value, style) if analysis.logrank is not None else "NE"
-    rows.append(Row(("HR, response vs no response (95% CI); log-rank p", hr, "", p)))
+    comparison = ((REFERENCE_HR, ""), (hr, p))
+    rows = []
+    for group, curve, median, (group_hr, group_p) in zip(analysis.groups, analysis.curves,
+                                                         results.os_by_response_medians, comparison):
+        if curve is None:
+            rows.append(Row((group.capitalize(), "0", "", "", "", "")))
+            continue
+        rows.append(Row((group.capitalize(), count(curve.n), count_percent(curve.events, curve.n, style),
+                         estimate_ci(median.estimate, median.lower, median.upper, style=style), group_hr, group_p)))
+    median_method = next((m.method for m in results.os_by_response_medians if m is not None), "")
+    ties = analysis.cox.ties.capitalize() if analysis.cox is not None else ""
     default = (" (the default: 3 months; set [analysis] response_landmark to state another)"
                if results.landmark_is_default else " ([analysis] response_landmark)")
     notes = (
@@ -55,14 +58,16 @@ def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: S
         f"or before the landmark, survival counted from the landmark, so responders are not credited with the time "
         f"they had to survive to respond (immortal-time bias).",
         _left_out(analysis.excluded_event, analysis.excluded_censored, analysis.n),
-        f"Kaplan–Meier median from the landmark ({median_method}); HR by Cox regression"
+        f"Kaplan–Meier median from the landmark ({median_method}); HR of response against no response by the "
+        "landmark by Cox regression"
         + (f" ({ties} ties), Wald CI" if ties else "") + "; log-rank test.",
     )
     if negative_limit(*(m for m in results.os_by_response_medians if m is not None)):
         notes += (spss_negative_note(style),)
     return Table(f"Table. Overall survival by response at the {landmark}-{time_unit.rstrip('s')} landmark",
                  (Column(""), Column("Patients, n", align="right"), Column("Deaths, n (%)", align="right"),
-                  Column(f"Median OS from the landmark, {time_unit} (95% CI)", align="right")),
+                  Column(f"Median OS from the landmark, {time_unit} (95% CI)", align="right"),
+                  Column("HR (95% CI)", align="right"), Column("Log-rank p", align="right")),
                  tuple(rows), notes, ("CI, confidence interval", "HR, hazard ratio", "OS, overall survival"))
 
 
