@@ -66,7 +66,7 @@ def os_by_response_table(results: StudyLandmarkResults, time_unit: str, style: S
         notes += (spss_negative_note(style),)
     return Table(f"Table. Overall survival by response at the {landmark}-{time_unit.rstrip('s')} landmark",
                  (Column(""), Column("Patients, n", align="right"), Column("Deaths, n (%)", align="right"),
-                  Column(f"Median OS from the landmark, {time_unit} (95% CI)", align="right"),
+                  Column(f"Median OS, {time_unit} (95% CI)", align="right"),  # from the landmark: the notes
                   Column("HR (95% CI)", align="right"), Column("Log-rank p", align="right")),
                  tuple(rows), notes, ("CI, confidence interval", "HR, hazard ratio", "OS, overall survival"))
 
