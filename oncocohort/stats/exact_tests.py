@@ -22,7 +22,6 @@ the private ufuncs are handed to scipy.stats.
 
 from __future__ import annotations
 
-import importlib
 import math
 from dataclasses import dataclass
 
@@ -30,14 +29,10 @@ import numpy as np
 from scipy import special
 from scipy.special import _ufuncs  # scipy.stats' binomial ufuncs (stats/distributions.py, module docstring)
 
-from .distributions import HAS_BOOST_DISCRETE, binom, hypergeom
+from .distributions import HAS_BOOST_DISCRETE, _scipy_stats, binom, hypergeom
 
 _RERR = 1 + 1e-7  # scipy binomtest / R binom.test: "as or less likely than observed"
 _XTOL, _RTOL, _MAXITER = 2e-12, 4 * np.finfo(float).eps, 100  # scipy.optimize.brentq's defaults
-
-
-def _scipy_stats():
-    return importlib.import_module("scipy.stats")
 
 
 @dataclass(frozen=True)
@@ -249,21 +244,21 @@ def fisher_exact(table, alternative: str | None = None):
         pvalue = hypergeom.cdf(c[0, 1], n1 + n2, n1, c[0, 1] + c[1, 1])
     else:
         mode = int((n + 1) * (n1 + 1) / (n1 + n2 + 2))
-        pexact = hypergeom.pmf(c[0, 0], n1 + n2, n1, n)
-        pmode = hypergeom.pmf(mode, n1 + n2, n1, n)
+        pexact = pmf(c[0, 0])
+        pmode = pmf(mode)
         epsilon = 1e-14
         gamma = 1 + epsilon
         if np.abs(pexact - pmode) / np.maximum(pexact, pmode) <= epsilon:
             return FisherExactResult(oddsratio, 1.0)
         if c[0, 0] < mode:
             plower = hypergeom.cdf(c[0, 0], n1 + n2, n1, n)
-            if hypergeom.pmf(n, n1 + n2, n1, n) > pexact * gamma:
+            if pmf(n) > pexact * gamma:
                 return FisherExactResult(oddsratio, plower)
             guess = _binary_search(lambda x: -pmf(x), -pexact * gamma, mode, n)
             pvalue = plower + hypergeom.sf(guess, n1 + n2, n1, n)
         else:
             pupper = hypergeom.sf(c[0, 0] - 1, n1 + n2, n1, n)
-            if hypergeom.pmf(0, n1 + n2, n1, n) > pexact * gamma:
+            if pmf(0) > pexact * gamma:
                 return FisherExactResult(oddsratio, pupper)
             guess = _binary_search(pmf, pexact * gamma, 0, mode)
             pvalue = pupper + hypergeom.cdf(guess, n1 + n2, n1, n)
