@@ -204,10 +204,15 @@ def test_the_report_process_never_loads_matplotlib(demo_study, tmp_path):
     code = ("import sys; from oncocohort.report.build import build_report; "
             f"build_report({str(demo_study)!r}, {str(tmp_path / 'out')!r}); "
             "print(sorted(m for m in ('matplotlib', 'statsmodels') if m in sys.modules))")
+    assert _last_line_printed(code) == "[]"
+    assert len(list((tmp_path / "out" / "figures").glob("*.png"))) >= 10
+
+
+def _last_line_printed(code: str) -> str:
+    """The last line ``python -c code`` prints (run from the checkout's root); the run must succeed."""
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip().splitlines()[-1] == "[]"
-    assert len(list((tmp_path / "out" / "figures").glob("*.png"))) >= 10
+    return run.stdout.strip().splitlines()[-1]
 
 
 @pytest.mark.skipif(available_workers() < 2, reason="forking workers needs Linux and no other threads")
@@ -280,7 +285,5 @@ def test_the_command_line_forks_the_figure_processes_before_it_loads_pandas(comm
             "or start(*a, **k); "
             f"code = cli.main({[*arguments, '--out', str(tmp_path / 'out'), '--format', 'html']!r}); "
             "print(code, forks)")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip().splitlines()[-1] == "0 [False]"
+    assert _last_line_printed(code) == "0 [False]"
     assert len(list((tmp_path / "out" / "figures").glob("*.png"))) >= 10
